@@ -1,0 +1,52 @@
+# talentcli task runner. `make run` and `make test` work on a fresh clone.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-dev
+WORK   := .run
+
+.PHONY: run test lint fmt bench samples messy clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	@touch $(STAMP)
+
+## run: set up, run the main job on the shipped samples, say where the output is
+run: $(STAMP)
+	@rm -rf $(WORK) && mkdir -p $(WORK)
+	@cd $(WORK) && ../$(BIN)/talentcli init . --cycle 2026 >/dev/null
+	@cd $(WORK) && ../$(BIN)/talentcli import ../samples/asesmen-2026.xlsx \
+		../samples/kinerja.xlsx ../samples/formasi-2026.xlsx; \
+		rc=$$?; test $$rc -le 1 || exit $$rc
+	@echo
+	@echo "store:   $(WORK)/talent.db"
+	@echo "rejects: $(WORK)/rejects/ (rows refused, with reasons; empty when none)"
+	@echo "log:     $(WORK)/logs/talentcli.log"
+
+## test: lint, format check, the whole test suite
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## bench: timings against the floor of each stage (not part of make test)
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench.py
+
+## samples: regenerate the committed 800-person samples and the messy files
+samples: $(STAMP)
+	$(BIN)/talentcli sample --n 800 --seed 2026 --cycle 2026 --out samples
+	$(BIN)/python scripts/make_messy_samples.py
+
+clean:
+	rm -rf $(VENV) $(WORK) .pytest_cache .ruff_cache build *.egg-info

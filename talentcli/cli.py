@@ -1,0 +1,297 @@
+"""The Typer app: parse options, call the core, render. No logic here.
+
+Heavy libraries (pandas, numpy, calamine) are imported inside the commands that
+need them, so `talentcli --help` starts fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+import traceback
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from talentcli import __version__
+from talentcli.errors import ExitCode, TalentError
+
+if TYPE_CHECKING:
+    from talentcli.ingest import FileReport
+    from talentcli.workspace import Workspace
+
+app = typer.Typer(
+    name="talentcli",
+    help="Competency assessments of civil servants -> talent maps, placement lists and "
+    "training plans (BKPSDM).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,  # tracebacks hold personal data in locals: never shown
+    rich_markup_mode=None,
+)
+rules_app = typer.Typer(help="Check rules files.", no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
+
+
+class State:
+    """Global options, shared by every command."""
+
+    db: Path | None = None
+    quiet: bool = False
+    verbose: bool = False
+    debug: bool = False
+
+
+STATE = State()
+
+# ------------------------------------------------------------ shared options
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
+CycleOpt = Annotated[
+    str | None, typer.Option("--cycle", help="Assessment cycle (year), e.g. 2026.", metavar="YEAR")
+]
+
+
+def _echo(msg: str = "", err: bool = False) -> None:
+    if not STATE.quiet or err:
+        typer.echo(msg, err=err)
+
+
+def handled(func: Any) -> Any:
+    """Turn talentcli's typed errors into one line on stderr and their exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except TalentError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(int(exc.exit_code)) from None
+        except KeyboardInterrupt:
+            typer.echo("interrupted: nothing of the current file was stored", err=True)
+            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+
+    return wrapper
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"talentcli {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _global(
+    db: Annotated[
+        Path | None,
+        typer.Option(
+            "--db", envvar="TALENTCLI_DB", help="Store file (default: talent.db in the workspace)."
+        ),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Every row problem.")] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show tracebacks (never with local variables).")
+    ] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """Global options."""
+    STATE.db, STATE.quiet, STATE.verbose, STATE.debug = db, quiet, verbose, debug
+
+
+def _workspace() -> Workspace:
+    from talentcli.workspace import find_workspace
+
+    return find_workspace(db=STATE.db)
+
+
+# ------------------------------------------------------------------ commands
+
+
+@app.command()
+@handled
+def init(
+    folder: Annotated[Path, typer.Argument(help="Where to create the workspace.")] = Path("."),
+    cycle: CycleOpt = None,
+) -> None:
+    """Create a workspace: talent.yaml, rules/ (copies of the shipped rules), inbox/.
+
+    Example: talentcli init bkpsdm --cycle 2026
+    """
+    from talentcli.workspace import init_workspace
+
+    made = init_workspace(folder, cycle)
+    for path in made:
+        _echo(f"created {path}")
+    _echo(f"workspace ready in {folder.resolve()}: drop exports into {folder / 'inbox'}")
+
+
+@app.command("import")
+@handled
+def import_(
+    files: Annotated[list[Path], typer.Argument(help="Exports: .xlsx .xlsm .xls .ods .csv")],
+    kind: Annotated[
+        str, typer.Option(help="auto, asesmen, kinerja or formasi.", metavar="KIND")
+    ] = "auto",
+    cycle: CycleOpt = None,
+    sheet: Annotated[str | None, typer.Option(help="Read this sheet only.")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Read exports into the store, validating every row; rejected rows go to rejects/.
+
+    Example: talentcli import asesmen-2026.xlsx kinerja.xlsx formasi-2026.xlsx
+    """
+    if kind not in ("auto", "asesmen", "kinerja", "formasi"):
+        raise typer.BadParameter(
+            f"{kind!r}: use auto, asesmen, kinerja or formasi", param_hint="--kind"
+        )
+    from talentcli.ingest import ImportOptions, import_file
+    from talentcli.rules import load_rules
+    from talentcli.store import Store
+    from talentcli.workspace import open_log
+
+    ws = _workspace()
+    rules = load_rules(ws.rules).rules
+    log = open_log(ws)
+    opts = ImportOptions(kind, cycle, sheet, ws.cycle, ws.limits, ws.path(ws.config.rejects))
+    store = Store(ws.db)
+    try:
+        reports = [import_file(f, store, rules, opts) for f in files]
+    finally:
+        store.close()
+    for r in reports:
+        _log_import(log, r)
+    if json_out:
+        import json
+
+        typer.echo(
+            json.dumps({"files": [r.as_json() for r in reports]}, ensure_ascii=False, indent=2)
+        )
+    else:
+        for r in reports:
+            _show_import(r)
+    raise typer.Exit(int(_import_exit(reports)))
+
+
+def _import_exit(reports: list[FileReport]) -> ExitCode:
+    if any(r.status == "failed" for r in reports):
+        return ExitCode.INPUT
+    if any(r.rejected for r in reports):
+        return ExitCode.ATTENTION
+    return ExitCode.OK
+
+
+def _log_import(log: Any, r: FileReport) -> None:
+    """Codes, cells and counts only: never names or whole rows."""
+    if r.status == "failed":
+        log.error("import %s failed: %s", r.file, r.error["code"] if r.error else "?")
+        return
+    log.info(
+        "import %s %s kind=%s cycle=%s read=%d accepted=%d rejected=%d skipped=%d",
+        r.file,
+        r.status,
+        r.kind,
+        r.cycle,
+        r.rows_read,
+        r.accepted,
+        r.rejected,
+        r.skipped,
+    )
+    for e in r.errors:
+        level = log.error if e["severity"] == "error" else log.warning
+        level("%s %s %s %s", r.file, e["cell"], e["field"], e["code"])
+
+
+def _show_import(r: FileReport) -> None:
+    if r.status == "failed":
+        typer.echo(f"error: {r.file}: {r.error['message']} ({r.error['code']})", err=True)
+        return
+    where = f"{r.kind}, cycle {r.cycle}, " if r.cycle else f"{r.kind}, "
+    _echo(f"{r.file}: {where}sheet '{r.sheet}', header row {r.header_row}")
+    if r.status == "already-imported":
+        _echo(f"  already imported (same SHA-256): nothing stored; {r.notes[0]}")
+        return
+    _echo(
+        f"  {r.rows_read} rows read = {r.accepted} accepted + {r.rejected} rejected "
+        f"+ {r.skipped} skipped"
+    )
+    limit = None if STATE.verbose else 20
+    shown = r.errors[:limit]
+    for e in shown:
+        tag = "" if e["severity"] == "error" else " (warning)"
+        _echo(f"  {e['cell']}: {e['message']} ({e['code']}){tag}", err=False)
+    if len(shown) < len(r.errors):
+        _echo(
+            f"  ... and {len(r.errors) - len(shown)} more (all in the rejects file; -v shows all)"
+        )
+    if r.rejects:
+        _echo(f"  rejected rows with reasons: {r.rejects[0]} (and .csv)")
+    for note in r.notes:
+        _echo(f"  note: {note}")
+
+
+@app.command()
+@handled
+def sample(
+    n: Annotated[int, typer.Option("--n", min=1, help="People in the cohort.")] = 800,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same files).")] = 1,
+    out: Annotated[Path, typer.Option(help="Output folder.")] = Path("samples"),
+    cycle: Annotated[int, typer.Option(help="Assessment cycle (year).")] = 2026,
+    csv: Annotated[bool, typer.Option("--csv", help="Write .csv instead of .xlsx.")] = False,
+) -> None:
+    """Write a realistic synthetic cohort: asesmen, kinerja (two years) and formasi files.
+
+    Example: talentcli sample --n 800 --seed 7 --out samples
+    """
+    from talentcli.sample import write_sample
+
+    for path in write_sample(out, n=n, seed=seed, cycle=cycle, csv=csv):
+        _echo(f"wrote {path}")
+
+
+@rules_app.command("check")
+@handled
+def rules_check(
+    file: Annotated[
+        Path | None, typer.Argument(help="Rules file (default: the workspace's).")
+    ] = None,
+) -> None:
+    """Validate a rules file; every problem names its YAML line. Exit 4 when invalid.
+
+    Example: talentcli rules check rules/default.yaml
+    """
+    from talentcli.errors import RulesError
+    from talentcli.rules import load_rules
+
+    path = file or _workspace().rules
+    try:
+        loaded = load_rules(path)
+    except RulesError as exc:
+        for problem in exc.problems:
+            typer.echo(f"{path}: {problem}", err=True)
+        typer.echo(f"{path}: {len(exc.problems)} problem(s); the rules were not used", err=True)
+        raise typer.Exit(int(ExitCode.RULES)) from None
+    r = loaded.rules
+    _echo(
+        f"{path}: ok ({len(r.competencies)} competencies, {len(r.job_levels)} job levels, "
+        f"{len(r.training.catalogue)} programmes; sha256 {loaded.sha256[:12]})"
+    )
+
+
+def main() -> None:
+    """Console entry point: no traceback reaches a user unless --debug."""
+    debug = "--debug" in sys.argv
+    try:
+        app()
+    except SystemExit:
+        raise
+    except BaseException as exc:  # a bug: say so in one line, keep personal data out of it
+        if debug:
+            traceback.print_exception(type(exc), exc, exc.__traceback__)
+        typer.echo(
+            f"internal error: {type(exc).__name__}; run again with --debug and report it", err=True
+        )
+        sys.exit(70)

@@ -1,0 +1,67 @@
+"""Exception types and exit codes (SPEC §2). The CLI alone turns these into messages."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Process exit codes, the same for every command."""
+
+    OK = 0
+    ATTENTION = 1
+    USAGE = 2
+    INPUT = 3
+    RULES = 4
+    LOCKED = 75
+    INTERRUPTED = 130
+    TERMINATED = 143
+
+
+class TalentError(Exception):
+    """Base of every error talentcli reports as one line and an exit code."""
+
+    exit_code = ExitCode.INPUT
+
+
+class InputFileError(TalentError):
+    """An input file is unusable: nothing of it is stored."""
+
+    exit_code = ExitCode.INPUT
+
+    def __init__(self, file: str, code: str, message: str) -> None:
+        super().__init__(f"{file}: {message} ({code})")
+        self.file = file
+        self.code = code
+        self.message = message
+
+
+class RulesError(TalentError):
+    """The rules file or the config file is invalid."""
+
+    exit_code = ExitCode.RULES
+
+    def __init__(self, file: str, problems: list[str]) -> None:
+        head = problems[0] if problems else "invalid"
+        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
+        super().__init__(f"{file}: {head}{more}")
+        self.file = file
+        self.problems = problems
+
+
+class StoreError(TalentError):
+    """The store cannot be opened or is from a newer version of talentcli."""
+
+    exit_code = ExitCode.INPUT
+
+
+class UsageError(TalentError):
+    """A bad option or argument that typer itself cannot see."""
+
+    exit_code = ExitCode.USAGE
+
+
+class NotFoundError(TalentError):
+    """Something asked for (a person, a run) is not in the store."""
+
+    exit_code = ExitCode.ATTENTION

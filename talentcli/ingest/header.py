@@ -1,0 +1,150 @@
+"""Find the header row under a title block, map its columns to fields, tell the kind of file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from talentcli.errors import InputFileError
+from talentcli.ingest.read import HEAD_ROWS, Grid
+from talentcli.rules import Rules, norm_header
+
+KINDS = ("asesmen", "kinerja", "formasi")
+MIN_MATCHES = 3
+
+
+@dataclass
+class Header:
+    """Where the header is and what each recognised column holds."""
+
+    index: int  # position of the header row in grid.cells
+    columns: dict[str, int]  # field -> column position
+    titles: dict[int, str]  # column position -> header text as written
+    unknown: list[str] = field(default_factory=list)  # header texts no alias knows
+
+    def title(self, name: str) -> str:
+        """The header text as written for a field."""
+        return self.titles[self.columns[name]]
+
+
+def fields_of(kind: str, rules: Rules) -> tuple[str, ...]:
+    """The fields a file of this kind may carry."""
+    comps = tuple(rules.competency_codes)
+    return {
+        "asesmen": ("nip", "nama", "jabatan", "job_level", "unit", "golongan", "potensi", *comps),
+        "kinerja": ("nip", "nama", "tahun", "predikat", "nilai_kinerja"),
+        "formasi": ("kode", "jabatan", "unit", "job_level", "jumlah"),
+    }[kind]
+
+
+def required_of(kind: str, rules: Rules) -> tuple[str, ...]:
+    """The columns a file of this kind must have (kinerja: predikat or nilai_kinerja too)."""
+    return {
+        "asesmen": ("nip", "nama", "job_level", *rules.competency_codes),
+        "kinerja": ("nip", "tahun"),
+        "formasi": ("kode", "job_level"),
+    }[kind]
+
+
+def _texts(row: Iterable) -> list[str]:
+    return ["" if v is None else str(v).strip() for v in row]
+
+
+def _match(texts: list[str], rules: Rules) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for col, text in enumerate(texts):
+        name = rules.header_aliases.get(norm_header(text)) if text else None
+        if name and name not in out:
+            out[name] = col
+    return out
+
+
+def _qualifies(found: dict[str, int]) -> bool:
+    return len(found) >= MIN_MATCHES and ("nip" in found or "kode" in found)
+
+
+def find_header(cells: pd.DataFrame, rules: Rules) -> Header | None:
+    """The first of the first 30 rows with >= 3 known headers incl. the identifier; else None.
+
+    A header split over two rows (a merged group title above the sub-headers) is
+    read as one when the second row adds fields.
+    """
+    head = [_texts(r) for r in cells.head(HEAD_ROWS + 1).itertuples(index=False)]
+    for i, texts in enumerate(head[:HEAD_ROWS]):
+        found = _match(texts, rules)
+        if not _qualifies(found):
+            continue
+        if i + 1 < len(head):
+            merged = [b or a for a, b in zip(texts, head[i + 1], strict=True)]
+            both = _match(merged, rules)
+            own = _match(head[i + 1], rules)
+            if len(both) > len(found) and own and not set(own) <= set(found):
+                return _header(i + 1, both, merged, rules)
+        return _header(i, found, texts, rules)
+    return None
+
+
+def _header(index: int, found: dict[str, int], texts: list[str], rules: Rules) -> Header:
+    titles = {c: " ".join(t.split()) for c, t in enumerate(texts) if t}
+    used = set(found.values())
+    unknown = [t for c, t in titles.items() if c not in used]
+    return Header(index, found, titles, unknown)
+
+
+def detect_kind(header: Header, rules: Rules) -> str | None:
+    """asesmen if score columns, kinerja if predikat/nilai, formasi if kode + job level."""
+    cols = header.columns
+    if any(c in cols for c in rules.competency_codes):
+        return "asesmen"
+    if "predikat" in cols or "nilai_kinerja" in cols:
+        return "kinerja"
+    if "kode" in cols and "job_level" in cols:
+        return "formasi"
+    return None
+
+
+def choose_sheet(
+    grids: Iterable[Grid], rules: Rules, file: str, sheet: str | None
+) -> tuple[Grid, Header]:
+    """The first sheet with a header (or the one named by --sheet) and its header."""
+    seen = []
+    for grid in grids:
+        seen.append(grid.sheet)
+        if sheet is not None and grid.sheet != sheet:
+            continue
+        header = find_header(grid.cells, rules)
+        if header is not None:
+            return grid, header
+        if sheet is not None:
+            break
+    if sheet is not None and sheet not in seen:
+        raise InputFileError(
+            file, "no-sheet", f"there is no sheet {sheet!r}; the sheets are {', '.join(seen)}"
+        )
+    where = f"sheet {sheet!r}" if sheet else f"any sheet ({', '.join(seen) or 'none'})"
+    raise InputFileError(
+        file,
+        "no-header",
+        f"no header row found in the first {HEAD_ROWS} rows of {where}: "
+        "expected a row with NIP (or Kode for formasi) and at least two more known column "
+        "names such as Nama, Jabatan, Eselon; add aliases under columns: in the rules file",
+    )
+
+
+def check_columns(header: Header, kind: str, rules: Rules, file: str, sheet: str, row: int) -> None:
+    """Raise missing-column (exit 3) when a required column of the kind is absent."""
+    missing = [f for f in required_of(kind, rules) if f not in header.columns]
+    if kind == "kinerja" and not {"predikat", "nilai_kinerja"} & set(header.columns):
+        missing.append("predikat")
+    if missing:
+        f = missing[0]
+        aliases = ", ".join(rules.columns.get(f, [f]))
+        raise InputFileError(
+            file,
+            "missing-column",
+            f"sheet {sheet!r}, header row {row}: required "
+            f"{kind} column {f!r} not found (expected one of: {aliases}); "
+            "rename the column or add its header under columns: in the rules file",
+        )

@@ -1,0 +1,216 @@
+"""Open a spreadsheet or CSV file as grids of raw cells, refusing unusable files early."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from talentcli.errors import InputFileError
+from talentcli.workspace import Limits
+
+SPREADSHEET = {".xlsx", ".xlsm", ".xls", ".ods", ".xlsb"}
+ZIPPED = {".xlsx", ".xlsm", ".ods", ".xlsb"}
+SUPPORTED = SPREADSHEET | {".csv"}
+CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+HEAD_ROWS = 30  # the header is looked for in the first 30 rows (SPEC §3)
+
+
+@dataclass
+class Grid:
+    """One sheet's raw cells: an object DataFrame with integer columns, and Excel row numbers."""
+
+    sheet: str
+    cells: pd.DataFrame
+    rows: np.ndarray  # 1-based Excel row (CSV: line) number of each cells row
+    is_csv: bool = False
+
+
+def check_file(path: Path, limits: Limits) -> None:
+    """Refuse a missing, oversized, unsupported, encrypted or zip-bomb file before reading it."""
+    name = path.name
+    if not path.is_file():
+        raise InputFileError(name, "not-found", "file not found; check the path")
+    ext = path.suffix.lower()
+    if ext not in SUPPORTED:
+        raise InputFileError(
+            name,
+            "not-a-spreadsheet",
+            f"{ext or 'no extension'} is not a supported type; "
+            "save it as .xlsx, .xls, .ods or .csv",
+        )
+    size_mb = path.stat().st_size / 2**20
+    if size_mb > limits.max_file_mb:
+        raise InputFileError(
+            name,
+            "too-large",
+            f"the file is {size_mb:.1f} MB, over the limit of "
+            f"{limits.max_file_mb:g} MB; raise limits.max_file_mb in talent.yaml if it is genuine",
+        )
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    if ext in ZIPPED and head == CFB_MAGIC:
+        raise _encrypted(name) if _is_encrypted_ole(path) else _corrupt(name, "an old binary file")
+    if ext in ZIPPED:
+        _check_zip(path, limits)
+
+
+def _encrypted(name: str) -> InputFileError:
+    return InputFileError(
+        name,
+        "encrypted",
+        "the workbook is password-protected; open it in Excel or LibreOffice, "
+        "remove the password (File > Info > Protect Workbook) and save a copy",
+    )
+
+
+def _corrupt(name: str, what: str) -> InputFileError:
+    return InputFileError(
+        name,
+        "corrupt",
+        f"the file cannot be read as a spreadsheet ({what}); "
+        "export it again or open and re-save it in Excel or LibreOffice",
+    )
+
+
+def _is_encrypted_ole(path: Path) -> bool:
+    import olefile
+
+    try:
+        with olefile.OleFileIO(str(path)) as ole:
+            return ole.exists("EncryptionInfo") or ole.exists("EncryptedPackage")
+    except OSError:
+        return False
+
+
+def _check_zip(path: Path, limits: Limits) -> None:
+    name = path.name
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            manifest = "META-INF/manifest.xml"
+            encrypted_ods = manifest in zf.namelist() and b"encryption-data" in zf.read(manifest)
+    except zipfile.BadZipFile:
+        raise _corrupt(name, "not a complete xlsx/ods file: truncated, or not a workbook") from None
+    if encrypted_ods:
+        raise _encrypted(name)
+    total_mb = sum(i.file_size for i in infos) / 2**20
+    if total_mb > limits.max_unzipped_mb:
+        raise InputFileError(
+            name,
+            "too-large",
+            f"the workbook unpacks to {total_mb:,.0f} MB, over the limit of "
+            f"{limits.max_unzipped_mb:g} MB (a damaged or hostile file?); nothing was read",
+        )
+
+
+def open_grids(path: Path) -> Iterator[Grid]:
+    """Yield each sheet of a workbook (or the one table of a CSV) as a Grid, first sheet first."""
+    if path.suffix.lower() == ".csv":
+        yield read_csv(path)
+        return
+    yield from _read_workbook(path)
+
+
+def _read_workbook(path: Path) -> Iterator[Grid]:
+    import python_calamine as pc
+
+    try:
+        wb = pc.CalamineWorkbook.from_path(str(path))
+        names = wb.sheet_names
+    except pc.PasswordError:
+        raise _encrypted(path.name) from None
+    except Exception as exc:  # calamine raises several types for damaged files
+        raise _corrupt(path.name, type(exc).__name__) from None
+    for name in names:
+        try:
+            sheet = wb.get_sheet_by_name(name)
+            data = sheet.to_python(skip_empty_area=False)
+            merged = _merged_ranges(sheet)
+        except pc.PasswordError:
+            raise _encrypted(path.name) from None
+        except Exception as exc:
+            raise _corrupt(path.name, f"sheet {name!r}: {type(exc).__name__}") from None
+        cells = pd.DataFrame(data, dtype=object) if data else pd.DataFrame(dtype=object)
+        _fill_merged(cells, merged)
+        yield Grid(name, cells, np.arange(1, len(cells) + 1))
+
+
+def _merged_ranges(sheet: object) -> list:
+    try:
+        return list(getattr(sheet, "merged_cell_ranges", None) or [])
+    except Exception:  # not every format reports merged cells
+        return []
+
+
+def _fill_merged(cells: pd.DataFrame, merged: list) -> None:
+    """Give every cell of a merged range the value of its top-left cell, as a reader sees it."""
+    for (r0, c0), (r1, c1) in merged:
+        if r0 < len(cells) and c0 < cells.shape[1]:
+            cells.iloc[r0 : r1 + 1, c0 : c1 + 1] = cells.iat[r0, c0]
+
+
+def read_csv(path: Path) -> Grid:
+    """Read a CSV (comma or semicolon; UTF-8 with or without BOM, else Windows-1252) as strings."""
+    raw = path.read_bytes()
+    encoding = _encoding(raw)
+    if b"\x00" in raw[:4096]:
+        raise _corrupt(path.name, "binary content in a .csv file")
+    sample = raw[:65536].decode(encoding, errors="replace")
+    sep = _delimiter(sample)
+    width = _width(sample, sep)
+    try:
+        cells = pd.read_csv(
+            io.BytesIO(raw),
+            sep=sep,
+            header=None,
+            names=range(width),
+            dtype=str,
+            keep_default_na=False,
+            skip_blank_lines=False,
+            encoding=encoding,
+            engine="c",
+        )
+    except (pd.errors.ParserError, ValueError):
+        cells = _read_csv_slow(raw.decode(encoding), sep)
+    cells = cells.fillna("").astype(object)
+    return Grid(path.name, cells, np.arange(1, len(cells) + 1), is_csv=True)
+
+
+def _encoding(raw: bytes) -> str:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8"
+
+
+def _delimiter(sample: str) -> str:
+    lines = [ln for ln in sample.splitlines()[:50] if ln.strip()]
+    best, best_width = ",", 0
+    for sep in (",", ";", "\t"):
+        widths = sorted(len(r) for r in csv.reader(lines, delimiter=sep))
+        width = widths[len(widths) // 2] if widths else 0
+        if width > best_width:
+            best, best_width = sep, width
+    return best
+
+
+def _width(sample: str, sep: str) -> int:
+    lines = sample.splitlines()
+    return max((len(r) for r in csv.reader(lines, delimiter=sep)), default=1) or 1
+
+
+def _read_csv_slow(text: str, sep: str) -> pd.DataFrame:
+    """Rows of uneven width: the stdlib reader, padded to a rectangle."""
+    rows = list(csv.reader(io.StringIO(text), delimiter=sep))
+    width = max((len(r) for r in rows), default=1)
+    return pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)

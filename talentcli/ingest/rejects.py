@@ -1,0 +1,74 @@
+"""The rejects workbook and CSV: the rejected rows as they were, plus the reasons."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from talentcli.ingest.validate import Checked
+from talentcli.safety import private_file, safe_text
+
+
+def reasons_frame(checked: Checked) -> pd.DataFrame:
+    """One row per rejected row: Excel row, original cells, codes, cells and messages."""
+    v = checked.violations[checked.violations["severity"] == "error"]
+    grouped = v.groupby("row", sort=True).agg(
+        codes=("code", lambda s: ", ".join(dict.fromkeys(s))),
+        cells=("cell", lambda s: ", ".join(dict.fromkeys(s))),
+        messages=("message", lambda s: " | ".join(s)),
+    )
+    out = checked.rejected_cells.merge(grouped, left_on="_row", right_index=True, how="left")
+    return out.rename(columns={"_row": "row"})
+
+
+def write_rejects(source: Path, checked: Checked, folder: Path) -> list[Path]:
+    """Write rejects/<stem>.rejects.xlsx and .csv, owner-only; return their paths."""
+    import xlsxwriter
+
+    frame = reasons_frame(checked)
+    folder.mkdir(parents=True, exist_ok=True)
+    xlsx = folder / f"{source.stem}.rejects.xlsx"
+    csv = folder / f"{source.stem}.rejects.csv"
+    with private_file(xlsx) as tmp:
+        wb = xlsxwriter.Workbook(
+            str(tmp),
+            {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False},
+        )
+        _sheet(wb, "Ditolak", frame)
+        errors = checked.violations.drop(columns="pos")
+        _sheet(wb, "Kesalahan", errors)
+        wb.close()
+    with private_file(csv) as tmp:
+        safe_csv(frame).to_csv(tmp, index=False, encoding="utf-8-sig")
+    return [xlsx, csv]
+
+
+def _sheet(wb, name: str, frame: pd.DataFrame) -> None:
+    ws = wb.add_worksheet(name)
+    bold = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
+    for c, col in enumerate(frame.columns):
+        ws.write_string(0, c, str(col), bold)
+        values = frame[col].tolist()
+        width = max([len(str(col))] + [len(str(v)) for v in values[:200]])
+        ws.set_column(c, c, min(max(width + 2, 8), 60))
+        for r, v in enumerate(values, start=1):
+            _write(ws, r, c, v)
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, len(frame), max(len(frame.columns) - 1, 0))
+
+
+def _write(ws, r: int, c: int, v) -> None:
+    if v is None or (isinstance(v, float) and v != v):
+        return
+    if isinstance(v, bool):
+        ws.write_boolean(r, c, v)
+    elif isinstance(v, int | float):
+        ws.write_number(r, c, v)
+    else:
+        ws.write_string(r, c, str(v))
+
+
+def safe_csv(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every text cell made safe against formula injection for spreadsheet programs."""
+    return frame.apply(lambda s: s.map(safe_text) if s.dtype == object else s)

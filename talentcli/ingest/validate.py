@@ -1,0 +1,417 @@
+"""Normalise and validate the rows under a header, column by column (no per-row Python loops).
+
+Every data row ends as exactly one of accepted, rejected (with reasons) or skipped.
+Violations are data: one DataFrame row per problem, with its cell reference.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from talentcli.ingest.header import Header, fields_of
+from talentcli.ingest.read import Grid
+from talentcli.rules import Rules
+
+VIOLATION_COLUMNS = [
+    "pos",
+    "severity",
+    "row",
+    "cell",
+    "column",
+    "header",
+    "field",
+    "code",
+    "value",
+    "message",
+]
+NIP_YEARS = (1940, 2010)
+TAHUN_RANGE = (1990, 2100)
+_SCI = r"^[0-9]+(?:[.,][0-9]+)?[eE]\+?[0-9]+$"
+
+
+@dataclass
+class Checked:
+    """The outcome of validating one sheet."""
+
+    kind: str
+    accepted: pd.DataFrame  # normalised, typed fields + `_row`
+    violations: pd.DataFrame  # VIOLATION_COLUMNS
+    rows_read: int
+    rejected_pos: np.ndarray  # positions (in the data rows) of rejected rows
+    rejected_cells: pd.DataFrame  # the original cells of the rejected rows, `_row` first
+    skipped: int
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def rejected(self) -> int:
+        """Number of rejected rows."""
+        return len(self.rejected_pos)
+
+
+def column_letter(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+class _Sheet:
+    """The data rows of one sheet and the bookkeeping of their violations."""
+
+    def __init__(self, grid: Grid, header: Header, file: str) -> None:
+        start = header.index + 1
+        self.cells = grid.cells.iloc[start:].reset_index(drop=True)
+        self.rows = np.asarray(grid.rows[start:])
+        self.header = header
+        self.where = file if grid.is_csv else grid.sheet
+        self.found: list[pd.DataFrame] = []
+        self.text: dict[str, pd.Series] = {}
+        self.blank: dict[str, pd.Series] = {}
+
+    def raw(self, name: str) -> pd.Series:
+        """The raw cells of a field, or an empty column when the file has none."""
+        col = self.header.columns.get(name)
+        if col is None:
+            return pd.Series([""] * len(self.cells), dtype=object)
+        return self.cells[col]
+
+    def add(
+        self,
+        name: str,
+        mask: pd.Series,
+        code: str,
+        message: pd.Series | str,
+        severity: str = "error",
+    ) -> None:
+        """Record a violation for every row where mask holds."""
+        mask = np.asarray(mask, dtype=bool)
+        if not mask.any():
+            return
+        col = self.header.columns[name]
+        letter = column_letter(col)
+        pos = np.flatnonzero(mask)
+        rows = self.rows[pos]
+        text = self.text[name].iloc[pos].to_numpy()
+        msg = message.iloc[pos].to_numpy() if isinstance(message, pd.Series) else message
+        self.found.append(
+            pd.DataFrame(
+                {
+                    "pos": pos,
+                    "severity": severity,
+                    "row": rows,
+                    "cell": [f"{self.where}!{letter}{r}" for r in rows],
+                    "column": letter,
+                    "header": self.header.title(name),
+                    "field": name,
+                    "code": code,
+                    "value": text,
+                    "message": msg,
+                }
+            )
+        )
+
+
+def as_text(s: pd.Series) -> pd.Series:
+    """Cells as stripped text; whole numbers without '.0'; empty for None/NaN."""
+    s = s.astype(object)
+    isnum = _is_number_cell(s)
+    out = s.where(~s.isna(), "").astype(str).str.strip()
+    if isnum.any():
+        nums = s[isnum].astype(float)
+        whole = np.isfinite(nums) & (nums == np.floor(nums)) & (nums.abs() < 1e15)
+        out.loc[whole[whole].index] = nums[whole].astype(np.int64).astype(str)
+    return out
+
+
+def _is_number_cell(s: pd.Series) -> pd.Series:
+    kinds = s.map(type)
+    return kinds.isin([float, int, np.float64, np.int64])
+
+
+def parse_number(text: pd.Series) -> pd.Series:
+    """Text with a decimal comma or dot -> float; NaN where not a number."""
+    cleaned = text.str.replace(r"\s+", "", regex=True).str.replace(",", ".", regex=False)
+    return pd.to_numeric(
+        cleaned.where(cleaned.str.fullmatch(r"[+-]?\d+(\.\d*)?|[+-]?\.\d+"), None), errors="coerce"
+    ).astype(float)
+
+
+def round_half_up(x: pd.Series, decimals: int) -> pd.Series:
+    """Round half away from zero for the positive values used here (3.125 -> 3.13)."""
+    f = 10.0**decimals
+    return np.floor(x * f + 0.5 + 1e-9) / f
+
+
+def validate(grid: Grid, header: Header, kind: str, rules: Rules, file: str) -> Checked:
+    """Validate every data row below the header of one sheet."""
+    sh = _Sheet(grid, header, file)
+    names = [f for f in fields_of(kind, rules) if f in header.columns]
+    for name in names:
+        sh.text[name] = as_text(sh.raw(name))
+        sh.blank[name] = sh.text[name] == ""
+    n = len(sh.cells)
+    ident = {
+        "asesmen": ["nip", *rules.competency_codes],
+        "kinerja": ["nip", "predikat", "nilai_kinerja"],
+        "formasi": ["kode"],
+    }[kind]
+    blank = np.logical_and.reduce([sh.blank[f].to_numpy() for f in ident if f in sh.blank])
+    skipped = blank | _numbering_row(sh, names)
+    dup = _duplicate_rows(sh, names, skipped)
+    live = ~(skipped | dup)
+    out = pd.DataFrame({"_row": sh.rows})
+    if "nip" in names:
+        out["nip"] = _check_nip(sh, live)
+    _check_required(sh, kind, rules, live)
+    {"asesmen": _check_asesmen, "kinerja": _check_kinerja, "formasi": _check_formasi}[kind](
+        sh, rules, live, out
+    )
+    for name in ("nama", "jabatan", "unit", "golongan"):
+        if name in names:
+            out[name] = sh.text[name]
+    key = {"asesmen": ["nip"], "kinerja": ["nip", "tahun"], "formasi": ["kode"]}[kind]
+    _check_duplicate_keys(sh, out, key, live)
+    violations = _collect(sh)
+    errors = violations.loc[violations["severity"] == "error", "pos"].unique()
+    bad = np.zeros(n, dtype=bool)
+    bad[errors] = True
+    accepted = out[live & ~bad].reset_index(drop=True)
+    notes = [f"column not used: {t}" for t in header.unknown]
+    errors = np.sort(errors)
+    return Checked(
+        kind, accepted, violations, n, errors, _original(sh, errors), int((~live).sum()), notes
+    )
+
+
+def _original(sh: _Sheet, pos: np.ndarray) -> pd.DataFrame:
+    """The rejected rows as they were, under their own header texts."""
+    cells = sh.cells.iloc[pos]
+    names: list[str] = []
+    for c in cells.columns:
+        name = str(sh.header.titles.get(c) or column_letter(c))
+        names.append(f"{name} [{column_letter(c)}]" if name in names else name)
+    out = pd.DataFrame(cells.to_numpy(), columns=names)
+    out.insert(0, "_row", sh.rows[pos])
+    return out
+
+
+def _collect(sh: _Sheet) -> pd.DataFrame:
+    if not sh.found:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in VIOLATION_COLUMNS})
+    v = pd.concat(sh.found, ignore_index=True)
+    return v.sort_values(["row", "column"], kind="stable").reset_index(drop=True)
+
+
+def _numbering_row(sh: _Sheet, names: list[str]) -> np.ndarray:
+    """The '1 2 3 4 ...' column-number row some agency templates put under the header."""
+    out = np.zeros(len(sh.cells), dtype=bool)
+    if len(sh.cells) and len(names) >= 3:
+        first = [sh.text[f].iat[0] for f in names]
+        nums = [int(t) for t in first if t.isdigit()]
+        if len(nums) == len([t for t in first if t]) and nums == sorted(set(nums)) and nums:
+            out[0] = len(nums) >= 3
+    return out
+
+
+def _duplicate_rows(sh: _Sheet, names: list[str], skipped: np.ndarray) -> np.ndarray:
+    """Rows whose recognised cells all repeat an earlier row: skipped with a warning."""
+    frame = pd.DataFrame({f: sh.text[f] for f in names})
+    frame = frame[~skipped]
+    dup = frame.duplicated(keep="first")
+    out = np.zeros(len(sh.cells), dtype=bool)
+    if not dup.any():
+        return out
+    hashes = pd.util.hash_pandas_object(frame, index=False)
+    first_row = pd.Series(sh.rows[~skipped], index=frame.index).groupby(hashes).transform("first")
+    out[dup[dup].index] = True
+    msg = pd.Series("", index=range(len(sh.cells)), dtype=object)
+    msg.loc[dup[dup].index] = (
+        "the row repeats row " + first_row[dup].astype(str) + " exactly; skipped, the first is kept"
+    )
+    sh.add(names[0], out, "duplicate-row", msg, severity="warning")
+    return out
+
+
+def _check_required(sh: _Sheet, kind: str, rules: Rules, live: np.ndarray) -> None:
+    need = {
+        "asesmen": ["nip", "nama", "job_level", *rules.competency_codes],
+        "kinerja": ["nip", "tahun"],
+        "formasi": ["kode", "job_level"],
+    }[kind]
+    for name in need:
+        sh.add(
+            name,
+            live & sh.blank[name].to_numpy(),
+            "missing-value",
+            f"{sh.header.title(name)} is empty; fill it in and import the file again",
+        )
+    if kind == "kinerja":
+        fields = [f for f in ("predikat", "nilai_kinerja") if f in sh.blank]
+        none = np.logical_and.reduce([sh.blank[f].to_numpy() for f in fields])
+        sh.add(
+            fields[0],
+            live & none,
+            "missing-value",
+            f"{sh.header.title(fields[0])} is empty; give the predikat of that year",
+        )
+
+
+def _check_nip(sh: _Sheet, live: np.ndarray) -> pd.Series:
+    """Normalise NIPs to 18 digits; record nip-precision-lost and invalid-nip."""
+    raw, text = sh.raw("nip"), sh.text["nip"]
+    present = live & ~sh.blank["nip"].to_numpy()
+    isnum = _is_number_cell(raw).to_numpy()
+    t = text.str.lstrip("'").str.strip()
+    big_num = isnum & (pd.to_numeric(raw.where(isnum, 0), errors="coerce").abs() >= 1e15)
+    lost = present & (np.asarray(big_num) | t.str.fullmatch(_SCI).to_numpy())
+    sh.add(
+        "nip",
+        lost,
+        "nip-precision-lost",
+        "the NIP is stored as a number and has lost its last digits; format the NIP column "
+        "as Text in Excel and export again",
+    )
+    digits = t.str.replace(r"[\s.\-]", "", regex=True)
+    reason = _nip_reason(digits)
+    invalid = present & ~lost & (reason != "").to_numpy()
+    sh.add("nip", invalid, "invalid-nip", "the NIP " + reason + "; check it against the SK")
+    return digits.where(present & ~lost & ~invalid, None)
+
+
+def _nip_reason(d: pd.Series) -> pd.Series:
+    """Why an 18-digit NIP is invalid (SPEC §3.1), or '' when it is valid."""
+    shape = d.str.fullmatch(r"\d{18}").fillna(False).to_numpy(dtype=bool)
+    dd = d.where(shape, "194001011960011001")
+    birth = pd.to_datetime(dd.str[:8], format="%Y%m%d", errors="coerce")
+    year = pd.to_numeric(dd.str[:4])
+    tmt_year, tmt_month = pd.to_numeric(dd.str[8:12]), pd.to_numeric(dd.str[12:14])
+    gender = dd.str[14]
+    conds = [
+        ~shape,
+        birth.isna().to_numpy(),
+        ((year < NIP_YEARS[0]) | (year > NIP_YEARS[1])).to_numpy(),
+        ((tmt_month < 1) | (tmt_month > 12)).to_numpy(),
+        (tmt_year < year + 15).to_numpy(),
+        (~gender.isin(["1", "2"])).to_numpy(),
+    ]
+    texts = [
+        "must have 18 digits, not " + d.str.len().astype(str),
+        "has a birth date " + dd.str[:8] + " (digits 1-8) that is not a real date",
+        "has a birth year " + dd.str[:4] + f" outside {NIP_YEARS[0]}-{NIP_YEARS[1]}",
+        "has an appointment month " + dd.str[8:14] + " (digits 9-14) that is not a real month",
+        "has an appointment year " + dd.str[8:12] + " earlier than birth year + 15",
+        "has a gender digit " + gender + " (digit 15) that is not 1 or 2",
+    ]
+    return pd.Series(np.select(conds, [t.to_numpy() for t in texts], ""), index=d.index)
+
+
+def _check_scores(
+    sh: _Sheet, name: str, live: np.ndarray, lo: float, hi: float, decimals: int | None
+) -> pd.Series:
+    """A numeric field: type-error, out-of-range; rounded half-up when decimals is set."""
+    value = parse_number(sh.text[name])
+    filled = live & ~sh.blank[name].to_numpy()
+    notnum = filled & value.isna().to_numpy()
+    title = sh.header.title(name)
+    sh.add(name, notnum, "type-error", f"{title} must be a number such as 3.25 or 3,25")
+    if decimals is not None:
+        value = round_half_up(value, decimals)
+    off = filled & ~notnum & ((value < lo) | (value > hi)).to_numpy()
+    sh.add(name, off, "out-of-range", f"{title} must be between {lo:g} and {hi:g}")
+    return value
+
+
+def _check_job_level(sh: _Sheet, rules: Rules, live: np.ndarray) -> pd.Series:
+    text = sh.text["job_level"]
+    key = (
+        text.str.lower()
+        .str.replace(r"[.,:;/\\\-_()]", "", regex=True)
+        .str.replace(r"\beselon\b", "", regex=True)
+        .str.replace(r"\s+", "", regex=True)
+    )
+    code = key.map(rules.job_level_aliases)
+    bad = live & ~sh.blank["job_level"].to_numpy() & code.isna().to_numpy()
+    known = ", ".join(rules.job_levels)
+    sh.add(
+        "job_level",
+        bad,
+        "unknown-job-level",
+        f"unknown job level; expected one of {known} or an alias of them in the rules file",
+    )
+    return code
+
+
+def _check_asesmen(sh: _Sheet, rules: Rules, live: np.ndarray, out: pd.DataFrame) -> None:
+    s = rules.scale
+    for comp in rules.competency_codes:
+        out[comp] = _check_scores(sh, comp, live, s.min, s.max, s.decimals)
+    if "potensi" in sh.text:
+        lo, hi = rules.potential.potensi_scale
+        out["potensi"] = _check_scores(sh, "potensi", live, lo, hi, s.decimals)
+    out["job_level"] = _check_job_level(sh, rules, live)
+
+
+def _check_kinerja(sh: _Sheet, rules: Rules, live: np.ndarray, out: pd.DataFrame) -> None:
+    tahun = _check_scores(sh, "tahun", live, *TAHUN_RANGE, None)
+    frac = live & tahun.notna().to_numpy() & (tahun != np.floor(tahun)).to_numpy()
+    sh.add("tahun", frac, "type-error", f"{sh.header.title('tahun')} must be a year such as 2025")
+    out["tahun"] = tahun.astype("Int64")
+    if "predikat" in sh.text:
+        text = sh.text["predikat"]
+        key = text.str.lower().str.replace(r"[.,:;/\\\-_()\s]", "", regex=True)
+        level = key.map(rules.predikat_aliases)
+        bad = live & ~sh.blank["predikat"].to_numpy() & level.isna().to_numpy()
+        known = ", ".join(a for names in rules.performance.predikat.values() for a in names)
+        sh.add("predikat", bad, "unknown-rating", f"unknown predikat; expected one of {known}")
+        out["predikat"] = text.where(level.notna(), None)
+    if "nilai_kinerja" in sh.text:
+        lo, hi = rules.performance.score_scale
+        out["nilai_kinerja"] = _check_scores(sh, "nilai_kinerja", live, lo, hi, 2)
+
+
+def _check_formasi(sh: _Sheet, rules: Rules, live: np.ndarray, out: pd.DataFrame) -> None:
+    out["kode"] = sh.text["kode"]
+    out["job_level"] = _check_job_level(sh, rules, live)
+    if "jumlah" in sh.text:
+        jumlah = _check_scores(sh, "jumlah", live, 1, 10_000, None)
+        frac = live & jumlah.notna().to_numpy() & (jumlah != np.floor(jumlah)).to_numpy()
+        sh.add("jumlah", frac, "type-error", f"{sh.header.title('jumlah')} must be a whole number")
+        out["jumlah"] = jumlah.fillna(1).where(jumlah.notna() | sh.blank["jumlah"], 1)
+    else:
+        out["jumlah"] = 1.0
+
+
+def _check_duplicate_keys(sh: _Sheet, out: pd.DataFrame, key: list[str], live: np.ndarray) -> None:
+    """The same key on several rows with different data: every one of those rows is rejected."""
+    keys = out[key]
+    dup = _dups_among(keys, live & keys.notna().all(axis=1).to_numpy())
+    first = key[0]
+    what = "NIP" if first == "nip" else sh.header.title(first)
+    extra = " and year" if "tahun" in key else ""
+    rows = pd.Series(sh.rows, index=out.index)
+    groups = (
+        rows[dup].groupby([keys[c][dup] for c in key]).transform(lambda r: ", ".join(map(str, r)))
+        if dup.any()
+        else pd.Series(dtype=object)
+    )
+    msg = pd.Series("", index=out.index, dtype=object)
+    msg.loc[groups.index] = (
+        f"the same {what}{extra} is on rows "
+        + groups.astype(str)
+        + " with different data; all of them are rejected: keep one and import again"
+    )
+    sh.add(first, dup, "duplicate-nip", msg)
+
+
+def _dups_among(keys: pd.DataFrame, valid: np.ndarray) -> np.ndarray:
+    """Duplicate keys counted among valid rows only."""
+    out = np.zeros(len(keys), dtype=bool)
+    sub = keys[valid]
+    out[np.flatnonzero(valid)[sub.duplicated(keep=False).to_numpy()]] = True
+    return out

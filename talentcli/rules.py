@@ -1,0 +1,469 @@
+"""The rules file: a strict pydantic schema, a line-aware YAML loader, the packaged default."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from talentcli.errors import RulesError
+
+# Fields the importer knows besides the competencies (SPEC §3).
+FIXED_FIELDS = (
+    "nip",
+    "nama",
+    "jabatan",
+    "job_level",
+    "unit",
+    "golongan",
+    "potensi",
+    "tahun",
+    "predikat",
+    "nilai_kinerja",
+    "kode",
+    "jumlah",
+)
+PERFORMANCE_LEVELS = ("di_bawah", "sesuai", "di_atas")
+POTENTIAL_SOURCES = ("jpm", "potensi")
+
+_PUNCT = re.compile(r"[.,:;/\\\-_()]")
+_SPACE = re.compile(r"\s+")
+_ESELON = re.compile(r"\beselon\b")
+
+Code = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+
+
+def norm_header(text: object) -> str:
+    """Lower-case, drop `. , : ; / \\ - _ ( )`, fold white space (SPEC §3)."""
+    return _SPACE.sub(" ", _PUNCT.sub("", str(text).lower())).strip()
+
+
+def norm_value(text: object) -> str:
+    """Key for coded cells (job level, predikat): header-normalised, no 'eselon', no spaces."""
+    return _ESELON.sub("", norm_header(text)).replace(" ", "")
+
+
+class Strict(BaseModel):
+    """Every rules model rejects unknown keys, so a typo fails loudly."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Scale(Strict):
+    min: float
+    max: float
+    decimals: int = Field(2, ge=0, le=6)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Scale:
+        if self.min >= self.max:
+            raise ValueError("scale.min must be below scale.max")
+        return self
+
+
+class Competency(Strict):
+    code: Code
+    name: str
+    name_en: str | None = None
+
+
+class JobLevel(Strict):
+    name: str
+    aliases: list[str] = Field(min_length=1)
+    standard: dict[str, float]
+    retirement_age: int = Field(ge=40, le=75)
+    promotes_to: str | None = None
+
+
+class Status(Strict):
+    strength_min: float = Field(gt=0)
+    berat_max: float = Field(lt=0)
+
+
+class Band(Strict):
+    code: Code
+    min: float
+    name: str
+    name_en: str | None = None
+
+
+def _check_bands(bands: list[Band], where: str) -> None:
+    mins = [b.min for b in bands]
+    if mins != sorted(mins, reverse=True) or len(set(mins)) != len(mins):
+        raise ValueError(f"{where}: bands must be ordered from the highest min down, no ties")
+    if mins[-1] > 0:
+        raise ValueError(f"{where}: the last band must start at 0 so every value has a band")
+
+
+class Jpm(Strict):
+    cap: bool = True
+    cap_each: bool = False
+    decimals: int = Field(2, ge=0, le=6)
+    bands: str
+    band_sets: dict[Code, list[Band]]
+
+    @model_validator(mode="after")
+    def _bands(self) -> Jpm:
+        for name, bands in self.band_sets.items():
+            _check_bands(bands, f"jpm.band_sets.{name}")
+        if self.bands not in self.band_sets:
+            raise ValueError(f"jpm.bands {self.bands!r} is not one of {sorted(self.band_sets)}")
+        return self
+
+
+class Component(Strict):
+    source: Literal["jpm", "potensi"]
+    weight: float = Field(gt=0)
+
+
+class Potential(Strict):
+    components: list[Component] = Field(min_length=1)
+    potensi_scale: tuple[float, float] = (0.0, 100.0)
+    levels: list[Band] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _levels(self) -> Potential:
+        _check_bands(self.levels, "potential.levels")
+        return self
+
+
+class PerfLevel(Strict):
+    code: Literal["di_bawah", "sesuai", "di_atas"]
+    name: str
+    name_en: str | None = None
+
+
+class ScoreCut(Strict):
+    level: Literal["di_bawah", "sesuai", "di_atas"]
+    min: float
+
+
+class Performance(Strict):
+    levels: list[PerfLevel]
+    predikat: dict[Literal["di_bawah", "sesuai", "di_atas"], list[str]]
+    score: list[ScoreCut] = Field(min_length=1)
+    score_scale: tuple[float, float] = (0.0, 120.0)
+
+    @model_validator(mode="after")
+    def _cuts(self) -> Performance:
+        mins = [c.min for c in self.score]
+        if mins != sorted(mins, reverse=True) or mins[-1] > 0:
+            raise ValueError("performance.score: cuts must go from the highest min down to 0")
+        return self
+
+
+class Box(Strict):
+    placement: Code
+    talent_pool: bool = False
+    readiness: Code | None = None
+    notes: list[Code] = []
+    programmes: list[str] = []
+    recommendation: str
+    recommendation_en: str | None = None
+
+
+class NineBox(Strict):
+    grid: dict[str, dict[Literal["di_bawah", "sesuai", "di_atas"], int]]
+    boxes: dict[int, Box]
+
+
+class Label(Strict):
+    name: str
+    name_en: str | None = None
+
+
+class Retirement(Strict):
+    notice_years: int = Field(1, ge=0, le=10)
+    exclude_boxes: list[int] = []
+    placement: Code = "tetap"
+
+
+class Programme(Strict):
+    code: str = Field(pattern=r"^[A-Z0-9][A-Z0-9_-]*$")
+    name: str
+    competency: str | None = None
+    severity: Literal["ringan", "berat"] | None = None
+    form: Literal["klasikal", "nonklasikal"]
+    jp: int = Field(gt=0)
+    cost: int = Field(ge=0)
+
+
+class Training(Strict):
+    min_jp: int = Field(ge=0)
+    filler: str
+    catalogue: list[Programme] = Field(min_length=1)
+
+
+class Rules(Strict):
+    """A whole rules file, cross-checked."""
+
+    name: str
+    description: str = ""
+    scale: Scale
+    competencies: list[Competency] = Field(min_length=1)
+    columns: dict[str, list[str]]
+    job_levels: dict[Code, JobLevel] = Field(min_length=1)
+    status: Status
+    jpm: Jpm
+    potential: Potential
+    performance: Performance
+    nine_box: NineBox
+    placements: dict[Code, Label]
+    retirement: Retirement
+    training: Training
+
+    @property
+    def competency_codes(self) -> list[str]:
+        """Competency codes in the rules' order."""
+        return [c.code for c in self.competencies]
+
+    @cached_property
+    def header_aliases(self) -> dict[str, str]:
+        """Normalised header text -> field."""
+        return {norm_header(a): field for field, names in self.columns.items() for a in names}
+
+    @cached_property
+    def job_level_aliases(self) -> dict[str, str]:
+        """Normalised job-level text -> job level code (codes and names match too)."""
+        out: dict[str, str] = {}
+        for code, level in self.job_levels.items():
+            for alias in (code, level.name, *level.aliases):
+                out[norm_value(alias)] = code
+        return out
+
+    @cached_property
+    def predikat_aliases(self) -> dict[str, str]:
+        """Normalised predikat text -> performance level."""
+        return {
+            norm_value(a): lvl for lvl, names in self.performance.predikat.items() for a in names
+        }
+
+
+Problem = tuple[tuple, str]  # (location in the YAML, message)
+
+
+def _duplicates(items: list[str]) -> list[str]:
+    seen: set[str] = set()
+    return sorted({i for i in items if i in seen or seen.add(i)})
+
+
+def cross_check(r: Rules) -> list[Problem]:
+    """Checks that span sections: every problem with the YAML location it belongs to."""
+    return [
+        *_check_competencies(r),
+        *_check_columns(r),
+        *_check_job_levels(r),
+        *_check_performance(r),
+        *_check_boxes(r),
+        *_check_training(r),
+    ]
+
+
+def _check_competencies(r: Rules) -> list[Problem]:
+    where = ("competencies",)
+    out = [(where, f"competency code {d!r} appears twice") for d in _duplicates(r.competency_codes)]
+    clash = sorted(set(r.competency_codes) & set(FIXED_FIELDS))
+    return out + [(where, f"competency code {c!r} is a reserved column name") for c in clash]
+
+
+def _check_columns(r: Rules) -> list[Problem]:
+    known = set(FIXED_FIELDS) | set(r.competency_codes)
+    out = [(("columns", k), f"{k!r} is not a known field") for k in r.columns if k not in known]
+    need = ("nip", "nama", "job_level", "tahun", "predikat", "kode", *r.competency_codes)
+    out += [(("columns",), f"no aliases for {f!r}") for f in need if not r.columns.get(f)]
+    owners: dict[str, set[str]] = {}
+    for field, names in r.columns.items():
+        for a in names:
+            owners.setdefault(norm_header(a), set()).add(field)
+    return out + [
+        (("columns", sorted(v)[-1]), f"alias {k!r} is given to {sorted(v)}")
+        for k, v in owners.items()
+        if len(v) > 1
+    ]
+
+
+def _check_job_levels(r: Rules) -> list[Problem]:
+    out: list[Problem] = []
+    comps = set(r.competency_codes)
+    owners: dict[str, set[str]] = {}
+    for code, level in r.job_levels.items():
+        at = ("job_levels", code, "standard")
+        out += [
+            (at, f"no standard for competency {m!r}") for m in sorted(comps - set(level.standard))
+        ]
+        out += [(at, f"{e!r} is not a competency") for e in sorted(set(level.standard) - comps)]
+        bad = [v for v in level.standard.values() if not r.scale.min <= v <= r.scale.max]
+        out += [(at, f"standard {v} is outside the scale") for v in bad]
+        if level.promotes_to is not None and level.promotes_to not in r.job_levels:
+            at = ("job_levels", code, "promotes_to")
+            out.append((at, f"unknown job level {level.promotes_to!r}"))
+        for a in {code, level.name, *level.aliases}:
+            owners.setdefault(norm_value(a), set()).add(code)
+    return out + [
+        (("job_levels", sorted(v)[-1], "aliases"), f"alias {k!r} is given to {sorted(v)}")
+        for k, v in owners.items()
+        if len(v) > 1
+    ]
+
+
+def _check_performance(r: Rules) -> list[Problem]:
+    out: list[Problem] = []
+    if sorted(lv.code for lv in r.performance.levels) != sorted(PERFORMANCE_LEVELS):
+        out.append((("performance", "levels"), f"must be exactly {list(PERFORMANCE_LEVELS)}"))
+    names = [norm_value(a) for v in r.performance.predikat.values() for a in v]
+    at = ("performance", "predikat")
+    return out + [(at, f"alias {d!r} appears twice") for d in _duplicates(names)]
+
+
+def _check_boxes(r: Rules) -> list[Problem]:
+    out: list[Problem] = []
+    pot = [lv.code for lv in r.potential.levels]
+    grid = r.nine_box.grid
+    if sorted(grid) != sorted(pot):
+        out.append((("nine_box", "grid"), f"rows must be the potential levels {pot}"))
+    cells = [b for row in grid.values() for b in row.values()]
+    if sorted(cells) != list(range(1, 10)) or any(len(row) != 3 for row in grid.values()):
+        out.append((("nine_box", "grid"), "each box 1-9 must appear exactly once"))
+    if sorted(r.nine_box.boxes) != list(range(1, 10)):
+        out.append((("nine_box", "boxes"), "boxes 1-9 must each be defined exactly once"))
+    codes = {p.code for p in r.training.catalogue}
+    for n, box in r.nine_box.boxes.items():
+        if box.placement not in r.placements:
+            at = ("nine_box", "boxes", n, "placement")
+            out.append((at, f"{box.placement!r} is not in placements"))
+        at = ("nine_box", "boxes", n, "programmes")
+        out += [(at, f"{p!r} is not in the catalogue") for p in box.programmes if p not in codes]
+    ret = r.retirement
+    if ret.placement not in r.placements:
+        out.append((("retirement", "placement"), f"{ret.placement!r} is not in placements"))
+    at = ("retirement", "exclude_boxes")
+    return out + [(at, f"{b} is not a box 1-9") for b in ret.exclude_boxes if not 1 <= b <= 9]
+
+
+def _check_training(r: Rules) -> list[Problem]:
+    cat = r.training.catalogue
+    at = ("training", "catalogue")
+    out = [(at, f"code {d!r} appears twice") for d in _duplicates([p.code for p in cat])]
+    comps = set(r.competency_codes)
+    for i, p in enumerate(cat):
+        if p.competency is not None and p.competency not in comps:
+            out.append(((*at, i, "competency"), f"competency {p.competency!r} does not exist"))
+        if (p.competency is None) != (p.severity is None):
+            out.append(((*at, i), f"{p.code}: competency and severity go together"))
+    pairs = [(p.competency, p.severity) for p in cat if p.competency]
+    out += [(at, f"two programmes for {d}") for d in _duplicates([str(x) for x in pairs])]
+    for comp in r.competency_codes:
+        for sev in ("ringan", "berat"):
+            if (comp, sev) not in pairs:
+                out.append((at, f"no {sev} programme for competency {comp!r}"))
+    if r.training.filler not in {p.code for p in cat}:
+        out.append((("training", "filler"), f"{r.training.filler!r} is not in the catalogue"))
+    return out
+
+
+# ---------------------------------------------------------------- loading
+
+
+class _LineLoader(yaml.SafeLoader):
+    """SafeLoader that refuses duplicate keys (YAML would silently keep the last)."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    seen: dict[Any, yaml.Node] = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in seen:
+            mark = key_node.start_mark
+            raise yaml.MarkedYAMLError(
+                problem=f"duplicate key {key!r} (first at line {seen[key].start_mark.line + 1})",
+                problem_mark=mark,
+            )
+        seen[key] = key_node
+    return loader.construct_mapping_plain(node, deep=deep)
+
+
+_LineLoader.construct_mapping_plain = yaml.SafeLoader.construct_mapping  # type: ignore[attr-defined]
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+@dataclass(frozen=True)
+class LoadedRules:
+    """Validated rules plus where they came from (traceability, SPEC §5)."""
+
+    rules: Rules
+    path: Path
+    name: str
+    sha256: str
+
+
+def default_rules_path() -> Path:
+    """The default rules file shipped inside the package."""
+    return Path(str(resources.files("talentcli") / "data" / "rules" / "default.yaml"))
+
+
+def load_rules(path: Path | None = None) -> LoadedRules:
+    """Read and validate a rules file; RulesError lists every problem with its line."""
+    path = path or default_rules_path()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise RulesError(str(path), [f"cannot read the rules file: {exc.strerror}"]) from None
+    problems = check_rules_text(raw.decode("utf-8", errors="replace"))
+    if isinstance(problems, list):
+        raise RulesError(str(path), problems)
+    return LoadedRules(problems, path, path.name, hashlib.sha256(raw).hexdigest())
+
+
+def check_rules_text(text: str) -> Rules | list[str]:
+    """Validate YAML text: the Rules, or a list of problems each naming its line and column."""
+    try:
+        root = yaml.compose(text, Loader=_LineLoader)
+        data = yaml.load(text, Loader=_LineLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        return [f"{where}{exc.problem}"]
+    if not isinstance(data, dict):
+        return ["line 1, column 1: the rules file must be a mapping of keys"]
+    try:
+        rules = Rules.model_validate(data)
+    except ValidationError as exc:
+        return [_describe(tuple(e["loc"]), e["type"], e["msg"], root) for e in exc.errors()]
+    problems = cross_check(rules)
+    return [_describe(loc, "cross", msg, root) for loc, msg in problems] if problems else rules
+
+
+def _describe(loc: tuple, kind: str, msg: str, root: yaml.Node) -> str:
+    node = _find_node(root, loc, want_key=kind == "extra_forbidden")
+    where = f"line {node.start_mark.line + 1}, column {node.start_mark.column + 1}: "
+    dotted = ".".join(str(p) for p in loc) or "(top level)"
+    if kind == "extra_forbidden":
+        return f"{where}unknown key {loc[-1]!r} at {dotted} (misspelt?)"
+    if kind == "missing":
+        return f"{where}{dotted}: required key is missing"
+    return f"{where}{dotted}: {msg.removeprefix('Value error, ')}"
+
+
+def _find_node(node: yaml.Node, loc: tuple, want_key: bool) -> yaml.Node:
+    """The deepest YAML node along an error location; the key node itself for an unknown key."""
+    for i, part in enumerate(loc):
+        nxt = None
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                if str(key_node.value) == str(part):
+                    last = i == len(loc) - 1
+                    nxt = key_node if (want_key and last) else value_node
+                    break
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            nxt = node.value[part] if part < len(node.value) else None
+        if nxt is None:
+            break
+        node = nxt
+    return node

@@ -1,0 +1,246 @@
+"""The SQLite store (SPEC §6): schema with migrations in code, one transaction per import."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from talentcli import __version__
+from talentcli.errors import StoreError
+
+# Each entry migrates the schema from version i to i + 1. Never edit a released one: append.
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE batches (
+        id INTEGER PRIMARY KEY,
+        file TEXT NOT NULL, sha256 TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, cycle TEXT,
+        sheet TEXT, header_row INTEGER,
+        rows_read INTEGER NOT NULL, accepted INTEGER NOT NULL,
+        rejected INTEGER NOT NULL, skipped INTEGER NOT NULL,
+        imported_at TEXT NOT NULL, tool_version TEXT NOT NULL
+    );
+    CREATE TABLE violations (
+        batch_id INTEGER NOT NULL REFERENCES batches(id),
+        severity TEXT NOT NULL, row INTEGER, cell TEXT, column_letter TEXT, header TEXT,
+        field TEXT, code TEXT NOT NULL, value TEXT, message TEXT
+    );
+    CREATE TABLE people (
+        nip TEXT PRIMARY KEY, nama TEXT, birth_date TEXT NOT NULL, gender INTEGER NOT NULL,
+        batch_id INTEGER NOT NULL REFERENCES batches(id)
+    );
+    CREATE TABLE assessments (
+        cycle TEXT NOT NULL, nip TEXT NOT NULL, nama TEXT, jabatan TEXT, job_level TEXT NOT NULL,
+        unit TEXT, golongan TEXT, potensi REAL,
+        batch_id INTEGER NOT NULL REFERENCES batches(id),
+        PRIMARY KEY (cycle, nip)
+    );
+    CREATE TABLE scores (
+        cycle TEXT NOT NULL, nip TEXT NOT NULL, competency TEXT NOT NULL, score REAL NOT NULL,
+        batch_id INTEGER NOT NULL REFERENCES batches(id),
+        PRIMARY KEY (cycle, nip, competency)
+    );
+    CREATE TABLE ratings (
+        nip TEXT NOT NULL, tahun INTEGER NOT NULL, predikat TEXT, nilai REAL,
+        batch_id INTEGER NOT NULL REFERENCES batches(id),
+        PRIMARY KEY (nip, tahun)
+    );
+    CREATE TABLE vacancies (
+        cycle TEXT NOT NULL, kode TEXT NOT NULL, jabatan TEXT, unit TEXT,
+        job_level TEXT NOT NULL, jumlah INTEGER NOT NULL,
+        batch_id INTEGER NOT NULL REFERENCES batches(id),
+        PRIMARY KEY (cycle, kode)
+    );
+    """,
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def now() -> str:
+    """UTC time stamp in ISO form."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def create_private(path: Path) -> None:
+    """Create an empty file readable by its owner only, whatever the umask."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
+    os.close(fd)
+    os.chmod(path, 0o600)
+
+
+class Store:
+    """A talentcli database file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        if not path.exists():
+            create_private(path)
+        try:
+            self.db = sqlite3.connect(path, isolation_level=None)
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self.db.execute("PRAGMA synchronous = NORMAL")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{path}: not a talentcli database ({exc})") from None
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.db.close()
+
+    def _migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: made by a newer talentcli (schema {version}); upgrade talentcli"
+            )
+        for i in range(version, SCHEMA_VERSION):
+            with self.transaction():
+                for stmt in _statements(MIGRATIONS[i]):
+                    self.db.execute(stmt)
+                self.db.execute(f"PRAGMA user_version = {i + 1}")
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception (including interrupts)."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def batch_by_sha(self, sha256: str) -> dict | None:
+        """The earlier import of a file with this content, if any."""
+        cur = self.db.execute("SELECT * FROM batches WHERE sha256 = ?", (sha256,))
+        row = cur.fetchone()
+        return dict(zip([d[0] for d in cur.description], row, strict=True)) if row else None
+
+    def violations(self, batch_id: int) -> pd.DataFrame:
+        """The violations recorded for a batch."""
+        return pd.read_sql_query(
+            "SELECT * FROM violations WHERE batch_id = ? ORDER BY rowid",
+            self.db,
+            params=(batch_id,),
+        )
+
+    def table(self, sql: str, params: tuple = ()) -> pd.DataFrame:
+        """Run a query into a DataFrame."""
+        return pd.read_sql_query(sql, self.db, params=params)
+
+
+def _statements(script: str) -> list[str]:
+    return [s.strip() for s in script.split(";") if s.strip()]
+
+
+def save_batch(
+    store: Store,
+    meta: dict,
+    accepted: pd.DataFrame,
+    violations: pd.DataFrame,
+    competencies: list[str],
+) -> int:
+    """Store one import in one transaction; newer values replace a person's for the cycle."""
+    with store.transaction() as db:
+        cur = db.execute(
+            "INSERT INTO batches (file, sha256, kind, cycle, sheet, header_row, rows_read, "
+            "accepted, rejected, skipped, imported_at, tool_version) "
+            "VALUES (:file, :sha256, :kind, :cycle, :sheet, :header_row, :rows_read, "
+            ":accepted, :rejected, :skipped, :imported_at, :tool_version)",
+            {**meta, "imported_at": now(), "tool_version": __version__},
+        )
+        batch = int(cur.lastrowid)
+        _save_violations(db, batch, violations)
+        writer = {"asesmen": _save_asesmen, "kinerja": _save_kinerja, "formasi": _save_formasi}
+        writer[meta["kind"]](db, batch, meta.get("cycle"), accepted, competencies)
+    return batch
+
+
+def _rows(frame: pd.DataFrame) -> list[tuple]:
+    """DataFrame -> tuples with None for missing values (sqlite3 binds None as NULL)."""
+    obj = frame.astype(object).where(frame.notna(), None)
+    return list(obj.itertuples(index=False, name=None))
+
+
+def _save_violations(db: sqlite3.Connection, batch: int, v: pd.DataFrame) -> None:
+    if v.empty:
+        return
+    cols = ["severity", "row", "cell", "column", "header", "field", "code", "value", "message"]
+    frame = v[cols].copy()
+    frame.insert(0, "batch_id", batch)
+    db.executemany(
+        "INSERT INTO violations (batch_id, severity, row, cell, column_letter, header, field, "
+        "code, value, message) VALUES (?,?,?,?,?,?,?,?,?,?)",
+        _rows(frame),
+    )
+
+
+def _save_asesmen(
+    db: sqlite3.Connection, batch: int, cycle: str, a: pd.DataFrame, competencies: list[str]
+) -> None:
+    nip = a["nip"]
+    people = pd.DataFrame(
+        {
+            "nip": nip,
+            "nama": a["nama"],
+            "birth_date": nip.str[0:4] + "-" + nip.str[4:6] + "-" + nip.str[6:8],
+            "gender": nip.str[14].astype(int),
+            "batch_id": batch,
+        }
+    )
+    db.executemany(
+        "INSERT INTO people VALUES (?,?,?,?,?) ON CONFLICT(nip) DO UPDATE SET "
+        "nama = excluded.nama, batch_id = excluded.batch_id",
+        _rows(people),
+    )
+    cols = ["nip", "nama", "jabatan", "job_level", "unit", "golongan", "potensi"]
+    frame = pd.DataFrame({c: a.get(c, None) for c in cols})
+    frame.insert(0, "cycle", cycle)
+    frame["batch_id"] = batch
+    db.executemany("INSERT OR REPLACE INTO assessments VALUES (?,?,?,?,?,?,?,?,?)", _rows(frame))
+    db.execute("CREATE TEMP TABLE IF NOT EXISTS incoming (nip TEXT PRIMARY KEY)")
+    db.execute("DELETE FROM incoming")
+    db.executemany("INSERT INTO incoming VALUES (?)", ((n,) for n in nip))
+    db.execute("DELETE FROM scores WHERE cycle = ? AND nip IN (SELECT nip FROM incoming)", (cycle,))
+    long = a[["nip", *competencies]].melt(id_vars="nip", var_name="competency", value_name="s")
+    long.insert(0, "cycle", cycle)
+    long["batch_id"] = batch
+    db.executemany("INSERT INTO scores VALUES (?,?,?,?,?)", _rows(long))
+
+
+def _save_kinerja(
+    db: sqlite3.Connection, batch: int, cycle: str | None, a: pd.DataFrame, competencies: list[str]
+) -> None:
+    frame = pd.DataFrame(
+        {
+            "nip": a["nip"],
+            "tahun": a["tahun"],
+            "predikat": a.get("predikat", None),
+            "nilai": a.get("nilai_kinerja", None),
+            "batch_id": batch,
+        }
+    )
+    db.executemany("INSERT OR REPLACE INTO ratings VALUES (?,?,?,?,?)", _rows(frame))
+
+
+def _save_formasi(
+    db: sqlite3.Connection, batch: int, cycle: str, a: pd.DataFrame, competencies: list[str]
+) -> None:
+    frame = pd.DataFrame(
+        {
+            "cycle": cycle,
+            "kode": a["kode"],
+            "jabatan": a.get("jabatan", None),
+            "unit": a.get("unit", None),
+            "job_level": a["job_level"],
+            "jumlah": a["jumlah"].astype(int),
+            "batch_id": batch,
+        }
+    )
+    db.executemany("INSERT OR REPLACE INTO vacancies VALUES (?,?,?,?,?,?,?)", _rows(frame))

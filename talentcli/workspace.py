@@ -1,0 +1,179 @@
+"""The workspace: talent.yaml, the folders it names, the log; `talentcli init`."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import os
+import shutil
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from talentcli.errors import RulesError
+from talentcli.rules import default_rules_path
+
+CONFIG_NAME = "talent.yaml"
+LOG_NAME = "talentcli"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Size limits for one input file (SPEC §3, §8)."""
+
+    max_file_mb: float = 50
+    max_unzipped_mb: float = 1024
+
+
+class LimitsConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    max_file_mb: float = Field(50, gt=0)
+    max_unzipped_mb: float = Field(1024, gt=0)
+
+
+class Config(BaseModel):
+    """talent.yaml (SPEC §7); every path is relative to the workspace."""
+
+    model_config = ConfigDict(extra="forbid")
+    inbox: str = "inbox"
+    archive: str = "archive"
+    failed: str = "failed"
+    rejects: str = "rejects"
+    logs: str = "logs"
+    rules: str | None = None
+    db: str = "talent.db"
+    output: str = "laporan"
+    formats: list[str] = ["xlsx", "html", "csv", "json"]
+    cycle: str | None = None
+    limits: LimitsConfig = LimitsConfig()
+
+
+CONFIG_TEMPLATE = """\
+# talentcli workspace configuration (talentcli run reads this; paths are relative to it)
+inbox: inbox            # new exports are dropped here
+archive: archive        # imported files move to archive/<date>/
+failed: failed          # unusable files move here with <name>.reason.txt
+rejects: rejects        # <file>.rejects.xlsx / .csv: rejected rows with reasons
+logs: logs              # logs/talentcli.log (rotating)
+rules: rules/default.yaml
+db: talent.db
+output: laporan         # reports
+formats: [xlsx, html, csv, json]
+cycle: "{cycle}"          # assessment cycle (year)
+limits:
+  max_file_mb: 50       # larger input files are refused
+  max_unzipped_mb: 1024 # a workbook that unpacks to more is refused (zip bomb)
+"""
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """A folder with talent.yaml (or the current folder when there is none)."""
+
+    root: Path
+    config: Config
+    db_override: Path | None = None
+
+    def path(self, rel: str) -> Path:
+        """A configured path, resolved against the workspace."""
+        p = Path(rel).expanduser()
+        return p if p.is_absolute() else self.root / p
+
+    @property
+    def db(self) -> Path:
+        """The store: --db, then TALENTCLI_DB, then talent.yaml's db."""
+        env = os.environ.get("TALENTCLI_DB")
+        return self.db_override or (Path(env) if env else self.path(self.config.db))
+
+    @property
+    def rules(self) -> Path:
+        """The workspace rules file, or the packaged default."""
+        return self.path(self.config.rules) if self.config.rules else default_rules_path()
+
+    @property
+    def limits(self) -> Limits:
+        """Input size limits."""
+        return Limits(self.config.limits.max_file_mb, self.config.limits.max_unzipped_mb)
+
+    @property
+    def cycle(self) -> str:
+        """The configured cycle, else the current year."""
+        return self.config.cycle or str(date.today().year)
+
+
+def find_workspace(
+    start: Path | None = None, config: Path | None = None, db: Path | None = None
+) -> Workspace:
+    """The workspace of CONFIG, else the nearest folder upwards with talent.yaml, else START."""
+    if config is not None:
+        return Workspace(config.resolve().parent, load_config(config), db)
+    start = (start or Path.cwd()).resolve()
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return Workspace(folder, load_config(folder / CONFIG_NAME), db)
+    return Workspace(start, Config(), db)
+
+
+def load_config(path: Path) -> Config:
+    """Read talent.yaml strictly: unknown keys are errors (exit 4)."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except OSError as exc:
+        raise RulesError(str(path), [f"cannot read the config: {exc.strerror}"]) from None
+    except yaml.YAMLError as exc:
+        raise RulesError(str(path), [f"not valid YAML: {exc}"]) from None
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        problems = [
+            f"{'.'.join(map(str, e['loc']))}: "
+            + ("unknown key (misspelt?)" if e["type"] == "extra_forbidden" else e["msg"])
+            for e in exc.errors()
+        ]
+        raise RulesError(str(path), problems) from None
+
+
+def init_workspace(folder: Path, cycle: str | None = None) -> list[Path]:
+    """Create talent.yaml, rules/ (a copy of the packaged rules) and inbox/; never overwrite."""
+    folder.mkdir(parents=True, exist_ok=True)
+    made = []
+    cfg = folder / CONFIG_NAME
+    if not cfg.exists():
+        cfg.write_text(CONFIG_TEMPLATE.format(cycle=cycle or date.today().year), encoding="utf-8")
+        made.append(cfg)
+    rules_dir = folder / "rules"
+    rules_dir.mkdir(exist_ok=True)
+    for src in sorted(default_rules_path().parent.glob("*.yaml")):
+        dst = rules_dir / src.name
+        if not dst.exists():
+            shutil.copyfile(src, dst)
+            made.append(dst)
+    for sub in ("inbox",):
+        (folder / sub).mkdir(exist_ok=True)
+        made.append(folder / sub)
+    return made
+
+
+def open_log(ws: Workspace) -> logging.Logger:
+    """The workspace log: logs/talentcli.log, rotating, owner-only. Holds codes and NIPs only."""
+    logger = logging.getLogger(LOG_NAME)
+    folder = ws.path(ws.config.logs)
+    path = folder / "talentcli.log"
+    if any(getattr(h, "baseFilename", None) == str(path) for h in logger.handlers):
+        return logger
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            path.touch(mode=0o600)
+        os.chmod(path, 0o600)
+        handler = logging.handlers.RotatingFileHandler(path, maxBytes=5 << 20, backupCount=5)
+    except OSError:
+        return logger  # a read-only workspace still imports; the terminal shows everything
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    return logger
