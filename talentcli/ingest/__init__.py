@@ -139,7 +139,7 @@ def _read_and_check(path: Path, rules: Rules, opts: ImportOptions, report: FileR
             "unknown-kind",
             "cannot tell whether this is asesmen, kinerja or formasi from its headers; give --kind",
         )
-    header_row = int(grid.rows[header.index])
+    header_row = header.index + 1
     check_columns(header, kind, rules, path.name, grid.sheet, header_row)
     report.kind, report.sheet, report.header_row = kind, grid.sheet, header_row
     if kind != "kinerja":

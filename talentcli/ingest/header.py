@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-import pandas as pd
-
 from talentcli.errors import InputFileError
 from talentcli.ingest.read import HEAD_ROWS, Grid
 from talentcli.rules import Rules, norm_header
@@ -19,7 +17,7 @@ MIN_MATCHES = 3
 class Header:
     """Where the header is and what each recognised column holds."""
 
-    index: int  # position of the header row in grid.cells
+    index: int  # row position of the header (Excel row index + 1)
     columns: dict[str, int]  # field -> column position
     titles: dict[int, str]  # column position -> header text as written
     unknown: list[str] = field(default_factory=list)  # header texts no alias knows
@@ -65,19 +63,19 @@ def _qualifies(found: dict[str, int]) -> bool:
     return len(found) >= MIN_MATCHES and ("nip" in found or "kode" in found)
 
 
-def find_header(cells: pd.DataFrame, rules: Rules) -> Header | None:
+def find_header(grid: Grid, rules: Rules) -> Header | None:
     """The first of the first 30 rows with >= 3 known headers incl. the identifier; else None.
 
     A header split over two rows (a merged group title above the sub-headers) is
     read as one when the second row adds fields.
     """
-    head = [_texts(r) for r in cells.head(HEAD_ROWS + 1).itertuples(index=False)]
+    head = [_texts(r) for r in grid.head(HEAD_ROWS + 1)]
     for i, texts in enumerate(head[:HEAD_ROWS]):
         found = _match(texts, rules)
         if not _qualifies(found):
             continue
         if i + 1 < len(head):
-            merged = [b or a for a, b in zip(texts, head[i + 1], strict=True)]
+            merged = [b or a for a, b in zip(texts, head[i + 1], strict=False)]
             both = _match(merged, rules)
             own = _match(head[i + 1], rules)
             if len(both) > len(found) and own and not set(own) <= set(found):
@@ -114,7 +112,7 @@ def choose_sheet(
         seen.append(grid.sheet)
         if sheet is not None and grid.sheet != sheet:
             continue
-        header = find_header(grid.cells, rules)
+        header = find_header(grid, rules)
         if header is not None:
             return grid, header
         if sheet is not None:

@@ -24,12 +24,44 @@ HEAD_ROWS = 30  # the header is looked for in the first 30 rows (SPEC §3)
 
 @dataclass
 class Grid:
-    """One sheet's raw cells: an object DataFrame with integer columns, and Excel row numbers."""
+    """One sheet's raw cells; row position p is Excel row (CSV line) p + 1.
+
+    Workbook sheets keep calamine's list of row lists (no DataFrame of every cell is
+    built); a CSV keeps pandas' frame of strings. Columns are taken out one at a time.
+    """
 
     sheet: str
-    cells: pd.DataFrame
-    rows: np.ndarray  # 1-based Excel row (CSV: line) number of each cells row
+    data: list[list] | pd.DataFrame
     is_csv: bool = False
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    @property
+    def width(self) -> int:
+        """Number of columns."""
+        if isinstance(self.data, pd.DataFrame):
+            return self.data.shape[1]
+        return max((len(r) for r in self.data[:HEAD_ROWS]), default=0)
+
+    def head(self, n: int) -> list[list]:
+        """The first n rows as lists."""
+        if isinstance(self.data, pd.DataFrame):
+            return self.data.head(n).to_numpy().tolist()
+        return [list(r) for r in self.data[:n]]
+
+    def column(self, col: int, start: int) -> pd.Series:
+        """Column COL from row position START down, as an object Series."""
+        if isinstance(self.data, pd.DataFrame):
+            return pd.Series(self.data.iloc[start:, col].to_numpy(dtype=object), dtype=object)
+        rows = self.data[start:]
+        return pd.Series([r[col] if col < len(r) else "" for r in rows], dtype=object)
+
+    def rows_at(self, positions: np.ndarray) -> list[list]:
+        """Whole rows, as they were, by position."""
+        if isinstance(self.data, pd.DataFrame):
+            return self.data.iloc[positions].to_numpy().tolist()
+        return [list(self.data[p]) for p in positions]
 
 
 def check_file(path: Path, limits: Limits) -> None:
@@ -137,9 +169,8 @@ def _read_workbook(path: Path) -> Iterator[Grid]:
             raise _encrypted(path.name) from None
         except Exception as exc:
             raise _corrupt(path.name, f"sheet {name!r}: {type(exc).__name__}") from None
-        cells = pd.DataFrame(data, dtype=object) if data else pd.DataFrame(dtype=object)
-        _fill_merged(cells, merged)
-        yield Grid(name, cells, np.arange(1, len(cells) + 1))
+        _fill_merged(data, merged)
+        yield Grid(name, data)
 
 
 def _merged_ranges(sheet: object) -> list:
@@ -149,11 +180,16 @@ def _merged_ranges(sheet: object) -> list:
         return []
 
 
-def _fill_merged(cells: pd.DataFrame, merged: list) -> None:
+def _fill_merged(data: list[list], merged: list) -> None:
     """Give every cell of a merged range the value of its top-left cell, as a reader sees it."""
     for (r0, c0), (r1, c1) in merged:
-        if r0 < len(cells) and c0 < cells.shape[1]:
-            cells.iloc[r0 : r1 + 1, c0 : c1 + 1] = cells.iat[r0, c0]
+        if r0 >= len(data) or c0 >= len(data[r0]):
+            continue
+        value = data[r0][c0]
+        for r in range(r0, min(r1 + 1, len(data))):
+            row = data[r]
+            for c in range(c0, min(c1 + 1, len(row))):
+                row[c] = value
 
 
 def read_csv(path: Path) -> Grid:
@@ -179,8 +215,7 @@ def read_csv(path: Path) -> Grid:
         )
     except (pd.errors.ParserError, ValueError):
         cells = _read_csv_slow(raw.decode(encoding), sep)
-    cells = cells.fillna("").astype(object)
-    return Grid(path.name, cells, np.arange(1, len(cells) + 1), is_csv=True)
+    return Grid(path.name, cells.fillna(""), is_csv=True)
 
 
 def _encoding(raw: bytes) -> str:

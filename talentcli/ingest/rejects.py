@@ -71,4 +71,4 @@ def _write(ws, r: int, c: int, v) -> None:
 
 def safe_csv(frame: pd.DataFrame) -> pd.DataFrame:
     """Every text cell made safe against formula injection for spreadsheet programs."""
-    return frame.apply(lambda s: s.map(safe_text) if s.dtype == object else s)
+    return frame.apply(lambda s: s.map(safe_text))

@@ -6,14 +6,18 @@ Violations are data: one DataFrame row per problem, with its cell reference.
 
 from __future__ import annotations
 
+import datetime
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from talentcli.ingest.header import Header, fields_of
 from talentcli.ingest.read import Grid
-from talentcli.rules import Rules
+from talentcli.rules import Rules, norm_value
 
 VIOLATION_COLUMNS = [
     "pos",
@@ -65,9 +69,10 @@ class _Sheet:
     """The data rows of one sheet and the bookkeeping of their violations."""
 
     def __init__(self, grid: Grid, header: Header, file: str) -> None:
-        start = header.index + 1
-        self.cells = grid.cells.iloc[start:].reset_index(drop=True)
-        self.rows = np.asarray(grid.rows[start:])
+        self.start = header.index + 1
+        self.grid = grid
+        self.n = max(len(grid) - self.start, 0)
+        self.rows = np.arange(self.start + 1, self.start + 1 + self.n)  # Excel row numbers
         self.header = header
         self.where = file if grid.is_csv else grid.sheet
         self.found: list[pd.DataFrame] = []
@@ -78,8 +83,8 @@ class _Sheet:
         """The raw cells of a field, or an empty column when the file has none."""
         col = self.header.columns.get(name)
         if col is None:
-            return pd.Series([""] * len(self.cells), dtype=object)
-        return self.cells[col]
+            return pd.Series([""] * self.n, dtype=object)
+        return self.grid.column(col, self.start)
 
     def add(
         self,
@@ -117,29 +122,43 @@ class _Sheet:
         )
 
 
+def per_value(s: pd.Series, fn: Callable[[Any], Any], na: Any = None) -> np.ndarray:
+    """fn applied once per distinct cell value (most columns repeat a few values), NaN -> na."""
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    table = np.empty(len(uniques) + 1, dtype=object)
+    table[:-1] = [fn(u) for u in uniques]
+    table[-1] = na  # code -1 (NaN/None) picks the last entry
+    return table[codes]
+
+
+def _cell_text(v: Any) -> str:
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() and abs(v) < 1e15 else str(v)
+    if isinstance(v, datetime.date | datetime.datetime):
+        return v.isoformat()
+    return str(v).strip()
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+
+
+def _to_float(text: str) -> float:
+    t = re.sub(r"\s+", "", text).replace(",", ".")
+    return float(t) if _NUMBER.fullmatch(t) else np.nan
+
+
 def as_text(s: pd.Series) -> pd.Series:
     """Cells as stripped text; whole numbers without '.0'; empty for None/NaN."""
-    s = s.astype(object)
-    isnum = _is_number_cell(s)
-    out = s.where(~s.isna(), "").astype(str).str.strip()
-    if isnum.any():
-        nums = s[isnum].astype(float)
-        whole = np.isfinite(nums) & (nums == np.floor(nums)) & (nums.abs() < 1e15)
-        out.loc[whole[whole].index] = nums[whole].astype(np.int64).astype(str)
-    return out
-
-
-def _is_number_cell(s: pd.Series) -> pd.Series:
-    kinds = s.map(type)
-    return kinds.isin([float, int, np.float64, np.int64])
+    return pd.Series(per_value(s, _cell_text, ""), dtype=object)
 
 
 def parse_number(text: pd.Series) -> pd.Series:
     """Text with a decimal comma or dot -> float; NaN where not a number."""
-    cleaned = text.str.replace(r"\s+", "", regex=True).str.replace(",", ".", regex=False)
-    return pd.to_numeric(
-        cleaned.where(cleaned.str.fullmatch(r"[+-]?\d+(\.\d*)?|[+-]?\.\d+"), None), errors="coerce"
-    ).astype(float)
+    return pd.Series(per_value(text, _to_float, np.nan).astype(float))
 
 
 def round_half_up(x: pd.Series, decimals: int) -> pd.Series:
@@ -155,7 +174,7 @@ def validate(grid: Grid, header: Header, kind: str, rules: Rules, file: str) -> 
     for name in names:
         sh.text[name] = as_text(sh.raw(name))
         sh.blank[name] = sh.text[name] == ""
-    n = len(sh.cells)
+    n = sh.n
     ident = {
         "asesmen": ["nip", *rules.competency_codes],
         "kinerja": ["nip", "predikat", "nilai_kinerja"],
@@ -178,7 +197,7 @@ def validate(grid: Grid, header: Header, kind: str, rules: Rules, file: str) -> 
     key = {"asesmen": ["nip"], "kinerja": ["nip", "tahun"], "formasi": ["kode"]}[kind]
     _check_duplicate_keys(sh, out, key, live)
     violations = _collect(sh)
-    errors = violations.loc[violations["severity"] == "error", "pos"].unique()
+    errors = violations.loc[violations["severity"] == "error", "pos"].unique().astype(np.int64)
     bad = np.zeros(n, dtype=bool)
     bad[errors] = True
     accepted = out[live & ~bad].reset_index(drop=True)
@@ -191,12 +210,14 @@ def validate(grid: Grid, header: Header, kind: str, rules: Rules, file: str) -> 
 
 def _original(sh: _Sheet, pos: np.ndarray) -> pd.DataFrame:
     """The rejected rows as they were, under their own header texts."""
-    cells = sh.cells.iloc[pos]
+    rows = sh.grid.rows_at(pos + sh.start)
+    width = max([sh.grid.width, *(len(r) for r in rows)])
     names: list[str] = []
-    for c in cells.columns:
+    for c in range(width):
         name = str(sh.header.titles.get(c) or column_letter(c))
         names.append(f"{name} [{column_letter(c)}]" if name in names else name)
-    out = pd.DataFrame(cells.to_numpy(), columns=names)
+    padded = [list(r) + [None] * (width - len(r)) for r in rows]
+    out = pd.DataFrame(padded, columns=names, dtype=object)
     out.insert(0, "_row", sh.rows[pos])
     return out
 
@@ -210,8 +231,8 @@ def _collect(sh: _Sheet) -> pd.DataFrame:
 
 def _numbering_row(sh: _Sheet, names: list[str]) -> np.ndarray:
     """The '1 2 3 4 ...' column-number row some agency templates put under the header."""
-    out = np.zeros(len(sh.cells), dtype=bool)
-    if len(sh.cells) and len(names) >= 3:
+    out = np.zeros(sh.n, dtype=bool)
+    if sh.n and len(names) >= 3:
         first = [sh.text[f].iat[0] for f in names]
         nums = [int(t) for t in first if t.isdigit()]
         if len(nums) == len([t for t in first if t]) and nums == sorted(set(nums)) and nums:
@@ -224,13 +245,13 @@ def _duplicate_rows(sh: _Sheet, names: list[str], skipped: np.ndarray) -> np.nda
     frame = pd.DataFrame({f: sh.text[f] for f in names})
     frame = frame[~skipped]
     dup = frame.duplicated(keep="first")
-    out = np.zeros(len(sh.cells), dtype=bool)
+    out = np.zeros(sh.n, dtype=bool)
     if not dup.any():
         return out
     hashes = pd.util.hash_pandas_object(frame, index=False)
     first_row = pd.Series(sh.rows[~skipped], index=frame.index).groupby(hashes).transform("first")
     out[dup[dup].index] = True
-    msg = pd.Series("", index=range(len(sh.cells)), dtype=object)
+    msg = pd.Series("", index=range(sh.n), dtype=object)
     msg.loc[dup[dup].index] = (
         "the row repeats row " + first_row[dup].astype(str) + " exactly; skipped, the first is kept"
     )
@@ -262,14 +283,34 @@ def _check_required(sh: _Sheet, kind: str, rules: Rules, live: np.ndarray) -> No
         )
 
 
+_SCI_RE = re.compile(_SCI)
+_LOST = "\x00lost"  # marker: the cell cannot hold the real NIP
+
+
+def _nip_digits(v: Any) -> str:
+    if _is_number(v):
+        if abs(v) >= 1e15:
+            return _LOST
+        return str(int(v)) if float(v).is_integer() else str(v)
+    t = str(v).strip().lstrip("'").strip()
+    return _LOST if _SCI_RE.fullmatch(t) else re.sub(r"[\s.\-]", "", t)
+
+
+def normalise_nips(raw: pd.Series) -> pd.DataFrame:
+    """Raw NIP cells -> `digits` (spaces, dots, dashes, a leading apostrophe removed),
+    `lost` (a 16+ digit number or scientific-notation text) and `reason` ('' when valid).
+    """
+    digits = pd.Series(per_value(raw, _nip_digits, ""), dtype=object)
+    lost = (digits == _LOST).to_numpy()
+    digits = digits.where(~lost, "")
+    return pd.DataFrame({"digits": digits, "lost": lost, "reason": _nip_reason(digits)})
+
+
 def _check_nip(sh: _Sheet, live: np.ndarray) -> pd.Series:
     """Normalise NIPs to 18 digits; record nip-precision-lost and invalid-nip."""
-    raw, text = sh.raw("nip"), sh.text["nip"]
+    nips = normalise_nips(sh.raw("nip"))
     present = live & ~sh.blank["nip"].to_numpy()
-    isnum = _is_number_cell(raw).to_numpy()
-    t = text.str.lstrip("'").str.strip()
-    big_num = isnum & (pd.to_numeric(raw.where(isnum, 0), errors="coerce").abs() >= 1e15)
-    lost = present & (np.asarray(big_num) | t.str.fullmatch(_SCI).to_numpy())
+    lost = present & nips["lost"].to_numpy()
     sh.add(
         "nip",
         lost,
@@ -277,38 +318,49 @@ def _check_nip(sh: _Sheet, live: np.ndarray) -> pd.Series:
         "the NIP is stored as a number and has lost its last digits; format the NIP column "
         "as Text in Excel and export again",
     )
-    digits = t.str.replace(r"[\s.\-]", "", regex=True)
-    reason = _nip_reason(digits)
+    reason = nips["reason"]
     invalid = present & ~lost & (reason != "").to_numpy()
     sh.add("nip", invalid, "invalid-nip", "the NIP " + reason + "; check it against the SK")
-    return digits.where(present & ~lost & ~invalid, None)
+    return nips["digits"].where(present & ~lost & ~invalid, None)
+
+
+_DAYS = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
 
 
 def _nip_reason(d: pd.Series) -> pd.Series:
-    """Why an 18-digit NIP is invalid (SPEC §3.1), or '' when it is valid."""
+    """Why a NIP is invalid (SPEC §3.1), or '' when it is valid. Vectorised over the digits."""
     shape = d.str.fullmatch(r"\d{18}").fillna(False).to_numpy(dtype=bool)
-    dd = d.where(shape, "194001011960011001")
-    birth = pd.to_datetime(dd.str[:8], format="%Y%m%d", errors="coerce")
-    year = pd.to_numeric(dd.str[:4])
-    tmt_year, tmt_month = pd.to_numeric(dd.str[8:12]), pd.to_numeric(dd.str[12:14])
-    gender = dd.str[14]
+    filled = np.where(shape, d.to_numpy(dtype=object), "194001011960011001").astype("U18")
+    a = filled.view(np.uint32).reshape(-1, 18).astype(np.int64) - ord("0")
+    num = lambda i, j: (a[:, i:j] * 10 ** np.arange(j - i - 1, -1, -1)).sum(axis=1)  # noqa: E731
+    year, month, day = num(0, 4), num(4, 6), num(6, 8)
+    tmt_year, tmt_month, gender = num(8, 12), num(12, 14), a[:, 14]
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    days = _DAYS[np.clip(month, 1, 12) - 1] + ((month == 2) & leap)
     conds = [
         ~shape,
-        birth.isna().to_numpy(),
-        ((year < NIP_YEARS[0]) | (year > NIP_YEARS[1])).to_numpy(),
-        ((tmt_month < 1) | (tmt_month > 12)).to_numpy(),
-        (tmt_year < year + 15).to_numpy(),
-        (~gender.isin(["1", "2"])).to_numpy(),
+        (month < 1) | (month > 12) | (day < 1) | (day > days),
+        (year < NIP_YEARS[0]) | (year > NIP_YEARS[1]),
+        (tmt_month < 1) | (tmt_month > 12),
+        tmt_year < year + 15,
+        (gender != 1) & (gender != 2),
     ]
-    texts = [
-        "must have 18 digits, not " + d.str.len().astype(str),
-        "has a birth date " + dd.str[:8] + " (digits 1-8) that is not a real date",
-        "has a birth year " + dd.str[:4] + f" outside {NIP_YEARS[0]}-{NIP_YEARS[1]}",
-        "has an appointment month " + dd.str[8:14] + " (digits 9-14) that is not a real month",
-        "has an appointment year " + dd.str[8:12] + " earlier than birth year + 15",
-        "has a gender digit " + gender + " (digit 15) that is not 1 or 2",
-    ]
-    return pd.Series(np.select(conds, [t.to_numpy() for t in texts], ""), index=d.index)
+    code = np.select(conds, np.arange(1, len(conds) + 1), 0)
+    out = np.full(len(d), "", dtype=object)
+    for i in np.flatnonzero(code):  # only the invalid ones get a message
+        out[i] = _nip_message(code[i], str(d.iat[i]))
+    return pd.Series(out, index=d.index, dtype=object)
+
+
+def _nip_message(code: int, d: str) -> str:
+    return {
+        1: f"must have 18 digits, not {len(d)}",
+        2: f"has a birth date {d[:8]} (digits 1-8) that is not a real date",
+        3: f"has a birth year {d[:4]} outside {NIP_YEARS[0]}-{NIP_YEARS[1]}",
+        4: f"has an appointment month {d[8:14]} (digits 9-14) that is not a real month",
+        5: f"has an appointment year {d[8:12]} earlier than birth year + 15",
+        6: f"has a gender digit {d[14:15]} (digit 15) that is not 1 or 2",
+    }[code]
 
 
 def _check_scores(
@@ -327,15 +379,14 @@ def _check_scores(
     return value
 
 
+def map_codes(text: pd.Series, aliases: dict[str, str]) -> pd.Series:
+    """Map coded text (job level, predikat) through the rules' aliases, once per distinct value."""
+    lookup = {u: aliases.get(norm_value(u)) for u in text.unique()}
+    return text.map(lookup)
+
+
 def _check_job_level(sh: _Sheet, rules: Rules, live: np.ndarray) -> pd.Series:
-    text = sh.text["job_level"]
-    key = (
-        text.str.lower()
-        .str.replace(r"[.,:;/\\\-_()]", "", regex=True)
-        .str.replace(r"\beselon\b", "", regex=True)
-        .str.replace(r"\s+", "", regex=True)
-    )
-    code = key.map(rules.job_level_aliases)
+    code = map_codes(sh.text["job_level"], rules.job_level_aliases)
     bad = live & ~sh.blank["job_level"].to_numpy() & code.isna().to_numpy()
     known = ", ".join(rules.job_levels)
     sh.add(
@@ -364,8 +415,7 @@ def _check_kinerja(sh: _Sheet, rules: Rules, live: np.ndarray, out: pd.DataFrame
     out["tahun"] = tahun.astype("Int64")
     if "predikat" in sh.text:
         text = sh.text["predikat"]
-        key = text.str.lower().str.replace(r"[.,:;/\\\-_()\s]", "", regex=True)
-        level = key.map(rules.predikat_aliases)
+        level = map_codes(text, rules.predikat_aliases)
         bad = live & ~sh.blank["predikat"].to_numpy() & level.isna().to_numpy()
         known = ", ".join(a for names in rules.performance.predikat.values() for a in names)
         sh.add("predikat", bad, "unknown-rating", f"unknown predikat; expected one of {known}")

@@ -1,0 +1,371 @@
+"""`talentcli import` on real files: every validation code with its row and cell, counts, exits."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ASESMEN_HEADER, asesmen_rows, person, write_xlsx
+
+
+def errors_of(doc: dict) -> set[tuple]:
+    return {(e["row"], e["cell"], e["code"]) for e in doc["files"][0]["errors"]}
+
+
+def counts(doc: dict) -> tuple:
+    f = doc["files"][0]
+    assert f["rows_read"] == f["accepted"] + f["rejected"] + f["skipped"]
+    return f["rows_read"], f["accepted"], f["rejected"], f["skipped"]
+
+
+def test_valid_file_is_accepted_whole(cli, tmp_path):
+    path = write_xlsx(
+        tmp_path / "asesmen-2026.xlsx", asesmen_rows([person(i) for i in range(1, 6)])
+    )
+    result = cli("import", path)
+    assert result.exit_code == 0, result.output
+    assert "5 rows read = 5 accepted + 0 rejected + 0 skipped" in result.output
+    assert cli.sql("SELECT count(*) FROM assessments WHERE cycle = '2026'") == [(5,)]
+    assert cli.sql("SELECT count(*) FROM assessments WHERE score_numerik >= 1") == [(5,)]
+    assert not (tmp_path / "rejects").exists()
+
+
+def test_json_document_shape(cli, tmp_path):
+    path = write_xlsx(tmp_path / "asesmen-2026.xlsx", asesmen_rows([person(1)]))
+    doc = cli.json("import", path)
+    f = doc["files"][0]
+    assert f["file"] == "asesmen-2026.xlsx" and f["kind"] == "asesmen" and f["cycle"] == "2026"
+    assert f["sheet"] == "Rekap" and f["header_row"] == 4 and f["status"] == "imported"
+    assert len(f["sha256"]) == 64 and f["errors"] == []
+
+
+def test_missing_value(cli, tmp_path):
+    rows = [
+        person(1),
+        person(2, scores=(3, None, 2, 2)),
+        [3, None, "Tanpa NIP", "x", "IV.a", "u", 3, 2, 2, 2],
+        [4, "198001012005011004", None, "x", "IV", "u", 3, 2, 2, 2],
+    ]
+    doc = cli.json("import", write_xlsx(tmp_path / "a-2026.xlsx", asesmen_rows(rows)))
+    assert errors_of(doc) == {
+        (6, "Rekap!H6", "missing-value"),
+        (7, "Rekap!B7", "missing-value"),
+        (8, "Rekap!C8", "missing-value"),
+    }
+    assert counts(doc) == (4, 1, 3, 0)
+
+
+@pytest.mark.parametrize(
+    ("nip", "why"),
+    [
+        ("19801301200501 1 001", "birth date"),  # month 13
+        ("193901012005011001", "birth year"),  # 1939
+        ("201101012030011001", "birth year"),  # 2011
+        ("198001012005131001", "appointment month"),  # month 13
+        ("198001011990011001", "birth year + 15"),  # 1990 < 1980 + 15
+        ("198001012005013001", "gender"),
+        ("19800101200501100", "18 digits"),
+        ("ABC", "18 digits"),
+    ],
+)
+def test_invalid_nip(cli, tmp_path, nip, why):
+    doc = cli.json("import", write_xlsx(tmp_path / "a.xlsx", asesmen_rows([person(1, nip=nip)])))
+    (err,) = doc["files"][0]["errors"]
+    assert (err["row"], err["cell"], err["code"]) == (5, "Rekap!B5", "invalid-nip")
+    assert why in err["message"] and err["header"] == "NIP" and err["column"] == "B"
+
+
+def test_nip_forms_are_normalised(cli, tmp_path):
+    rows = [
+        person(1, nip="19800101 200501 1 001"),
+        person(2, nip="'198001012005012002"),
+        person(3, nip="19800101.200501.1.003"),
+        person(4, nip=" 19800101-200501-2-004 "),
+    ]
+    result = cli("import", write_xlsx(tmp_path / "a-2026.xlsx", asesmen_rows(rows)))
+    assert result.exit_code == 0, result.output
+    nips = {r[0] for r in cli.sql("SELECT nip FROM assessments")}
+    want = {"198001012005011001", "198001012005012002", "198001012005011003", "198001012005012004"}
+    assert nips == want
+
+
+def test_nip_precision_lost(cli, tmp_path):
+    rows = [person(1, nip=198001012005011001.0), person(2, nip="1.98001E+17"), person(3)]
+    doc = cli.json("import", write_xlsx(tmp_path / "a.xlsx", asesmen_rows(rows)))
+    assert errors_of(doc) == {
+        (5, "Rekap!B5", "nip-precision-lost"),
+        (6, "Rekap!B6", "nip-precision-lost"),
+    }
+    assert "format the NIP column as Text" in doc["files"][0]["errors"][0]["message"]
+
+
+def test_duplicate_nip_rejects_every_row(cli, tmp_path):
+    nip = "198001012005011001"
+    rows = [person(1, nip=nip), person(2), person(3, nip=nip, scores=(4, 4, 4, 4))]
+    doc = cli.json("import", write_xlsx(tmp_path / "a.xlsx", asesmen_rows(rows)))
+    assert errors_of(doc) == {(5, "Rekap!B5", "duplicate-nip"), (7, "Rekap!B7", "duplicate-nip")}
+    assert "rows 5, 7" in doc["files"][0]["errors"][0]["message"]
+    assert counts(doc) == (3, 1, 2, 0)
+
+
+def test_duplicate_row_is_skipped_with_a_warning(cli, tmp_path):
+    rows = [person(1), person(2), person(1)]
+    doc = cli.json("import", write_xlsx(tmp_path / "a.xlsx", asesmen_rows(rows)))
+    (err,) = doc["files"][0]["errors"]
+    assert (err["row"], err["code"], err["severity"]) == (7, "duplicate-row", "warning")
+    assert "row 5" in err["message"]
+    assert counts(doc) == (3, 2, 0, 1)
+
+
+def test_type_error_and_decimal_comma(cli, tmp_path):
+    rows = [person(1, scores=("tujuh", "3,25", " 2.5 ", "-")), person(2, scores=("3,5", 2, 2, 2))]
+    doc = cli.json("import", write_xlsx(tmp_path / "a.xlsx", asesmen_rows(rows)))
+    assert errors_of(doc) == {(5, "Rekap!G5", "type-error"), (5, "Rekap!J5", "type-error")}
+    assert cli.sql("SELECT score_teknis FROM assessments") == [(3.5,)]
+
+
+def test_out_of_range_and_rounding(cli, tmp_path):
+    rows = [person(1, scores=(0.5, 5.5, 75, 2)), person(2, scores=(3.125, 4.999, 5.004, 1))]
+    doc = cli.json("import", write_xlsx(tmp_path / "a.xlsx", asesmen_rows(rows)))
+    assert errors_of(doc) == {(5, f"Rekap!{c}5", "out-of-range") for c in "GHI"}
+    got = cli.sql(
+        "SELECT score_teknis, score_sosiokultural, score_literasi_digital, "
+        "score_numerik FROM assessments"
+    )
+    assert got == [(3.13, 5.0, 5.0, 1.0)]
+
+
+def test_unknown_job_level_and_aliases(cli, tmp_path):
+    levels = [
+        "III/a",
+        "Eselon IV.b",
+        "4a",
+        "jf  ahli MUDA",
+        "Fungsional Ahli Pertama",
+        "Eselon II.b",
+        "Staf",
+        "ESELON III",
+        "Ahli Madya",
+    ]
+    rows = [person(i, level=lv) for i, lv in enumerate(levels, start=1)]
+    doc = cli.json("import", write_xlsx(tmp_path / "a.xlsx", asesmen_rows(rows)))
+    assert errors_of(doc) == {
+        (10, "Rekap!E10", "unknown-job-level"),
+        (11, "Rekap!E11", "unknown-job-level"),
+    }
+    got = [r[0] for r in cli.sql("SELECT job_level FROM assessments ORDER BY nip")]
+    want = [
+        "administrator",
+        "pengawas",
+        "pengawas",
+        "jf_ahli_muda",
+        "jf_ahli_pertama",
+        "administrator",
+        "jf_ahli_madya",
+    ]
+    assert sorted(got) == sorted(want)
+
+
+def test_unknown_rating_and_kinerja_keys(cli, tmp_path):
+    rows = [
+        ["DATA KINERJA PEGAWAI"],
+        None,
+        ["NIP", "Nama", "Tahun", "Predikat Kinerja"],
+        ["198001012005011001", "A", 2025, "Sangat Baik"],
+        ["198001012005011001", "A", 2026, "baik"],
+        ["198001012005012002", "B", 2026, "Istimewa"],
+        ["198001012005012003", "C", "2026", "Kurang / Misconduct"],
+        ["198001012005012004", "D", 2025, "Baik"],
+        ["198001012005012004", "D", 2025, "Sangat Baik"],
+    ]
+    doc = cli.json("import", write_xlsx(tmp_path / "kinerja.xlsx", rows, sheet="Kinerja"))
+    assert doc["files"][0]["kind"] == "kinerja" and doc["files"][0]["cycle"] is None
+    assert errors_of(doc) == {
+        (6, "Kinerja!D6", "unknown-rating"),
+        (8, "Kinerja!A8", "duplicate-nip"),
+        (9, "Kinerja!A9", "duplicate-nip"),
+    }
+    assert cli.sql("SELECT count(*) FROM ratings") == [(3,)]
+
+
+def test_blank_rows_and_signature_footer_are_skipped(cli, tmp_path):
+    rows = asesmen_rows([person(1), None, person(2), [None, None, None, None, None]])
+    rows += [None, [None, None, None, "Serang, 15 Januari 2026"], [None, None, None, "Kepala"]]
+    doc = cli.json("import", write_xlsx(tmp_path / "a.xlsx", rows))
+    assert counts(doc) == (7, 2, 0, 5)
+    assert doc["files"][0]["errors"] == []
+
+
+def test_column_number_row_under_the_header_is_skipped(cli, tmp_path):
+    rows = asesmen_rows([list(range(1, 11)), person(1)])
+    doc = cli.json("import", write_xlsx(tmp_path / "a.xlsx", rows))
+    assert counts(doc) == (2, 1, 0, 1)
+
+
+def test_instructions_sheet_first_and_sheet_option(cli, tmp_path):
+    before = {"Petunjuk": ["Petunjuk pengisian", "NIP diisi sebagai teks", "Nama tanpa gelar"]}
+    path = write_xlsx(tmp_path / "a.xlsx", asesmen_rows([person(1)]), before=before)
+    result = cli("import", path, "--sheet", "Petunjuk")
+    assert result.exit_code == 3 and "no header row" in result.output
+    result = cli("import", path, "--sheet", "Nope")
+    assert result.exit_code == 3 and "the sheets are Petunjuk, Rekap" in result.output
+    assert cli.json("import", path)["files"][0]["sheet"] == "Rekap"
+
+
+def test_header_normalisation_and_unknown_columns(cli, tmp_path):
+    header = [
+        " n.i.p. ",
+        "Nama\nLengkap",
+        "ESELON / JENJANG",
+        "Kompetensi  Teknis",
+        "sosial-kultural",
+        "LITERASI_DIGITAL",
+        "Kemampuan (Berpikir)",
+        "Catatan",
+    ]
+    rows = [header, ["198001012005011001", "A", "IV", 3, 2, 2, 2, "ok"]]
+    doc = cli.json("import", write_xlsx(tmp_path / "a.xlsx", rows))
+    f = doc["files"][0]
+    assert (f["accepted"], f["header_row"]) == (1, 1)
+    assert f["notes"] == ["column not used: Catatan"]
+
+
+def test_two_row_header(cli, tmp_path):
+    rows = [
+        ["NIP", "NAMA", "ESELON", "NILAI KOMPETENSI", None, None, None],
+        [None, None, None, "Teknis", "Sosio Kultural", "Literasi Digital", "Numerik"],
+        ["198001012005011001", "A", "IV", 3, 2, 2, 2],
+    ]
+    doc = cli.json("import", write_xlsx(tmp_path / "a.xlsx", rows))
+    assert (doc["files"][0]["header_row"], doc["files"][0]["accepted"]) == (2, 1)
+
+
+def test_missing_column_is_a_file_error(cli, tmp_path):
+    header = [h for h in ASESMEN_HEADER if h != "LITERASI DIGITAL"]
+    path = write_xlsx(tmp_path / "a.xlsx", [header, ["1", "198001012005011001"]])
+    result = cli("import", path)
+    assert result.exit_code == 3
+    assert "literasi_digital" in result.output and "(missing-column)" in result.output
+    assert cli.sql("SELECT count(*) FROM batches") == [(0,)]
+
+
+def test_unusable_files_exit_3_and_store_nothing(cli, tmp_path):
+    (tmp_path / "text.xlsx").write_text("NIP,Nama\n1,2\n")
+    (tmp_path / "notes.txt").write_text("hello")
+    good = write_xlsx(tmp_path / "good.xlsx", asesmen_rows([person(1)]))
+    cut = tmp_path / "cut.xlsx"
+    cut.write_bytes(good.read_bytes()[:1500])
+    for name in ("text.xlsx", "notes.txt", "cut.xlsx", "missing.xlsx"):
+        result = cli("import", tmp_path / name)
+        assert result.exit_code == 3, (name, result.output)
+        assert "Traceback" not in result.output
+        assert len(result.output.strip().splitlines()) == 1
+    assert cli.sql("SELECT count(*) FROM batches") == [(0,)]
+
+
+def test_file_over_the_size_limit(cli, tmp_path):
+    (tmp_path / "talent.yaml").write_text("limits: {max_file_mb: 0.001}\n")
+    path = write_xlsx(tmp_path / "a.xlsx", asesmen_rows([person(i) for i in range(1, 40)]))
+    result = cli("import", path)
+    assert result.exit_code == 3 and "too-large" in result.output
+
+
+def test_reimport_same_file_stores_nothing(cli, tmp_path):
+    path = write_xlsx(tmp_path / "a-2026.xlsx", asesmen_rows([person(1), person(2)]))
+    assert cli("import", path).exit_code == 0
+    doc = cli.json("import", path)
+    assert doc["files"][0]["status"] == "already-imported"
+    assert cli.sql("SELECT count(*) FROM batches") == [(1,)]
+
+
+def test_newer_file_replaces_values_and_keeps_the_batch(cli, tmp_path):
+    first = write_xlsx(tmp_path / "a-2026.xlsx", asesmen_rows([person(1), person(2)]))
+    cli("import", first)
+    second = tmp_path / "b-2026.xlsx"
+    write_xlsx(second, asesmen_rows([person(2, scores=(5, 5, 5, 5)), person(3)]))
+    assert cli("import", second).exit_code == 0
+    nip = {i: person(i)[1] for i in (1, 2, 3)}
+    batches = dict(cli.sql("SELECT nip, batch_id FROM assessments"))
+    assert batches == {nip[1]: 1, nip[2]: 2, nip[3]: 2}
+    got = cli.sql("SELECT score_teknis, batch_id FROM assessments WHERE nip = ?", (nip[2],))
+    assert got == [(5.0, 2)]
+
+
+def test_cycle_from_option_name_and_config(cli, tmp_path):
+    path = write_xlsx(tmp_path / "asesmen.xlsx", asesmen_rows([person(1)]))
+    (tmp_path / "talent.yaml").write_text('cycle: "2024"\n')
+    assert cli.json("import", path)["files"][0]["cycle"] == "2024"
+    other = write_xlsx(tmp_path / "other.xlsx", asesmen_rows([person(2)]))
+    assert cli.json("import", other, "--cycle", "2030")["files"][0]["cycle"] == "2030"
+
+
+def test_formasi_kind_auto(cli, tmp_path):
+    rows = [
+        ["FORMASI JABATAN LOWONG"],
+        ["Kode Jabatan", "Nama Jabatan", "Unit Kerja", "Jenjang Jabatan", "Jumlah"],
+        ["F-01", "Kepala Bagian Umum", "Setda", "III.a", 2],
+        ["F-02", "Perencana Ahli Madya", "Bappeda", "JF Ahli Madya", None],
+        ["F-03", "x", "y", "Eselon I", 1],
+        ["F-04", "x", "y", "III", "dua"],
+    ]
+    doc = cli.json("import", write_xlsx(tmp_path / "formasi-2026.xlsx", rows, sheet="Formasi"))
+    assert doc["files"][0]["kind"] == "formasi"
+    assert errors_of(doc) == {
+        (5, "Formasi!D5", "unknown-job-level"),
+        (6, "Formasi!E6", "type-error"),
+    }
+    got = cli.sql("SELECT kode, job_level, jumlah FROM vacancies ORDER BY kode")
+    assert got == [("F-01", "administrator", 2), ("F-02", "jf_ahli_madya", 1)]
+
+
+def test_csv_rows_are_line_numbers(cli, tmp_path):
+    text = "\r\n".join(
+        [
+            "NIP;Nama;Eselon;Teknis;Sosio Kultural;Literasi Digital;Numerik",
+            "'198001012005011001;Ma'ruf Amin, S.Ag.;IV.a;3,25;2;2;2",
+            "198001012005012002;Dra. Hj. Siti Nur'aini;IV.a;tiga;2;2;2",
+            "",
+            "1.98001E+17;X;IV.a;3;2;2;2",
+        ]
+    )
+    path = tmp_path / "asesmen-2026.csv"
+    path.write_bytes(text.encode("cp1252"))
+    doc = cli.json("import", path)
+    assert errors_of(doc) == {
+        (3, "asesmen-2026.csv!D3", "type-error"),
+        (5, "asesmen-2026.csv!A5", "nip-precision-lost"),
+    }
+    assert counts(doc) == (4, 1, 2, 1)
+    assert cli.sql("SELECT nama FROM assessments") == [("Ma'ruf Amin, S.Ag.",)]
+
+
+def test_rejects_files_are_written_owner_only(cli, tmp_path):
+    rows = [person(1), person(2, scores=("x", 2, 2, 2)), person(3, nip="=1+1")]
+    result = cli("import", write_xlsx(tmp_path / "asesmen-2026.xlsx", asesmen_rows(rows)))
+    assert result.exit_code == 1
+    xlsx = tmp_path / "rejects" / "asesmen-2026.rejects.xlsx"
+    csv = tmp_path / "rejects" / "asesmen-2026.rejects.csv"
+    for p in (xlsx, csv, tmp_path / "talent.db"):
+        assert stat.S_IMODE(p.stat().st_mode) == 0o600, p
+    text = csv.read_text(encoding="utf-8-sig")
+    assert "'=1+1" in text and "type-error" in text and "invalid-nip" in text
+    import openpyxl
+
+    ws = openpyxl.load_workbook(xlsx)["Ditolak"]
+    values = [[c.value for c in row] for row in ws.iter_rows()]
+    assert values[0][0] == "row" and {v[0] for v in values[1:]} == {6, 7}
+    assert any(c.data_type == "s" and c.value == "=1+1" for row in ws.iter_rows() for c in row)
+
+
+def test_log_holds_codes_not_names(cli, tmp_path):
+    rows = [person(1), person(2, scores=("x", 2, 2, 2))]
+    cli("import", write_xlsx(tmp_path / "a.xlsx", asesmen_rows(rows)))
+    log = (tmp_path / "logs" / "talentcli.log").read_text()
+    assert "Rekap!G6 teknis type-error" in log and "Pegawai" not in log
+
+
+def test_unknown_kind_option_is_a_usage_error(cli, tmp_path):
+    path: Path = write_xlsx(tmp_path / "a.xlsx", asesmen_rows([person(1)]))
+    assert cli("import", path, "--kind", "nilai").exit_code == 2

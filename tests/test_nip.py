@@ -1,0 +1,75 @@
+"""Property tests for the NIP normaliser against an independent oracle (SPEC §3.1)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from talentcli.ingest.validate import normalise_nips
+
+
+def oracle_valid(d: str) -> bool:
+    """SPEC §3.1 invalid-nip, written out plainly."""
+    if len(d) != 18 or not d.isdigit():
+        return False
+    try:
+        birth = dt.date(int(d[0:4]), int(d[4:6]), int(d[6:8]))
+    except ValueError:
+        return False
+    year, month = int(d[8:12]), int(d[12:14])
+    return (
+        1940 <= birth.year <= 2010
+        and 1 <= month <= 12
+        and year >= birth.year + 15
+        and d[14] in "12"
+    )
+
+
+@st.composite
+def valid_nips(draw) -> str:
+    birth = draw(st.dates(dt.date(1940, 1, 1), dt.date(2010, 12, 31)))
+    year = draw(st.integers(birth.year + 15, 2030))
+    month = draw(st.integers(1, 12))
+    gender = draw(st.sampled_from("12"))
+    serial = draw(st.integers(0, 999))
+    return f"{birth:%Y%m%d}{year:04d}{month:02d}{gender}{serial:03d}"
+
+
+def written(nip: str, style: int) -> str:
+    """The ways exports write a NIP as text."""
+    return [
+        nip,
+        f"{nip[:8]} {nip[8:14]} {nip[14]} {nip[15:]}",
+        f"'{nip}",
+        f"  {nip[:8]}.{nip[8:14]}.{nip[14]}.{nip[15:]} ",
+        f"{nip[:8]}-{nip[8:14]}-{nip[14]}-{nip[15:]}",
+    ][style]
+
+
+@given(st.lists(st.tuples(valid_nips(), st.integers(0, 4)), min_size=1, max_size=30))
+def test_valid_nips_in_any_written_form_normalise_to_their_digits(items):
+    raw = pd.Series([written(n, s) for n, s in items], dtype=object)
+    out = normalise_nips(raw)
+    assert out["digits"].tolist() == [n for n, _ in items]
+    assert (out["reason"] == "").all() and not out["lost"].any()
+
+
+@settings(max_examples=300)
+@given(st.lists(st.text("0123456789", min_size=17, max_size=19), min_size=1, max_size=30))
+def test_reason_is_empty_exactly_when_the_oracle_says_valid(digits):
+    out = normalise_nips(pd.Series(digits, dtype=object))
+    assert [r == "" for r in out["reason"]] == [oracle_valid(d) for d in digits]
+
+
+@given(st.lists(valid_nips(), min_size=1, max_size=10))
+def test_nips_stored_as_numbers_are_flagged_lost(nips):
+    out = normalise_nips(pd.Series([float(n) for n in nips], dtype=object))
+    assert out["lost"].all()
+
+
+@given(st.floats(1.0, 9.99999).map(lambda m: f"{m:.5f}E+17"))
+def test_scientific_notation_text_is_flagged_lost(text):
+    assert normalise_nips(pd.Series([text], dtype=object))["lost"].all()

@@ -1,0 +1,106 @@
+"""The rules file: the shipped one is valid; every schema error names its YAML line (exit 4)."""
+
+from __future__ import annotations
+
+import pytest
+
+from talentcli.rules import check_rules_text, default_rules_path, load_rules
+
+DEFAULT = default_rules_path().read_text(encoding="utf-8")
+
+
+def line_of(text: str, needle: str) -> int:
+    return next(i for i, ln in enumerate(text.splitlines(), 1) if needle in ln)
+
+
+def problems(text: str) -> list[str]:
+    result = check_rules_text(text)
+    assert isinstance(result, list), "expected problems"
+    return result
+
+
+def test_shipped_rules_are_valid():
+    rules = load_rules().rules
+    assert rules.competency_codes == ["teknis", "sosiokultural", "literasi_digital", "numerik"]
+    assert rules.job_levels["pengawas"].promotes_to == "administrator"
+
+
+def test_top_level_rules_folder_is_the_packaged_one(tmp_path):
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parent.parent
+    assert (repo / "rules" / "default.yaml").read_bytes() == default_rules_path().read_bytes()
+
+
+def test_misspelt_key_is_named_with_its_line():
+    text = DEFAULT.replace("  strength_min:", "  tresholdz:")
+    found = problems(text)
+    line = line_of(text, "tresholdz")
+    assert any(f"line {line}," in p and "'tresholdz'" in p and "unknown key" in p for p in found)
+
+
+def test_duplicate_key_is_an_error():
+    text = DEFAULT.replace(
+        "    retirement_age: 60\n", "    retirement_age: 60\n    retirement_age: 62\n"
+    )
+    (p,) = problems(text)
+    assert "duplicate key 'retirement_age'" in p and f"line {line_of(text, 'age: 62')}," in p
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expect"),
+    [
+        (
+            "standard: {teknis: 4, sosiokultural: 3, literasi_digital: 3, numerik: 3}",
+            "standard: {teknis: 4, sosiokultural: 3, literasi_digital: 3}",
+            "no standard for",
+        ),
+        ("{code: kurang_optimal, min: 0,", "{code: kurang_optimal, min: 95,", "ordered"),
+        (
+            "    rendah: {di_bawah: 1, sesuai: 2, di_atas: 4}",
+            "    rendah: {di_bawah: 1, sesuai: 2, di_atas: 9}",
+            "exactly once",
+        ),
+        (
+            "competency: numerik, severity: berat",
+            "competency: numerikk, severity: berat",
+            "does not exist",
+        ),
+        ("aliases: [JF Ahli Muda, Ahli Muda,", "aliases: [JF Ahli Muda, IV.a, Ahli Muda,", "alias"),
+        ("    promotes_to: administrator", "    promotes_to: eselon_ii", "unknown job level"),
+        ("placement: promosi\n", "placement: promosii\n", "not in placements"),
+        ("filler: MANDIRI", "filler: MANDIRII", "not in the catalogue"),
+        ("scale: {min: 1.0, max: 5.0", "scale: {min: 5.0, max: 1.0", "below"),
+    ],
+)
+def test_schema_errors_name_a_line(old, new, expect):
+    assert old in DEFAULT
+    found = problems(DEFAULT.replace(old, new, 1))
+    assert any(expect in p for p in found), found
+    assert all(p.startswith("line ") for p in found)
+
+
+def test_not_a_mapping():
+    assert problems("- just\n- a list\n")[0].startswith("line 1")
+
+
+def test_rules_check_command_exits_4_with_the_line(cli, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(DEFAULT.replace("  berat_max:", "  berat_maks:"), encoding="utf-8")
+    result = cli("rules", "check", bad)
+    assert result.exit_code == 4
+    assert f"line {line_of(bad.read_text(), 'berat_maks')}," in result.output
+    assert cli("rules", "check", default_rules_path()).exit_code == 0
+
+
+def test_import_with_a_bad_workspace_rules_file_exits_4(cli, tmp_path):
+    (tmp_path / "rules.yaml").write_text(DEFAULT.replace("jpm:", "jpmm:"), encoding="utf-8")
+    (tmp_path / "talent.yaml").write_text("rules: rules.yaml\n")
+    result = cli("import", tmp_path / "whatever.xlsx")
+    assert result.exit_code == 4 and "jpmm" in result.output
+
+
+def test_config_typo_exits_4(cli, tmp_path):
+    (tmp_path / "talent.yaml").write_text("inbx: inbox\n")
+    result = cli("import", tmp_path / "whatever.xlsx")
+    assert result.exit_code == 4 and "inbx" in result.output
