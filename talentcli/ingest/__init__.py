@@ -132,6 +132,7 @@ def _already(report: FileReport, earlier: dict) -> FileReport:
 
 def _read_and_check(path: Path, rules: Rules, opts: ImportOptions, report: FileReport) -> Checked:
     grid, header = choose_sheet(open_grids(path), rules, path.name, opts.sheet)
+    grid.fill_merged_ods()
     kind = detect_kind(header, rules) if opts.kind == "auto" else opts.kind
     if kind is None:
         raise InputFileError(

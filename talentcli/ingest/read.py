@@ -7,12 +7,14 @@ import io
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from talentcli.errors import InputFileError
+from talentcli.ingest.extras import ods_extras, xls_formula_errors, xlsx_formula_errors
 from talentcli.workspace import Limits
 
 SPREADSHEET = {".xlsx", ".xlsm", ".xls", ".ods", ".xlsb"}
@@ -33,6 +35,28 @@ class Grid:
     sheet: str
     data: list[list] | pd.DataFrame
     is_csv: bool = False
+    source: Path | None = None
+
+    @cached_property
+    def formula_errors(self) -> dict[tuple[int, int], str]:
+        """(row, col) -> '#DIV/0!' for formula cells whose saved value is an error.
+
+        calamine reads those as empty; read on demand (xlsx, xlsm, ods XML; xls via xlrd).
+        """
+        ext = self.source.suffix.lower() if self.source else ""
+        if ext in (".xlsx", ".xlsm"):
+            return xlsx_formula_errors(self.source, self.sheet)
+        if ext == ".ods":
+            return ods_extras(self.source, self.sheet)[0]
+        if ext == ".xls":
+            return xls_formula_errors(self.source, self.sheet)
+        return {}
+
+    def fill_merged_ods(self) -> None:
+        """calamine reports no merged ranges for ods: read them from the XML and fill."""
+        if self.source is not None and self.source.suffix.lower() == ".ods":
+            assert isinstance(self.data, list)
+            _fill_merged(self.data, ods_extras(self.source, self.sheet)[1])
 
     def __len__(self) -> int:
         return len(self.data)
@@ -170,7 +194,7 @@ def _read_workbook(path: Path) -> Iterator[Grid]:
         except Exception as exc:
             raise _corrupt(path.name, f"sheet {name!r}: {type(exc).__name__}") from None
         _fill_merged(data, merged)
-        yield Grid(name, data)
+        yield Grid(name, data, source=path)
 
 
 def _merged_ranges(sheet: object) -> list:

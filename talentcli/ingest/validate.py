@@ -153,6 +153,8 @@ def _to_float(text: str) -> float:
 
 def as_text(s: pd.Series) -> pd.Series:
     """Cells as stripped text; whole numbers without '.0'; empty for None/NaN."""
+    if pd.api.types.infer_dtype(s, skipna=True) in ("string", "empty"):
+        return s.str.strip().fillna("").astype(object)  # all text: no per-value type checks
     return pd.Series(per_value(s, _cell_text, ""), dtype=object)
 
 
@@ -174,6 +176,7 @@ def validate(grid: Grid, header: Header, kind: str, rules: Rules, file: str) -> 
     for name in names:
         sh.text[name] = as_text(sh.raw(name))
         sh.blank[name] = sh.text[name] == ""
+    _formula_errors(sh, names)
     n = sh.n
     ident = {
         "asesmen": ["nip", *rules.competency_codes],
@@ -220,6 +223,20 @@ def _original(sh: _Sheet, pos: np.ndarray) -> pd.DataFrame:
     out = pd.DataFrame(padded, columns=names, dtype=object)
     out.insert(0, "_row", sh.rows[pos])
     return out
+
+
+def _formula_errors(sh: _Sheet, names: list[str]) -> None:
+    """A formula whose saved value is #DIV/0! or #N/A is not an empty cell: show the error."""
+    if not any(sh.blank[f].any() for f in names) or not sh.grid.formula_errors:
+        return
+    by_col: dict[int, list[tuple[int, str]]] = {}
+    for (r, c), value in sh.grid.formula_errors.items():
+        if sh.start <= r < sh.start + sh.n:
+            by_col.setdefault(c, []).append((r - sh.start, value))
+    for name in names:
+        for pos, value in by_col.get(sh.header.columns[name], []):
+            sh.text[name].iat[pos] = value
+            sh.blank[name].iat[pos] = False
 
 
 def _collect(sh: _Sheet) -> pd.DataFrame:
@@ -296,11 +313,23 @@ def _nip_digits(v: Any) -> str:
     return _LOST if _SCI_RE.fullmatch(t) else re.sub(r"[\s.\-]", "", t)
 
 
+def _nip_text_digits(raw: pd.Series) -> pd.Series:
+    """_nip_digits for an all-text column: clean 18-digit cells skip the regex work."""
+    clean = (raw.str.len() == 18) & raw.str.isdigit()
+    out = raw.astype(object).copy()
+    if not clean.all():
+        out[~clean] = per_value(raw[~clean], _nip_digits, "")
+    return out
+
+
 def normalise_nips(raw: pd.Series) -> pd.DataFrame:
     """Raw NIP cells -> `digits` (spaces, dots, dashes, a leading apostrophe removed),
     `lost` (a 16+ digit number or scientific-notation text) and `reason` ('' when valid).
     """
-    digits = pd.Series(per_value(raw, _nip_digits, ""), dtype=object)
+    if pd.api.types.infer_dtype(raw, skipna=True) in ("string", "empty"):
+        digits = _nip_text_digits(raw.fillna(""))
+    else:
+        digits = pd.Series(per_value(raw, _nip_digits, ""), dtype=object)
     lost = (digits == _LOST).to_numpy()
     digits = digits.where(~lost, "")
     return pd.DataFrame({"digits": digits, "lost": lost, "reason": _nip_reason(digits)})
