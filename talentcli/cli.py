@@ -233,6 +233,121 @@ def _show_import(r: FileReport) -> None:
         _echo(f"  note: {note}")
 
 
+def _as_of(value: str | None):
+    import datetime as dt
+
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(
+            f"{value!r} is not a date like 2026-01-01", param_hint="--as-of"
+        ) from None
+
+
+@app.command()
+@handled
+def classify(
+    cycle: CycleOpt = None,
+    rules: Annotated[
+        Path | None, typer.Option(help="Rules file (default: the workspace's, else the shipped).")
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Reference date (default today).", metavar="DATE")
+    ] = None,
+) -> None:
+    """Compute every person's result for a cycle (9-box, placement, notes) and store it as a run.
+
+    Example: talentcli classify --cycle 2026 --as-of 2026-01-01
+    """
+    from talentcli.pipeline import classify_cycle
+    from talentcli.rules import load_rules
+    from talentcli.store import Store
+
+    ws = _workspace()
+    when = _as_of(as_of)
+    loaded = load_rules(rules or ws.rules)
+    store = Store(ws.db)
+    try:
+        summary = classify_cycle(store, loaded, cycle or ws.cycle, when)
+    finally:
+        store.close()
+    from talentcli.render import show_summary
+
+    show_summary(summary, loaded.rules, quiet=STATE.quiet)
+    raise typer.Exit(int(ExitCode.ATTENTION if len(summary.incomplete) else ExitCode.OK))
+
+
+@app.command()
+@handled
+def explain(
+    nip: Annotated[str, typer.Argument(help="The person's NIP (spaces allowed).")],
+    cycle: CycleOpt = None,
+) -> None:
+    """One person from the latest run: every number and the rule (file and key) behind it.
+
+    Example: talentcli explain "19780923 200312 1 003"
+    """
+    from talentcli.pipeline import load_run
+    from talentcli.render import explain_person
+    from talentcli.store import Store
+
+    store = Store(_workspace().db)
+    try:
+        data = load_run(store, cycle)
+        ratings = store.table(
+            "SELECT tahun, predikat, nilai FROM ratings WHERE nip = ?",
+            ("".join(ch for ch in nip if ch.isdigit()),),
+        )
+    finally:
+        store.close()
+    typer.echo(explain_person(data, nip, ratings))
+
+
+@app.command()
+@handled
+def report(
+    fmt: Annotated[
+        str, typer.Option("--format", help="Comma-separated: json (more formats coming).")
+    ] = "json",
+    out: Annotated[Path | None, typer.Option(help="Output folder (default: laporan/).")] = None,
+    cycle: CycleOpt = None,
+) -> None:
+    """Write the reports of the latest classification run.
+
+    Example: talentcli report --format json --out laporan
+    """
+    from talentcli.pipeline import load_run
+    from talentcli.store import Store
+
+    formats = [f.strip() for f in fmt.split(",") if f.strip()]
+    unknown = [f for f in formats if f not in WRITERS]
+    if unknown or not formats:
+        raise typer.BadParameter(
+            f"{', '.join(unknown) or fmt!r}: use {', '.join(WRITERS)}", param_hint="--format"
+        )
+    ws = _workspace()
+    folder = out or ws.path(ws.config.output)
+    store = Store(ws.db)
+    try:
+        data = load_run(store, cycle)
+    finally:
+        store.close()
+    for name in formats:
+        for path in WRITERS[name](data, folder):
+            _echo(f"wrote {path}")
+
+
+def _write_json(data: Any, folder: Path) -> list[Path]:
+    from talentcli.report import json_report
+
+    return [json_report.write(data, folder)]
+
+
+WRITERS = {"json": _write_json}
+
+
 @app.command()
 @handled
 def sample(

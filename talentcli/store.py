@@ -55,6 +55,33 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (cycle, kode)
     );
     """,
+    """
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY,
+        cycle TEXT NOT NULL, as_of TEXT NOT NULL,
+        rules_name TEXT NOT NULL, rules_sha256 TEXT NOT NULL, rules_text TEXT NOT NULL,
+        tool_version TEXT NOT NULL, created_at TEXT NOT NULL,
+        people INTEGER NOT NULL, classified INTEGER NOT NULL, incomplete INTEGER NOT NULL
+    );
+    CREATE TABLE run_inputs (
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        batch_id INTEGER NOT NULL REFERENCES batches(id),
+        PRIMARY KEY (run_id, batch_id)
+    );
+    CREATE TABLE results (
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        nip TEXT NOT NULL, nama TEXT, jabatan TEXT, job_level TEXT, unit TEXT, golongan TEXT,
+        jpm REAL, jpm_category TEXT, potential_score REAL, potential TEXT, performance TEXT,
+        performance_year INTEGER, box INTEGER, placement TEXT, talent_pool INTEGER,
+        readiness TEXT, notes TEXT, retirement_date TEXT,
+        PRIMARY KEY (run_id, nip)
+    );
+    CREATE TABLE incomplete (
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        nip TEXT NOT NULL, nama TEXT, reason TEXT NOT NULL,
+        PRIMARY KEY (run_id, nip)
+    );
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 SCORE_PREFIX = "score_"  # assessments gets one REAL column per competency of the rules in use
@@ -168,16 +195,36 @@ def _rows(frame: pd.DataFrame) -> list[tuple]:
 
 
 def score_columns(db: sqlite3.Connection, competencies: list[str]) -> list[str]:
-    """The assessments columns of these competencies, added when a rules file brings new ones.
-
-    Competency codes are validated identifiers (^[a-z][a-z0-9_]*$), safe to quote.
-    """
-    have = {row[1] for row in db.execute("PRAGMA table_info(assessments)")}
+    """The assessments' score columns of these competencies, added when new rules bring them."""
     cols = [SCORE_PREFIX + c for c in competencies]
-    for col in cols:
-        if col not in have:
-            db.execute(f'ALTER TABLE assessments ADD COLUMN "{col}" REAL')
+    ensure_columns(db, "assessments", dict.fromkeys(cols, "REAL"))
     return cols
+
+
+def ensure_columns(db: sqlite3.Connection, table: str, columns: dict[str, str]) -> None:
+    """Add missing per-competency columns (competency codes are validated identifiers)."""
+    have = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+    for col, kind in columns.items():
+        if col not in have:
+            db.execute(f'ALTER TABLE {table} ADD COLUMN "{col}" {kind}')
+
+
+def competency_columns(competencies: list[str]) -> dict[str, str]:
+    """The per-competency result columns of the engine, with their SQL types."""
+    kinds = {
+        "score": "REAL",
+        "standard": "REAL",
+        "delta": "REAL",
+        "status": "TEXT",
+        "severity": "TEXT",
+    }
+    return {f"{k}_{c}": t for c in competencies for k, t in kinds.items()}
+
+
+def _insert(db: sqlite3.Connection, table: str, frame: pd.DataFrame, verb: str = "INSERT") -> None:
+    names = ", ".join(f'"{c}"' for c in frame.columns)
+    marks = ", ".join("?" * frame.shape[1])
+    db.executemany(f"{verb} INTO {table} ({names}) VALUES ({marks})", _rows(frame))
 
 
 def _save_violations(db: sqlite3.Connection, batch: int, v: pd.DataFrame) -> None:
@@ -204,9 +251,7 @@ def _save_asesmen(
     scores = score_columns(db, competencies)
     for comp, col in zip(competencies, scores, strict=True):
         frame[col] = a[comp]
-    names = ", ".join(f'"{c}"' for c in frame.columns)
-    marks = ", ".join("?" * frame.shape[1])
-    db.executemany(f"INSERT OR REPLACE INTO assessments ({names}) VALUES ({marks})", _rows(frame))
+    _insert(db, "assessments", frame, "INSERT OR REPLACE")
 
 
 def _save_kinerja(
@@ -239,3 +284,127 @@ def _save_formasi(
         }
     )
     db.executemany("INSERT OR REPLACE INTO vacancies VALUES (?,?,?,?,?,?,?)", _rows(frame))
+
+
+# ------------------------------------------------------------------ classification runs
+
+RESULT_COLUMNS = [
+    "nip",
+    "nama",
+    "jabatan",
+    "job_level",
+    "unit",
+    "golongan",
+    "jpm",
+    "jpm_category",
+    "potential_score",
+    "potential",
+    "performance",
+    "performance_year",
+    "box",
+    "placement",
+    "talent_pool",
+    "readiness",
+    "notes",
+    "retirement_date",
+]
+KEEP_RUNS = 5  # older runs of a cycle are pruned so a cron job does not grow the store forever
+
+
+def load_cohort(store: Store, cycle: str, competencies: list[str]) -> pd.DataFrame:
+    """The cycle's cohort: every accepted assessment, with the score columns of these rules."""
+    with store.transaction() as db:
+        score_columns(db, competencies)
+    cols = ", ".join(f'"{SCORE_PREFIX}{c}"' for c in competencies)
+    return store.table(
+        f"SELECT nip, nama, jabatan, job_level, unit, golongan, potensi, {cols} "
+        "FROM assessments WHERE cycle = ? ORDER BY nip",
+        (cycle,),
+    )
+
+
+def load_ratings(store: Store) -> pd.DataFrame:
+    """Every performance rating (the engine picks the right year per person)."""
+    return store.table("SELECT nip, tahun, predikat, nilai FROM ratings")
+
+
+def save_run(
+    store: Store,
+    meta: dict,
+    people: pd.DataFrame,
+    incomplete: pd.DataFrame,
+    competencies: list[str],
+) -> int:
+    """Store a classification run and its results in one transaction; prune old runs."""
+    with store.transaction() as db:
+        cols = [
+            "cycle",
+            "as_of",
+            "rules_name",
+            "rules_sha256",
+            "rules_text",
+            "tool_version",
+            "created_at",
+            "people",
+            "classified",
+            "incomplete",
+        ]
+        sql = f"INSERT INTO runs ({', '.join(cols)}) VALUES ({', '.join(':' + c for c in cols)})"
+        values = {**meta, "tool_version": __version__, "created_at": now()}
+        run = int(db.execute(sql, values).lastrowid)
+        db.execute(
+            "INSERT INTO run_inputs SELECT ?, id FROM batches WHERE kind = 'kinerja' "
+            "OR (kind IN ('asesmen', 'formasi') AND cycle = ?)",
+            (run, meta["cycle"]),
+        )
+        per_comp = competency_columns(competencies)
+        ensure_columns(db, "results", per_comp)
+        frame = people[RESULT_COLUMNS + list(per_comp)].copy()
+        frame["notes"] = frame["notes"].map(" ".join)
+        frame["retirement_date"] = frame["retirement_date"].astype(str)
+        frame.insert(0, "run_id", run)
+        _insert(db, "results", frame)
+        inc = incomplete[["nip", "nama", "reason"]].copy()
+        inc.insert(0, "run_id", run)
+        _insert(db, "incomplete", inc)
+        _prune(db, meta["cycle"])
+    return run
+
+
+def _prune(db: sqlite3.Connection, cycle: str) -> None:
+    old = "SELECT id FROM runs WHERE cycle = ? ORDER BY id DESC LIMIT -1 OFFSET ?"
+    for table in ("results", "incomplete", "run_inputs"):
+        db.execute(f"DELETE FROM {table} WHERE run_id IN ({old})", (cycle, KEEP_RUNS))
+    db.execute(f"DELETE FROM runs WHERE id IN ({old})", (cycle, KEEP_RUNS))
+
+
+def latest_run(store: Store, cycle: str | None) -> dict | None:
+    """The newest run (of CYCLE, when given)."""
+    sql = "SELECT * FROM runs" + (" WHERE cycle = ?" if cycle else "") + " ORDER BY id DESC"
+    cur = store.db.execute(sql, (cycle,) if cycle else ())
+    row = cur.fetchone()
+    return dict(zip([d[0] for d in cur.description], row, strict=True)) if row else None
+
+
+def run_results(store: Store, run_id: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """A run's classified people, incomplete people and input batches."""
+    people = store.table("SELECT * FROM results WHERE run_id = ? ORDER BY nip", (run_id,))
+    incomplete = store.table(
+        "SELECT nip, nama, reason FROM incomplete WHERE run_id = ? ORDER BY nip", (run_id,)
+    )
+    inputs = store.table(
+        "SELECT b.file, b.sha256, b.kind, b.rows_read, b.accepted, b.rejected, b.skipped "
+        "FROM run_inputs r JOIN batches b ON b.id = r.batch_id WHERE r.run_id = ? "
+        "ORDER BY b.id",
+        (run_id,),
+    )
+    return people.drop(columns="run_id"), incomplete, inputs
+
+
+def load_vacancies(store: Store, cycle: str) -> pd.DataFrame:
+    """The cycle's formasi rows."""
+    return store.table(
+        "SELECT kode, jabatan, unit, job_level, jumlah FROM vacancies WHERE cycle = ? "
+        "ORDER BY kode",
+        (cycle,),
+    )

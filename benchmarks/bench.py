@@ -1,0 +1,192 @@
+"""talentcli benchmarks: each stage against its floor, measured in the same run.
+
+Run with `make bench` (never part of `make test`). Prints a table and writes
+benchmarks/results.json. Sizes: BENCH_SIZES=800,10000,100000,1000000 (default all).
+Every stage runs as a whole process (median of BENCH_REPEAT runs) with its peak RSS.
+
+Floors:
+* import   python-calamine alone reading the same file (whole process, same interpreter);
+* classify the interpreter start-up of `talentcli --version` (classify work = time - that);
+* --help   a bare Typer app with the same commands and no imports of its own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+WORK = HERE / "work"
+BIN = Path(sys.executable).parent
+TALENTCLI = str(BIN / "talentcli")
+REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
+SIZES = [int(s) for s in os.environ.get("BENCH_SIZES", "800,10000,100000,1000000").split(",")]
+CSV_FROM = 1_000_000  # past the xlsx row limit the sample is CSV
+
+CALAMINE = """
+import sys, python_calamine as pc
+wb = pc.CalamineWorkbook.from_path(sys.argv[1])
+for name in wb.sheet_names:
+    rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+"""
+CSV_FLOOR = """
+import sys, pandas as pd
+pd.read_csv(sys.argv[1], dtype=str, keep_default_na=False, header=None)
+"""
+BARE_TYPER = """
+import typer
+app = typer.Typer(add_completion=False)
+for name in ("init", "import", "classify", "report", "run", "explain", "sample"):
+    app.command(name)(lambda: None)
+rules = typer.Typer()
+rules.command("check")(lambda: None)
+app.add_typer(rules, name="rules")
+app()
+"""
+
+
+def run(cmd: list[str], cwd: Path | None = None, env: dict | None = None) -> tuple[float, float]:
+    """Wall time (s) and peak RSS (MB) of one process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):
+        err = proc.stderr.read().decode() if proc.stderr else ""
+        raise SystemExit(f"benchmark command failed ({code}): {' '.join(cmd)}\n{err}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def median(cmd_factory, repeat: int = REPEAT, before=None) -> tuple[float, float]:
+    """Median wall time and max peak RSS over repeated runs; BEFORE() resets state each time."""
+    times, peaks = [], []
+    for _ in range(repeat):
+        if before:
+            before()
+        t, m = run(*cmd_factory())
+        times.append(t)
+        peaks.append(m)
+    return statistics.median(times), max(peaks)
+
+
+def ensure_sample(n: int) -> Path:
+    folder = WORK / f"n{n}"
+    marker = folder / ".done"
+    if not marker.exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        args = [
+            TALENTCLI,
+            "sample",
+            "--n",
+            str(n),
+            "--seed",
+            "1",
+            "--cycle",
+            "2026",
+            "--out",
+            str(folder),
+        ]
+        if n >= CSV_FROM:
+            args.append("--csv")
+        subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
+        (folder / "talent.yaml").write_text("limits: {max_file_mb: 2000, max_unzipped_mb: 8000}\n")
+        marker.touch()
+    return folder
+
+
+def fresh_db(folder: Path):
+    def reset() -> None:
+        for p in (folder / "talent.db", folder / "talent.db-journal"):
+            p.unlink(missing_ok=True)
+        shutil.rmtree(folder / "rejects", ignore_errors=True)
+
+    return reset
+
+
+def bench_size(n: int) -> list[dict]:
+    folder = ensure_sample(n)
+    ext = "csv" if n >= CSV_FROM else "xlsx"
+    asesmen = folder / f"asesmen-2026.{ext}"
+    kinerja = folder / f"kinerja.{ext}"
+    rows = []
+    floor_code = CSV_FLOOR if ext == "csv" else CALAMINE
+    floor, _ = median(lambda: ([sys.executable, "-c", floor_code, str(asesmen)],))
+    t, mb = median(
+        lambda: ([TALENTCLI, "-q", "import", str(asesmen)], folder), before=fresh_db(folder)
+    )
+    rows.append(
+        row(
+            "import asesmen",
+            n,
+            t,
+            floor,
+            mb,
+            "calamine read" if ext == "xlsx" else "pandas read_csv",
+        )
+    )
+    fresh_db(folder)()
+    run([TALENTCLI, "-q", "import", str(asesmen), str(kinerja)], folder)
+    start, _ = median(lambda: ([TALENTCLI, "--version"],))
+    t, mb = median(lambda: ([TALENTCLI, "-q", "classify", "--as-of", "2026-01-01"], folder))
+    rows.append(row("classify (work)", n, t - start, None, mb, f"start-up {start:.2f}s excluded"))
+    return rows
+
+
+def row(stage: str, n: int, t: float, floor: float | None, mb: float, note: str) -> dict:
+    ratio = t / floor if floor else None
+    return {
+        "stage": stage,
+        "people": n,
+        "seconds": round(t, 3),
+        "floor_seconds": round(floor, 3) if floor else None,
+        "ratio": round(ratio, 2) if ratio else None,
+        "peak_mb": round(mb, 1),
+        "floor": note,
+    }
+
+
+def bench_help() -> dict:
+    bare, _ = median(lambda: ([sys.executable, "-c", BARE_TYPER, "--help"],), repeat=7)
+    t, mb = median(lambda: ([TALENTCLI, "--help"],), repeat=7)
+    return row("--help", 0, t, bare, mb, "bare Typer app --help")
+
+
+def main() -> None:
+    WORK.mkdir(exist_ok=True)
+    results = [bench_help()]
+    for n in SIZES:
+        results += bench_size(n)
+        print(f"... {n} people done", file=sys.stderr)
+    print(
+        f"{'stage':18} {'people':>9} {'seconds':>8} {'floor':>7} {'ratio':>6} {'peak MB':>8}  floor"
+    )
+    for r in results:
+        floor = f"{r['floor_seconds']:.2f}" if r["floor_seconds"] else "-"
+        ratio = f"{r['ratio']:.2f}" if r["ratio"] else "-"
+        print(
+            f"{r['stage']:18} {r['people']:>9} {r['seconds']:>8.2f} {floor:>7} {ratio:>6} "
+            f"{r['peak_mb']:>8.0f}  {r['floor']}"
+        )
+    machine = {
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "cpus": os.cpu_count(),
+        "system": platform.platform(),
+    }
+    (HERE / "results.json").write_text(
+        json.dumps({"machine": machine, "results": results}, indent=2) + "\n"
+    )
+
+
+if __name__ == "__main__":
+    main()

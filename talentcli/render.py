@@ -1,0 +1,150 @@
+"""Terminal rendering: the 9-box grid of a run and one person's explanation. No logic."""
+
+from __future__ import annotations
+
+import sys
+
+import pandas as pd
+
+from talentcli.pipeline import RunData, RunSummary
+from talentcli.rules import Rules
+
+PERF_ORDER = ("di_bawah", "sesuai", "di_atas")
+
+
+def grid_rows(counts: dict[int, int], rules: Rules) -> list[list[str]]:
+    """The 9-box as rows (potential high to low) x columns (performance low to high)."""
+    rows = []
+    for level in rules.potential.levels:
+        cells = [
+            f"[{b}] {counts.get(b, 0)}"
+            for b in (rules.nine_box.grid[level.code][p] for p in PERF_ORDER)
+        ]
+        rows.append([level.name, *cells])
+    return rows
+
+
+def show_summary(summary: RunSummary, rules: Rules, quiet: bool = False) -> None:
+    """Print the 9-box grid of counts and the incomplete count (rich table on a terminal)."""
+    perf = {lv.code: lv.name for lv in rules.performance.levels}
+    header = ["Potensi \\ Kinerja", *(perf[p] for p in PERF_ORDER)]
+    rows = grid_rows(summary.boxes, rules)
+    head = (
+        f"run {summary.run_id}: cycle {summary.cycle}, as of {summary.as_of}: "
+        f"{summary.people} people = {summary.classified} classified + "
+        f"{len(summary.incomplete)} incomplete"
+    )
+    if not quiet:
+        print(head)
+        if sys.stdout.isatty():
+            from rich.console import Console
+            from rich.table import Table
+
+            table = Table(*header, title="Peta talenta (9-box)")
+            for r in rows:
+                table.add_row(*r)
+            Console().print(table)
+        else:
+            print(_plain_table([header, *rows]))
+    reasons = summary.incomplete["reason"].value_counts() if len(summary.incomplete) else {}
+    for reason, n in dict(reasons).items():
+        print(
+            f"incomplete: {n} people ({reason}); see talentcli report, Data Tidak Lengkap",
+            file=sys.stderr,
+        )
+
+
+def _plain_table(rows: list[list[str]]) -> str:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows)
+
+
+def explain_person(data: RunData, nip: str, ratings: pd.DataFrame) -> str:
+    """Every number of one person and the rule (file and key) that produced it."""
+    from talentcli.errors import NotFoundError
+
+    key = "".join(ch for ch in nip if ch.isdigit())
+    rules, run = data.rules, data.run
+    row = data.people[data.people["nip"] == key]
+    if row.empty:
+        inc = data.incomplete[data.incomplete["nip"] == key]
+        if not inc.empty:
+            return f"{key}: not classified in run {run['id']}: {inc.iloc[0]['reason']}"
+        raise NotFoundError(
+            f"NIP {nip} is not in run {run['id']} (cycle {run['cycle']}); "
+            "check the number or import the person's assessment"
+        )
+    p = row.iloc[0]
+    src = run["rules_name"]
+    lines = [
+        f"{p['nip']}  {p['nama']}",
+        f"  {p['jabatan']} — {p['unit']} — job level "
+        f"{p['job_level']} ({src}: job_levels.{p['job_level']})",
+        f"  run {run['id']}, cycle {run['cycle']}, as of {run['as_of']}, rules {src} "
+        f"sha256 {run['rules_sha256'][:12]}",
+        "",
+    ]
+    lines += _competencies(p, rules, src)
+    lines += _axes(p, rules, src, ratings, int(run["cycle"]))
+    lines += _plan(data, key)
+    return "\n".join(lines)
+
+
+def _competencies(p: pd.Series, rules: Rules, src: str) -> list[str]:
+    st = rules.status
+    out = [
+        f"  competency            score  standard   delta  status   ({src}: status: gap < 0, "
+        f"strength >= {st.strength_min:g}, berat <= {st.berat_max:g})"
+    ]
+    total_s = total_std = 0.0
+    for c in rules.competencies:
+        s, std = p[f"score_{c.code}"], p[f"standard_{c.code}"]
+        total_s, total_std = total_s + s, total_std + std
+        sev = p[f"severity_{c.code}"]
+        status = p[f"status_{c.code}"] + (f" ({sev})" if isinstance(sev, str) else "")
+        out.append(
+            f"  {c.name[:20]:20}  {s:5.2f}  {std:8.2f}  {p[f'delta_{c.code}']:+6.2f}  {status}"
+        )
+    jpm = rules.jpm
+    raw = 100 * total_s / total_std
+    cap = " capped at 100" if jpm.cap and raw > 100 else ""
+    out += [
+        "",
+        f"  JPM = 100 x {total_s:.2f} / {total_std:.2f} = {raw:.3f}{cap} -> {p['jpm']:.2f}"
+        f"  ({src}: jpm.cap={jpm.cap}, jpm.cap_each={jpm.cap_each})",
+        f"  category {p['jpm_category']}  ({src}: jpm.band_sets.{jpm.bands})",
+    ]
+    return out
+
+
+def _axes(p: pd.Series, rules: Rules, src: str, ratings: pd.DataFrame, cycle: int) -> list[str]:
+    comps = " + ".join(f"{c.weight:g} x {c.source}" for c in rules.potential.components)
+    year = int(p["performance_year"])
+    rated = ratings[ratings["tahun"] == year]
+    what = rated.iloc[0]["predikat"] or rated.iloc[0]["nilai"] if not rated.empty else "?"
+    box = int(p["box"])
+    rec = rules.nine_box.boxes[box].recommendation
+    notes = ", ".join(p["notes"]) or "none"
+    return [
+        f"  potential {p['potential_score']:.2f} = {comps} -> {p['potential']}  "
+        f"({src}: potential.components, potential.levels)",
+        f"  performance {p['performance']}: kinerja {year} (latest year <= {cycle}) = {what}  "
+        f"({src}: performance.predikat / performance.score)",
+        f"  box {box}  ({src}: nine_box.grid.{p['potential']}.{p['performance']})",
+        f"  recommendation: {rec}",
+        f"  placement {p['placement']}, talent pool {'yes' if p['talent_pool'] else 'no'}, "
+        f"readiness {p['readiness'] or '—'}  ({src}: nine_box.boxes.{box})",
+        f"  retirement date {p['retirement_date']}; notes: {notes}  ({src}: retirement, "
+        f"job_levels.{p['job_level']}.retirement_age)",
+    ]
+
+
+def _plan(data: RunData, nip: str) -> list[str]:
+    rows = data.plans[data.plans["nip"] == nip]
+    out = ["", f"  development plan ({data.run['rules_name']}: training):"]
+    for r in rows.itertuples():
+        out.append(
+            f"    {r.code:8} {r.programme[:50]:50} {r.jp:3d} JP  Rp{r.cost:>12,}  {r.reason}"
+        )
+    out.append(f"    total {int(rows['jp'].sum())} JP, Rp{int(rows['cost'].sum()):,}")
+    return out

@@ -1,0 +1,137 @@
+"""The SPEC §5 JSON document: deterministic (sorted, no timestamps), byte-identical per run."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from talentcli import __version__
+from talentcli.pipeline import RunData
+from talentcli.safety import private_file
+
+PLACEMENTS = ("promosi", "rotasi", "mutasi", "tindak_lanjut", "tetap")
+
+
+def _num(x: float) -> float | int:
+    """3.0 -> 3 for standards; other numbers as they are."""
+    return int(x) if float(x).is_integer() else float(x)
+
+
+def document(data: RunData) -> dict:
+    """The whole JSON document of one run."""
+    run, rules = data.run, data.rules
+    people = data.people
+    boxes = people["box"].value_counts()
+    placements = people["placement"].value_counts()
+    return {
+        "tool": {"name": "talentcli", "version": __version__},
+        "cycle": run["cycle"],
+        "as_of": run["as_of"],
+        "rules": {"name": run["rules_name"], "sha256": run["rules_sha256"]},
+        "inputs": [dict(r) for r in data.inputs.to_dict("records")],
+        "summary": {
+            "people": int(run["people"]),
+            "classified": len(people),
+            "incomplete": len(data.incomplete),
+            "boxes": {str(b): int(boxes.get(b, 0)) for b in range(1, 10)},
+            "placements": {p: int(placements.get(p, 0)) for p in _placements(rules, placements)},
+        },
+        "people": people_records(data),
+        "incomplete": data.incomplete[["nip", "nama", "reason"]].to_dict("records"),
+        "vacancies": vacancy_records(data),
+    }
+
+
+def _placements(rules, counts: pd.Series) -> list[str]:
+    return list(dict.fromkeys([*rules.placements, *counts.index]))
+
+
+def people_records(data: RunData) -> list[dict]:
+    """One dict per classified person, sorted by NIP, with the plan."""
+    comps = data.rules.competency_codes
+    plans = {
+        nip: g.drop(columns=["nip", "seq"]).to_dict("records")
+        for nip, g in data.plans.groupby("nip", sort=False)
+    }
+    out = []
+    for p in data.people.sort_values("nip").to_dict("records"):
+        out.append(
+            {
+                "nip": p["nip"],
+                "nama": p["nama"],
+                "jabatan": p["jabatan"],
+                "job_level": p["job_level"],
+                "unit": p["unit"],
+                "golongan": p["golongan"],
+                "scores": {c: p[f"score_{c}"] for c in comps},
+                "standard": {c: _num(p[f"standard_{c}"]) for c in comps},
+                "delta": {c: p[f"delta_{c}"] for c in comps},
+                "status": {c: p[f"status_{c}"] for c in comps},
+                "jpm": p["jpm"],
+                "jpm_category": p["jpm_category"],
+                "potential_score": p["potential_score"],
+                "potential": p["potential"],
+                "performance": p["performance"],
+                "performance_year": int(p["performance_year"]),
+                "box": int(p["box"]),
+                "placement": p["placement"],
+                "talent_pool": bool(p["talent_pool"]),
+                "readiness": p["readiness"],
+                "notes": list(p["notes"]),
+                "retirement_date": p["retirement_date"],
+                "plan": [{k: _plain(v) for k, v in row.items()} for row in plans.get(p["nip"], [])],
+                "plan_jp": int(p["plan_jp"]),
+                "plan_cost": int(p["plan_cost"]),
+            }
+        )
+    return out
+
+
+def _plain(v):
+    if hasattr(v, "item"):
+        return v.item()
+    return v
+
+
+def vacancy_records(data: RunData) -> list[dict]:
+    """Each formasi row with its ranked candidates."""
+    cands = {k: g for k, g in data.candidates.groupby("kode", sort=False)}
+    out = []
+    for v in data.vacancies.sort_values("kode").to_dict("records"):
+        g = cands.get(v["kode"])
+        rows = [] if g is None else g.sort_values("rank").to_dict("records")
+        out.append(
+            {
+                "code": v["kode"],
+                "jabatan": v["jabatan"],
+                "unit": v["unit"],
+                "job_level": v["job_level"],
+                "jumlah": int(v["jumlah"]),
+                "candidates": [
+                    {
+                        "rank": int(c["rank"]),
+                        "nip": c["nip"],
+                        "nama": c["nama"],
+                        "fit": float(c["fit"]),
+                        "box": int(c["box"]),
+                    }
+                    for c in rows
+                ],
+            }
+        )
+    return out
+
+
+def dumps(doc: dict) -> str:
+    """Stable text: fixed key order, UTF-8, newline at the end."""
+    return json.dumps(doc, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
+def write(data: RunData, out: Path) -> Path:
+    """Write talenta-<cycle>.json, owner-only, atomically."""
+    path = out / f"talenta-{data.run['cycle']}.json"
+    with private_file(path) as tmp:
+        tmp.write_text(dumps(document(data)), encoding="utf-8")
+    return path
