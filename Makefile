@@ -18,12 +18,13 @@ run: $(STAMP)
 	@rm -rf $(WORK) && mkdir -p $(WORK)
 	@cd $(WORK) && ../$(BIN)/talentcli init . --cycle 2026 >/dev/null
 	@cd $(WORK) && ../$(BIN)/talentcli import ../samples/asesmen-2026.xlsx \
-		../samples/kinerja.xlsx ../samples/formasi-2026.xlsx; \
-		rc=$$?; test $$rc -le 1 || exit $$rc
+		../samples/kinerja.xlsx ../samples/formasi-2026.xlsx; rc=$$?; test $$rc -le 1
+	@cd $(WORK) && ../$(BIN)/talentcli classify --cycle 2026; rc=$$?; test $$rc -le 1
+	@cd $(WORK) && ../$(BIN)/talentcli report --out laporan
 	@echo
-	@echo "store:   $(WORK)/talent.db"
-	@echo "rejects: $(WORK)/rejects/ (rows refused, with reasons; empty when none)"
-	@echo "log:     $(WORK)/logs/talentcli.log"
+	@echo "reports: $(WORK)/laporan/"
+	@echo "store:   $(WORK)/talent.db    log: $(WORK)/logs/talentcli.log"
+	@echo "try:     cd $(WORK) && ../$(BIN)/talentcli explain <NIP from the report>"
 
 ## test: lint, format check, the whole test suite
 test: $(STAMP)

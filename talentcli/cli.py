@@ -7,6 +7,7 @@ need them, so `talentcli --help` starts fast.
 from __future__ import annotations
 
 import functools
+import signal
 import sys
 import traceback
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from talentcli import __version__
-from talentcli.errors import ExitCode, TalentError
+from talentcli.errors import ExitCode, TalentError, Terminated
 
 if TYPE_CHECKING:
     from talentcli.ingest import FileReport
@@ -71,6 +72,9 @@ def handled(func: Any) -> Any:
         except KeyboardInterrupt:
             typer.echo("interrupted: nothing of the current file was stored", err=True)
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+        except Terminated:
+            typer.echo("terminated: nothing of the current file was stored", err=True)
+            raise typer.Exit(int(ExitCode.TERMINATED)) from None
 
     return wrapper
 
@@ -309,9 +313,10 @@ def explain(
 @handled
 def report(
     fmt: Annotated[
-        str, typer.Option("--format", help="Comma-separated: json (more formats coming).")
+        str, typer.Option("--format", help="Comma-separated formats: json.", metavar="FORMATS")
     ] = "json",
     out: Annotated[Path | None, typer.Option(help="Output folder (default: laporan/).")] = None,
+    lang: Annotated[str, typer.Option(help="Report language: id or en.")] = "id",
     cycle: CycleOpt = None,
 ) -> None:
     """Write the reports of the latest classification run.
@@ -319,33 +324,99 @@ def report(
     Example: talentcli report --format json --out laporan
     """
     from talentcli.pipeline import load_run
+    from talentcli.report import FORMATS, write_reports
     from talentcli.store import Store
 
     formats = [f.strip() for f in fmt.split(",") if f.strip()]
-    unknown = [f for f in formats if f not in WRITERS]
+    unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
         raise typer.BadParameter(
-            f"{', '.join(unknown) or fmt!r}: use {', '.join(WRITERS)}", param_hint="--format"
+            f"{', '.join(unknown) or fmt!r}: use {', '.join(FORMATS)}", param_hint="--format"
         )
+    if lang not in ("id", "en"):
+        raise typer.BadParameter(f"{lang!r}: use id or en", param_hint="--lang")
     ws = _workspace()
-    folder = out or ws.path(ws.config.output)
     store = Store(ws.db)
     try:
         data = load_run(store, cycle)
     finally:
         store.close()
-    for name in formats:
-        for path in WRITERS[name](data, folder):
-            _echo(f"wrote {path}")
+    for path in write_reports(data, out or ws.path(ws.config.output), formats, lang):
+        _echo(f"wrote {path}")
 
 
-def _write_json(data: Any, folder: Path) -> list[Path]:
-    from talentcli.report import json_report
+@app.command("run")
+@handled
+def run_(
+    config: Annotated[
+        Path | None, typer.Option(help="The workspace's talent.yaml (default: found upwards).")
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Reference date (default today).", metavar="DATE")
+    ] = None,
+) -> None:
+    """The cron entry: import every inbox file, classify, report; locked and logged.
 
-    return [json_report.write(data, folder)]
+    Example (crontab): 15 6 * * * cd /srv/bkpsdm && talentcli run --config talent.yaml
+    """
+    from filelock import FileLock, Timeout
+
+    from talentcli.errors import LockedError
+    from talentcli.pipeline import LOCK_NAME, run_inbox
+    from talentcli.rules import load_rules
+    from talentcli.workspace import find_workspace, open_log
+
+    ws = find_workspace(config=config, db=STATE.db)
+    loaded = load_rules(ws.rules)  # a bad rules file stops the run before the inbox is touched
+    when = _as_of(as_of)
+    log = open_log(ws)
+    lock = FileLock(ws.root / LOCK_NAME, timeout=0, mode=0o600)
+    try:
+        lock.acquire()
+    except Timeout:
+        log.warning("run skipped: another run holds %s", LOCK_NAME)
+        raise LockedError(f"another talentcli run holds {ws.root / LOCK_NAME}; try later") from None
+    try:
+        outcome = run_inbox(ws, loaded, when)
+    finally:
+        lock.release()
+    code = _run_exit(outcome)
+    for r in outcome.reports:
+        _log_import(log, r)
+        _show_import(r)
+    for name, dest in outcome.moved:
+        _echo(f"moved {name} -> {dest}")
+    if outcome.summary:
+        from talentcli.render import show_summary
+
+        show_summary(outcome.summary, loaded.rules, quiet=STATE.quiet)
+    for path in outcome.written or []:
+        _echo(f"wrote {path}")
+    line = _run_line(outcome, code)
+    log.info(line)
+    _echo(line)
+    raise typer.Exit(int(code))
 
 
-WRITERS = {"json": _write_json}
+def _run_exit(outcome: Any) -> ExitCode:
+    incomplete = outcome.summary is not None and len(outcome.summary.incomplete) > 0
+    if outcome.failed or outcome.rejected or incomplete:
+        return ExitCode.ATTENTION
+    return ExitCode.OK
+
+
+def _run_line(outcome: Any, code: ExitCode) -> str:
+    s = outcome.summary
+    done = (
+        f"classified={s.classified} incomplete={len(s.incomplete)} run={s.run_id}"
+        if s
+        else "no new data: reports unchanged"
+    )
+    imported = sum(r.status == "imported" for r in outcome.reports)
+    return (
+        f"run: files={len(outcome.reports)} imported={imported} failed={outcome.failed} "
+        f"rejected_rows={outcome.rejected} {done} exit={int(code)}"
+    )
 
 
 @app.command()
@@ -396,9 +467,14 @@ def rules_check(
     )
 
 
+def _terminate(signum: int, frame: Any) -> None:
+    raise Terminated()
+
+
 def main() -> None:
     """Console entry point: no traceback reaches a user unless --debug."""
     debug = "--debug" in sys.argv
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         app()
     except SystemExit:

@@ -69,3 +69,13 @@ class NotFoundError(TalentError):
     """Something asked for (a person, a run) is not in the store."""
 
     exit_code = ExitCode.ATTENTION
+
+
+class LockedError(TalentError):
+    """Another run holds the workspace lock (cron overlap)."""
+
+    exit_code = ExitCode.LOCKED
+
+
+class Terminated(BaseException):  # a signal, like KeyboardInterrupt
+    """SIGTERM arrived: unwind like an interrupt (open transactions roll back)."""

@@ -85,6 +85,8 @@ def load_run(store: st.Store, cycle: str | None) -> RunData:
         raise NotFoundError(f"no classification run{where}; run talentcli classify first")
     rules = run_rules(run)
     people, incomplete, inputs = st.run_results(store, run["id"])
+    text = people.select_dtypes(exclude="number").columns
+    people[text] = people[text].astype(object).where(people[text].notna(), None)  # NULL -> None
     people["notes"] = people["notes"].map(lambda s: tuple(s.split()) if s else ())
     people["talent_pool"] = people["talent_pool"].astype(bool)
     plans = plan(people, rules)
@@ -100,3 +102,99 @@ def run_rules(run: dict) -> Rules:
     if isinstance(rules, list):  # stored text was valid when stored; a schema change broke it
         raise NotFoundError(f"the rules stored with run {run['id']} no longer validate: {rules[0]}")
     return rules
+
+
+# ------------------------------------------------------------------ talentcli run (cron)
+
+LOCK_NAME = ".talentcli.lock"
+
+
+@dataclass
+class InboxOutcome:
+    """What one unattended run did."""
+
+    reports: list  # FileReport per inbox file, in name order
+    moved: list[tuple[str, str]]  # (file, destination)
+    summary: RunSummary | None = None
+    written: list | None = None
+
+    @property
+    def failed(self) -> int:
+        """Files moved to failed/."""
+        return sum(r.status == "failed" for r in self.reports)
+
+    @property
+    def rejected(self) -> int:
+        """Rejected rows over all files."""
+        return sum(r.rejected for r in self.reports)
+
+
+def inbox_files(folder) -> list:
+    """Files waiting in the inbox, in name order (hidden and Office lock files ignored)."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "~$")))
+
+
+def file_away(path, folder, reason: str | None = None):
+    """Move PATH into FOLDER (never overwriting); with REASON also write <name>.reason.txt."""
+    import os
+    import shutil
+
+    folder.mkdir(parents=True, exist_ok=True)
+    dest = folder / path.name
+    n = 1
+    while dest.exists():
+        dest = folder / f"{path.stem}-{n}{path.suffix}"
+        n += 1
+    shutil.move(str(path), dest)
+    if reason is not None:
+        note = dest.with_name(dest.name + ".reason.txt")
+        fd = os.open(note, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(reason + "\n")
+    return dest
+
+
+def run_inbox(ws, loaded: LoadedRules, as_of: dt.date) -> InboxOutcome:
+    """Import every inbox file (archive or fail it), then classify and report when needed."""
+    from talentcli.ingest import ImportOptions, import_file
+
+    rejects = ws.path(ws.config.rejects)
+    opts = ImportOptions("auto", None, None, ws.cycle, ws.limits, rejects)
+    store = st.Store(ws.db)
+    try:
+        outcome = InboxOutcome([], [])
+        archive = ws.path(ws.config.archive) / dt.date.today().isoformat()
+        for path in inbox_files(ws.path(ws.config.inbox)):
+            report = import_file(path, store, loaded.rules, opts)
+            outcome.reports.append(report)
+            err = report.error
+            reason = f"{err['code']}: {err['message']}" if err else None
+            dest = file_away(path, ws.path(ws.config.failed) if err else archive, reason)
+            outcome.moved.append((path.name, str(dest)))
+        if _needs_classify(store, ws.cycle, loaded, outcome.reports):
+            outcome.summary = classify_cycle(store, loaded, ws.cycle, as_of)
+            outcome.written = _report(store, ws)
+    finally:
+        store.close()
+    return outcome
+
+
+def _needs_classify(store: st.Store, cycle: str, loaded: LoadedRules, reports: list) -> bool:
+    """New data, new rules, or no run yet (and something to classify)."""
+    has_cohort = store.db.execute(
+        "SELECT 1 FROM assessments WHERE cycle = ? LIMIT 1", (cycle,)
+    ).fetchone()
+    if not has_cohort:
+        return False
+    last = st.latest_run(store, cycle)
+    imported = any(r.status == "imported" for r in reports)
+    return imported or last is None or last["rules_sha256"] != loaded.sha256
+
+
+def _report(store: st.Store, ws) -> list:
+    from talentcli.report import write_reports
+
+    data = load_run(store, ws.cycle)
+    return write_reports(data, ws.path(ws.config.output), ws.config.formats, ws.config.lang)

@@ -46,6 +46,7 @@ def show_summary(summary: RunSummary, rules: Rules, quiet: bool = False) -> None
             Console().print(table)
         else:
             print(_plain_table([header, *rows]))
+    sys.stdout.flush()
     reasons = summary.incomplete["reason"].value_counts() if len(summary.incomplete) else {}
     for reason, n in dict(reasons).items():
         print(
@@ -54,9 +55,15 @@ def show_summary(summary: RunSummary, rules: Rules, quiet: bool = False) -> None
         )
 
 
+def rupiah(amount: float) -> str:
+    """4500000 -> 'Rp4.500.000' (Indonesian thousands separator)."""
+    return "Rp" + f"{int(amount):,}".replace(",", ".")
+
+
 def _plain_table(rows: list[list[str]]) -> str:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows)
+    lines = ("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows)
+    return "\n".join(line.rstrip() for line in lines)
 
 
 def explain_person(data: RunData, nip: str, ratings: pd.DataFrame) -> str:
@@ -144,7 +151,7 @@ def _plan(data: RunData, nip: str) -> list[str]:
     out = ["", f"  development plan ({data.run['rules_name']}: training):"]
     for r in rows.itertuples():
         out.append(
-            f"    {r.code:8} {r.programme[:50]:50} {r.jp:3d} JP  Rp{r.cost:>12,}  {r.reason}"
+            f"    {r.code:8} {r.programme[:50]:50} {r.jp:3d} JP  {rupiah(r.cost):>14}  {r.reason}"
         )
-    out.append(f"    total {int(rows['jp'].sum())} JP, Rp{int(rows['cost'].sum()):,}")
+    out.append(f"    total {int(rows['jp'].sum())} JP, {rupiah(rows['cost'].sum())}")
     return out

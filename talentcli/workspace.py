@@ -46,7 +46,8 @@ class Config(BaseModel):
     rules: str | None = None
     db: str = "talent.db"
     output: str = "laporan"
-    formats: list[str] = ["xlsx", "html", "csv", "json"]
+    formats: list[str] = ["json"]
+    lang: str = Field("id", pattern="^(id|en)$")
     cycle: str | None = None
     limits: LimitsConfig = LimitsConfig()
 
@@ -61,7 +62,8 @@ logs: logs              # logs/talentcli.log (rotating)
 rules: rules/default.yaml
 db: talent.db
 output: laporan         # reports
-formats: [xlsx, html, csv, json]
+formats: [json]         # report formats written by talentcli run
+lang: id                # report language: id or en
 cycle: "{cycle}"          # assessment cycle (year)
 limits:
   max_file_mb: 50       # larger input files are refused

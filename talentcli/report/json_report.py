@@ -56,7 +56,9 @@ def people_records(data: RunData) -> list[dict]:
         for nip, g in data.plans.groupby("nip", sort=False)
     }
     out = []
-    for p in data.people.sort_values("nip").to_dict("records"):
+    frame = data.people.sort_values("nip")
+    frame = frame.astype(object).where(frame.notna(), None)  # SQL NULL -> JSON null, never NaN
+    for p in frame.to_dict("records"):
         out.append(
             {
                 "nip": p["nip"],
@@ -129,9 +131,9 @@ def dumps(doc: dict) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
-def write(data: RunData, out: Path) -> Path:
-    """Write talenta-<cycle>.json, owner-only, atomically."""
+def write(data: RunData, out: Path, lang: str = "id") -> list[Path]:
+    """Write talenta-<cycle>.json, owner-only, atomically (codes are language-neutral)."""
     path = out / f"talenta-{data.run['cycle']}.json"
     with private_file(path) as tmp:
         tmp.write_text(dumps(document(data)), encoding="utf-8")
-    return path
+    return [path]
