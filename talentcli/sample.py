@@ -1,0 +1,878 @@
+"""A realistic synthetic cohort for Kabupaten Serang: asesmen, kinerja and formasi exports.
+
+Everything is drawn from one seeded numpy generator and built column-wise, so a
+million people take seconds and the same seed always gives the same files.
+The data is synthetic: no real civil servant is described.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from itertools import repeat
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import xlsxwriter
+
+from talentcli.safety import private_file
+
+SHEET_ROW_LIMIT = 1_048_576
+_SLACK_ROWS = 20  # title block and footer around the data
+
+ASESMEN_HEADERS = (
+    "NO",
+    "NIP",
+    "NAMA",
+    "JABATAN",
+    "ESELON/JENJANG",
+    "UNIT KERJA",
+    "GOL. RUANG",
+    "KEMAMPUAN TEKNIS",
+    "SOSIO KULTURAL",
+    "LITERASI DIGITAL",
+    "KEMAMPUAN NUMERIK/BERPIKIR",
+)
+KINERJA_HEADERS = ("NIP", "NAMA", "TAHUN", "PREDIKAT KINERJA")
+FORMASI_HEADERS = ("KODE JABATAN", "NAMA JABATAN", "UNIT KERJA", "JENJANG JABATAN", "JUMLAH")
+
+# --- job levels (SPEC §4.1) -------------------------------------------------------------------
+
+ADMIN, PENGAWAS, MADYA, MUDA, PERTAMA = range(5)
+_LEVEL_SHARE = (0.10, 0.35, 0.10, 0.30, 0.15)
+_STANDARD = np.array([[3, 3, 3, 3], [3, 2, 2, 2], [4, 3, 3, 3], [3, 2, 2, 2], [2, 2, 2, 2]])
+_RETIREMENT = np.array([58, 58, 60, 58, 58])
+_YOUNGEST = np.array([41, 33, 42, 31, 28])  # age reached in the cycle year
+_AGE_SHAPE = ((2.5, 2.0), (2.2, 2.0), (2.5, 1.8), (2.0, 2.0), (1.5, 3.0))  # beta(a, b)
+_MIN_SERVICE = np.array([12, 6, 12, 6, 2])  # years since TMT CPNS
+_FEMALE = np.array([0.30, 0.40, 0.45, 0.50, 0.55])
+_MASTER = np.array([0.80, 0.50, 0.70, 0.45, 0.20])
+_DOCTOR = np.array([0.08, 0.01, 0.06, 0.01, 0.0])  # share of master holders with "Dr."
+_DOKTER, _PERAWAT = 1, 2  # functional jobs that imply the title dr. / S.Kep., Ners
+_SCORE_COLUMNS = ("teknis", "sosio", "digital", "numerik")
+_JF_WORD = {MADYA: "Ahli Madya", MUDA: "Ahli Muda", PERTAMA: "Ahli Pertama"}
+
+# How exports write a level; "{s}" is the eselon sub-grade (a/b). All are SPEC §4.1 aliases.
+_LEVEL_TEXTS = (
+    (("III.{s}", 30), ("III/{s}", 20), ("Eselon III", 10), ("Eselon III.{s}", 10),
+     ("3{s}", 5), ("III{s}", 5), ("Administrator", 20)),
+    (("IV.{s}", 30), ("IV/{s}", 20), ("Eselon IV", 10), ("Eselon IV.{s}", 10),
+     ("4{s}", 5), ("IV{s}", 5), ("Pengawas", 20)),
+    (("JF Ahli Madya", 50), ("Ahli Madya", 30), ("Fungsional Ahli Madya", 20)),
+    (("JF Ahli Muda", 50), ("Ahli Muda", 30), ("Fungsional Ahli Muda", 20)),
+    (("JF Ahli Pertama", 50), ("Ahli Pertama", 30), ("Fungsional Ahli Pertama", 20)),
+)  # fmt: skip
+
+# Pangkat per eselon (PP 13/2002 range, plus the grade below it, as happens in practice) and
+# per JF jenjang; index [level][sub-grade].
+_GOLONGAN = (
+    (("III/d", "IV/a", "IV/b"), ("III/c", "III/d", "IV/a")),
+    (("III/b", "III/c", "III/d"), ("III/a", "III/b", "III/c")),
+    (("IV/a", "IV/b", "IV/c"),),
+    (("III/c", "III/d"),),
+    (("III/a", "III/b"),),
+)
+
+# --- units of Kabupaten Serang (DOMAIN.md) -----------------------------------------------------
+
+KECAMATAN = (
+    "Anyar", "Bandung", "Baros", "Binuang", "Bojonegara", "Carenang", "Cikande", "Cikeusal",
+    "Cinangka", "Ciomas", "Ciruas", "Gunungsari", "Jawilan", "Kibin", "Kopo", "Kragilan",
+    "Kramatwatu", "Lebak Wangi", "Mancak", "Pabuaran", "Padarincang", "Pamarayan", "Petir",
+    "Pontang", "Pulo Ampel", "Tanara", "Tirtayasa", "Tunjung Teja", "Waringinkurung",
+)  # fmt: skip
+
+_COMMON_JF = (
+    "Analis Kebijakan",
+    "Perencana",
+    "Pranata Komputer",
+    "Arsiparis",
+    "Analis Sumber Daya Manusia Aparatur",
+    "Analis Keuangan Pusat dan Daerah",
+    "Pengelola Pengadaan Barang/Jasa",
+)
+
+
+@dataclass(frozen=True)
+class _Unit:
+    name: str
+    field: str  # study field, for degrees
+    weight: float  # share of structural (eselon III/IV) posts
+    jf_weight: float  # share of functional posts
+    admin: tuple[tuple[str, int], ...]  # (jabatan, sub-grade 0=a 1=b)
+    pengawas: tuple[tuple[str, int], ...]
+    jf: tuple[str, ...]  # unit-specific functional jobs, on top of _COMMON_JF
+
+
+def _split(text: str) -> tuple[str, ...]:
+    """'a; b; c' -> ('a', 'b', 'c'): keeps the long unit tables below readable."""
+    return tuple(part.strip() for part in text.split(";"))
+
+
+def _agency(
+    name: str, field: str, weight: float, bidang: str, seksi: str, jf: str, sub_unit: str = "Seksi"
+) -> _Unit:
+    """A dinas or badan: sekretaris (III.a), kepala bidang (III.b), kasubbag and kasi (IV.a)."""
+    admin = (
+        (f"Sekretaris {name}", 0),
+        *((f"Kepala Bidang {b}", 1) for b in _split(bidang)),
+    )
+    pengawas = (
+        ("Kepala Subbagian Umum dan Kepegawaian", 0),
+        ("Kepala Subbagian Perencanaan dan Keuangan", 0),
+        *((f"Kepala {sub_unit} {s}", 0) for s in _split(seksi)),
+    )
+    return _Unit(name, field, weight, weight, admin, pengawas, _split(jf))
+
+
+def _kecamatan(kec: str) -> _Unit:
+    """A kecamatan office: camat III.a, sekcam III.b, kasi IV.a, kasubbag IV.b (PP 18/2016)."""
+    seksi = _split(
+        "Pemerintahan; Ketenteraman dan Ketertiban Umum; Pemberdayaan Masyarakat dan Desa; "
+        "Kesejahteraan Sosial; Pelayanan Umum"
+    )
+    pengawas = (
+        *((f"Kepala Seksi {s}", 0) for s in seksi),
+        ("Kepala Subbagian Umum dan Kepegawaian", 1),
+        ("Kepala Subbagian Perencanaan dan Keuangan", 1),
+    )
+    admin = ((f"Camat {kec}", 0), (f"Sekretaris Kecamatan {kec}", 1))
+    return _Unit(f"Kecamatan {kec}", "umum", 1.0, 0.15, admin, pengawas, ("Analis Kebijakan",))
+
+
+def _posts(text: str, sub: int) -> tuple[tuple[str, int], ...]:
+    return tuple((title, sub) for title in _split(text))
+
+
+# fmt: off
+_SPECIAL_UNITS = (
+    _Unit("Sekretariat Daerah", "hukum", 8, 6,
+          _posts("Kepala Bagian Pemerintahan; Kepala Bagian Hukum; Kepala Bagian Organisasi; "
+                 "Kepala Bagian Umum; Kepala Bagian Kesejahteraan Rakyat; "
+                 "Kepala Bagian Perekonomian dan Sumber Daya Alam; "
+                 "Kepala Bagian Pengadaan Barang dan Jasa; "
+                 "Kepala Bagian Protokol dan Komunikasi Pimpinan; "
+                 "Kepala Bagian Administrasi Pembangunan", 0),
+          _posts("Kepala Subbagian Tata Usaha Pimpinan; Kepala Subbagian Rumah Tangga; "
+                 "Kepala Subbagian Protokol", 0),
+          _split("Analis Hukum; Perancang Peraturan Perundang-undangan; "
+                 "Pranata Hubungan Masyarakat")),
+    _Unit("Sekretariat DPRD", "hukum", 3, 2,
+          _posts("Kepala Bagian Umum dan Keuangan; "
+                 "Kepala Bagian Persidangan dan Perundang-undangan; "
+                 "Kepala Bagian Fasilitasi Penganggaran dan Pengawasan", 0),
+          _posts("Kepala Subbagian Tata Usaha dan Kepegawaian; Kepala Subbagian Rumah Tangga", 0),
+          _split("Perancang Peraturan Perundang-undangan; Analis Hukum")),
+    _Unit("Inspektorat", "keuangan", 4, 6,
+          _posts("Sekretaris Inspektorat; Inspektur Pembantu Wilayah I; "
+                 "Inspektur Pembantu Wilayah II; Inspektur Pembantu Wilayah III; "
+                 "Inspektur Pembantu Wilayah IV", 0),
+          _posts("Kepala Subbagian Umum dan Kepegawaian; "
+                 "Kepala Subbagian Perencanaan dan Keuangan", 0),
+          _split("Auditor; Auditor; Auditor; "
+                 "Pengawas Penyelenggaraan Urusan Pemerintahan di Daerah")),
+    _Unit("RSUD dr. Drajat Prawiranegara", "kesehatan", 6, 8,
+          _posts("Wakil Direktur Pelayanan; Wakil Direktur Umum dan Keuangan", 0)
+          + _posts("Kepala Bagian Umum dan Kepegawaian; Kepala Bagian Keuangan; "
+                   "Kepala Bidang Pelayanan Medik; Kepala Bidang Keperawatan; "
+                   "Kepala Bidang Penunjang Medik", 1),
+          _posts("Kepala Seksi Pelayanan Medik; Kepala Seksi Keperawatan; "
+                 "Kepala Subbagian Kepegawaian; Kepala Subbagian Rumah Tangga", 0),
+          _split("Dokter; Dokter; Perawat; Perawat; Apoteker; Administrator Kesehatan; "
+                 "Nutrisionis; Perekam Medis")),
+)
+
+_AGENCIES = (
+    _agency("BKPSDM", "umum", 4,
+            bidang="Pengadaan, Pemberhentian dan Informasi; Mutasi dan Promosi; "
+                   "Pengembangan Sumber Daya Manusia; "
+                   "Penilaian Kinerja Aparatur dan Penghargaan",
+            seksi="Pengembangan Kompetensi; Mutasi; Informasi Kepegawaian",
+            jf="Analis Sumber Daya Manusia Aparatur; Asesor Sumber Daya Manusia Aparatur",
+            sub_unit="Subbidang"),
+    _agency("BPKAD", "keuangan", 4,
+            bidang="Anggaran; Perbendaharaan; Akuntansi; Aset",
+            seksi="Anggaran; Perbendaharaan; Akuntansi; Pemanfaatan Aset",
+            jf="Analis Keuangan Pusat dan Daerah; Analis Keuangan Pusat dan Daerah",
+            sub_unit="Subbidang"),
+    _agency("Badan Pendapatan Daerah", "keuangan", 4,
+            bidang="Pendataan dan Penetapan; Penagihan dan Keberatan; Pajak Bumi dan Bangunan",
+            seksi="Pendataan; Penagihan; Pajak Bumi dan Bangunan",
+            jf="Analis Keuangan Pusat dan Daerah", sub_unit="Subbidang"),
+    _agency("Bappeda", "teknik", 4,
+            bidang="Perencanaan Pemerintahan dan Pembangunan Manusia; "
+                   "Perencanaan Perekonomian dan Sumber Daya Alam; "
+                   "Perencanaan Infrastruktur dan Kewilayahan; Penelitian dan Pengembangan",
+            seksi="Pengendalian dan Evaluasi; Data dan Informasi",
+            jf="Perencana; Perencana; Perencana; Statistisi", sub_unit="Subbidang"),
+    _agency("Dinas Kesehatan", "kesehatan", 8,
+            bidang="Kesehatan Masyarakat; Pencegahan dan Pengendalian Penyakit; "
+                   "Pelayanan Kesehatan; Sumber Daya Kesehatan",
+            seksi="Kesehatan Keluarga dan Gizi; Surveilans dan Imunisasi; "
+                  "Pelayanan Kesehatan Primer; Kefarmasian dan Alat Kesehatan",
+            jf="Administrator Kesehatan; Epidemiolog Kesehatan; "
+               "Penyuluh Kesehatan Masyarakat; Dokter; Apoteker"),
+    _agency("Dinas Pendidikan", "pendidikan", 8,
+            bidang="Pembinaan Sekolah Dasar; Pembinaan Sekolah Menengah Pertama; "
+                   "Pendidikan Anak Usia Dini dan Pendidikan Nonformal; "
+                   "Guru dan Tenaga Kependidikan",
+            seksi="Kurikulum Sekolah Dasar; Kurikulum Sekolah Menengah Pertama; "
+                  "Sarana dan Prasarana; Pendidik dan Tenaga Kependidikan",
+            jf="Pengawas Sekolah; Pengawas Sekolah; Penilik"),
+    _agency("Dinas Tenaga Kerja dan Transmigrasi", "umum", 3,
+            bidang="Penempatan Tenaga Kerja dan Transmigrasi; "
+                   "Hubungan Industrial dan Jaminan Sosial; Pelatihan dan Produktivitas",
+            seksi="Penempatan Tenaga Kerja; Hubungan Industrial; Pelatihan Kerja",
+            jf="Mediator Hubungan Industrial; Pengantar Kerja; Instruktur"),
+    _agency("Dinas Kependudukan dan Pencatatan Sipil", "informatika", 3,
+            bidang="Pelayanan Pendaftaran Penduduk; Pelayanan Pencatatan Sipil; "
+                   "Pengelolaan Informasi Administrasi Kependudukan; "
+                   "Pemanfaatan Data dan Inovasi Pelayanan",
+            seksi="Identitas Penduduk; Pindah Datang Penduduk; Kelahiran dan Kematian",
+            jf="Administrator Database Kependudukan"),
+    _agency("Dinas Perpustakaan dan Kearsipan Daerah", "umum", 2,
+            bidang="Perpustakaan; Kearsipan",
+            seksi="Layanan Perpustakaan; Pengelolaan Arsip",
+            jf="Pustakawan; Arsiparis"),
+    _agency("Dinas Lingkungan Hidup", "teknik", 3,
+            bidang="Tata Lingkungan; Pengelolaan Sampah dan Limbah B3; "
+                   "Pengendalian Pencemaran dan Kerusakan Lingkungan; "
+                   "Penaatan dan Peningkatan Kapasitas Lingkungan Hidup",
+            seksi="Kajian Dampak Lingkungan; Pengelolaan Sampah; Pengendalian Pencemaran",
+            jf="Pengendali Dampak Lingkungan; Pengawas Lingkungan Hidup"),
+    _agency("Dinas Komunikasi dan Informatika", "informatika", 3,
+            bidang="Informasi dan Komunikasi Publik; Aplikasi Informatika; "
+                   "Persandian dan Statistik",
+            seksi="Pengelolaan Informasi Publik; Infrastruktur Teknologi Informasi; Persandian",
+            jf="Pranata Komputer; Pranata Komputer; Pranata Hubungan Masyarakat; Statistisi; "
+               "Sandiman; Manggala Informatika"),
+    _agency("DKBP3A", "umum", 3,
+            bidang="Pengendalian Penduduk dan Keluarga Berencana; Pemberdayaan Perempuan; "
+                   "Perlindungan Anak",
+            seksi="Advokasi dan Penggerakan; Pemberdayaan Perempuan; Perlindungan Anak",
+            jf="Penyuluh Keluarga Berencana; Penyuluh Keluarga Berencana"),
+)
+# fmt: on
+
+
+@cache
+def _units() -> tuple[_Unit, ...]:
+    """Every unit of the kabupaten that the sample places people in, in report order."""
+    return (*_SPECIAL_UNITS[:3], *_AGENCIES, _SPECIAL_UNITS[3], *map(_kecamatan, KECAMATAN))
+
+
+@dataclass(frozen=True)
+class _JobTable:
+    titles: np.ndarray  # every (level, unit) option, flattened
+    subs: np.ndarray  # eselon sub-grade of each option
+    kinds: np.ndarray  # _DOKTER, _PERAWAT or 0: jobs that imply a degree
+    start: np.ndarray  # [level, unit] -> first option
+    count: np.ndarray  # [level, unit] -> number of options
+    weight: np.ndarray  # [level, unit] -> share of that level's people in the unit
+
+
+def _options(unit: _Unit, level: int) -> tuple[tuple[str, int], ...]:
+    """The jabatan (with sub-grade) a person of LEVEL can hold in UNIT."""
+    if level == ADMIN:
+        return unit.admin
+    if level == PENGAWAS:
+        return unit.pengawas
+    jobs = unit.jf * 3 + (_COMMON_JF if unit.jf_weight >= 1 else ())
+    return tuple((f"{job} {_JF_WORD[level]}", 0) for job in jobs)
+
+
+@cache
+def _job_table() -> _JobTable:
+    """Flatten the jabatan options of every (level, unit) pair for vectorised picking."""
+    units = _units()
+    titles, subs = [], []
+    shape = (len(_LEVEL_SHARE), len(units))
+    start, count, weight = np.zeros(shape, int), np.zeros(shape, int), np.zeros(shape)
+    for level in range(shape[0]):
+        for u, unit in enumerate(units):
+            options = _options(unit, level)
+            start[level, u], count[level, u] = len(titles), len(options)
+            share = unit.weight if level <= PENGAWAS else unit.jf_weight
+            weight[level, u] = share if options else 0.0
+            titles += [title for title, _ in options]
+            subs += [sub for _, sub in options]
+    weight /= weight.sum(axis=1, keepdims=True)
+    kinds = [_DOKTER * t.startswith("Dokter") + _PERAWAT * t.startswith("Perawat") for t in titles]
+    return _JobTable(_strings(titles), np.array(subs), np.array(kinds), start, count, weight)
+
+
+# --- names (Sundanese, Javanese, Bantenese, Muslim) ---------------------------------------------
+
+_MALE_FIRST = (
+    "Ahmad", "Muhammad", "Moch.", "Asep", "Dede", "Cecep", "Ujang", "Yayat", "Dadang", "Agus",
+    "Budi", "Joko", "Bambang", "Eko", "Dwi", "Slamet", "Hendra", "Iwan", "Rudi", "Dedi", "Wawan",
+    "Andi", "Rahmat", "Abdul", "Syamsul", "Nana", "Engkos", "Encep", "Ade", "Deden", "Didin",
+    "Heri", "Irfan", "Fajar", "Rizal", "Yusuf", "Hasan", "Imam", "Arif", "Teguh", "Sugeng",
+    "Wahyu", "Taufik", "Ridwan", "Jaja", "Tatang", "Entis", "Oman", "Aang", "Ma'mun", "Lukman",
+    "Fauzan", "Rizki", "Dian", "Ikhsan", "Aceng", "Komarudin", "Sukma", "Ii", "Usep",
+)  # fmt: skip
+_MALE_LAST = (
+    "Suhendi", "Saepudin", "Supriatna", "Hidayat", "Setiawan", "Kurniawan", "Santoso", "Susilo",
+    "Wibowo", "Prasetyo", "Nugraha", "Permana", "Gunawan", "Firmansyah", "Hermawan", "Suryadi",
+    "Rohman", "Fauzi", "Hakim", "Syarifudin", "Maulana", "Ramdani", "Sobari", "Sukmana",
+    "Mulyana", "Sumarna", "Ruhiyat", "Jamaludin", "Kusnadi", "Hasanudin", "Baihaki", "Rifa'i",
+    "Mubarok", "Syafe'i", "Sutrisno", "Mulyadi", "Supriyadi", "Rosyadi", "Sanusi", "Jayadi",
+    "Haerudin", "Nurdin", "Wijaya", "Hamdani", "Fathurrohman", "Subagja", "Gumilar",
+)  # fmt: skip
+_FEMALE_FIRST = (
+    "Siti", "Nur", "Dewi", "Sri", "Euis", "Neneng", "Iis", "Yuyun", "Eti", "Lilis", "Ratna",
+    "Rina", "Yanti", "Ani", "Tuti", "Endang", "Nining", "Cucu", "Dian", "Fitri", "Lia", "Rika",
+    "Nia", "Ida", "Imas", "Enok", "Ela", "Aisyah", "Fatimah", "Nurul", "Ika", "Retno", "Wulan",
+    "Ayu", "Rini", "Yeni", "Desi", "Evi", "Mega", "Heni", "Yayah", "Entin", "Titin", "Oom",
+    "Rahmi", "Anisa", "Novi", "Erna", "Tati", "Dini",
+)  # fmt: skip
+_FEMALE_LAST = (
+    "Rohayati", "Nurhayati", "Wahyuni", "Rahmawati", "Kurniasih", "Maryati", "Sumiati",
+    "Handayani", "Lestari", "Sulistyowati", "Mulyani", "Hasanah", "Aminah", "Rosita", "Nurjanah",
+    "Komariah", "Kartika", "Fitriani", "Susanti", "Yulianti", "Suryani", "Anggraeni",
+    "Permatasari", "Rostiana", "Juwita", "Nur'aini", "Khodijah", "Badriah", "Halimah",
+    "Maesaroh", "Rohaeti", "Sopiah", "Mardiah", "Hayati", "Wulandari", "Pratiwi", "Marlina",
+)  # fmt: skip
+
+_FIELDS = ("umum", "kesehatan", "pendidikan", "teknik", "keuangan", "hukum", "informatika")
+_BACHELOR = (
+    ("S.Sos.", "S.IP.", "S.AP.", "S.E.", "S.H.", "S.Sos.", "S.AP."),
+    ("S.KM.", "S.Kep., Ners", "S.Farm.", "S.KM.", "S.Kep., Ners", "S.Gz."),
+    ("S.Pd.", "S.Pd.", "S.Pd.I.", "S.Sos."),
+    ("S.T.", "S.T.", "S.Si.", "S.Sos."),
+    ("S.E.", "S.E.", "S.Ak.", "S.Sos."),
+    ("S.H.", "S.H.", "S.Sos.", "S.IP."),
+    ("S.Kom.", "S.Kom.", "S.T.", "S.Si."),
+)
+_MASTERS = (
+    ("M.Si.", "M.M.", "M.A.P.", "M.Si.", "M.H."),
+    ("M.Kes.", "M.K.M.", "M.Kes.", "M.M."),
+    ("M.Pd.", "M.Pd.", "M.Si."),
+    ("M.T.", "M.Si.", "M.T."),
+    ("M.Ak.", "M.M.", "M.Si."),
+    ("M.H.", "M.H.", "M.Si."),
+    ("M.Kom.", "M.T.", "M.Si."),
+)
+
+# --- performance ratings (PermenPANRB 6/2022) ------------------------------------------------
+
+_PREDIKAT = ("Sangat Baik", "Baik", "Butuh Perbaikan", "Kurang", "Sangat Kurang")
+_PREDIKAT_SHARE = (0.20, 0.65, 0.10, 0.04, 0.01)
+
+
+_Table = dict[str, np.ndarray]  # named columns of equal length
+
+
+def _rows(table: _Table, index: np.ndarray | slice) -> _Table:
+    return {name: column[index] for name, column in table.items()}
+
+
+def _strings(values) -> np.ndarray:
+    """Strings as an object array, which behaves alike on numpy 1.26 and 2."""
+    return np.array(values, dtype=object)
+
+
+def _join(*parts) -> np.ndarray:
+    """Element-wise concatenation of string arrays (and scalars), one pass over the rows."""
+    columns = [part.tolist() if isinstance(part, np.ndarray) else repeat(part) for part in parts]
+    return _strings(list(map("".join, zip(*columns, strict=False))))  # repeat() is endless
+
+
+def _padded(rows: tuple[tuple[str, ...], ...]) -> tuple[np.ndarray, np.ndarray]:
+    """A ragged table as a padded string matrix plus the length of each row."""
+    width = max(map(len, rows))
+    table = _strings([row + ("",) * (width - len(row)) for row in rows])
+    return table, np.array([len(row) for row in rows])
+
+
+def _pick_in(rng: np.random.Generator, lengths: np.ndarray) -> np.ndarray:
+    """A uniform index below each of LENGTHS."""
+    return (rng.random(len(lengths)) * lengths).astype(np.int64)
+
+
+def _choose(rng: np.random.Generator, weights: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """Per row, an index drawn from the distribution weights[group] (one row of weights each)."""
+    cdf = np.cumsum(weights, axis=1)
+    cdf /= cdf[:, -1:]
+    u = rng.random(len(group))
+    out = np.zeros(len(group), np.int64)
+    for g in range(len(weights)):
+        rows = np.flatnonzero(group == g)
+        out[rows] = np.minimum(np.searchsorted(cdf[g], u[rows], side="right"), weights.shape[1] - 1)
+    return out
+
+
+# --- people --------------------------------------------------------------------------------------
+
+
+def _birth_dates(rng, level: np.ndarray, cycle: int) -> np.ndarray:
+    """Birth dates (datetime64[D]) fitting each level; about 2% reach retirement age this cycle."""
+    youngest, oldest = _YOUNGEST[level], _RETIREMENT[level] - 1
+    shape = np.array(_AGE_SHAPE)[level]
+    age = youngest + (rng.beta(shape[:, 0], shape[:, 1]) * (oldest - youngest + 1)).astype(int)
+    age = np.where(rng.random(len(level)) < 0.02, _RETIREMENT[level], age)
+    year = (cycle - age - 1970).astype("datetime64[Y]")
+    first = year.astype("datetime64[D]")
+    days = ((year + 1).astype("datetime64[D]") - first).astype(int)
+    return first + (rng.random(len(level)) * days).astype(int)
+
+
+def _tmt_cpns(rng, level: np.ndarray, birth_year: np.ndarray, cycle: int) -> np.ndarray:
+    """TMT CPNS as YYYYMM: appointed at 22-34, early enough for the level, at 18 at the youngest."""
+    entry = 22 + rng.binomial(12, 0.4, len(level))
+    year = np.minimum(
+        birth_year + entry, cycle - _MIN_SERVICE[level] - rng.integers(0, 3, len(level))
+    )
+    year = np.maximum(year, birth_year + 18)
+    month_share = np.array([25, 3, 25, 5, 3, 3, 5, 3, 3, 5, 5, 15], float)
+    month = 1 + rng.choice(12, len(level), p=month_share / month_share.sum())
+    return year * 100 + month
+
+
+def _unique_nips(rng, birth: np.ndarray, tmt: np.ndarray, gender: np.ndarray) -> np.ndarray:
+    """18-digit NIPs as int64; mostly small serials, redrawn where two people collide."""
+    month_start = birth.astype("datetime64[M]")
+    day = (birth - month_start.astype("datetime64[D]")).astype(np.int64) + 1
+    months = month_start.astype(np.int64)  # since 1970-01
+    birth8 = (months // 12 + 1970) * 10**4 + (months % 12 + 1) * 100 + day
+    base = birth8 * 10**10 + tmt.astype(np.int64) * 10**4 + gender * 10**3
+    nip = base + np.minimum(rng.geometric(0.45, len(birth)), 999)
+    for _ in range(100):
+        dup = pd.Series(nip).duplicated().to_numpy()
+        if not dup.any():
+            return nip
+        nip[dup] = base[dup] + rng.integers(1, 1000, int(dup.sum()))
+    raise RuntimeError("could not draw unique NIPs")  # needs ~1000 people sharing birth+TMT
+
+
+def _spaced_nips(text: np.ndarray, spaced: np.ndarray) -> np.ndarray:
+    """NIPs printed `19780923 200312 1 003` where SPACED, as many exports do."""
+    out = text.copy()
+    out[spaced] = [f"{s[:8]} {s[8:14]} {s[14]} {s[15:]}" for s in text[spaced]]
+    return out
+
+
+def _name_parts(rng, female: np.ndarray) -> list[np.ndarray]:
+    """Given-name pieces: [Tb./Ratu] first [last [third]], to be joined."""
+    n = len(female)
+    first = np.where(female, _pick_from(rng, _FEMALE_FIRST, n), _pick_from(rng, _MALE_FIRST, n))
+    last = np.where(female, _pick_from(rng, _FEMALE_LAST, n), _pick_from(rng, _MALE_LAST, n))
+    third = np.where(female, _pick_from(rng, _FEMALE_LAST, n), _pick_from(rng, _MALE_LAST, n))
+    u = rng.random((3, n))
+    has_last = u[0] < 0.94
+    has_third = has_last & (u[1] < 0.15) & (third != last)
+    noble = np.where(u[2] < np.where(female, 0.02, 0.04), np.where(female, "Ratu ", "Tb. "), "")
+    return [noble, first, np.where(has_last, " ", ""), np.where(has_last, last, ""),
+            np.where(has_third, " ", ""), np.where(has_third, third, "")]  # fmt: skip
+
+
+def _pick_from(rng, options: tuple[str, ...], n: int) -> np.ndarray:
+    return _strings(options)[rng.integers(0, len(options), n)]
+
+
+def _titles(rng, level, field, female, birth_year, age, job_kind) -> tuple[list, list]:
+    """Pieces of the name prefix (Dr., dr./Ir./Drs., H./Hj.) and suffix (, S.Sos., M.Si.)."""
+    n = len(level)
+    u = rng.random((4, n))
+    health, tech = field == _FIELDS.index("kesehatan"), field == _FIELDS.index("teknik")
+    physician = (job_kind == _DOKTER) | (health & (u[0] < 0.15))
+    dentist = health & ~physician & (u[0] > 0.97)
+    ir = tech & (birth_year <= 1975) & (u[0] < 0.3)
+    drs = ~health & ~tech & (birth_year <= 1970) & (u[0] < 0.3)  # pre-1993 social-science title
+    master = u[1] < _MASTER[level]
+    doctor = master & (u[2] < _DOCTOR[level])
+    hajj = u[3] < np.select([age >= 50, age >= 40], [0.35, 0.2], 0.05)
+    bachelor = np.where(job_kind == _PERAWAT, "S.Kep., Ners", _degree(rng, _BACHELOR, field))
+    has_bachelor = ~(physician | dentist | ir | drs)
+    prefix = [
+        np.where(doctor, "Dr. ", ""),
+        np.where(physician, "dr. ", np.where(dentist, "drg. ", "")),
+        np.where(ir, "Ir. ", np.where(drs, np.where(female, "Dra. ", "Drs. "), "")),
+        np.where(hajj, np.where(female, "Hj. ", "H. "), ""),
+    ]
+    suffix = [
+        np.where(has_bachelor, ", ", ""),
+        np.where(has_bachelor, bachelor, ""),
+        np.where(master, ", ", ""),
+        np.where(master, _degree(rng, _MASTERS, field), ""),
+    ]
+    return prefix, suffix
+
+
+def _degree(rng, table: tuple[tuple[str, ...], ...], field: np.ndarray) -> np.ndarray:
+    options, lengths = _padded(table)
+    return options[field, _pick_in(rng, lengths[field])]
+
+
+def _golongan(rng, level, sub, service) -> np.ndarray:
+    """Pangkat within the level's range, higher with longer service."""
+    table, lengths = _padded(tuple(row for rows in _GOLONGAN for row in rows))
+    row = np.array([sum(len(r) for r in _GOLONGAN[:lv]) for lv in range(5)])[level] + sub
+    frac = np.clip((service - _MIN_SERVICE[level]) / 24 + rng.normal(0, 0.2, len(level)), 0, 0.999)
+    return table[row, (frac * lengths[row]).astype(int)]
+
+
+def _level_text(rng, level: np.ndarray, sub: np.ndarray) -> np.ndarray:
+    """The level as an export writes it, in one of the varied forms of _LEVEL_TEXTS."""
+    width = max(map(len, _LEVEL_TEXTS))
+    weights = np.zeros((len(_LEVEL_TEXTS), width))
+    texts = np.full((len(_LEVEL_TEXTS), 2, width), "", dtype=object)
+    for lv, forms in enumerate(_LEVEL_TEXTS):
+        for k, (template, share) in enumerate(forms):
+            weights[lv, k] = share
+            texts[lv, :, k] = [template.format(s=s) for s in "ab"]
+    style = _choose(rng, weights, level)
+    return _strings(texts.tolist())[level, sub, style]
+
+
+def _scores(rng, level: np.ndarray, age: np.ndarray) -> np.ndarray:
+    """Four competency levels around the level's standard, in quarter steps within 1-5."""
+    n = len(level)
+    person = rng.normal(-0.2, 0.5, (n, 1))  # JPM spreads over all three potential levels
+    raw = _STANDARD[level] + person + rng.normal(0, 0.45, (n, 4))
+    raw[:, 2] += 0.015 * (42 - age)  # younger people score a little higher on digital literacy
+    return np.clip(np.round(raw * 4) / 4, 1.0, 5.0)
+
+
+def _people(rng: np.random.Generator, cohort: int, extra: int, cycle: int) -> _Table:
+    """Synthetic civil servants with unique NIPs, jobs, names with titles, and scores.
+
+    The first COHORT are ordered as a recap lists them (by unit, level, NIP); EXTRA follow.
+    """
+    jobs, n = _job_table(), cohort + extra
+    level = rng.choice(len(_LEVEL_SHARE), n, p=_LEVEL_SHARE)
+    female = rng.random(n) < _FEMALE[level]
+    gender = np.where(female, 2, 1)
+    birth = _birth_dates(rng, level, cycle)
+    birth_year = birth.astype("datetime64[Y]").astype(int) + 1970
+    tmt = _tmt_cpns(rng, level, birth_year, cycle)
+    nip = _unique_nips(rng, birth, tmt, gender)
+    unit = _choose(rng, jobs.weight, level)
+    # Sorting a few integer columns now is far cheaper than sorting the strings later.
+    order = np.lexsort((nip[:cohort], level[:cohort], unit[:cohort]))
+    order = np.concatenate([order, np.arange(cohort, n)])
+    level, female, birth_year, tmt, nip, unit = (
+        column[order] for column in (level, female, birth_year, tmt, nip, unit)
+    )
+    option = jobs.start[level, unit] + _pick_in(rng, jobs.count[level, unit])
+    jabatan, sub = jobs.titles[option], jobs.subs[option]
+    field = np.array([_FIELDS.index(u.field) for u in _units()])[unit]
+    age = cycle - birth_year
+    prefix, suffix = _titles(rng, level, field, female, birth_year, age, jobs.kinds[option])
+    nama = _join(*prefix, *_name_parts(rng, female), *suffix)
+    scores = _scores(rng, level, age)
+    return {
+        "nip": nip,
+        "nip_text": _strings(nip.astype(str)),
+        "spaced": rng.random(n) < 0.15,
+        "nama": nama,
+        "jabatan": jabatan,
+        "level": level,
+        "level_text": _level_text(rng, level, sub),
+        "unit_index": unit,
+        "unit": _strings([u.name for u in _units()])[unit],
+        "golongan": _golongan(rng, level, sub, cycle - tmt // 100),
+        "age": age,
+        **{c: scores[:, i] for i, c in enumerate(_SCORE_COLUMNS)},
+    }
+
+
+def _predikat_text(rng, code: np.ndarray) -> np.ndarray:
+    """Predikat as typed into exports: mostly canonical, sometimes upper/lower case or a space."""
+    names = (*_PREDIKAT, "Kurang/Misconduct")
+    cased = [(name, name.upper(), name.lower()) for name in names]
+    table = _strings([[[text, text + " "] for text in forms] for forms in cased])
+    u = rng.random((3, len(code)))
+    name = np.where((code == _PREDIKAT.index("Kurang")) & (u[0] < 0.4), len(_PREDIKAT), code)
+    case = np.select([u[1] < 0.12, u[1] > 0.93], [1, 2], 0)
+    return table[name, case, (u[2] < 0.02).astype(int)]
+
+
+def _kinerja(rng, people: _Table, n: int, cycle: int) -> _Table:
+    """Ratings for cycle-1 and cycle; about 2% of the cohort have none, 3% only the older year."""
+    total = len(people["nip"])
+    shuffled = rng.permutation(n)
+    no_rows, old_only = shuffled[: round(0.02 * n)], shuffled[round(0.02 * n) : round(0.05 * n)]
+    prev = rng.choice(len(_PREDIKAT), total, p=_PREDIKAT_SHARE)
+    fresh = rng.choice(len(_PREDIKAT), total, p=_PREDIKAT_SHARE)
+    cur = np.where(rng.random(total) < 0.55, prev, fresh)
+    has_prev = np.ones(total, bool)
+    has_prev[no_rows] = False
+    has_cur = has_prev.copy()
+    has_cur[old_only] = False
+    who = np.concatenate([np.flatnonzero(has_prev), np.flatnonzero(has_cur)])
+    year = np.repeat([cycle - 1, cycle], [has_prev.sum(), has_cur.sum()])
+    code = np.concatenate([prev[has_prev], cur[has_cur]])
+    order = np.lexsort((year, people["nip"][who]))
+    who, spaced = who[order], rng.random(total) < 0.10
+    return {
+        "nip": people["nip"][who],
+        "nip_text": people["nip_text"][who],
+        "spaced": spaced[who],
+        "nama": people["nama"][who],
+        "tahun": year[order],
+        "predikat": _predikat_text(rng, code[order]),
+    }
+
+
+def _formasi(rng, n: int, cycle: int) -> _Table:
+    """About n/40 vacancies (at least 3), distinct jabatan+unit where the pool allows."""
+    jobs, k = _job_table(), max(3, round(n / 40))
+    level = rng.choice([ADMIN, MADYA, MUDA], 3 * k, p=[0.5, 0.3, 0.2])
+    unit = _choose(rng, jobs.weight, level)
+    option = jobs.start[level, unit] + _pick_in(rng, jobs.count[level, unit])
+    _, first = np.unique(option, return_index=True)  # an option is a (jabatan, unit) pair
+    repeated = np.ones(len(option), bool)
+    repeated[first] = False
+    chosen = np.sort(np.concatenate([np.flatnonzero(~repeated), np.flatnonzero(repeated)])[:k])
+    chosen = chosen[np.lexsort((level[chosen], unit[chosen]))]
+    width = max(3, len(str(k)))
+    jenjang = {ADMIN: "Administrator", MADYA: "JF Ahli Madya", MUDA: "JF Ahli Muda"}
+    return {
+        "kode": _strings([f"F-{cycle}-{i:0{width}d}" for i in range(1, k + 1)]),
+        "jabatan": jobs.titles[option[chosen]],
+        "unit": _strings([u.name for u in _units()])[unit[chosen]],
+        "jenjang": _strings([jenjang.get(lv, "") for lv in range(5)])[level[chosen]],
+        "jumlah": np.where(level[chosen] == ADMIN, 1, 1 + (rng.random(k) < 0.4)),
+    }
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """One output file: its sheet, title block and columns (kinds: text, int, score)."""
+
+    stem: str
+    sheet: str
+    titles: tuple[str, ...]  # merged rows above the header; "" leaves a blank row
+    headers: tuple[str, ...]
+    kinds: tuple[str, ...]
+    widths: tuple[int, ...]
+    instructions: tuple[str, ...] = ()  # lines of a "Petunjuk" sheet placed first
+
+
+_PETUNJUK = (
+    "Petunjuk pengisian:",
+    "1. Sheet 'Rekap' memuat rekapitulasi hasil asesmen kompetensi, satu baris per pegawai.",
+    "2. NIP ditulis sebagai teks 18 digit (format sel: Teks), boleh dengan spasi.",
+    "3. Nilai kompetensi berskala 1,00 - 5,00 (level kompetensi), dua angka desimal.",
+    "4. ESELON/JENJANG: eselon III/IV atau jenjang jabatan fungsional hasil penyetaraan.",
+    "5. Jangan mengubah judul kolom pada baris 5.",
+    "",
+    "Data sintetis untuk uji coba; bukan data pegawai sebenarnya.",
+)
+
+
+def _layouts(cycle: int) -> tuple[_Layout, _Layout, _Layout]:
+    asesmen_title = f"REKAPITULASI HASIL ASESMEN KOMPETENSI TAHUN {cycle}"
+    kinerja_title = f"REKAPITULASI PREDIKAT KINERJA PEGAWAI TAHUN {cycle - 1}-{cycle}"
+    agency = "BADAN KEPEGAWAIAN DAN PENGEMBANGAN SUMBER DAYA MANUSIA"
+    return (
+        _Layout(f"asesmen-{cycle}", "Rekap",
+                ("PEMERINTAH KABUPATEN SERANG", agency, asesmen_title, ""), ASESMEN_HEADERS,
+                ("int",) + ("text",) * 6 + ("score",) * 4,
+                (5, 22, 40, 46, 15, 36, 9, 12, 12, 12, 14), _PETUNJUK),
+        _Layout("kinerja", "Kinerja",
+                (kinerja_title, "BKPSDM KABUPATEN SERANG - SUMBER DATA: E-KINERJA", ""),
+                KINERJA_HEADERS, ("text", "text", "int", "text"), (22, 40, 8, 20)),
+        _Layout(f"formasi-{cycle}", "Formasi",
+                (f"DAFTAR FORMASI JABATAN LOWONG TAHUN {cycle}", ""), FORMASI_HEADERS,
+                ("text",) * 4 + ("int",), (16, 50, 36, 18, 9)),
+    )  # fmt: skip
+
+
+def _nip_column(table: _Table, spaced: bool) -> np.ndarray:
+    return _spaced_nips(table["nip_text"], table["spaced"]) if spaced else table["nip_text"]
+
+
+def _asesmen_columns(cohort: _Table, spaced: bool) -> list[list]:
+    nip = _nip_column(cohort, spaced)
+    texts = ("nama", "jabatan", "level_text", "unit", "golongan", *_SCORE_COLUMNS)
+    return [
+        list(range(1, len(cohort["nip"]) + 1)),
+        nip.tolist(),
+        *(cohort[c].tolist() for c in texts),
+    ]
+
+
+def _kinerja_columns(kinerja: _Table, spaced: bool) -> list[list]:
+    nip = _nip_column(kinerja, spaced)
+    return [nip.tolist(), *(kinerja[c].tolist() for c in ("nama", "tahun", "predikat"))]
+
+
+def _score_strings(values: list[float]) -> list[str]:
+    """Scores as `3.25`, through a lookup table: far faster than formatting a million floats."""
+    table = np.array([f"{cents / 100:.2f}" for cents in range(501)], dtype=object)
+    return table[np.rint(np.asarray(values) * 100).astype(int)].tolist()
+
+
+def _csv_field(values: list, kind: str) -> list[str]:
+    """One column as CSV fields: scores with 2 decimals, text quoted only where needed."""
+    if kind == "score":
+        return _score_strings(values)
+    if kind == "int":
+        return list(map(str, values))
+    joined = "\0".join(values)  # one scan in C tells whether any field needs quotes
+    if not any(char in joined for char in '",\r\n'):
+        return values
+    return [
+        '"' + v.replace('"', '""') + '"' if "," in v or '"' in v or "\n" in v or "\r" in v else v
+        for v in values
+    ]
+
+
+def _write_csv(path: Path, layout: _Layout, columns: list[list]) -> Path:
+    """Plain UTF-8 CSV: header on line 1, no title block or footer.
+
+    Lines are joined in chunks rather than passed through csv.writer, which is slower at a
+    million rows; the quoting is the same (minimal).
+    """
+    fields = [_csv_field(c, k) for c, k in zip(columns, layout.kinds, strict=True)]
+    with private_file(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as fh:
+        fh.write(",".join(_csv_field(list(layout.headers), "text")) + "\n")
+        for start in range(0, len(fields[0]), 100_000):
+            chunk = [field[start : start + 100_000] for field in fields]
+            fh.write("\n".join(map(",".join, zip(*chunk, strict=True))) + "\n")
+    return path
+
+
+def _formats(wb) -> dict:
+    border = {"border": 1, "valign": "top"}
+    return {
+        "title": wb.add_format({"bold": True, "font_size": 12, "align": "center"}),
+        "header": wb.add_format(
+            {**border, "bold": True, "text_wrap": True, "align": "center", "bg_color": "#D9E1F2"}
+        ),
+        "text": wb.add_format({**border, "num_format": "@"}),
+        "int": wb.add_format({**border, "num_format": "0", "align": "center"}),
+        "score": wb.add_format({**border, "num_format": "0.00"}),
+        "footer": wb.add_format({"align": "center"}),
+        "signer": wb.add_format({"align": "center", "bold": True, "underline": 1}),
+    }
+
+
+def _write_xlsx(path: Path, layout: _Layout, columns: list[list], cycle: int, footer=()) -> Path:
+    """A streaming (constant_memory) workbook: title block, header, data, optional footer lines.
+
+    Rows must be written in order in constant_memory mode, so the title rows come first.
+    Fixed metadata makes the same seed give the same bytes.
+    """
+    with private_file(path) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True})
+        wb.set_properties(
+            {
+                "title": layout.titles[0] if layout.titles else layout.sheet,
+                "author": "BKPSDM Kabupaten Serang (data sintetis)",
+                "comments": "Synthetic sample data generated by talentcli; not real people.",
+                "created": datetime(cycle, 1, 15),
+            }
+        )
+        fmt = _formats(wb)
+        if layout.instructions:
+            _write_lines(wb.add_worksheet("Petunjuk"), layout.instructions)
+        ws = _sheet(wb, layout, fmt)
+        last = _write_rows(ws, len(layout.titles), columns, layout.kinds, fmt)
+        for offset, text, style in footer:
+            ws.merge_range(last + 2 + offset, 5, last + 2 + offset, 6, text, fmt[style])
+        wb.close()
+    return path
+
+
+def _write_lines(ws, lines: tuple[str, ...]) -> None:
+    ws.set_column(0, 0, 100)
+    for row, line in enumerate(lines):
+        ws.write_string(row, 0, line)
+
+
+def _sheet(wb, layout: _Layout, fmt: dict):
+    """A sheet with column widths, the merged title rows and the header row, set for printing."""
+    ws = wb.add_worksheet(layout.sheet)
+    last_col = len(layout.headers) - 1
+    for col, width in enumerate(layout.widths):
+        ws.set_column(col, col, width)
+    for row, text in enumerate(layout.titles):
+        if text:
+            ws.merge_range(row, 0, row, last_col, text, fmt["title"])
+    header_row = len(layout.titles)
+    ws.write_row(header_row, 0, layout.headers, fmt["header"])
+    ws.freeze_panes(header_row + 1, 0)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(header_row)
+    return ws
+
+
+def _write_rows(ws, header_row: int, columns: list[list], kinds: tuple[str, ...], fmt) -> int:
+    """Write the data rows under HEADER_ROW; return the last row index written."""
+    ws.autofilter(header_row, 0, header_row + len(columns[0]), len(kinds) - 1)
+    calls = [
+        (col, ws.write_string if kind == "text" else ws.write_number, fmt[kind])
+        for col, kind in enumerate(kinds)
+    ]
+    for row, values in enumerate(zip(*columns, strict=True), start=header_row + 1):
+        for (col, write, cell_format), value in zip(calls, values, strict=True):
+            write(row, col, value, cell_format)
+    return header_row + len(columns[0])
+
+
+def _footer(others: _Table, cycle: int) -> tuple[tuple[int, str, str], ...]:
+    """The signature block of the recap, signed by the most senior non-assessed civil servant.
+
+    Lines go under UNIT KERJA..GOL. RUANG, so no NIP or score cell of those rows is filled.
+    """
+    first = np.lexsort((others["nip"], -others["age"]))[0]
+    nip = _spaced_nips(others["nip_text"][[first]], np.array([True]))[0]
+    return (
+        (0, f"Serang, 15 Januari {cycle}", "footer"),
+        (1, "Kepala BKPSDM Kabupaten Serang", "footer"),
+        (5, str(others["nama"][first]), "signer"),
+        (6, f"NIP. {nip}", "footer"),
+    )
+
+
+def _fits_sheet(rows: int) -> bool:
+    return rows + _SLACK_ROWS <= SHEET_ROW_LIMIT
+
+
+def _check(n: int, cycle: int) -> None:
+    if n < 1:
+        raise ValueError(f"n must be at least 1, got {n}")
+    if not 2000 <= cycle <= 2038:
+        # Birth years must stay within 1940-2010, the NIP rule of the importer.
+        raise ValueError(f"cycle must be between 2000 and 2038, got {cycle}")
+
+
+def write_sample(
+    out: Path, n: int = 800, seed: int = 1, cycle: int = 2026, csv: bool = False
+) -> list[Path]:
+    """Write a realistic synthetic Kabupaten Serang cohort into OUT; return the paths written.
+
+    Each file is `.csv` instead of `.xlsx` with CSV=True or when its rows would not fit on a
+    sheet. About 5% more people than N appear in kinerja only (other civil servants).
+    """
+    _check(n, cycle)
+    rng = np.random.default_rng(seed)
+    people = _people(rng, n, max(1, round(0.05 * n)), cycle)
+    cohort, extras = _rows(people, slice(0, n)), _rows(people, slice(n, None))
+    kinerja = _kinerja(rng, people, n, cycle)
+    formasi = _formasi(rng, n, cycle)
+    out = Path(out)
+    out.mkdir(mode=0o700, parents=True, exist_ok=True)
+    asesmen_layout, kinerja_layout, formasi_layout = _layouts(cycle)
+    outputs = (
+        (asesmen_layout, n, lambda spaced: _asesmen_columns(cohort, spaced)),
+        (kinerja_layout, len(kinerja["nip"]), lambda spaced: _kinerja_columns(kinerja, spaced)),
+        (formasi_layout, len(formasi["kode"]), lambda _: [c.tolist() for c in formasi.values()]),
+    )
+    paths = []
+    for layout, rows, columns in outputs:
+        if csv or not _fits_sheet(rows):
+            paths.append(_write_csv(out / f"{layout.stem}.csv", layout, columns(False)))
+            continue
+        footer = _footer(extras, cycle) if layout is asesmen_layout else ()
+        paths.append(_write_xlsx(out / f"{layout.stem}.xlsx", layout, columns(True), cycle, footer))
+    return paths

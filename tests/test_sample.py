@@ -1,0 +1,229 @@
+"""`talentcli sample`: the synthetic cohort, read back with python-calamine (not its writer)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+import runpy
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from python_calamine import CalamineWorkbook
+
+import talentcli.sample as sample
+from talentcli.sample import write_sample
+
+N = 240
+HEADER = [
+    "NO", "NIP", "NAMA", "JABATAN", "ESELON/JENJANG", "UNIT KERJA", "GOL. RUANG",
+    "KEMAMPUAN TEKNIS", "SOSIO KULTURAL", "LITERASI DIGITAL", "KEMAMPUAN NUMERIK/BERPIKIR",
+]  # fmt: skip
+SCORES = slice(7, 11)
+# SPEC §4.1 job-level aliases.
+LEVEL_ALIASES = {
+    "administrator": "III.a, III.b, III, IIIa, IIIb, III/a, III/b, 3a, 3b, Administrator, "
+    "Eselon III",
+    "pengawas": "IV.a, IV.b, IV, IVa, IVb, IV/a, IV/b, 4a, 4b, Pengawas, Eselon IV",
+    "jf_ahli_madya": "JF Ahli Madya, Ahli Madya, Fungsional Ahli Madya",
+    "jf_ahli_muda": "JF Ahli Muda, Ahli Muda, Fungsional Ahli Muda",
+    "jf_ahli_pertama": "JF Ahli Pertama, Ahli Pertama, Fungsional Ahli Pertama",
+}
+PREDIKAT = {"sangat baik", "baik", "butuh perbaikan", "kurang", "kurang/misconduct",
+            "sangat kurang"}  # fmt: skip
+
+
+def norm(text: str) -> str:
+    """SPEC §3 header normalisation, then without the word 'eselon' (SPEC §4.1)."""
+    text = re.sub(r"[.,:;/\\\-_()]", "", re.sub(r"\s+", " ", text.lower()))
+    return re.sub(r"\beselon\b", "", text).strip()
+
+
+KNOWN_LEVELS = {norm(a): code for code, text in LEVEL_ALIASES.items() for a in text.split(", ")}
+
+
+def nip_ok(nip: str) -> bool:
+    """SPEC §3.1: the NIP is NOT `invalid-nip`."""
+    if not re.fullmatch(r"\d{18}", nip):
+        return False
+    try:
+        birth = dt.date(int(nip[:4]), int(nip[4:6]), int(nip[6:8]))
+    except ValueError:
+        return False
+    appointed, month = int(nip[8:12]), int(nip[12:14])
+    return (
+        1940 <= birth.year <= 2010
+        and 1 <= month <= 12
+        and appointed >= birth.year + 15
+        and nip[14] in "12"
+    )
+
+
+def sheet(path: Path, name: str) -> list[list]:
+    return CalamineWorkbook.from_path(str(path)).get_sheet_by_name(name).to_python()
+
+
+@pytest.fixture(scope="module")
+def xlsx(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    return write_sample(tmp_path_factory.mktemp("xlsx") / "new", n=N, seed=3)
+
+
+@pytest.fixture(scope="module")
+def rekap(xlsx: list[Path]) -> list[list]:
+    return sheet(xlsx[0], "Rekap")
+
+
+def people(rekap: list[list]) -> list[list]:
+    return rekap[5 : 5 + N]
+
+
+def test_writes_three_owner_only_workbooks(xlsx: list[Path]):
+    assert [p.name for p in xlsx] == ["asesmen-2026.xlsx", "kinerja.xlsx", "formasi-2026.xlsx"]
+    for path in xlsx:
+        assert path.is_file() and path.stat().st_mode & 0o777 == 0o600
+    assert CalamineWorkbook.from_path(str(xlsx[0])).sheet_names == ["Petunjuk", "Rekap"]
+    assert sheet(xlsx[0], "Petunjuk")[0][0].startswith("Petunjuk pengisian")
+
+
+def test_title_block_sits_above_the_header_and_the_footer_below_the_data(rekap: list[list]):
+    assert [row[0] for row in rekap[:3]] == [
+        "PEMERINTAH KABUPATEN SERANG",
+        "BADAN KEPEGAWAIAN DAN PENGEMBANGAN SUMBER DAYA MANUSIA",
+        "REKAPITULASI HASIL ASESMEN KOMPETENSI TAHUN 2026",
+    ]
+    assert not any(rekap[3]) and rekap[4] == HEADER
+    assert rekap[5][0] == 1 and rekap[4 + N][0] == N
+    footer = rekap[5 + N :]
+    assert not any(footer[0])
+    texts = [text for row in footer for text in row if text]
+    assert texts[:2] == ["Serang, 15 Januari 2026", "Kepala BKPSDM Kabupaten Serang"]
+    signer_nip = re.fullmatch(r"NIP\. (\d{8}) (\d{6}) (\d) (\d{3})", texts[-1])
+    assert signer_nip and nip_ok("".join(signer_nip.groups()))
+    for row in footer:  # a footer row leaves the NIP and score cells empty
+        assert row[1] == "" and not any(row[SCORES])
+
+
+def test_asesmen_has_n_people_with_valid_unique_nips(rekap: list[list]):
+    rows = people(rekap)
+    nips = [row[1].replace(" ", "") for row in rows]
+    assert all(isinstance(row[1], str) for row in rows)
+    assert all(map(nip_ok, nips)), [n for n in nips if not nip_ok(n)]
+    assert len(set(nips)) == N
+    assert any(" " in row[1] for row in rows) and any(" " not in row[1] for row in rows)
+
+
+def test_names_and_titles_agree_with_the_nip_gender_digit(rekap: list[list]):
+    for row in people(rekap):
+        gender, nama = row[1].replace(" ", "")[14], row[2]
+        if re.search(r"\bHj\.|\bRatu\b|\bDra\.", nama):
+            assert gender == "2", nama
+        if re.search(r"(^|\s)H\.|\bTb\.|\bDrs\.", nama):
+            assert gender == "1", nama
+
+
+def test_every_job_level_is_a_spec_alias(rekap: list[list]):
+    levels = Counter(KNOWN_LEVELS.get(norm(row[4])) for row in people(rekap))
+    assert None not in levels
+    assert set(levels) == set(LEVEL_ALIASES)
+    assert levels["pengawas"] > levels["administrator"]
+
+
+def test_scores_are_numbers_on_the_1_to_5_scale(rekap: list[list]):
+    for row in people(rekap):
+        for score in row[SCORES]:
+            assert isinstance(score, float) and 1.0 <= score <= 5.0
+            assert round(score, 2) == score
+
+
+def test_kinerja_has_two_years_with_gaps_and_extra_people(xlsx: list[Path], rekap: list[list]):
+    rows = sheet(xlsx[1], "Kinerja")
+    assert rows[3] == ["NIP", "NAMA", "TAHUN", "PREDIKAT KINERJA"]
+    data = rows[4:]
+    assert {row[2] for row in data} == {2025.0, 2026.0}
+    assert {row[3].strip().lower() for row in data} <= PREDIKAT
+    years: dict[str, set] = {}
+    for row in data:
+        years.setdefault(row[0].replace(" ", ""), set()).add(row[2])
+    cohort = {row[1].replace(" ", "") for row in people(rekap)}
+    assert len(cohort - set(years)) == round(0.02 * N)  # no performance row at all
+    assert sum(years[nip] == {2025.0} for nip in cohort & set(years)) == round(0.03 * N)
+    assert len(set(years) - cohort) == round(0.05 * N)  # other civil servants of the agency
+
+
+def test_formasi_lists_vacancies_with_known_levels(xlsx: list[Path]):
+    rows = sheet(xlsx[2], "Formasi")
+    header = rows.index(["KODE JABATAN", "NAMA JABATAN", "UNIT KERJA", "JENJANG JABATAN", "JUMLAH"])
+    data = rows[header + 1 :]
+    assert len(data) == N // 40
+    assert [row[0] for row in data] == [f"F-2026-{i:03d}" for i in range(1, len(data) + 1)]
+    assert all(norm(row[3]) in KNOWN_LEVELS and row[4] in (1.0, 2.0) for row in data)
+
+
+def test_csv_mode_writes_plain_csv(tmp_path: Path):
+    paths = write_sample(tmp_path, n=120, seed=3, csv=True)
+    assert [p.name for p in paths] == ["asesmen-2026.csv", "kinerja.csv", "formasi-2026.csv"]
+    with paths[0].open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[0] == HEADER and len(rows) == 121
+    assert all(re.fullmatch(r"\d{18}", row[1]) and nip_ok(row[1]) for row in rows[1:])
+    assert all(re.fullmatch(r"[1-5]\.\d\d", score) for row in rows[1:] for score in row[SCORES])
+
+
+def test_same_seed_same_bytes_other_seed_other_bytes(tmp_path: Path):
+    first, again, other = (
+        write_sample(tmp_path / name, n=150, seed=seed, csv=True)
+        for name, seed in (("a", 7), ("b", 7), ("c", 8))
+    )
+    for a, b, c in zip(first, again, other, strict=True):
+        assert a.read_bytes() == b.read_bytes()
+        assert a.read_bytes() != c.read_bytes()
+    workbooks = [write_sample(tmp_path / name, n=50, seed=7)[0] for name in ("d", "e")]
+    assert workbooks[0].read_bytes() == workbooks[1].read_bytes()
+
+
+def test_a_file_past_the_sheet_row_limit_becomes_csv(tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(sample, "SHEET_ROW_LIMIT", 150)  # asesmen fits, kinerja (~250) does not
+    paths = write_sample(tmp_path, n=120, seed=3)
+    assert [p.name for p in paths] == ["asesmen-2026.xlsx", "kinerja.csv", "formasi-2026.xlsx"]
+
+
+@pytest.mark.parametrize(("n", "cycle"), [(0, 2026), (10, 1990), (10, 2050)])
+def test_rejects_a_cohort_it_cannot_make_valid(tmp_path: Path, n: int, cycle: int):
+    with pytest.raises(ValueError):
+        write_sample(tmp_path, n=n, cycle=cycle)
+    assert not list(tmp_path.iterdir())
+
+
+MESSY_SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "make_messy_samples.py"
+
+
+def messy_rows(path: Path, titles: int) -> list[tuple[int, list]]:
+    """(row number as the user sees it, cells) of each data row of a messy sample."""
+    if path.suffix == ".csv":
+        encoding, delimiter = ("cp1252", ";") if "cp1252" in path.name else ("utf-8", ",")
+        with path.open(encoding=encoding, newline="") as fh:
+            rows = list(csv.reader(fh, delimiter=delimiter))
+    else:
+        wb = CalamineWorkbook.from_path(str(path))
+        rows = wb.get_sheet_by_name(wb.sheet_names[0]).to_python()
+    return [(number, row) for number, row in enumerate(rows, start=1)][titles + 1 :]
+
+
+def test_messy_samples_use_valid_nips_except_where_the_code_is_about_nips(tmp_path: Path):
+    script = runpy.run_path(str(MESSY_SCRIPT))  # not run as __main__: writes nothing yet
+    written = {path.name for path in script["write_all"](tmp_path)}
+    for sample_file in script["samples"]():
+        assert sample_file.name in written
+        rows = messy_rows(tmp_path / sample_file.name, len(sample_file.titles))
+        assert len(rows) == len(sample_file.rows)
+        nip_column = list(sample_file.header).index("NIP")
+        for number, cells in rows:
+            nip = cells[nip_column]
+            ok = isinstance(nip, str) and nip_ok(nip.lstrip("'").replace(" ", ""))
+            if sample_file.code in ("invalid-nip", "nip-precision-lost"):
+                assert ok != (number in sample_file.rejected), (sample_file.name, number, nip)
+            elif nip != "":
+                assert ok, (sample_file.name, number, nip)
+    readme = (tmp_path / "README.md").read_text(encoding="utf-8")
+    assert all(f"`{name}`" in readme for name in written - {"README.md"})
