@@ -190,7 +190,11 @@ def save_batch(
 
 def _rows(frame: pd.DataFrame) -> list[tuple]:
     """DataFrame -> tuples with None for missing values (sqlite3 binds None as NULL)."""
-    cols = [c.astype(object).where(c.notna(), None).tolist() for _, c in frame.items()]
+    cols = []
+    for _, c in frame.items():
+        missing = c.isna()
+        values = c.astype(object).where(~missing, None) if missing.any() else c
+        cols.append(values.tolist())
     return list(zip(*cols, strict=True))
 
 

@@ -78,8 +78,22 @@ class Grid:
         """Column COL from row position START down, as an object Series."""
         if isinstance(self.data, pd.DataFrame):
             return pd.Series(self.data.iloc[start:, col].to_numpy(dtype=object), dtype=object)
-        rows = self.data[start:]
-        return pd.Series([r[col] if col < len(r) else "" for r in rows], dtype=object)
+        matrix = self._matrix
+        if col >= matrix.shape[1]:
+            return pd.Series([""] * (len(self) - start), dtype=object)
+        return pd.Series(matrix[start:, col], dtype=object)
+
+    @cached_property
+    def _matrix(self) -> np.ndarray:
+        """calamine's row lists as one 2-D object array (a C-level copy, no per-cell Python)."""
+        rows = self.data
+        width = max(map(len, rows), default=0)
+        if any(len(r) != width for r in rows):  # ragged (never seen from calamine): pad
+            rows = [list(r) + [""] * (width - len(r)) for r in rows]
+        matrix = np.empty((len(rows), width), dtype=object)
+        if rows:
+            matrix[:] = rows
+        return matrix
 
     def rows_at(self, positions: np.ndarray) -> list[list]:
         """Whole rows, as they were, by position."""
