@@ -318,6 +318,9 @@ def report(
     out: Annotated[Path | None, typer.Option(help="Output folder (default: laporan/).")] = None,
     lang: Annotated[str, typer.Option(help="Report language: id or en.")] = "id",
     cycle: CycleOpt = None,
+    assign: Annotated[
+        bool, typer.Option("--assign", help="Add an optimal one-to-one vacancy assignment.")
+    ] = False,
 ) -> None:
     """Write the reports of the latest classification run.
 
@@ -338,7 +341,7 @@ def report(
     ws = _workspace()
     store = Store(ws.db)
     try:
-        data = load_run(store, cycle)
+        data = load_run(store, cycle, assign=assign)
     finally:
         store.close()
     for path in write_reports(data, out or ws.path(ws.config.output), formats, lang):

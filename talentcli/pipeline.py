@@ -72,10 +72,12 @@ class RunData:
     plans: pd.DataFrame
     vacancies: pd.DataFrame
     candidates: pd.DataFrame
+    assignment: pd.DataFrame | None = None  # report --assign: kode, seat, nip, fit
 
 
-def load_run(store: st.Store, cycle: str | None) -> RunData:
+def load_run(store: st.Store, cycle: str | None, assign: bool = False) -> RunData:
     """The latest run (of the cycle), with the rules it was made with, plans and candidates."""
+    from talentcli.placement import assign as solve
     from talentcli.placement import vacancy_candidates
     from talentcli.plans import plan, plan_totals
 
@@ -93,7 +95,8 @@ def load_run(store: st.Store, cycle: str | None) -> RunData:
     people = people.merge(plan_totals(plans), on="nip", how="left")
     vacancies = st.load_vacancies(store, run["cycle"])
     candidates = vacancy_candidates(people, vacancies, rules)
-    return RunData(run, rules, people, incomplete, inputs, plans, vacancies, candidates)
+    assignment = solve(candidates, vacancies) if assign else None
+    return RunData(run, rules, people, incomplete, inputs, plans, vacancies, candidates, assignment)
 
 
 def run_rules(run: dict) -> Rules:

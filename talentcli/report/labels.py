@@ -1,0 +1,146 @@
+"""Report text in Bahasa Indonesia (default) and English: sheet names, headers, value labels.
+
+Codes (JSON, CSV values) stay the stable English/ASCII ones; only what people read changes.
+Domain names (placements, categories, levels, competencies) come from the rules file.
+"""
+
+from __future__ import annotations
+
+from talentcli.rules import Rules
+
+SHEETS = {
+    "ringkasan": ("Ringkasan", "Summary"),
+    "peta": ("Peta Talenta", "Talent Map"),
+    "hasil": ("Hasil", "Results"),
+    "promosi": ("Promosi", "Promotion"),
+    "rotasi": ("Rotasi", "Rotation"),
+    "mutasi": ("Mutasi", "Transfer"),
+    "tindak_lanjut": ("Tindak Lanjut", "Follow-up"),
+    "suksesi": ("Kelompok Suksesi", "Succession Pool"),
+    "kandidat": ("Kandidat Formasi", "Vacancy Candidates"),
+    "rencana": ("Rencana Pengembangan", "Development Plans"),
+    "tidak_lengkap": ("Data Tidak Lengkap", "Incomplete Data"),
+}
+
+HEADERS = {
+    "nip": ("NIP", "NIP"),
+    "nama": ("Nama", "Name"),
+    "jabatan": ("Jabatan", "Position"),
+    "job_level": ("Jenjang", "Job level"),
+    "unit": ("Unit Kerja", "Unit"),
+    "golongan": ("Golongan", "Grade"),
+    "score": ("Nilai", "Score"),
+    "standard": ("Standar", "Standard"),
+    "delta": ("Selisih", "Gap"),
+    "status": ("Status", "Status"),
+    "jpm": ("JPM (%)", "JPM (%)"),
+    "jpm_category": ("Kategori JPM", "JPM category"),
+    "potential_score": ("Skor Potensi", "Potential score"),
+    "potential": ("Potensi", "Potential"),
+    "performance": ("Kinerja", "Performance"),
+    "performance_year": ("Tahun Kinerja", "Performance year"),
+    "box": ("Kotak 9-Box", "9-box"),
+    "placement": ("Penempatan", "Placement"),
+    "talent_pool": ("Kelompok Rencana Suksesi", "Talent pool"),
+    "readiness": ("Kesiapan", "Readiness"),
+    "notes": ("Catatan", "Notes"),
+    "retirement_date": ("Tanggal BUP", "Retirement date"),
+    "plan_jp": ("Total JP", "Total JP"),
+    "plan_cost": ("Biaya (Rp)", "Cost (Rp)"),
+    "recommendation": ("Rekomendasi", "Recommendation"),
+    "promotes_to": ("Jenjang Berikutnya", "Next level"),
+    "kode": ("Kode Formasi", "Vacancy code"),
+    "vacancy_jabatan": ("Jabatan Lowong", "Vacant position"),
+    "vacancy_unit": ("Unit Formasi", "Vacancy unit"),
+    "vacancy_level": ("Jenjang Formasi", "Vacancy level"),
+    "jumlah": ("Jumlah", "Seats"),
+    "rank": ("Peringkat", "Rank"),
+    "candidate_level": ("Jenjang Kandidat", "Candidate level"),
+    "fit": ("Kecocokan (%)", "Fit (%)"),
+    "seq": ("No", "No"),
+    "code": ("Kode", "Code"),
+    "programme": ("Program", "Programme"),
+    "competency": ("Kompetensi", "Competency"),
+    "form": ("Bentuk", "Form"),
+    "jp": ("JP", "Hours (JP)"),
+    "cost": ("Biaya (Rp)", "Cost (Rp)"),
+    "reason": ("Alasan", "Reason"),
+    "count": ("Jumlah", "Count"),
+    "people": ("Pegawai", "People"),
+    "assigned": ("Usulan Penetapan", "Proposed assignment"),
+}
+
+VALUES = {
+    "meets": ("Memenuhi", "Meets"),
+    "gap": ("Kesenjangan", "Gap"),
+    "strength": ("Keunggulan", "Strength"),
+    "ringan": ("ringan", "minor"),
+    "berat": ("berat", "severe"),
+    "siap_sekarang": ("Siap sekarang", "Ready now"),
+    "siap_1_2_tahun": ("Siap 1-2 tahun", "Ready in 1-2 years"),
+    "pensiun_dekat": ("Mendekati BUP", "Near retirement"),
+    "tugas_belajar": ("Pertimbangkan tugas belajar", "Consider a study assignment"),
+    "no-performance": ("Tidak ada nilai kinerja", "No performance rating"),
+    "unknown-job-level": ("Jenjang tidak dikenal aturan", "Job level unknown to the rules"),
+    "missing-score": ("Nilai kompetensi tidak lengkap", "Competency score missing"),
+    "no-potensi": ("Tidak ada nilai potensi", "No potential score"),
+    "gap_reason": ("Kesenjangan kompetensi", "Competency gap"),
+    "box": ("Rekomendasi 9-box", "9-box recommendation"),
+    "min_jp": ("Pemenuhan 20 JP", "Top-up to 20 JP"),
+    "klasikal": ("Klasikal", "Classroom"),
+    "nonklasikal": ("Nonklasikal", "Non-classroom"),
+    True: ("Ya", "Yes"),
+    False: ("Tidak", "No"),
+}
+
+
+class Labels:
+    """Text for one language, with the domain names of one rules file."""
+
+    def __init__(self, rules: Rules, lang: str = "id") -> None:
+        self.i = 0 if lang == "id" else 1
+        self.lang = lang
+        self.domain: dict[str, str] = {}
+        en = self.i == 1
+        for code, lab in rules.placements.items():
+            self.domain[code] = lab.name_en if en and lab.name_en else lab.name
+        bands = [*rules.jpm.band_sets[rules.jpm.bands], *rules.potential.levels]
+        for b in bands:
+            self.domain[b.code] = b.name_en if en and b.name_en else b.name
+        for lv in rules.performance.levels:
+            self.domain[lv.code] = lv.name_en if en and lv.name_en else lv.name
+        for code, lv in rules.job_levels.items():
+            self.domain[code] = lv.name
+        self.competencies = {c.code: (c.name_en if en and c.name_en else c.name)
+                             for c in rules.competencies}  # fmt: skip
+
+    def sheet(self, code: str) -> str:
+        """A sheet (or list) name."""
+        return SHEETS[code][self.i]
+
+    def header(self, column: str) -> str:
+        """A column header; per-competency columns read 'Nilai Kemampuan Teknis'."""
+        if column in HEADERS:
+            return HEADERS[column][self.i]
+        kind, _, comp = column.partition("_")
+        if kind in ("score", "standard", "delta", "status") and comp in self.competencies:
+            return f"{HEADERS[kind][self.i]} {self.competencies[comp]}"
+        return column
+
+    def value(self, code: object, column: str = "") -> object:
+        """The readable form of a coded value (unknown codes pass through)."""
+        if column == "reason" and code == "gap":
+            return VALUES["gap_reason"][self.i]
+        if column == "competency" and code in self.competencies:
+            return self.competencies[code]
+        if isinstance(code, bool):
+            return VALUES[code][self.i]
+        if not isinstance(code, str):
+            return code
+        if code in VALUES:
+            return VALUES[code][self.i]
+        return self.domain.get(code, code)
+
+    def text(self, id_text: str, en_text: str) -> str:
+        """Free text in the report language."""
+        return en_text if self.i else id_text
