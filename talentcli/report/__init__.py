@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from talentcli.pipeline import RunData
 
 # format -> module in this package with `write(data, folder, lang) -> list[Path]`
-FORMATS = {"json": "json_report"}
+FORMATS = {"json": "json_report", "csv": "csv_report", "md": "md_report"}
 
 
 def writer(fmt: str) -> Callable[..., list[Path]]:

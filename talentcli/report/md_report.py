@@ -1,0 +1,83 @@
+"""Markdown: a one-page summary for e-mail or a chat message."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from talentcli import __version__
+from talentcli.pipeline import RunData
+from talentcli.render import PERF_ORDER, rupiah
+from talentcli.report import lists
+from talentcli.report.labels import Labels
+from talentcli.safety import private_file
+
+
+def _table(header: list[str], rows: list[list]) -> list[str]:
+    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    return out + ["| " + " | ".join(str(c).replace("|", "/") for c in r) + " |" for r in rows]
+
+
+def summary(data: RunData, lang: str = "id") -> str:
+    """The summary page as Markdown text."""
+    lab, rules, run = Labels(data.rules, lang), data.rules, data.run
+    t = lab.text
+    boxes = data.people["box"].value_counts()
+    grid = [
+        [
+            lab.value(lv.code),
+            *(
+                f"{b}: {int(boxes.get(b, 0))}"
+                for b in (rules.nine_box.grid[lv.code][p] for p in PERF_ORDER)
+            ),
+        ]
+        for lv in rules.potential.levels
+    ]
+    place = lists.counts(data, "placement", list(rules.placements))
+    cats = lists.counts(
+        data, "jpm_category", [b.code for b in rules.jpm.band_sets[rules.jpm.bands]]
+    )
+    lines = [
+        f"# {t('Ringkasan Pemetaan Talenta', 'Talent Mapping Summary')} {run['cycle']}",
+        "",
+        f"{t('Per tanggal', 'As of')} {run['as_of']}; {t('aturan', 'rules')} "
+        f"{run['rules_name']} (`{run['rules_sha256'][:12]}`); talentcli {__version__}.",
+        "",
+        f"- {t('Pegawai', 'People')}: {run['people']}; {t('terklasifikasi', 'classified')}: "
+        f"{len(data.people)}; {t('data tidak lengkap', 'incomplete')}: {len(data.incomplete)}",
+        f"- {t('Rencana pengembangan', 'Development plans')}: "
+        f"{int(data.people['plan_jp'].sum())} JP, {rupiah(data.people['plan_cost'].sum())}",
+        "",
+        f"## {t('Peta talenta (9-box)', 'Talent map (9-box)')}",
+        "",
+        *_table(
+            [
+                t("Potensi \\ Kinerja", "Potential \\ Performance"),
+                *(lab.value(p) for p in PERF_ORDER),
+            ],
+            grid,
+        ),
+        "",
+        f"## {lab.header('placement')}",
+        "",
+        *_table(
+            [lab.header("placement"), lab.header("count")],
+            [[lab.value(k), n] for k, n in place.itertuples(index=False)],
+        ),
+        "",
+        f"## {lab.header('jpm_category')}",
+        "",
+        *_table(
+            [lab.header("jpm_category"), lab.header("count")],
+            [[lab.value(k), n] for k, n in cats.itertuples(index=False)],
+        ),
+        "",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def write(data: RunData, out: Path, lang: str = "id") -> list[Path]:
+    """talenta-<cycle>.md."""
+    path = out / f"talenta-{data.run['cycle']}.md"
+    with private_file(path) as tmp:
+        tmp.write_text(summary(data, lang), encoding="utf-8")
+    return [path]

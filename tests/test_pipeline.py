@@ -1,0 +1,221 @@
+"""End to end: sample -> import -> classify -> report json/csv/md, explain, and both rules files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from talentcli.rules import default_rules_path, load_rules
+from tests.conftest import write_xlsx
+
+AS_OF = "2026-01-01"
+
+
+@pytest.fixture
+def cohort(cli, tmp_path):
+    """A 60-person synthetic cohort, imported and classified."""
+    result = cli("sample", "--n", "60", "--seed", "3", "--out", tmp_path / "in")
+    assert result.exit_code == 0, result.output
+    files = sorted((tmp_path / "in").glob("*.xlsx"))
+    assert cli("import", *files).exit_code in (0, 1)
+    result = cli("classify", "--cycle", "2026", "--as-of", AS_OF)
+    assert result.exit_code in (0, 1), result.output
+    return cli
+
+
+def report_json(cli, tmp_path, *extra) -> dict:
+    out = tmp_path / "laporan"
+    result = cli("report", "--format", "json", "--out", out, *extra)
+    assert result.exit_code == 0, result.output
+    return json.loads((out / "talenta-2026.json").read_text(encoding="utf-8"))
+
+
+def test_classify_prints_the_grid_and_exits_1_when_someone_is_incomplete(cohort):
+    result = cohort("classify", "--cycle", "2026", "--as-of", AS_OF)
+    doc_incomplete = cohort.sql("SELECT incomplete FROM runs ORDER BY id DESC LIMIT 1")[0][0]
+    assert result.exit_code == (1 if doc_incomplete else 0)
+    assert "Tinggi" in result.output and "[9]" in result.output
+    assert "\x1b[" not in result.output  # no ANSI escapes without a terminal
+
+
+def test_json_report_agrees_with_the_engine(cohort, tmp_path):
+    from talentcli.classify import classify
+    from talentcli.store import Store, load_cohort, load_ratings
+
+    doc = report_json(cohort, tmp_path)
+    rules = load_rules().rules
+    store = Store(tmp_path / "talent.db")
+    people = load_cohort(store, "2026", rules.competency_codes)
+    result = classify(people, load_ratings(store), rules, 2026, dt.date(2026, 1, 1))
+    store.close()
+    want = result.people.set_index("nip")
+    assert [p["nip"] for p in doc["people"]] == sorted(want.index)
+    for p in doc["people"]:
+        w = want.loc[p["nip"]]
+        assert (p["jpm"], p["box"], p["placement"], p["potential"], p["performance"]) == (
+            w["jpm"],
+            w["box"],
+            w["placement"],
+            w["potential"],
+            w["performance"],
+        )
+        assert p["status"] == {c: w[f"status_{c}"] for c in rules.competency_codes}
+        assert p["notes"] == list(w["notes"]) and p["talent_pool"] == bool(w["talent_pool"])
+        assert p["plan_jp"] >= rules.training.min_jp
+        assert sum(x["jp"] for x in p["plan"]) == p["plan_jp"]
+    assert [i["nip"] for i in doc["incomplete"]] == sorted(result.incomplete["nip"])
+    s = doc["summary"]
+    assert s["people"] == s["classified"] + s["incomplete"] == 60
+    assert sum(s["boxes"].values()) == s["classified"] == sum(s["placements"].values())
+
+
+def test_json_and_csv_are_byte_identical_across_report_runs(cohort, tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    for out in (a, b):
+        assert cohort("report", "--format", "json,csv,md", "--out", out).exit_code == 0
+    names = sorted(p.name for p in a.iterdir())
+    assert len([n for n in names if n.endswith(".csv")]) == 9
+    for name in names:
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+    assert (a / "talenta-2026-hasil.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_json_has_traceability(cohort, tmp_path):
+    doc = report_json(cohort, tmp_path)
+    assert doc["tool"]["name"] == "talentcli" and doc["cycle"] == "2026"
+    assert doc["as_of"] == AS_OF and doc["rules"]["name"] == "default.yaml"
+    assert len(doc["rules"]["sha256"]) == 64
+    assert {i["kind"] for i in doc["inputs"]} == {"asesmen", "kinerja", "formasi"}
+    text = json.dumps(doc)
+    assert "imported_at" not in text and "created_at" not in text
+
+
+def test_vacancy_candidates_follow_the_promotion_path(cohort, tmp_path):
+    doc = report_json(cohort, tmp_path)
+    by_nip = {p["nip"]: p for p in doc["people"]}
+    rules = load_rules().rules
+    for v in doc["vacancies"]:
+        assert len(v["candidates"]) <= 3 * v["jumlah"]
+        keys = [(-c["fit"], -c["box"], c["nip"]) for c in v["candidates"]]
+        assert keys == sorted(keys)
+        for c in v["candidates"]:
+            p = by_nip[c["nip"]]
+            assert p["talent_pool"]
+            assert rules.job_levels[p["job_level"]].promotes_to == v["job_level"]
+
+
+def test_explain_shows_every_number_and_rule(cohort, tmp_path):
+    doc = report_json(cohort, tmp_path)
+    p = doc["people"][0]
+    spaced = f"{p['nip'][:8]} {p['nip'][8:14]} {p['nip'][14]} {p['nip'][15:]}"
+    result = cohort("explain", spaced)
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert p["nip"] in out and f"box {p['box']}" in out and "JPM = 100 x" in out
+    assert f"nine_box.grid.{p['potential']}.{p['performance']}" in out
+    for step in p["plan"]:
+        assert step["code"] in out
+    missing = cohort("explain", "199901012020011999")
+    assert missing.exit_code == 1 and "not in run" in missing.output
+    assert "Traceback" not in missing.output
+
+
+def test_incomplete_person_is_listed_not_dropped(cli, tmp_path):
+    rows = [
+        ["NIP", "Nama", "Eselon", "Teknis", "Sosio Kultural", "Literasi Digital", "Numerik"],
+        ["198001012005011001", "Ada Kinerja", "IV.a", 3, 2, 2, 2],
+        ["198001012005012002", "Tanpa Kinerja", "IV.a", 3, 2, 2, 2],
+    ]
+    kin = [
+        ["NIP", "Tahun", "Predikat"],
+        ["198001012005011001", 2025, "Baik"],
+        ["198001012005012002", 2027, "Baik"],
+    ]
+    cli("import", write_xlsx(tmp_path / "asesmen-2026.xlsx", rows))
+    cli("import", write_xlsx(tmp_path / "kinerja.xlsx", kin))
+    result = cli("classify", "--cycle", "2026", "--as-of", AS_OF)
+    assert result.exit_code == 1 and "no-performance" in result.output
+    doc = report_json(cli, tmp_path)
+    assert [p["nip"] for p in doc["people"]] == ["198001012005011001"]
+    assert doc["incomplete"] == [
+        {"nip": "198001012005012002", "nama": "Tanpa Kinerja", "reason": "no-performance"}
+    ]
+
+
+def test_classify_without_data_or_with_bad_rules(cli, tmp_path):
+    result = cli("classify", "--cycle", "2026")
+    assert result.exit_code == 1 and "no accepted assessment" in result.output
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(default_rules_path().read_text().replace("min_jp:", "min_jpp:"))
+    result = cli("classify", "--rules", bad)
+    assert result.exit_code == 4 and "min_jpp" in result.output
+    assert cli("classify", "--as-of", "kemarin").exit_code == 2
+    assert cli("report").exit_code == 1
+
+
+def test_csv_injection_is_defused(cli, tmp_path):
+    rows = [
+        [
+            "NIP",
+            "Nama",
+            "Eselon",
+            "Unit Kerja",
+            "Teknis",
+            "Sosio Kultural",
+            "Literasi Digital",
+            "Numerik",
+        ],
+        ["198001012005011001", '=HYPERLINK("http://x","klik")', "IV.a", "@cmd", 3, 2, 2, 2],
+    ]
+    kin = [["NIP", "Tahun", "Predikat"], ["198001012005011001", 2025, "Baik"]]
+    cli("import", write_xlsx(tmp_path / "asesmen-2026.xlsx", rows))
+    cli("import", write_xlsx(tmp_path / "kinerja.xlsx", kin))
+    cli("classify", "--cycle", "2026", "--as-of", AS_OF)
+    assert cli("report", "--format", "csv", "--out", tmp_path / "o").exit_code == 0
+    text = (tmp_path / "o" / "talenta-2026-hasil.csv").read_text(encoding="utf-8-sig")
+    assert "'=HYPERLINK" in text and "'@cmd" in text
+
+
+def permenpan_rows(n: int) -> list[list]:
+    rules = load_rules(default_rules_path().with_name("permenpan38.yaml")).rules
+    header = ["NIP", "Nama", "Eselon", *(c.name for c in rules.competencies)]
+    rng = random.Random(5)
+    rows = [header]
+    for i in range(n):
+        scores = [rng.choice([1.5, 2, 2.5, 3, 3.5, 4]) for _ in rules.competencies]
+        rows.append([f"19800101200501{1 + i % 2}{i:03d}", f"P {i}", "IV.a", *scores])
+    return rows
+
+
+def test_whole_pipeline_on_the_permenpan38_rules(cli, tmp_path):
+    rules_path = default_rules_path().with_name("permenpan38.yaml")
+    (tmp_path / "talent.yaml").write_text(f"rules: {rules_path}\n")
+    cli("import", write_xlsx(tmp_path / "asesmen-2026.xlsx", permenpan_rows(30)))
+    kin = [["NIP", "Tahun", "Predikat"]] + [
+        [f"19800101200501{1 + i % 2}{i:03d}", 2025, "Sangat Baik" if i % 3 else "Baik"]
+        for i in range(30)
+    ]
+    cli("import", write_xlsx(tmp_path / "kinerja.xlsx", kin))
+    assert cli("classify", "--cycle", "2026", "--as-of", AS_OF).exit_code == 0
+    doc = report_json(cli, tmp_path)
+    assert doc["rules"]["name"] == "permenpan38.yaml"
+    p = doc["people"][0]
+    assert set(p["scores"]) == {c.code for c in load_rules(rules_path).rules.competencies}
+    codes = {step["code"] for q in doc["people"] for step in q["plan"]}
+    gaps = [q for q in doc["people"] if q["status"]["komunikasi"] == "gap"]
+    assert gaps and codes & {"KOM-R", "KOM-B"}
+    assert all(q["plan_jp"] >= 20 for q in doc["people"])
+
+
+def test_no_code_names_the_default_competencies():
+    package = Path(__file__).resolve().parent.parent / "talentcli"
+    for path in package.rglob("*.py"):
+        if path.name == "sample.py":  # the synthetic exports write these headers on purpose
+            continue
+        text = path.read_text(encoding="utf-8")
+        for name in ("teknis", "sosiokultural", "literasi_digital", "numerik"):
+            assert f'"{name}"' not in text and f"'{name}'" not in text, (path, name)
