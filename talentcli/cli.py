@@ -321,6 +321,14 @@ def report(
     assign: Annotated[
         bool, typer.Option("--assign", help="Add an optimal one-to-one vacancy assignment.")
     ] = False,
+    pseudonymize: Annotated[
+        Path | None,
+        typer.Option(
+            "--pseudonymize",
+            help="Replace NIP and name by a keyed HMAC (key file).",
+            metavar="KEYFILE",
+        ),
+    ] = None,
 ) -> None:
     """Write the reports of the latest classification run.
 
@@ -344,6 +352,11 @@ def report(
         data = load_run(store, cycle, assign=assign)
     finally:
         store.close()
+    if pseudonymize is not None:
+        from talentcli.pipeline import pseudonymize as anonymise
+        from talentcli.safety import read_key
+
+        data = anonymise(data, read_key(pseudonymize))
     for path in write_reports(data, out or ws.path(ws.config.output), formats, lang):
         _echo(f"wrote {path}")
 

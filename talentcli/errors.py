@@ -36,6 +36,18 @@ class InputFileError(TalentError):
         self.message = message
 
 
+class OutputError(TalentError):
+    """An output file cannot be written (no such folder, no permission, disk full)."""
+
+    exit_code = ExitCode.INPUT
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(
+            f"cannot write {path}: {reason}; check that the folder exists, is writable and "
+            "that the disk has space (the previous file, if any, is unchanged)"
+        )
+
+
 class RulesError(TalentError):
     """The rules file or the config file is invalid."""
 

@@ -99,6 +99,33 @@ def load_run(store: st.Store, cycle: str | None, assign: bool = False) -> RunDat
     return RunData(run, rules, people, incomplete, inputs, plans, vacancies, candidates, assignment)
 
 
+def pseudonymize(data: RunData, key: bytes) -> RunData:
+    """NIP and name replaced by a keyed HMAC pseudonym in every table of the run (SPEC §8)."""
+    from dataclasses import replace
+
+    from talentcli.safety import pseudonym
+
+    nips = pd.concat([data.people["nip"], data.incomplete["nip"]]).unique()
+    alias = {n: pseudonym(key, n) for n in nips}
+
+    def swap(frame: pd.DataFrame | None) -> pd.DataFrame | None:
+        if frame is None or "nip" not in frame:
+            return frame
+        out = frame.assign(nip=frame["nip"].map(alias))
+        if "nama" in out:
+            out["nama"] = "Pegawai " + out["nip"].str[-6:]
+        return out
+
+    return replace(
+        data,
+        people=swap(data.people),
+        incomplete=swap(data.incomplete),
+        plans=swap(data.plans),
+        candidates=swap(data.candidates),
+        assignment=swap(data.assignment),
+    )
+
+
 def run_rules(run: dict) -> Rules:
     """The rules a run was made with, from the copy stored with it."""
     rules = check_rules_text(run["rules_text"])
@@ -151,6 +178,7 @@ def file_away(path, folder, reason: str | None = None):
         dest = folder / f"{path.stem}-{n}{path.suffix}"
         n += 1
     shutil.move(str(path), dest)
+    os.chmod(dest, 0o600)  # exports hold personal data: the archive is owner-only too
     if reason is not None:
         note = dest.with_name(dest.name + ".reason.txt")
         fd = os.open(note, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

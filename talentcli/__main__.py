@@ -1,0 +1,5 @@
+"""python -m talentcli."""
+
+from talentcli.cli import main
+
+main()

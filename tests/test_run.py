@@ -1,0 +1,220 @@
+"""`talentcli run` as cron runs it (no TTY), the lock, faults, hostile files, privacy."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import stat
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+REAL = REPO / "tests" / "data" / "real"
+
+
+def talentcli(*args, cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess:
+    """Run talentcli the way cron does: a child process with no terminal and no input."""
+    env = {k: v for k, v in os.environ.items() if k != "TALENTCLI_DB"}
+    return subprocess.run(
+        [sys.executable, "-m", "talentcli", *map(str, args)],
+        cwd=cwd,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    ws = tmp_path / "bkpsdm"
+    assert talentcli("init", ws, "--cycle", "2026", cwd=tmp_path).returncode == 0
+    cfg = ws / "talent.yaml"
+    cfg.write_text(cfg.read_text().replace("formats: [json]", "formats: [json, csv, md]"))
+    return ws
+
+
+def fill_inbox(ws: Path) -> None:
+    for name in ("asesmen-2026.xlsx", "kinerja.xlsx", "formasi-2026.xlsx"):
+        shutil.copy(REPO / "samples" / name, ws / "inbox" / name)
+    shutil.copy(REAL / "encrypted.xlsx", ws / "inbox" / "zz-encrypted.xlsx")
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, bytes]]:
+    return {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in sorted(folder.iterdir())}
+
+
+def test_run_twice_like_cron(workspace):
+    fill_inbox(workspace)
+    first = talentcli("run", "--as-of", "2026-01-01", cwd=workspace)
+    assert first.returncode == 1, first.stderr  # the encrypted file failed; people incomplete
+    for out in (first.stdout, first.stderr):
+        assert "\x1b[" not in out and "Traceback" not in out
+    assert list((workspace / "inbox").iterdir()) == []
+    archived = sorted(p.name for p in (workspace / "archive").rglob("*.xlsx"))
+    assert archived == ["asesmen-2026.xlsx", "formasi-2026.xlsx", "kinerja.xlsx"]
+    reason = workspace / "failed" / "zz-encrypted.xlsx.reason.txt"
+    assert (workspace / "failed" / "zz-encrypted.xlsx").exists()
+    assert "encrypted" in reason.read_text() and "password" in reason.read_text()
+    report = workspace / "laporan" / "talenta-2026.json"
+    assert json.loads(report.read_text())["summary"]["people"] == 800
+    log = (workspace / "logs" / "talentcli.log").read_text()
+    assert "run: files=4 imported=3 failed=1" in log
+    assert "Pegawai" not in log and "Dr." not in log  # codes and NIPs only, never names
+    before = snapshot(workspace / "laporan")
+    second = talentcli("run", "--as-of", "2026-01-01", cwd=workspace)
+    assert second.returncode == 0, second.stderr
+    assert snapshot(workspace / "laporan") == before
+    assert "no new data" in second.stdout
+
+
+def test_a_held_lock_exits_75_at_once(workspace):
+    lock = workspace / ".talentcli.lock"
+    with lock.open("a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        start = time.monotonic()
+        result = talentcli("run", cwd=workspace)
+        elapsed = time.monotonic() - start
+    assert result.returncode == 75 and "lock" in result.stderr
+    assert elapsed < 10  # no waiting: start-up only (the 1 s budget is for warm machines)
+
+
+def test_bad_rules_stop_the_run_before_the_inbox(workspace):
+    fill_inbox(workspace)
+    rules = workspace / "rules" / "default.yaml"
+    rules.write_text(rules.read_text().replace("min_jp:", "min_jpp:"))
+    result = talentcli("run", cwd=workspace)
+    assert result.returncode == 4
+    assert len(list((workspace / "inbox").iterdir())) == 4
+
+
+def store_dump(db: Path) -> list:
+    con = sqlite3.connect(db)
+    try:
+        return [list(con.execute(f"SELECT * FROM {t}")) for t in ("batches", "assessments")]
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL])
+def test_killed_import_leaves_the_store_as_it_was(tmp_path, sig):
+    talentcli("sample", "--n", "20000", "--seed", "9", "--out", tmp_path / "big", cwd=tmp_path)
+    small = talentcli("import", REPO / "samples" / "formasi-2026.xlsx", cwd=tmp_path)
+    assert small.returncode == 0
+    before = store_dump(tmp_path / "talent.db")
+    env = {k: v for k, v in os.environ.items() if k != "TALENTCLI_DB"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "talentcli", "import", str(tmp_path / "big" / "asesmen-2026.xlsx")],
+        cwd=tmp_path,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    journal = tmp_path / "talent.db-journal"
+    deadline = time.monotonic() + 60
+    while not journal.exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)  # wait until the import transaction is writing
+    if proc.poll() is not None:
+        pytest.skip("the import finished before it could be interrupted")
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=60)
+    if sig == signal.SIGTERM:
+        assert proc.returncode == 143 and "terminated" in err and "Traceback" not in err
+    else:
+        assert proc.returncode == -signal.SIGKILL
+    assert store_dump(tmp_path / "talent.db") == before  # SQLite rolls the journal back
+
+
+def test_zip_bomb_is_refused_with_low_memory(tmp_path):
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as fh:
+            block = b"<row>" + b" " * (1 << 20) + b"</row>"
+            for _ in range(1100):  # 1.1 GB of XML, a few MB on disk
+                fh.write(block)
+    assert bomb.stat().st_size < 10 << 20
+    result = talentcli("import", bomb, cwd=tmp_path)
+    assert result.returncode == 3 and "too-large" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_unwritable_output_folder_is_a_clear_error(tmp_path):
+    if os.geteuid() == 0:
+        out = tmp_path / "laporan-is-a-file"  # root ignores permissions: use a file instead
+        out.write_text("not a folder")
+    else:
+        out = tmp_path / "ro"
+        out.mkdir(mode=0o500)
+    talentcli(
+        "import",
+        *(REPO / "samples" / n for n in ("asesmen-2026.xlsx", "kinerja.xlsx")),
+        cwd=tmp_path,
+    )
+    talentcli("classify", "--as-of", "2026-01-01", cwd=tmp_path)
+    result = talentcli("report", "--format", "json", "--out", out, cwd=tmp_path)
+    assert result.returncode == 3 and "Traceback" not in result.stderr
+    assert "cannot write" in result.stderr
+
+
+def test_store_reports_and_log_are_owner_only(workspace):
+    old = os.umask(0)
+    try:
+        fill_inbox(workspace)
+        talentcli("run", "--as-of", "2026-01-01", cwd=workspace)
+    finally:
+        os.umask(old)
+    files = [
+        workspace / "talent.db",
+        workspace / "logs" / "talentcli.log",
+        *(workspace / "laporan").iterdir(),
+        *(workspace / "failed").iterdir(),
+    ]
+    for path in files:
+        assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0, path
+
+
+def test_pseudonymised_report_is_keyed_and_stable(workspace, tmp_path):
+    fill_inbox(workspace)
+    talentcli("run", "--as-of", "2026-01-01", cwd=workspace)
+    key1, key2 = tmp_path / "k1", tmp_path / "k2"
+    key1.write_text("a-long-secret-key-number-one\n")
+    key2.write_text("another-secret-key-number-two\n")
+
+    def people(key: Path, out: str) -> list[dict]:
+        r = talentcli(
+            "report",
+            "--format",
+            "json",
+            "--out",
+            tmp_path / out,
+            "--pseudonymize",
+            key,
+            cwd=workspace,
+        )
+        assert r.returncode == 0, r.stderr
+        return json.loads((tmp_path / out / "talenta-2026.json").read_text())["people"]
+
+    real = json.loads((workspace / "laporan" / "talenta-2026.json").read_text())["people"]
+    a, again, other = people(key1, "a"), people(key1, "b"), people(key2, "c")
+    assert [p["nip"] for p in a] == [p["nip"] for p in again]  # stable across runs
+    assert {p["nip"] for p in a}.isdisjoint({p["nip"] for p in other})  # keyed
+    assert {p["nip"] for p in a}.isdisjoint({p["nip"] for p in real})
+    names = {p["nama"] for p in real}
+    assert not names & {p["nama"] for p in a}
+    short = tmp_path / "short"
+    short.write_text("tiny")
+    bad = talentcli("report", "--pseudonymize", short, cwd=workspace)
+    assert bad.returncode == 3 and "16 bytes" in bad.stderr
