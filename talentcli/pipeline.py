@@ -93,6 +93,7 @@ def load_run(store: st.Store, cycle: str | None, assign: bool = False) -> RunDat
     people["talent_pool"] = people["talent_pool"].astype(bool)
     plans = plan(people, rules)
     people = people.merge(plan_totals(plans), on="nip", how="left")
+    people[["plan_jp", "plan_cost"]] = people[["plan_jp", "plan_cost"]].fillna(0).astype(int)
     vacancies = st.load_vacancies(store, run["cycle"])
     candidates = vacancy_candidates(people, vacancies, rules)
     assignment = solve(candidates, vacancies) if assign else None

@@ -136,6 +136,8 @@ class Potential(Strict):
     @model_validator(mode="after")
     def _levels(self) -> Potential:
         _check_bands(self.levels, "potential.levels")
+        if self.potensi_scale[0] >= self.potensi_scale[1]:
+            raise ValueError("potential.potensi_scale: min must be below max")
         return self
 
 

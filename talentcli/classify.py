@@ -1,0 +1,339 @@
+"""Pure classification (SPEC §4.2-4.6): scores vs standards, JPM, the two axes, the 9-box.
+
+Columnar throughout: every step works on whole numpy arrays. The only Python loops run over
+the rules (competencies, bands, boxes) or over distinct text values, never over people.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from talentcli.rules import PERFORMANCE_LEVELS, Box, Rules, norm_value
+
+NEAR_RETIREMENT = "pensiun_dekat"
+# Incomplete reasons, in the order they are checked: the first that applies is given.
+REASONS = ("unknown-job-level", "missing-score", "no-potensi", "no-performance")
+STATUSES = ("gap", "meets", "strength")
+SEVERITIES = ("ringan", "berat")
+NIP_DIGITS = 18
+_EPS = 1e-9  # half-up rounding: 89.995 held in binary as 89.99499999... must still go up
+
+
+@dataclass
+class Classification:
+    """The classified people and the cohort members who could not be classified."""
+
+    people: pd.DataFrame  # classified people, sorted by nip
+    incomplete: pd.DataFrame  # columns nip, nama, reason; sorted by nip
+
+
+def classify(
+    people: pd.DataFrame,
+    ratings: pd.DataFrame,
+    rules: Rules,
+    cycle: int,
+    as_of: datetime.date,
+) -> Classification:
+    """Classify the cycle's cohort (SPEC §4); anyone who cannot be is listed with a reason."""
+    df = _prepare(people, rules)
+    df["_perf"], df["_year"] = latest_performance(df["_key"], ratings, rules, int(cycle))
+    reason = incomplete_reasons(df, rules)
+    ok = reason < 0
+    incomplete = pd.DataFrame(
+        {"nip": df["nip"].to_numpy()[~ok], "nama": df["nama"].to_numpy()[~ok]}
+    ).assign(reason=np.asarray(REASONS)[reason[~ok]])
+    done = df if ok.all() else df[ok].reset_index(drop=True)
+    return Classification(_classify_complete(done, rules, as_of), incomplete)
+
+
+def _classify_complete(df: pd.DataFrame, rules: Rules, as_of: datetime.date) -> pd.DataFrame:
+    """All result columns, in the documented order, for people who have everything needed."""
+    level = df["_level"].to_numpy()
+    comp_cols, scores, standards = competency_columns(df, level, rules)
+    axes = axis_columns(jpm(scores, standards, rules), _column(df, "potensi"), rules)
+    perf = df["_perf"].to_numpy()
+    box = nine_box(axes.pop("_potential"), perf, rules)
+    retire = retirement_dates(df["_key"].to_numpy(), level, rules)
+    near = retire < np.datetime64(add_years(as_of, rules.retirement.notice_years))
+    head = {c: _column(df, c, None) for c in ("nip", "nama", "jabatan", "job_level", "unit")}
+    return pd.DataFrame(
+        {
+            **head,
+            "golongan": _nullable(_column(df, "golongan", None)),
+            **comp_cols,
+            **axes,
+            "performance": _lookup(PERFORMANCE_LEVELS, perf),
+            "performance_year": df["_year"].to_numpy(dtype=np.int64),
+            "box": box,
+            **box_columns(box, near, rules),
+            "retirement_date": pd.Series(retire.astype(object), dtype=object),
+            "recommendation": _box_table(rules, lambda b: b.recommendation)[box],
+        },
+        copy=False,  # fresh arrays (and copy-on-write inputs): skip consolidating, 1M rows
+    )
+
+
+# ------------------------------------------------------------------ inputs
+
+
+def _prepare(people: pd.DataFrame, rules: Rules) -> pd.DataFrame:
+    """The cohort sorted by NIP, with its integer NIP key and job-level index as columns."""
+    key = nip_keys(people["nip"])
+    if (key < 0).any():
+        raise ValueError("classify needs validated 18-digit NIPs (the importer checks them)")
+    df = people.reset_index(drop=True)
+    if len(key) > 1 and (np.diff(key) < 0).any():  # the store gives them sorted: no copy then
+        order = np.argsort(key, kind="stable")
+        df, key = df.take(order).reset_index(drop=True), key[order]
+    if len(key) > 1 and (np.diff(key) == 0).any():
+        raise ValueError("classify needs one row per NIP; the cohort has duplicates")
+    return df.assign(_key=key, _level=job_level_index(df["job_level"], rules))
+
+
+def nip_keys(nip: pd.Series) -> np.ndarray:
+    """Each NIP as an int64 (its digits read as a number, so sorts agree); -1 if not 18 digits."""
+    try:
+        raw = np.asarray(nip.to_numpy(dtype=object), dtype=f"S{NIP_DIGITS + 1}")
+    except (UnicodeEncodeError, TypeError, ValueError):
+        raw = np.asarray([_ascii(v) for v in nip], dtype=f"S{NIP_DIGITS + 1}")
+    grid = raw.view(np.uint8).reshape(len(nip), NIP_DIGITS + 1)
+    digits = grid[:, :NIP_DIGITS] - np.uint8(ord("0"))  # wraps past 9 for any other byte
+    bad = (digits > 9).any(axis=1) | (grid[:, NIP_DIGITS] != 0)  # shorter or longer than 18
+    pairs = digits[:, 0::2] * np.uint8(10) + digits[:, 1::2]  # two digits at a time: faster
+    key = np.zeros(len(nip), dtype=np.int64)
+    for i in range(pairs.shape[1]):
+        key *= 100
+        key += pairs[:, i]
+    return np.where(bad, -1, key)
+
+
+def _ascii(value: object) -> bytes:
+    """A cell as ASCII bytes for nip_keys; anything else cannot be a valid NIP."""
+    text = value if isinstance(value, str) else ""
+    return text.encode("ascii") if text.isascii() else b"x"
+
+
+def _column(df: pd.DataFrame, name: str, fill: object = np.nan) -> pd.Series:
+    """A column of the input, or FILL everywhere when the input lacks it."""
+    return df[name] if name in df else pd.Series(fill, index=df.index, dtype=object)
+
+
+def _nullable(values: pd.Series) -> pd.Series:
+    """An object column whose missing values are None (a str column would hold NaN)."""
+    return pd.Series(values.to_numpy(dtype=object, na_value=None), dtype=object)
+
+
+def _lookup(codes: tuple | list, idx: np.ndarray) -> np.ndarray:
+    """codes[idx] as an object array; index -1 (or len) gives None."""
+    return np.array([*codes, None], dtype=object)[np.where(idx < 0, len(codes), idx)]
+
+
+def job_level_index(job_level: pd.Series, rules: Rules) -> np.ndarray:
+    """Position of each job level code in rules.job_levels; -1 when the rules do not know it."""
+    codes, uniques = pd.factorize(job_level.to_numpy(dtype=object))
+    known = pd.Index(list(rules.job_levels)).get_indexer(list(uniques))
+    return np.append(known, -1)[codes]  # code -1 (missing) picks the appended -1
+
+
+def incomplete_reasons(df: pd.DataFrame, rules: Rules) -> np.ndarray:
+    """Per person: the index in REASONS of the first that stops classification, or -1."""
+    scores = [_column(df, f"score_{c}").to_numpy(dtype=float) for c in rules.competency_codes]
+    needs_potensi = any(c.source == "potensi" for c in rules.potential.components)
+    checks = {
+        "unknown-job-level": df["_level"].to_numpy() < 0,
+        "missing-score": np.isnan(np.column_stack(scores)).any(axis=1),
+        "no-potensi": needs_potensi & _column(df, "potensi").isna().to_numpy(),
+        "no-performance": df["_perf"].to_numpy() < 0,
+    }
+    reason = np.full(len(df), -1, dtype=np.int64)
+    for i in reversed(range(len(REASONS))):  # the earliest reason is written last, so it wins
+        reason[checks[REASONS[i]]] = i
+    return reason
+
+
+# ------------------------------------------------------------------ performance
+
+
+def latest_performance(
+    key: pd.Series, ratings: pd.DataFrame, rules: Rules, cycle: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per person: index in PERFORMANCE_LEVELS and year of the latest kinerja up to CYCLE.
+
+    -1 and -1 when there is none (or when that row's rating means nothing to these rules).
+    """
+    tahun = pd.to_numeric(ratings["tahun"]).to_numpy(dtype=np.int64)
+    pos = pd.Index(key).get_indexer(nip_keys(ratings["nip"]))
+    rows = np.flatnonzero((pos >= 0) & (tahun <= cycle))  # later years and non-cohort ignored
+    pos = pos[rows]
+    year = np.full(len(key), -1, dtype=np.int64)
+    np.maximum.at(year, pos, tahun[rows])
+    pick = np.full(len(key), -1, dtype=np.int64)
+    latest = tahun[rows] == year[pos]
+    np.maximum.at(pick, pos[latest], rows[latest])  # two rows of one year: the last one
+    has = pick >= 0
+    level = np.full(len(key), -1, dtype=np.int64)
+    predikat = _column(ratings, "predikat").to_numpy(dtype=object)
+    nilai = pd.to_numeric(_column(ratings, "nilai")).to_numpy(dtype=float)
+    level[has] = rating_levels(predikat[pick[has]], nilai[pick[has]], rules)
+    return level, np.where(level >= 0, year, -1)
+
+
+def rating_levels(predikat: np.ndarray, nilai: np.ndarray, rules: Rules) -> np.ndarray:
+    """Index in PERFORMANCE_LEVELS: predikat via the aliases (any case/spacing), else nilai.
+
+    PREDIKAT is an object array (None when empty), NILAI a float array (NaN when empty).
+    """
+    codes, uniques = pd.factorize(predikat)
+    known = [rules.predikat_aliases.get(norm_value(u)) for u in uniques]
+    by_name = pd.Index(PERFORMANCE_LEVELS).get_indexer([*known, None])[codes]
+    cuts = rules.performance.score
+    band = _first_band(nilai, [c.min for c in cuts])
+    by_score = pd.Index(PERFORMANCE_LEVELS).get_indexer([c.level for c in cuts] + [None])[band]
+    return np.where(by_name >= 0, by_name, by_score)
+
+
+# ------------------------------------------------------------------ scores, JPM, axes
+
+
+def competency_columns(
+    df: pd.DataFrame, level: np.ndarray, rules: Rules
+) -> tuple[dict[str, object], np.ndarray, np.ndarray]:
+    """score/standard/delta/status/severity per competency, and the score and standard matrices."""
+    codes = rules.competency_codes
+    table = np.array([[jl.standard[c] for c in codes] for jl in rules.job_levels.values()])
+    standards = np.asfortranarray(table[level])  # column-major: each column contiguous
+    scores = np.asfortranarray(
+        np.column_stack([_column(df, f"score_{c}").to_numpy(dtype=float) for c in codes])
+    )
+    deltas = np.round(scores - standards, rules.scale.decimals)  # 2.75 - 3 is exactly -0.25
+    out: dict[str, object] = {}
+    for j, c in enumerate(codes):
+        status, severity = competency_status(deltas[:, j], rules)
+        out |= {f"score_{c}": scores[:, j], f"standard_{c}": standards[:, j]}
+        out |= {f"delta_{c}": deltas[:, j], f"status_{c}": status, f"severity_{c}": severity}
+    return out, scores, standards
+
+
+def competency_status(delta: np.ndarray, rules: Rules) -> tuple[np.ndarray, pd.Series]:
+    """SPEC §4.2: gap / meets / strength, and ringan / berat (None unless a gap)."""
+    s = rules.status
+    status = np.where(delta < 0, 0, np.where(delta >= s.strength_min, 2, 1))
+    severity = np.where(delta < 0, np.where(delta <= s.berat_max, 1, 0), -1)
+    return _lookup(STATUSES, status), pd.Series(_lookup(SEVERITIES, severity), dtype=object)
+
+
+def round_half_up(values: np.ndarray, decimals: int) -> np.ndarray:
+    """Round halves up for the non-negative values of this domain (89.995 -> 90.0)."""
+    scale = 10.0**decimals
+    return np.floor(values * scale + 0.5 + _EPS) / scale
+
+
+def jpm(scores: np.ndarray, standards: np.ndarray, rules: Rules) -> np.ndarray:
+    """SPEC §4.3: 100 x sum(scores) / sum(standards), capped as the rules say, rounded half-up."""
+    cfg = rules.jpm
+    counted = np.minimum(scores, standards) if cfg.cap_each else scores
+    value = 100.0 * counted.sum(axis=1) / standards.sum(axis=1)
+    if cfg.cap:
+        value = np.minimum(value, 100.0)
+    return round_half_up(value, cfg.decimals)
+
+
+def potential_score(jpm_value: np.ndarray, potensi: pd.Series, rules: Rules) -> np.ndarray:
+    """SPEC §4.4: weighted mean of the components, rounded half-up like JPM."""
+    comps = rules.potential.components
+    total = sum(c.weight * _component(c.source, jpm_value, potensi, rules) for c in comps)
+    return round_half_up(total / sum(c.weight for c in comps), rules.jpm.decimals)
+
+
+def _component(source: str, jpm_value: np.ndarray, potensi: pd.Series, rules: Rules) -> np.ndarray:
+    """One potential component on JPM's 0-100 scale (potensi is rescaled from potensi_scale)."""
+    if source == "jpm":
+        return jpm_value
+    lo, hi = rules.potential.potensi_scale
+    return (pd.to_numeric(potensi).to_numpy(dtype=float) - lo) * (100.0 / (hi - lo))
+
+
+def _first_band(values: np.ndarray, mins: list[float]) -> np.ndarray:
+    """Index of the first min <= value (mins from high to low); len(mins) when none or NaN."""
+    return np.searchsorted(-np.asarray(mins, dtype=float), -values, side="left")
+
+
+def axis_columns(jpm_value: np.ndarray, potensi: pd.Series, rules: Rules) -> dict[str, object]:
+    """jpm, jpm_category, potential_score and potential (SPEC §4.3-4.4); _potential as index."""
+    bands = rules.jpm.band_sets[rules.jpm.bands]
+    pot_score = potential_score(jpm_value, potensi, rules)
+    pot = _first_band(pot_score, [lv.min for lv in rules.potential.levels])
+    return {
+        "jpm": jpm_value,
+        "jpm_category": _lookup(
+            [b.code for b in bands], _first_band(jpm_value, [b.min for b in bands])
+        ),
+        "potential_score": pot_score,
+        "potential": _lookup([lv.code for lv in rules.potential.levels], pot),
+        "_potential": pot,
+    }
+
+
+# ------------------------------------------------------------------ 9-box, placement, retirement
+
+
+def nine_box(potential: np.ndarray, performance: np.ndarray, rules: Rules) -> np.ndarray:
+    """SPEC §4.5: grid[potential][performance], from level indexes, as int64."""
+    rows = [lv.code for lv in rules.potential.levels]
+    grid = np.array([[rules.nine_box.grid[r][p] for p in PERFORMANCE_LEVELS] for r in rows])
+    return grid[potential, performance].astype(np.int64)
+
+
+def _box_table(rules: Rules, get: Callable[[Box], object]) -> np.ndarray:
+    """An object array indexed by box number holding GET(the box's rules)."""
+    table = np.full(max(rules.nine_box.boxes) + 1, None, dtype=object)
+    for n, box in rules.nine_box.boxes.items():
+        table[n] = get(box)
+    return table
+
+
+def box_columns(box: np.ndarray, near: np.ndarray, rules: Rules) -> dict[str, object]:
+    """SPEC §4.6: placement, talent pool, readiness and notes, with near retirement applied."""
+    ret = rules.retirement
+    out_of_pool = near & np.isin(box, ret.exclude_boxes)
+    notes = np.stack(
+        [_box_table(rules, lambda b: tuple(b.notes)), _box_table(rules, _notes_near)], axis=1
+    )
+    readiness = np.where(out_of_pool, None, _box_table(rules, lambda b: b.readiness)[box])
+    placement = _box_table(rules, lambda b: b.placement)
+    return {
+        "placement": np.where(out_of_pool, ret.placement, placement[box]),
+        "talent_pool": _box_table(rules, lambda b: b.talent_pool)[box].astype(bool) & ~out_of_pool,
+        "readiness": pd.Series(readiness, dtype=object),
+        "notes": pd.Series(notes[box, near.astype(np.int64)], dtype=object),
+    }
+
+
+def _notes_near(box: Box) -> tuple[str, ...]:
+    """A box's notes for someone near retirement: the box's own first, then pensiun_dekat."""
+    return (*box.notes, NEAR_RETIREMENT)
+
+
+def add_years(day: datetime.date, years: int) -> datetime.date:
+    """DAY plus YEARS calendar years; 29 February becomes 28 February in a common year."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def retirement_dates(key: np.ndarray, level: np.ndarray, rules: Rules) -> np.ndarray:
+    """NIP birth date (digits 1-8) plus the job level's retirement age, as datetime64[D]."""
+    birth = key // 10 ** (NIP_DIGITS - 8)  # YYYYMMDD
+    ages = np.array([jl.retirement_age for jl in rules.job_levels.values()], dtype=np.int64)
+    year = birth // 10_000 + ages[level]
+    month, day = birth // 100 % 100, birth % 100
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    day = np.where((month == 2) & (day == 29) & ~leap, 28, day)
+    months = ((year - 1970) * 12 + month - 1).astype("datetime64[M]")
+    return months.astype("datetime64[D]") + (day - 1).astype("timedelta64[D]")

@@ -1,0 +1,138 @@
+"""Pure training plans (SPEC §4.8): competency gaps and the box -> programmes, >= min_jp a year.
+
+A plan depends only on a small signature: the order of the deltas, each competency's gap
+severity and the box. So it is worked out once per distinct signature (a few hundred at
+most) and broadcast to every person with numpy indexing, never with a per-person loop.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from talentcli.rules import Rules
+
+PLAN_COLUMNS = ["nip", "seq", "code", "programme", "competency", "form", "jp", "cost", "reason"]
+SEVERITIES = ("ringan", "berat")
+
+Step = tuple[str, str]  # (programme code, reason)
+
+
+def plan(classified: pd.DataFrame, rules: Rules) -> pd.DataFrame:
+    """One row per person x programme: nip, seq (1..), code, programme, competency, form, jp,
+    cost, reason; sorted like CLASSIFIED, then by seq."""
+    order, severity, box = signatures(classified, rules)
+    ids, first = _group_ids(np.column_stack([order, severity, box]))
+    comps = rules.competency_codes
+    plans = [
+        plan_for([comps[j] for j in order[i]], _gaps(comps, severity[i]), int(box[i]), rules)
+        for i in first
+    ]
+    return _broadcast(classified["nip"].to_numpy(), ids, plans, rules)
+
+
+def _gaps(comps: list[str], severity: np.ndarray) -> dict[str, str]:
+    """Competency -> ringan/berat for the competencies with a gap (severity index > 0)."""
+    return {c: SEVERITIES[s - 1] for c, s in zip(comps, severity, strict=True) if s}
+
+
+def signatures(classified: pd.DataFrame, rules: Rules) -> tuple[np.ndarray, ...]:
+    """Per person: competency indexes by delta (smallest first, ties in rules order),
+    severity per competency (0 none, 1 ringan, 2 berat) and box."""
+    comps = rules.competency_codes
+    n = len(classified)
+    deltas = np.column_stack([classified[f"delta_{c}"].to_numpy(dtype=float) for c in comps])
+    order = np.argsort(deltas.reshape(n, len(comps)), axis=1, kind="stable")
+    sev = [classified[f"severity_{c}"].to_numpy(dtype=object) for c in comps]
+    severity = np.column_stack([(s == SEVERITIES[0]) + 2 * (s == SEVERITIES[1]) for s in sev])
+    box = classified["box"].to_numpy(dtype=np.int64)
+    return order, severity.reshape(n, len(comps)).astype(np.int64), box
+
+
+def _group_ids(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A group id per row of small non-negative int KEYS, and the first row of each group."""
+    sizes = keys.max(axis=0, initial=0) + 1
+    if float(np.prod(sizes, dtype=float)) < 2.0**62:  # one int64 per row: fast to factorize
+        flat = np.zeros(len(keys), dtype=np.int64)
+        for j, size in enumerate(sizes):
+            flat = flat * int(size) + keys[:, j]
+        ids = pd.factorize(flat)[0]
+    else:  # many competencies: let pandas group the columns
+        frame = pd.DataFrame(keys)
+        ids = frame.groupby(list(frame.columns), sort=False).ngroup().to_numpy()
+    return ids.astype(np.int64), np.unique(ids, return_index=True)[1]
+
+
+def plan_for(by_delta: list[str], gaps: dict[str, str], box: int, rules: Rules) -> list[Step]:
+    """One person's plan (SPEC §4.8); BY_DELTA lists the competencies smallest delta first."""
+    need = {(p.competency, p.severity): p.code for p in rules.training.catalogue if p.severity}
+    steps = [(need[(c, gaps[c])], "gap") for c in by_delta if c in gaps]
+    steps += [(code, "box") for code in rules.nine_box.boxes[box].programmes]
+    chosen: list[Step] = []
+    for code, reason in steps:
+        if code not in {c for c, _ in chosen}:  # each programme at most once
+            chosen.append((code, reason))
+    return _top_up(chosen, by_delta, rules)
+
+
+def _top_up(chosen: list[Step], by_delta: list[str], rules: Rules) -> list[Step]:
+    """Step 3: ringan programmes of unplanned competencies, then the filler once, to min_jp."""
+    by_code = {p.code: p for p in rules.training.catalogue}
+    ringan = {p.competency: p.code for p in rules.training.catalogue if p.severity == "ringan"}
+    while sum(by_code[c].jp for c, _ in chosen) < rules.training.min_jp:
+        planned = {by_code[c].competency for c, _ in chosen}
+        rest = [c for c in by_delta if c not in planned]
+        if not rest:  # every competency planned: the filler once, then stop (odd rules)
+            filler = rules.training.filler
+            return chosen if filler in {c for c, _ in chosen} else [*chosen, (filler, "min_jp")]
+        chosen.append((ringan[rest[0]], "min_jp"))
+    return chosen
+
+
+def _broadcast(
+    nip: np.ndarray, ids: np.ndarray, plans: list[list[Step]], rules: Rules
+) -> pd.DataFrame:
+    """Every person's rows: their signature's plan, in order, with the catalogue columns."""
+    lengths = np.array([len(p) for p in plans], dtype=np.int64)
+    counts = lengths[ids]
+    person = np.repeat(np.arange(len(ids)), counts)
+    seq = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    rows = (np.cumsum(lengths) - lengths)[ids][person] + seq
+    out = _plan_table(plans, rules).take(rows).reset_index(drop=True)
+    out.insert(0, "seq", seq + 1)
+    out.insert(0, "nip", nip[person])
+    return out
+
+
+def _plan_table(plans: list[list[Step]], rules: Rules) -> pd.DataFrame:
+    """All the distinct plans one after another: code, programme, ..., reason of each step."""
+    by_code = {p.code: p for p in rules.training.catalogue}
+    steps = [by_code[code] for p in plans for code, _ in p]
+    return pd.DataFrame(
+        {
+            "code": [p.code for p in steps],
+            "programme": [p.name for p in steps],
+            "competency": pd.Series([p.competency for p in steps], dtype=object),
+            "form": [p.form for p in steps],
+            "jp": np.array([p.jp for p in steps], dtype=np.int64),
+            "cost": np.array([p.cost for p in steps], dtype=np.int64),
+            "reason": [why for p in plans for _, why in p],
+        }
+    )
+
+
+def plan_totals(plans: pd.DataFrame) -> pd.DataFrame:
+    """Per person with a plan: nip, plan_jp, plan_cost, sorted by nip."""
+    nip = plans["nip"].to_numpy(dtype=object)
+    start = np.flatnonzero(np.append(True, nip[1:] != nip[:-1]))[: len(nip)]
+    heads = nip[start]
+    if len(nip) == 0 or not (heads[1:] > heads[:-1]).all():  # not grouped by nip as plan() is
+        totals = plans.groupby("nip", sort=True)[["jp", "cost"]].sum().reset_index()
+        return totals.rename(columns={"jp": "plan_jp", "cost": "plan_cost"})
+    return pd.DataFrame(
+        {
+            "nip": plans["nip"].iloc[start].to_numpy(),
+            "plan_jp": np.add.reduceat(plans["jp"].to_numpy(dtype=np.int64), start),
+            "plan_cost": np.add.reduceat(plans["cost"].to_numpy(dtype=np.int64), start),
+        }
+    )
