@@ -5,19 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from talentcli.classify import jpm
 from talentcli.rules import Rules
 
 CANDIDATE_COLUMNS = ["kode", "rank", "nip", "nama", "job_level", "fit", "box"]
-
-
-def fit_scores(scores: np.ndarray, standards: np.ndarray, rules: Rules) -> np.ndarray:
-    """The JPM formula (SPEC §4.3) of score rows against standard rows, rounded half-up."""
-    got = np.minimum(scores, standards) if rules.jpm.cap_each else scores
-    value = 100 * got.sum(axis=1) / standards.sum(axis=1)
-    if rules.jpm.cap:
-        value = np.minimum(value, 100.0)
-    f = 10.0**rules.jpm.decimals
-    return np.floor(value * f + 0.5 + 1e-9) / f
 
 
 def vacancy_candidates(people: pd.DataFrame, vacancies: pd.DataFrame, rules: Rules) -> pd.DataFrame:
@@ -30,7 +21,7 @@ def vacancy_candidates(people: pd.DataFrame, vacancies: pd.DataFrame, rules: Rul
     if pairs.empty:
         return pd.DataFrame(columns=CANDIDATE_COLUMNS)
     std = _standards(pairs["target"], rules)
-    pairs["fit"] = fit_scores(pairs[_scores(rules)].to_numpy(float), std, rules)
+    pairs["fit"] = jpm(pairs[_scores(rules)].to_numpy(float), std, rules)  # SPEC §4.7: fit = JPM
     pairs = pairs.sort_values(["kode", "fit", "box", "nip"], ascending=[True, False, False, True])
     pairs["rank"] = pairs.groupby("kode").cumcount() + 1
     top = pairs[pairs["rank"] <= 3 * pairs["jumlah"]]

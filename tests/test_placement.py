@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from talentcli.placement import assign, fit_scores, vacancy_candidates
+from talentcli.classify import jpm
+from talentcli.placement import assign, vacancy_candidates
 from talentcli.rules import load_rules
 
 RULES = load_rules().rules
@@ -24,12 +25,10 @@ def test_fit_is_the_jpm_formula_against_the_vacancy_level():
     import numpy as np
 
     # administrator standards 3/3/3/3 = 12; scores 3+2.5+3+2.5 = 11 -> 91.666.. -> 91.67
-    got = fit_scores(np.array([[3, 2.5, 3, 2.5]]), np.array([[3.0, 3, 3, 3]]), RULES)
+    got = jpm(np.array([[3, 2.5, 3, 2.5]]), np.array([[3.0, 3, 3, 3]]), RULES)
     assert got.tolist() == [91.67]
     # 4+4+4+4 = 16 > 12 -> capped at 100
-    assert fit_scores(np.array([[4.0, 4, 4, 4]]), np.array([[3.0, 3, 3, 3]]), RULES).tolist() == [
-        100.0
-    ]
+    assert jpm(np.array([[4.0, 4, 4, 4]]), np.array([[3.0, 3, 3, 3]]), RULES).tolist() == [100.0]
 
 
 def test_candidates_rank_by_fit_then_box_then_nip():
