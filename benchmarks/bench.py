@@ -6,7 +6,10 @@ Every stage runs as a whole process (median of BENCH_REPEAT runs) with its peak 
 
 Floors:
 * import   python-calamine alone reading the same file (whole process, same interpreter);
+           for the 1M CSV, pandas.read_csv of the same file;
 * classify the interpreter start-up of `talentcli --version` (classify work = time - that);
+* report   bare xlsxwriter (constant_memory) writing the same cells as talentcli's workbook
+           (read back from it first, not timed); talentcli's time is its process minus start-up;
 * --help   a bare Typer app with the same commands and no imports of its own.
 """
 
@@ -40,9 +43,28 @@ CSV_FLOOR = """
 import sys, pandas as pd
 pd.read_csv(sys.argv[1], dtype=str, keep_default_na=False, header=None)
 """
+XLSX_FLOOR = """
+import sys, time, python_calamine as pc, xlsxwriter
+wb = pc.CalamineWorkbook.from_path(sys.argv[1])
+sheets = [(n, wb.get_sheet_by_name(n).to_python(skip_empty_area=False)) for n in wb.sheet_names]
+start = time.perf_counter()
+out = xlsxwriter.Workbook(sys.argv[2], {"constant_memory": True})
+for name, rows in sheets:
+    ws = out.add_worksheet(name)
+    for r, row in enumerate(rows):
+        for c, v in enumerate(row):
+            if v == "":
+                continue
+            if isinstance(v, str):
+                ws.write_string(r, c, v)
+            else:
+                ws.write_number(r, c, float(v))
+out.close()
+print(time.perf_counter() - start)
+"""
 BARE_TYPER = """
 import typer
-app = typer.Typer(add_completion=False)
+app = typer.Typer(add_completion=False, rich_markup_mode=None)
 for name in ("init", "import", "classify", "report", "run", "explain", "sample"):
     app.command(name)(lambda: None)
 rules = typer.Typer()
@@ -118,6 +140,8 @@ def bench_size(n: int) -> list[dict]:
     ext = "csv" if n >= CSV_FROM else "xlsx"
     asesmen = folder / f"asesmen-2026.{ext}"
     kinerja = folder / f"kinerja.{ext}"
+    if not kinerja.exists():  # past ~500k people kinerja (2 rows a person) is CSV already
+        kinerja = folder / "kinerja.csv"
     rows = []
     floor_code = CSV_FLOOR if ext == "csv" else CALAMINE
     floor, _ = median(lambda: ([sys.executable, "-c", floor_code, str(asesmen)],))
@@ -135,10 +159,43 @@ def bench_size(n: int) -> list[dict]:
         )
     )
     fresh_db(folder)()
-    run([TALENTCLI, "-q", "import", str(asesmen), str(kinerja)], folder)
+    formasi = folder / f"formasi-2026.{ext}"
+    t_all, mb_all = run(
+        [TALENTCLI, "-q", "import", str(asesmen), str(kinerja), str(formasi)], folder
+    )
+    rows.append(row("import all 3 files", n, t_all, None, mb_all, "asesmen, kinerja, formasi"))
     start, _ = median(lambda: ([TALENTCLI, "--version"],))
     t, mb = median(lambda: ([TALENTCLI, "-q", "classify", "--as-of", "2026-01-01"], folder))
     rows.append(row("classify (work)", n, t - start, None, mb, f"start-up {start:.2f}s excluded"))
+    out = folder / "laporan"
+    if ext == "xlsx":
+        t, mb = median(
+            lambda: ([TALENTCLI, "-q", "report", "--format", "xlsx", "--out", str(out)], folder)
+        )
+        book = out / "talenta-2026.xlsx"
+        floor = statistics.median(
+            float(
+                subprocess.run(
+                    [sys.executable, "-c", XLSX_FLOOR, str(book), str(folder / "floor.xlsx")],
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                ).stdout
+            )
+            for _ in range(REPEAT)
+        )
+        rows.append(
+            row("report xlsx (work)", n, t - start, floor, mb, "bare xlsxwriter, same cells")
+        )
+    else:
+        t, mb = median(
+            lambda: ([TALENTCLI, "-q", "report", "--format", "json,csv", "--out", str(out)], folder)
+        )
+        rows.append(row("report json+csv", n, t, None, mb, "-"))
+        steps = rows[-3:]  # import all, classify (work), report
+        total = sum(r["seconds"] for r in steps) + start
+        peak = max(r["peak_mb"] for r in steps)
+        rows.append(row("pipeline total", n, total, None, peak, "target: < 60 s, < 2048 MB"))
     return rows
 
 

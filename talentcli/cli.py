@@ -162,8 +162,13 @@ def import_(
     log = open_log(ws)
     opts = ImportOptions(kind, cycle, sheet, ws.cycle, ws.limits, ws.path(ws.config.rejects))
     store = Store(ws.db)
+    from talentcli.render import busy
+
     try:
-        reports = [import_file(f, store, rules, opts) for f in files]
+        reports = []
+        for f in files:
+            with busy(f"importing {f.name} ..."):
+                reports.append(import_file(f, store, rules, opts))
     finally:
         store.close()
     for r in reports:
@@ -273,11 +278,13 @@ def classify(
     when = _as_of(as_of)
     loaded = load_rules(rules or ws.rules)
     store = Store(ws.db)
+    from talentcli.render import busy, show_summary
+
     try:
-        summary = classify_cycle(store, loaded, cycle or ws.cycle, when)
+        with busy("classifying ..."):
+            summary = classify_cycle(store, loaded, cycle or ws.cycle, when)
     finally:
         store.close()
-    from talentcli.render import show_summary
 
     show_summary(summary, loaded.rules, quiet=STATE.quiet)
     raise typer.Exit(int(ExitCode.ATTENTION if len(summary.incomplete) else ExitCode.OK))
@@ -348,8 +355,11 @@ def report(
         raise typer.BadParameter(f"{lang!r}: use id or en", param_hint="--lang")
     ws = _workspace()
     store = Store(ws.db)
+    from talentcli.render import busy
+
     try:
-        data = load_run(store, cycle, assign=assign)
+        with busy("reading the run ..."):
+            data = load_run(store, cycle, assign=assign)
     finally:
         store.close()
     if pseudonymize is not None:
@@ -357,7 +367,9 @@ def report(
         from talentcli.safety import read_key
 
         data = anonymise(data, read_key(pseudonymize))
-    for path in write_reports(data, out or ws.path(ws.config.output), formats, lang):
+    with busy("writing reports ..."):
+        paths = write_reports(data, out or ws.path(ws.config.output), formats, lang)
+    for path in paths:
         _echo(f"wrote {path}")
 
 
@@ -392,8 +404,11 @@ def run_(
     except Timeout:
         log.warning("run skipped: another run holds %s", LOCK_NAME)
         raise LockedError(f"another talentcli run holds {ws.root / LOCK_NAME}; try later") from None
+    from talentcli.render import busy
+
     try:
-        outcome = run_inbox(ws, loaded, when)
+        with busy("talentcli run: inbox, classify, report ..."):
+            outcome = run_inbox(ws, loaded, when)
     finally:
         lock.release()
     code = _run_exit(outcome)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from collections.abc import Iterator
 
 import pandas as pd
 
@@ -10,6 +12,18 @@ from talentcli.pipeline import RunData, RunSummary
 from talentcli.rules import Rules
 
 PERF_ORDER = ("di_bawah", "sesuai", "di_atas")
+
+
+@contextlib.contextmanager
+def busy(message: str) -> Iterator[None]:
+    """A transient rich spinner on a terminal; nothing at all under cron (no TTY, no ANSI)."""
+    if not sys.stderr.isatty():
+        yield
+        return
+    from rich.console import Console
+
+    with Console(stderr=True).status(message):
+        yield
 
 
 def grid_rows(counts: dict[int, int], rules: Rules) -> list[list[str]]:
