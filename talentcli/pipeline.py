@@ -87,6 +87,7 @@ def load_run(store: st.Store, cycle: str | None, assign: bool = False) -> RunDat
         raise NotFoundError(f"no classification run{where}; run talentcli classify first")
     rules = run_rules(run)
     people, incomplete, inputs = st.run_results(store, run["id"])
+    people = with_competency_detail(people, rules)
     text = people.select_dtypes(exclude="number").columns
     people[text] = people[text].astype(object).where(people[text].notna(), None)  # NULL -> None
     people["notes"] = people["notes"].map(lambda s: tuple(s.split()) if s else ())
@@ -125,6 +126,16 @@ def pseudonymize(data: RunData, key: bytes) -> RunData:
         candidates=swap(data.candidates),
         assignment=swap(data.assignment),
     )
+
+
+def with_competency_detail(people: pd.DataFrame, rules: Rules) -> pd.DataFrame:
+    """Standard, delta, status and severity per competency, derived from the stored scores
+    with the engine's own function and the run's own rules (so nothing derivable is stored).
+    """
+    from talentcli.classify import competency_columns, job_level_index
+
+    detail, _, _ = competency_columns(people, job_level_index(people["job_level"], rules), rules)
+    return people.assign(**detail)
 
 
 def run_rules(run: dict) -> Rules:

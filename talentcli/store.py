@@ -157,8 +157,14 @@ class Store:
         )
 
     def table(self, sql: str, params: tuple = ()) -> pd.DataFrame:
-        """Run a query into a DataFrame."""
-        return pd.read_sql_query(sql, self.db, params=params)
+        """Run a query into a DataFrame (column lists built once; NULL -> None / NaN)."""
+        cur = self.db.execute(sql, params)
+        names = [d[0] for d in cur.description]
+        rows = cur.fetchall()
+        if not rows:
+            return pd.DataFrame({n: pd.Series([], dtype=object) for n in names})
+        columns = zip(*rows, strict=True)
+        return pd.DataFrame({n: list(c) for n, c in zip(names, columns, strict=True)})
 
 
 def _statements(script: str) -> list[str]:
@@ -211,18 +217,6 @@ def ensure_columns(db: sqlite3.Connection, table: str, columns: dict[str, str]) 
     for col, kind in columns.items():
         if col not in have:
             db.execute(f'ALTER TABLE {table} ADD COLUMN "{col}" {kind}')
-
-
-def competency_columns(competencies: list[str]) -> dict[str, str]:
-    """The per-competency result columns of the engine, with their SQL types."""
-    kinds = {
-        "score": "REAL",
-        "standard": "REAL",
-        "delta": "REAL",
-        "status": "TEXT",
-        "severity": "TEXT",
-    }
-    return {f"{k}_{c}": t for c in competencies for k, t in kinds.items()}
 
 
 def _insert(db: sqlite3.Connection, table: str, frame: pd.DataFrame, verb: str = "INSERT") -> None:
@@ -361,9 +355,9 @@ def save_run(
             "OR (kind IN ('asesmen', 'formasi') AND cycle = ?)",
             (run, meta["cycle"]),
         )
-        per_comp = competency_columns(competencies)
-        ensure_columns(db, "results", per_comp)
-        frame = people[RESULT_COLUMNS + list(per_comp)].copy()
+        scores = [SCORE_PREFIX + c for c in competencies]  # the rest is derived when read
+        ensure_columns(db, "results", dict.fromkeys(scores, "REAL"))
+        frame = people[RESULT_COLUMNS + scores].copy()
         frame["notes"] = frame["notes"].map(" ".join)
         frame["retirement_date"] = frame["retirement_date"].astype(str)
         frame.insert(0, "run_id", run)
