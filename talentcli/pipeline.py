@@ -36,7 +36,7 @@ def classify_cycle(store: st.Store, loaded: LoadedRules, cycle: str, as_of: dt.d
             f"no accepted assessment for cycle {cycle} in {store.path}; "
             "import an asesmen file first (talentcli import FILE --cycle YEAR)"
         )
-    result = classify(cohort, st.load_ratings(store), rules, int(cycle), as_of)
+    result = classify(cohort, st.load_ratings(store, cycle), rules, int(cycle), as_of)
     meta = {
         "cycle": cycle,
         "as_of": as_of.isoformat(),

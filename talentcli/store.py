@@ -320,9 +320,20 @@ def load_cohort(store: Store, cycle: str, competencies: list[str]) -> pd.DataFra
     )
 
 
-def load_ratings(store: Store) -> pd.DataFrame:
-    """Every performance rating (the engine picks the right year per person)."""
-    return store.table("SELECT nip, tahun, predikat, nilai FROM ratings")
+def load_ratings(store: Store, cycle: str | None = None) -> pd.DataFrame:
+    """Performance ratings; with CYCLE only each person's latest year not after it.
+
+    The engine picks the same row itself (SPEC §4.4); filtering in SQL first halves what
+    crosses into Python when kinerja files hold several years.
+    """
+    if cycle is None:
+        return store.table("SELECT nip, tahun, predikat, nilai FROM ratings")
+    return store.table(
+        "SELECT r.nip, r.tahun, r.predikat, r.nilai FROM ratings r JOIN "
+        "(SELECT nip, max(tahun) AS tahun FROM ratings WHERE tahun <= ? GROUP BY nip) m "
+        "ON m.nip = r.nip AND m.tahun = r.tahun",
+        (int(cycle),),
+    )
 
 
 def _results_blob(people: pd.DataFrame, competencies: list[str]) -> bytes:
