@@ -78,7 +78,9 @@ def test_json_and_csv_are_byte_identical_across_report_runs(cohort, tmp_path):
     for out in (a, b):
         assert cohort("report", "--format", "json,csv,md", "--out", out).exit_code == 0
     names = sorted(p.name for p in a.iterdir())
-    assert len([n for n in names if n.endswith(".csv")]) == 9
+    from talentcli.report.lists import LISTS
+
+    assert len([n for n in names if n.endswith(".csv")]) == len(LISTS) == 10
     for name in names:
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
     assert (a / "talenta-2026-hasil.csv").read_bytes().startswith(b"\xef\xbb\xbf")

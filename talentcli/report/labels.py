@@ -16,6 +16,7 @@ SHEETS = {
     "rotasi": ("Rotasi", "Rotation"),
     "mutasi": ("Mutasi", "Transfer"),
     "tindak_lanjut": ("Tindak Lanjut", "Follow-up"),
+    "tetap": ("Tetap (Menjelang BUP)", "Stays (Near Retirement)"),
     "suksesi": ("Kelompok Suksesi", "Succession Pool"),
     "kandidat": ("Kandidat Formasi", "Vacancy Candidates"),
     "rencana": ("Rencana Pengembangan", "Development Plans"),
@@ -94,6 +95,27 @@ VALUES = {
 }
 
 
+# columns whose values are codes (translated); every other column is free text
+CODED = {
+    "job_level",
+    "status",
+    "jpm_category",
+    "potential",
+    "performance",
+    "placement",
+    "talent_pool",
+    "readiness",
+    "reason",
+    "competency",
+    "form",
+    "assigned",
+    "promotes_to",
+    "vacancy_level",
+    "candidate_level",
+    "notes",
+}
+
+
 class Labels:
     """Text for one language, with the domain names of one rules file."""
 
@@ -111,8 +133,9 @@ class Labels:
             self.domain[lv.code] = lv.name_en if en and lv.name_en else lv.name
         for code, lv in rules.job_levels.items():
             self.domain[code] = lv.name
-        self.competencies = {c.code: (c.name_en if en and c.name_en else c.name)
-                             for c in rules.competencies}  # fmt: skip
+        self.competencies = {
+            c.code: (c.name_en if en and c.name_en else c.name) for c in rules.competencies
+        }
 
     def sheet(self, code: str) -> str:
         """A sheet (or list) name."""
@@ -122,15 +145,25 @@ class Labels:
         """A column header; per-competency columns read 'Nilai Kemampuan Teknis'."""
         if column in HEADERS:
             return HEADERS[column][self.i]
+        if column in self.domain:  # e.g. a placement code heading a count column
+            return str(self.domain[column])
         kind, _, comp = column.partition("_")
         if kind in ("score", "standard", "delta", "status") and comp in self.competencies:
             return f"{HEADERS[kind][self.i]} {self.competencies[comp]}"
         return column
 
     def value(self, code: object, column: str = "") -> object:
-        """The readable form of a coded value (unknown codes pass through)."""
+        """The readable form of a coded value (unknown codes pass through).
+
+        Only coded columns are translated: free text (names, units, positions) never is,
+        even when it happens to equal a code.
+        """
+        if column and column not in CODED and not column.startswith("status_"):
+            return code
         if column == "reason" and code == "gap":
             return VALUES["gap_reason"][self.i]
+        if column == "notes" and isinstance(code, str) and "; " in code:
+            return "; ".join(str(self.value(c, column)) for c in code.split("; "))
         if column == "competency" and code in self.competencies:
             return self.competencies[code]
         if isinstance(code, bool):

@@ -18,6 +18,7 @@ PLACEMENT_LISTS = {
     "rotasi": "rotasi",
     "mutasi": "mutasi",
     "tindak_lanjut": "tindak_lanjut",
+    "tetap": "tetap",  # near retirement, taken out of promotion (SPEC §4.6)
 }
 PERSON = ["nip", "nama", "jabatan", "job_level", "unit", "golongan"]
 AXES = ["jpm", "jpm_category", "potential", "performance", "box"]
@@ -27,9 +28,24 @@ def hasil(data: RunData) -> pd.DataFrame:
     """One row per classified person: every field of the JSON person, flattened."""
     comps = data.rules.competency_codes
     per = [f"{k}_{c}" for k in ("score", "standard", "delta", "status") for c in comps]
-    cols = [*PERSON, *per, "jpm", "jpm_category", "potential_score", "potential",
-            "performance", "performance_year", "box", "placement", "talent_pool", "readiness",
-            "notes", "retirement_date", "plan_jp", "plan_cost"]  # fmt: skip
+    cols = [
+        *PERSON,
+        *per,
+        "jpm",
+        "jpm_category",
+        "potential_score",
+        "potential",
+        "performance",
+        "performance_year",
+        "box",
+        "placement",
+        "talent_pool",
+        "readiness",
+        "notes",
+        "retirement_date",
+        "plan_jp",
+        "plan_cost",
+    ]
     out = data.people.sort_values("nip")[cols].copy()
     out["notes"] = out["notes"].map("; ".join)
     return out.reset_index(drop=True)
@@ -61,8 +77,9 @@ def suksesi(data: RunData) -> pd.DataFrame:
 
 def kandidat(data: RunData) -> pd.DataFrame:
     """Each vacancy with its ranked candidates (a vacancy without candidates keeps one row)."""
-    vac = data.vacancies.rename(columns={"jabatan": "vacancy_jabatan", "unit": "vacancy_unit",
-                                         "job_level": "vacancy_level"})  # fmt: skip
+    vac = data.vacancies.rename(
+        columns={"jabatan": "vacancy_jabatan", "unit": "vacancy_unit", "job_level": "vacancy_level"}
+    )
     cand = data.candidates.merge(
         data.people[["nip", "jabatan", "unit"]], on="nip", how="left"
     ).rename(columns={"job_level": "candidate_level"})
@@ -86,7 +103,7 @@ def kandidat(data: RunData) -> pd.DataFrame:
         seats = data.assignment.assign(assigned=True)[["kode", "nip", "assigned"]]
         out = out.merge(seats, on=["kode", "nip"], how="left")
         out["assigned"] = out["assigned"].eq(True)
-        cols.append("assigned")  # fmt: skip
+        cols.append("assigned")
     return out[cols].reset_index(drop=True)
 
 
@@ -94,8 +111,20 @@ def rencana(data: RunData) -> pd.DataFrame:
     """One row per person x programme, in plan order."""
     who = data.people[["nip", "nama", "unit", "box"]]
     out = data.plans.merge(who, on="nip", how="left").sort_values(["nip", "seq"])
-    cols = ["nip", "nama", "unit", "box", "seq", "code", "programme", "competency", "form",
-            "jp", "cost", "reason"]  # fmt: skip
+    cols = [
+        "nip",
+        "nama",
+        "unit",
+        "box",
+        "seq",
+        "code",
+        "programme",
+        "competency",
+        "form",
+        "jp",
+        "cost",
+        "reason",
+    ]
     return out[cols].reset_index(drop=True)
 
 
@@ -112,15 +141,20 @@ def counts(data: RunData, column: str, order: list) -> pd.DataFrame:
 
 
 def unit_counts(data: RunData) -> pd.DataFrame:
-    """Per unit: people, talent pool, promosi/rotasi/mutasi/tindak lanjut, plan JP and cost."""
+    """Per unit: people, talent pool, each placement, plan JP and cost."""
     p = data.people
     g = p.groupby("unit", dropna=False)
-    out = pd.DataFrame({
-        "people": g.size(), "talent_pool": g["talent_pool"].sum(),
-        **{k: g["placement"].agg(lambda s, k=k: int((s == k).sum())) for k in PLACEMENT_LISTS},
-        "plan_jp": g["plan_jp"].sum(), "plan_cost": g["plan_cost"].sum(),
-    })  # fmt: skip
-    return out.reset_index().sort_values("unit").reset_index(drop=True)
+    places = pd.crosstab(p["unit"], p["placement"]).reindex(columns=list(PLACEMENT_LISTS))
+    out = pd.DataFrame(
+        {
+            "people": g.size(),
+            "talent_pool": g["talent_pool"].sum(),
+            "plan_jp": g["plan_jp"].sum(),
+            "plan_cost": g["plan_cost"].sum(),
+        }
+    ).join(places.fillna(0).astype(int))
+    cols = ["people", "talent_pool", *PLACEMENT_LISTS, "plan_jp", "plan_cost"]
+    return out[cols].reset_index().sort_values("unit").reset_index(drop=True)
 
 
 # list code -> builder; the order of sheets/files after the summary views

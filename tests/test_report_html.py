@@ -1,0 +1,266 @@
+"""The HTML report end to end: import -> classify -> report --format html (SPEC §5)."""
+
+from __future__ import annotations
+
+import json
+import re
+import stat
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from talentcli.pipeline import load_run
+from talentcli.report.html_report import plan_path, render_pages
+from talentcli.store import Store
+from tests.conftest import Cli, asesmen_rows, person, write_xlsx
+
+HIGH, MID, LOW = (3, 2, 2, 2), (3, 2, 1.5, 1.5), (2, 1.5, 1.5, 1.5)  # JPM 100, 88.9, 72.2
+SCRIPT = "<script>alert(1)</script>"
+FORMULA = '=HYPERLINK("x")'
+# i -> (scores, predikat or None = no kinerja, name or None)
+COHORT = {
+    1: (HIGH, "Sangat Baik", None),  # box 9
+    2: (HIGH, "Baik", None),  # box 8
+    3: (MID, "Butuh Perbaikan", None),  # box 3: BKK in the plan
+    4: (LOW, "Kurang", None),  # box 1
+    5: (MID, "Sangat Baik", SCRIPT),  # box 7
+    6: (LOW, "Baik", FORMULA),  # box 2
+    7: (HIGH, None, None),  # no performance: incomplete
+    8: (HIGH, "Sangat Baik", "Siti & Rekan"),  # box 9
+}
+
+FORMASI = [
+    ["Kode Jabatan", "Nama Jabatan", "Unit Kerja", "Jenjang Jabatan", "Jumlah"],
+    ["F-01", "Kepala Bagian Umum", "Setda", "III.a", 1],  # pengawas in the pool promote to it
+    ["F-02", "Perencana Ahli Madya", "Bappeda", "JF Ahli Madya", 1],  # nobody promotes to it
+]
+
+
+def nip(i: int) -> str:
+    return person(i)[1]
+
+
+@pytest.fixture(scope="module")
+def ws(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A workspace with the cohort classified and the html, json and English html reports."""
+    root = tmp_path_factory.mktemp("ws")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(root)
+        mp.delenv("TALENTCLI_DB", raising=False)
+        cli = Cli(root)
+        rows = []
+        for i, (scores, _, name) in COHORT.items():
+            row = person(i, scores=scores)
+            row[2] = name or row[2]
+            rows.append(row)
+        kinerja = [["DATA KINERJA"], None, ["NIP", "Nama", "Tahun", "Predikat Kinerja"]]
+        kinerja += [[nip(i), "x", 2025, p] for i, (_, p, _) in COHORT.items() if p]
+        asesmen = write_xlsx(root / "asesmen-2026.xlsx", asesmen_rows(rows))
+        ratings = write_xlsx(root / "kinerja.xlsx", kinerja, sheet="Kinerja")
+        formasi = write_xlsx(root / "formasi-2026.xlsx", FORMASI, sheet="Formasi")
+        for args in (
+            ("import", asesmen, ratings, formasi),
+            ("classify", "--cycle", "2026", "--as-of", "2026-01-01"),
+        ):
+            result = cli(*args)
+            assert result.exit_code in (0, 1), result.output
+        for fmt, out, lang in (
+            ("json", "json", "id"),
+            ("html", "html", "id"),
+            ("html", "en", "en"),
+        ):
+            result = cli("report", "--format", fmt, "--out", root / out, "--lang", lang)
+            assert result.exit_code == 0, result.output
+    return root
+
+
+@pytest.fixture(scope="module")
+def doc(ws: Path) -> dict:
+    return json.loads((ws / "json" / "talenta-2026.json").read_text(encoding="utf-8"))
+
+
+class Page(HTMLParser):
+    """Links, the 9-box cells (data-box, data-count, links inside) and table cell texts."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.refs: list[str] = []  # every src= and href=
+        self.cells: dict[int, dict] = {}
+        self.tables: dict[str, list[list[str]]] = {}
+        self._box: int | None = None
+        self._depth = 0
+        self._table: str | None = None
+        self._cell: list[str] | None = None
+        self.feed(text)
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        a = dict(attrs)
+        self.refs += [v for k, v in attrs if k in ("src", "href") and v]
+        if tag == "td" and "data-box" in a:
+            self._box, self._depth = int(a["data-box"]), 0
+            self.cells[self._box] = {"count": int(a["data-count"]), "links": []}
+        elif tag == "td" and self._box is not None:
+            self._depth += 1
+        if tag == "a" and self._box is not None:
+            self.cells[self._box]["links"].append(a["href"])
+        if tag == "table" and (a.get("id") or a.get("class")):
+            self._table = a.get("id") or a["class"]
+            self.tables.setdefault(self._table, [])
+        if tag == "tr" and self._table:
+            self.tables[self._table].append([])
+        if tag in ("td", "th") and self._table:
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "td" and self._box is not None:
+            if self._depth == 0:
+                self._box = None
+            else:
+                self._depth -= 1
+        if tag in ("td", "th") and self._cell is not None and self._table:
+            self.tables[self._table][-1].append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        if tag == "table":
+            self._table = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def page(path: Path) -> Page:
+    return Page(path.read_text(encoding="utf-8"))
+
+
+def test_index_9box_counts_and_names_match_the_json(ws: Path, doc: dict) -> None:
+    index = page(ws / "html" / "index.html")
+    assert {str(b): c["count"] for b, c in index.cells.items()} == doc["summary"]["boxes"]
+    for p in doc["people"]:
+        assert f"rencana/{p['nip']}.html" in index.cells[p["box"]]["links"]
+    text = (ws / "html" / "index.html").read_text(encoding="utf-8")
+    assert "Pemetaan Talenta ASN" in text and "1 Januari 2026" in text
+    for f in doc["inputs"]:  # traceability footer
+        assert f["file"] in text and f["sha256"] in text
+    assert doc["rules"]["sha256"] in text and "talentcli " + doc["tool"]["version"] in text
+
+
+def test_index_lists_placements_and_incomplete(ws: Path, doc: dict) -> None:
+    text = (ws / "html" / "index.html").read_text(encoding="utf-8")
+    for section in ("promosi", "rotasi", "mutasi", "tindak_lanjut", "suksesi", "kandidat"):
+        assert f'id="{section}"' in text
+    tables = page(ws / "html" / "index.html").tables
+    incomplete = [r for r in tables["tbl-tidak_lengkap"] if r and r[0].isdigit()]
+    assert [(r[1], r[3]) for r in incomplete] == [(nip(7), "Tidak ada nilai kinerja")]
+
+
+def test_vacancy_candidates_grouped_per_vacancy(ws: Path, doc: dict) -> None:
+    rows = page(ws / "html" / "index.html").tables["tbl-kandidat"]
+    f01 = next(v for v in doc["vacancies"] if v["code"] == "F-01")
+    assert len(f01["candidates"]) == 3
+    groups = [r[0] for r in rows if len(r) == 1]
+    assert groups[0].startswith("F-01 · Kepala Bagian Umum · Setda")
+    assert groups[1].startswith("F-02") and groups[2] == "Belum ada kandidat dari kelompok suksesi."
+    ranked = [(r[0], r[1]) for r in rows if len(r) > 1 and r[0].isdigit()]
+    assert ranked == [(str(c["rank"]), c["nip"]) for c in f01["candidates"]]
+
+
+def test_no_formasi_gives_an_empty_candidate_list(ws: Path) -> None:
+    store = Store(ws / "talent.db")
+    try:
+        data = load_run(store, "2026")
+    finally:
+        store.close()
+    data.vacancies = data.vacancies.iloc[0:0]
+    index = render_pages(data)["index.html"]
+    assert 'id="kandidat"' in index and "Tidak ada data." in index
+
+
+def test_one_plan_page_per_classified_person(ws: Path, doc: dict) -> None:
+    pages = {p.name for p in (ws / "html" / "rencana").iterdir()}
+    assert pages == {f"{p['nip']}.html" for p in doc["people"]}
+    assert f"{nip(7)}.html" not in pages and doc["incomplete"][0]["nip"] == nip(7)
+    assert not [p for p in (ws / "html").iterdir() if p.name.startswith(".")]  # no temp left
+
+
+def test_user_values_are_escaped(ws: Path) -> None:
+    for folder in ("html", "en"):
+        files = [ws / folder / "index.html", *(ws / folder / "rencana").iterdir()]
+        for f in files:
+            text = f.read_text(encoding="utf-8")
+            assert "<script" not in text.lower(), f  # neither from data nor from us
+            assert '"x")' not in text, f
+        index = (ws / folder / "index.html").read_text(encoding="utf-8")
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in index
+        assert "=HYPERLINK(&#34;x&#34;)" in index
+        assert "Siti &amp; Rekan" in index
+    plan = (ws / "html" / "rencana" / f"{nip(5)}.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in plan
+
+
+def test_no_external_references(ws: Path) -> None:
+    for f in [ws / "html" / "index.html", *(ws / "html" / "rencana").iterdir()]:
+        text = f.read_text(encoding="utf-8")
+        refs = Page(text).refs
+        assert refs, f
+        assert not [r for r in refs if re.match(r"(?i)^\s*(https?:)?//", r)], f
+        assert not re.search(r"(?i)@import|url\(\s*['\"]?(https?:)?//", text), f
+        assert not re.search(r"(?i)<(link|img|iframe|object|embed)\b", text), f
+
+
+def test_files_are_owner_only(ws: Path) -> None:
+    html = ws / "html"
+    files = [html / "index.html", *(html / "rencana").iterdir()]
+    assert {stat.S_IMODE(f.stat().st_mode) for f in files} == {0o600}
+    assert stat.S_IMODE((html / "rencana").stat().st_mode) == 0o700
+
+
+def test_plan_page_matches_the_json_plan(ws: Path, doc: dict) -> None:
+    for p in doc["people"]:
+        tables = page(ws / "html" / "rencana" / f"{p['nip']}.html").tables
+        rows = tables["grid prog"]
+        body, total = rows[1:-1], rows[-1]
+        assert [r[1] for r in body] == [x["code"] for x in p["plan"]]
+        assert [int(r[5]) for r in body] == [x["jp"] for x in p["plan"]]
+        assert [r[6] for r in body] == [f"{x['cost']:,}".replace(",", ".") for x in p["plan"]]
+        assert int(total[1]) == p["plan_jp"] == sum(x["jp"] for x in p["plan"]) >= 20
+        comps = tables["grid comps"][1:]
+        assert [r[3] for r in comps] == [f"{v:.2f}".replace(".", ",") for v in p["scores"].values()]
+    box3 = next(p for p in doc["people"] if p["box"] == 3)
+    text = (ws / "html" / "rencana" / f"{box3['nip']}.html").read_text(encoding="utf-8")
+    assert "BKK" in text and "Bimbingan dan Konseling Kinerja" in text
+    assert "Pegawai yang bersangkutan" in text and "Kepala BKPSDM" in text
+
+
+def test_english_headings(ws: Path, doc: dict) -> None:
+    index = (ws / "en" / "index.html").read_text(encoding="utf-8")
+    assert "ASN Talent Mapping" in index and "Talent Map" in index and "Summary" in index
+    assert "Pemetaan Talenta ASN" not in index
+    plan = (ws / "en" / "rencana" / f"{doc['people'][0]['nip']}.html").read_text(encoding="utf-8")
+    assert "Individual Development Plan" in plan and "Development Programmes" in plan
+    assert "Rencana Pengembangan Kompetensi Individu" not in plan
+
+
+def test_a_new_report_replaces_stale_plan_pages(ws: Path, tmp_path: Path) -> None:
+    stale = ws / "html" / "rencana" / "199901012020121001.html"
+    stale.write_text("old", encoding="utf-8")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(ws)
+        result = Cli(ws)("report", "--format", "html", "--out", ws / "html")
+    assert result.exit_code == 0, result.output
+    assert not stale.exists()
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "../../etc/passwd",
+        "19800101200501100",
+        "１９８００１０１２００５０１１００１",
+        "1980010120050110x1",
+    ],
+)
+def test_plan_path_takes_only_an_18_digit_nip(bad: str) -> None:
+    with pytest.raises(ValueError):
+        plan_path(bad)
+    assert plan_path("198001012005011001") == "rencana/198001012005011001.html"
