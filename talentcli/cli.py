@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import signal
+import sqlite3
 import sys
 import traceback
 from pathlib import Path
@@ -69,6 +70,13 @@ def handled(func: Any) -> Any:
         except TalentError as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(int(exc.exit_code)) from None
+        except sqlite3.DatabaseError as exc:  # disk full, locked or damaged store
+            typer.echo(f"error: the store cannot be used: {exc}; nothing was changed", err=True)
+            raise typer.Exit(int(ExitCode.INPUT)) from None
+        except OSError as exc:  # a folder that cannot be created or written
+            where = f" {exc.filename}" if exc.filename else ""
+            typer.echo(f"error: cannot access{where}: {exc.strerror or exc}", err=True)
+            raise typer.Exit(int(ExitCode.INPUT)) from None
         except KeyboardInterrupt:
             typer.echo("interrupted: nothing of the current file was stored", err=True)
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
