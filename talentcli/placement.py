@@ -12,20 +12,32 @@ CANDIDATE_COLUMNS = ["kode", "rank", "nip", "nama", "job_level", "fit", "box"]
 
 
 def vacancy_candidates(people: pd.DataFrame, vacancies: pd.DataFrame, rules: Rules) -> pd.DataFrame:
-    """Per vacancy: talent-pool people whose level promotes to it, by fit, box, NIP; top 3 x n."""
+    """Per vacancy: talent-pool people whose level promotes to it, by fit, box, NIP; top 3 x n.
+
+    Fit depends only on the person and the vacancy's level, so the pool is ranked once per
+    level and every vacancy of that level takes the head of the same ranking.
+    """
     promotes = {code: lv.promotes_to for code, lv in rules.job_levels.items() if lv.promotes_to}
     pool = people.loc[people["talent_pool"], ["nip", "nama", "job_level", "box", *_scores(rules)]]
     pool = pool.assign(target=pool["job_level"].map(promotes)).dropna(subset=["target"])
-    vac = vacancies[["kode", "job_level", "jumlah"]].rename(columns={"job_level": "target"})
-    pairs = vac.merge(pool, on="target", how="inner")
-    if pairs.empty:
+    parts = []
+    for level, vac in vacancies.groupby("job_level", sort=True):
+        ranked = _ranked(pool[pool["target"] == level], level, rules)
+        top = ranked.head(int(3 * vac["jumlah"].max()))
+        pairs = vac[["kode", "jumlah"]].merge(top, how="cross")
+        parts.append(pairs[pairs["rank"] <= 3 * pairs["jumlah"]])
+    if not parts:
         return pd.DataFrame(columns=CANDIDATE_COLUMNS)
-    std = _standards(pairs["target"], rules)
-    pairs["fit"] = jpm(pairs[_scores(rules)].to_numpy(float), std, rules)  # SPEC §4.7: fit = JPM
-    pairs = pairs.sort_values(["kode", "fit", "box", "nip"], ascending=[True, False, False, True])
-    pairs["rank"] = pairs.groupby("kode").cumcount() + 1
-    top = pairs[pairs["rank"] <= 3 * pairs["jumlah"]]
-    return top[CANDIDATE_COLUMNS].reset_index(drop=True)
+    out = pd.concat(parts, ignore_index=True).sort_values(["kode", "rank"], ignore_index=True)
+    return out[CANDIDATE_COLUMNS]
+
+
+def _ranked(group: pd.DataFrame, level: str, rules: Rules) -> pd.DataFrame:
+    """One level's candidates with their fit (SPEC §4.7: the JPM formula) and rank."""
+    standards = _standards(pd.Series([level] * len(group)), rules)
+    fit = jpm(group[_scores(rules)].to_numpy(float), standards, rules)
+    out = group.assign(fit=fit).sort_values(["fit", "box", "nip"], ascending=[False, False, True])
+    return out.assign(rank=np.arange(1, len(out) + 1))
 
 
 def _scores(rules: Rules) -> list[str]:

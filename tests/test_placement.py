@@ -74,3 +74,19 @@ def test_assignment_leaves_a_seat_empty_rather_than_break_the_lists():
     vac = pd.DataFrame({"kode": ["X", "Y"], "jumlah": [1, 2]})
     got = assign(cands, vac)
     assert got[["kode", "nip"]].values.tolist() == [["X", "A"]]
+
+
+def test_vacancies_of_one_level_share_the_ranking():
+    people = pool(
+        [(f"{i:02d}", "pengawas", 9 - i % 3, True, 3, 3, 3 - i / 10, 3) for i in range(9)]
+    )
+    vac = pd.DataFrame(
+        [("F1", "a", "u", "administrator", 1), ("F2", "b", "u", "administrator", 2)],
+        columns=["kode", "jabatan", "unit", "job_level", "jumlah"],
+    )
+    got = vacancy_candidates(people, vac, RULES)
+    f1 = got[got["kode"] == "F1"]["nip"].tolist()
+    f2 = got[got["kode"] == "F2"]["nip"].tolist()
+    assert len(f1) == 3 and len(f2) == 6 and f2[:3] == f1
+    # scores 3, 3, 3 - i/10, 3: fit falls as i grows, so the ranking is by NIP order here
+    assert f2 == ["00", "01", "02", "03", "04", "05"]

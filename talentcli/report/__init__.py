@@ -11,7 +11,13 @@ if TYPE_CHECKING:
     from talentcli.pipeline import RunData
 
 # format -> module in this package with `write(data, folder, lang) -> list[Path]`
-FORMATS = {"json": "json_report", "csv": "csv_report", "md": "md_report"}
+FORMATS = {
+    "json": "json_report",
+    "csv": "csv_report",
+    "md": "md_report",
+    "xlsx": "xlsx_report",
+    "html": "html_report",
+}
 
 
 def writer(fmt: str) -> Callable[..., list[Path]]:

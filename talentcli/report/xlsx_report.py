@@ -1,0 +1,732 @@
+"""The SPEC §5 workbook: Ringkasan, Peta Talenta and one sheet per list (lists.LISTS).
+
+Written with xlsxwriter in constant_memory mode (rows strictly top-down, so the
+layouts below never go back up a sheet). Every user text is written with
+write_string and the workbook options turn off xlsxwriter's guessing, so a name
+like `=HYPERLINK(...)` stays text (no formula injection). Each column's write
+method and format is decided once per column; the row loop only calls it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import xlsxwriter
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from talentcli import __version__
+from talentcli.pipeline import RunData
+from talentcli.report import lists
+from talentcli.report.labels import CODED, Labels
+from talentcli.safety import private_file
+
+OPTIONS = {
+    "constant_memory": True,
+    "strings_to_formulas": False,
+    "strings_to_numbers": False,
+    "strings_to_urls": False,
+}
+SHEET_ORDER = ["ringkasan", "peta", *lists.LISTS]  # lists.LISTS decides the list sheets' order
+PERF_ORDER = ("di_bawah", "sesuai", "di_atas")  # left to right on the 9-box
+MAX_WIDTH = 60
+RINGKASAN_WIDTHS = [40, 21, 21, 21, 14, 14, 14, 14, 14, 17]  # A: labels, B-D: the grid
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+
+# box -> (strong fill, font colour, light fill): the regulation's matrix colours
+BOX_COLOURS = {
+    9: ("#1B5E20", "#FFFFFF", "#C8E6C9"),
+    8: ("#43A047", "#FFFFFF", "#DCEDC8"),
+    7: ("#43A047", "#FFFFFF", "#DCEDC8"),
+    6: ("#FFD54F", "#000000", "#FFF8D6"),
+    5: ("#FFD54F", "#000000", "#FFF8D6"),
+    4: ("#FFD54F", "#000000", "#FFF8D6"),
+    3: ("#FB8C00", "#000000", "#FFE0B2"),
+    2: ("#FB8C00", "#000000", "#FFE0B2"),
+    1: ("#D32F2F", "#FFFFFF", "#FFCDD2"),
+}
+
+# column code -> kind; kinds decide the write method, the number format and the width
+NUMBER_KINDS = {
+    "jpm": "dec2",
+    "fit": "dec2",
+    "potential_score": "dec2",
+    "box": "int",
+    "performance_year": "int",
+    "rank": "int",
+    "seq": "int",
+    "jumlah": "int",
+    "jp": "jp",
+    "plan_jp": "jp",
+    "cost": "money",
+    "plan_cost": "money",
+}
+PREFIX_KINDS = {"score_": "dec2", "standard_": "dec2", "delta_": "delta", "status_": "coded"}
+OTHER_KINDS = {"nip": "nip", "notes": "notes", "retirement_date": "date"}
+NUM_FORMATS = {
+    "nip": "@",
+    "dec2": "0.00",
+    "delta": "+0.00;-0.00;0.00",
+    "int": "0",
+    "jp": "#,##0",
+    "money": "#,##0",
+    "rupiah": '"Rp"\\ #,##0',
+    "pct": "0.0%",
+    "date": "yyyy-mm-dd",
+}
+TEXT_KINDS = {"text", "nip", "coded", "notes"}
+
+
+def write(data: RunData, out: Path, lang: str = "id") -> list[Path]:
+    """Write talenta-<cycle>.xlsx (owner-only, atomically) in the report language."""
+    path = out / f"talenta-{data.run['cycle']}.xlsx"
+    labels = Labels(data.rules, lang)
+    frames = {code: build(data) for code, build in lists.LISTS.items()}
+    with private_file(path) as tmp:
+        # constant_memory spools rows to temp files: keep them (owner-only) beside the report
+        wb = xlsxwriter.Workbook(str(tmp), {**OPTIONS, "tmpdir": str(tmp.parent)})
+        wb.set_properties(_properties(data, labels))
+        fm = Formats(wb)
+        ringkasan(wb.add_worksheet(labels.sheet("ringkasan")), fm, data, labels)
+        peta(wb.add_worksheet(labels.sheet("peta")), fm, data, labels, frames["hasil"])
+        for code, frame in frames.items():
+            list_sheet(wb.add_worksheet(labels.sheet(code)), fm, code, frame, data, labels)
+        wb.close()
+    return [path]
+
+
+def _properties(data: RunData, labels: Labels) -> dict:
+    """Document properties; 'created' is the run's as_of, so a rerun gives the same bytes."""
+    run = data.run
+    return {
+        "title": labels.text("Pemetaan Talenta ASN", "ASN Talent Mapping") + f" {run['cycle']}",
+        "author": f"talentcli {__version__}",
+        "comments": f"rules {run['rules_name']} sha256 {run['rules_sha256']}",
+        "created": dt.datetime.fromisoformat(str(run["as_of"])),
+    }
+
+
+# ------------------------------------------------------------------ formats
+
+
+@dataclass
+class Formats:
+    """Every cell format of the workbook, made once."""
+
+    wb: Workbook
+    cache: dict = field(default_factory=dict)
+
+    def get(self, **props) -> object:
+        """The format with these properties (one Format object per distinct set)."""
+        key = tuple(sorted(props.items()))
+        if key not in self.cache:
+            self.cache[key] = self.wb.add_format(props)
+        return self.cache[key]
+
+    def kind(self, kind: str, fill: str | None = None) -> object | None:
+        """The cell format of a column kind, optionally on a fill."""
+        props = {"num_format": NUM_FORMATS[kind]} if kind in NUM_FORMATS else {}
+        if kind == "int":  # ranks, boxes, years: centred, never read as part of the next cell
+            props["align"] = "center"
+        if fill:
+            props["bg_color"] = fill
+        return self.get(**props) if props else None
+
+    @property
+    def header(self) -> object:
+        """List headers: bold on a fill, wrapped."""
+        return self.get(bold=True, bg_color="#D9E1F2", text_wrap=True, valign="top", bottom=1)
+
+    @property
+    def header_num(self) -> object:
+        """Headers over numbers: right-aligned like the numbers below them."""
+        return self.get(
+            bold=True, bg_color="#D9E1F2", text_wrap=True, valign="top", bottom=1, align="right"
+        )
+
+    def header_for(self, kind: str) -> object:
+        """The header over a column of KIND, aligned like its values."""
+        if kind in TEXT_KINDS:
+            return self.header
+        if kind == "int":
+            return self.get(
+                bold=True,
+                bg_color="#D9E1F2",
+                text_wrap=True,
+                valign="top",
+                bottom=1,
+                align="center",
+            )
+        return self.header_num
+
+    @property
+    def title(self) -> object:
+        """The sheet title."""
+        return self.get(bold=True, font_size=16, font_color="#1F3864")
+
+    @property
+    def section(self) -> object:
+        """A section heading on Ringkasan."""
+        return self.get(bold=True, font_size=12, font_color="#1F3864", bottom=2)
+
+    @property
+    def note(self) -> object:
+        """Small grey explanatory text."""
+        return self.get(italic=True, font_color="#595959")
+
+
+# ------------------------------------------------------------------ list sheets
+
+
+@dataclass
+class Column:
+    """One column, ready to write: method, values (None = empty cell), format, width."""
+
+    header: str
+    kind: str
+    values: list
+    width: float
+
+
+def list_sheet(
+    ws: Worksheet, fm: Formats, code: str, frame: pd.DataFrame, data: RunData, labels: Labels
+) -> None:
+    """One list: header row, one row per record, frozen header, autofilter, fitted widths."""
+    frame = _readable_recommendation(frame, data, labels)
+    cols = [column(frame[c], c, labels) for c in frame.columns]
+    marked = frame["assigned"].tolist() if "assigned" in frame.columns else None
+    _header(ws, fm, cols)
+    _print_setup(ws, fit=sum(c.width for c in cols) <= 200, repeat=True)
+    ws.freeze_panes(1, 2 if code == "hasil" else 0)
+    ws.autofilter(0, 0, max(len(frame), 1), len(cols) - 1)
+    if frame.empty:
+        ws.write_string(1, 0, labels.text("Tidak ada data", "No data"), fm.note)
+    elif marked is None:
+        write_rows(ws, cols, [fm.kind(c.kind) for c in cols])
+    else:  # report --assign: the proposed one-to-one assignment stands out
+        write_rows(
+            ws,
+            cols,
+            [fm.kind(c.kind) for c in cols],
+            [fm.kind(c.kind, "#C6EFCE") for c in cols],
+            marked,
+        )
+
+
+def _print_setup(ws: Worksheet, fit: bool, repeat: bool = False) -> None:
+    """A4 landscape; narrow sheets fit one page wide; lists repeat their header row."""
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.set_margins(0.4, 0.4, 0.5, 0.5)
+    if fit:
+        ws.fit_to_pages(1, 0)
+    if repeat:
+        ws.repeat_rows(0)
+
+
+def _header(ws: Worksheet, fm: Formats, cols: list[Column]) -> None:
+    for c, col in enumerate(cols):
+        ws.set_column(c, c, col.width)
+    ws.set_row(0, header_height([c.header for c in cols], [c.width for c in cols]))
+    for c, col in enumerate(cols):
+        ws.write_string(0, c, col.header, fm.header_for(col.kind))
+
+
+def header_height(heads: list[str], widths: list[float]) -> float | None:
+    """Points for a wrapped header row: its most wrapped cell's lines (None: one line)."""
+    lines = 1
+    for text, width in zip(heads, widths, strict=True):
+        n, used = 1, 0
+        for word in text.split():
+            if used and used + 1 + len(word) > width - 1:
+                n, used = n + 1, len(word)
+            else:
+                used += len(word) + (1 if used else 0)
+        lines = max(lines, n)
+    return None if lines == 1 else 15.0 * lines
+
+
+def _readable_recommendation(frame: pd.DataFrame, data: RunData, labels: Labels) -> pd.DataFrame:
+    """English reports show the rules' English recommendation (lists carry the Indonesian)."""
+    if labels.i == 0 or "recommendation" not in frame.columns:
+        return frame
+    en = {n: b.recommendation_en or b.recommendation for n, b in data.rules.nine_box.boxes.items()}
+    return frame.assign(recommendation=frame["box"].map(en))
+
+
+def kind_of(name: str, series: pd.Series) -> str:
+    """How a column is written: text, nip, coded, notes, date or a number kind."""
+    if name in OTHER_KINDS:
+        return OTHER_KINDS[name]
+    if name in NUMBER_KINDS:
+        return NUMBER_KINDS[name]
+    if name in CODED:
+        return "coded"
+    for prefix, kind in PREFIX_KINDS.items():
+        if name.startswith(prefix):
+            return kind
+    if pd.api.types.is_bool_dtype(series):
+        return "coded"
+    return "number" if pd.api.types.is_numeric_dtype(series) else "text"
+
+
+def column(series: pd.Series, name: str, labels: Labels) -> Column:
+    """Convert one list column to plain Python values of its kind, with a fitted width."""
+    kind = kind_of(name, series)
+    if kind == "coded":
+        values = _mapped(series, lambda v: str(labels.value(v, name)))
+    elif kind == "notes":
+        values = _mapped(series, lambda v: str(labels.value(v, "notes")))
+    elif kind == "date":
+        when = pd.to_datetime(series, errors="coerce")
+        values = _plain((when - EXCEL_EPOCH).dt.days)
+    elif kind in TEXT_KINDS:
+        values = _mapped(series, str)
+    else:
+        values = _plain(series)
+    header = str(labels.header(name))
+    return Column(header, kind, values, _width(header, kind, values))
+
+
+def _mapped(series: pd.Series, convert: Callable[[object], str]) -> list:
+    """Text values through CONVERT, once per distinct value; missing and '' -> None."""
+    distinct = pd.unique(series.dropna()).tolist()
+    table = {v: convert(v) or None for v in distinct}
+    return [None if v is None else table[v] for v in _plain(series)]
+
+
+def _plain(series: pd.Series) -> list:
+    """Python scalars with None for missing (NaN, NaT, NA)."""
+    return series.astype(object).where(series.notna(), None).tolist()
+
+
+def _width(header: str, kind: str, values: list) -> float:
+    """Characters wide: the longest value (numbers as displayed) or the header, capped."""
+    present = [v for v in values if v is not None]
+    if kind in TEXT_KINDS:
+        longest = max(map(len, present), default=0)
+    elif kind == "date":
+        longest = 10
+    elif kind in ("money", "jp"):
+        longest = len(f"{max(present, default=0):,.0f}")
+    elif kind == "int":
+        longest = len(str(int(max(present, default=0))))
+    else:
+        longest = len(f"{max(present, default=0, key=abs):.2f}") + 1
+    head = max([*map(len, header.split()), min(len(header), 16)])
+    return min(max(longest, head, 4) + 2, MAX_WIDTH)
+
+
+def write_rows(
+    ws: Worksheet,
+    cols: list[Column],
+    formats: list,
+    marked_formats: list | None = None,
+    marked: list | None = None,
+) -> None:
+    """Rows 1..n, left to right (constant_memory order); None cells stay empty."""
+    writers = [ws.write_string if c.kind in TEXT_KINDS else ws.write_number for c in cols]
+    calls = list(zip(range(len(cols)), writers, formats, strict=True))
+    values = [c.values for c in cols]
+    if marked is None:
+        for r, row in enumerate(zip(*values, strict=True), 1):
+            for (c, put, f), v in zip(calls, row, strict=True):
+                if v is not None:
+                    put(r, c, v, f)
+        return
+    alt = list(zip(range(len(cols)), writers, marked_formats, strict=True))
+    for r, (row, mark) in enumerate(zip(zip(*values, strict=True), marked, strict=True), 1):
+        for (c, put, f), v in zip(alt if mark else calls, row, strict=True):
+            if v is not None:
+                put(r, c, v, f)
+            elif mark:
+                ws.write_blank(r, c, None, f)
+
+
+# ------------------------------------------------------------------ Ringkasan
+
+
+class Cursor:
+    """The next free row of a sheet: constant_memory sheets are written top-down only."""
+
+    def __init__(self, ws: Worksheet) -> None:
+        self.ws = ws
+        self.row = 0
+
+    def line(self, *cells: object, fmt: object = None, formats: list | None = None) -> int:
+        """Write one row from column A (str -> text, number -> number, None -> skip)."""
+        r = self.row
+        for c, v in enumerate(cells):
+            f = formats[c] if formats else fmt
+            if isinstance(v, str):
+                self.ws.write_string(r, c, v, f)
+            elif v is not None:
+                self.ws.write_number(r, c, v, f)
+            elif f is not None:
+                self.ws.write_blank(r, c, None, f)
+        self.row += 1
+        return r
+
+    def skip(self, n: int = 1) -> None:
+        """Leave N empty rows."""
+        self.row += n
+
+
+def ringkasan(ws: Worksheet, fm: Formats, data: RunData, labels: Labels) -> None:
+    """The summary: title, overview, 9-box counts and chart, counts, plans, units, sources."""
+    t = labels.text
+    for c, width in enumerate(RINGKASAN_WIDTHS):
+        ws.set_column(c, c, width)
+    _print_setup(ws, fit=True)
+    cur = Cursor(ws)
+    _title(cur, fm, data, t("Pemetaan Talenta ASN", "ASN Talent Mapping"), labels)
+    _overview(cur, fm, data, labels)
+    boxes = lists.counts(data, "box", list(range(1, 10)))
+    _count_grid(cur, fm, data, labels, dict(zip(boxes["box"], boxes["count"], strict=True)))
+    _box_table(cur, fm, data, labels, boxes)
+    bands = data.rules.jpm.band_sets[data.rules.jpm.bands]
+    _count_table(cur, fm, data, labels, "jpm_category", [b.code for b in bands])
+    _count_table(cur, fm, data, labels, "placement", list(data.rules.placements))
+    _training(cur, fm, data, labels)
+    _units(cur, fm, data, labels)
+    _traceability(cur, fm, data, labels)
+
+
+def _title(cur: Cursor, fm: Formats, data: RunData, title: str, labels: Labels) -> None:
+    run = data.run
+    cur.ws.set_row(0, 24)
+    cur.line(title, fmt=fm.title)
+    sub = labels.text("Siklus {c} · kondisi per {d}", "Cycle {c} · as of {d}")
+    cur.line(sub.format(c=run["cycle"], d=run["as_of"]), fmt=fm.get(bold=True))
+
+
+def _section(cur: Cursor, fm: Formats, text: str, span: int = 4) -> None:
+    cur.skip()
+    cur.line(text, *[None] * (span - 1), fmt=fm.section)
+
+
+def _overview(cur: Cursor, fm: Formats, data: RunData, labels: Labels) -> None:
+    t = labels.text
+    people = data.people
+    _section(cur, fm, t("Ikhtisar", "Overview"))
+    rows = [
+        (
+            t("Pegawai dalam siklus (diasesmen)", "People in the cycle (assessed)"),
+            data.run["people"],
+        ),
+        (t("Terklasifikasi (masuk 9-box)", "Classified (on the 9-box)"), len(people)),
+        (t("Data tidak lengkap", "Incomplete data"), len(data.incomplete)),
+        (labels.header("talent_pool"), people["talent_pool"].sum()),
+    ]
+    for text, n in rows:
+        cur.line(text, int(n), formats=[None, fm.kind("jp")])
+
+
+def _count_grid(
+    cur: Cursor, fm: Formats, data: RunData, labels: Labels, count: dict[int, int]
+) -> None:
+    """The 3x3 of counts: potential top (tinggi) to bottom, performance left (di_bawah) to right."""
+    t = labels.text
+    _section(cur, fm, t("Peta 9-Box (jumlah pegawai per kotak)", "9-box (people per box)"))
+    axis = f"{labels.header('potential')} ↓   {labels.header('performance')} →"
+    head = fm.get(
+        bold=True, bg_color="#D9E1F2", align="center", valign="vcenter", border=1, text_wrap=True
+    )
+    cur.ws.set_row(cur.row, 30)
+    cur.line(axis, *(str(labels.value(p)) for p in PERF_ORDER), fmt=head)
+    level_fmt = fm.get(
+        bold=True, font_size=12, bg_color="#D9E1F2", align="center", valign="vcenter", border=1
+    )
+    word = t("Kotak", "Box")
+    for level in data.rules.potential.levels:
+        boxes = [data.rules.nine_box.grid[level.code][p] for p in PERF_ORDER]
+        r = cur.line(
+            None,
+            *(f"{word} {b}" for b in boxes),
+            formats=[None, *(_box_fmt(fm, b, "label") for b in boxes)],
+        )
+        # merge A over both rows now: constant_memory has not flushed row r yet
+        cur.ws.merge_range(r, 0, r + 1, 0, str(labels.value(level.code)), level_fmt)
+        cur.ws.set_row(cur.row, 36)
+        cur.line(
+            None,
+            *(count.get(b, 0) for b in boxes),
+            formats=[None, *(_box_fmt(fm, b, "count") for b in boxes)],
+        )
+
+
+def _box_fmt(fm: Formats, box: int, part: str) -> object:
+    strong, font, pale = BOX_COLOURS[box]
+    if part == "label":
+        return fm.get(
+            bg_color=strong, font_color=font, bold=True, align="center", left=1, right=1, top=1
+        )
+    if part == "count":
+        return fm.get(
+            bg_color=strong,
+            font_color=font,
+            bold=True,
+            font_size=20,
+            align="center",
+            valign="vcenter",
+            left=1,
+            right=1,
+            bottom=1,
+            num_format="#,##0",
+        )
+    if part == "head":
+        return fm.get(
+            bg_color=strong, font_color=font, bold=True, border=1, text_wrap=True, valign="top"
+        )
+    if part == "row":
+        return fm.get(bg_color=strong, font_color=font, bold=True)
+    return fm.get(bg_color=pale, left=1, right=1, text_wrap=True, valign="top")
+
+
+def _box_table(cur: Cursor, fm: Formats, data: RunData, labels: Labels, boxes: pd.DataFrame):
+    """Per box: count, share, placement, position; then a bar chart of it below."""
+    t = labels.text
+    _section(cur, fm, t("Sebaran per Kotak", "People per box"), 5)
+    position = f"{labels.header('potential')} / {labels.header('performance')}"
+    h, n, indent = fm.header, fm.header_num, fm.get(indent=1)
+    flat = fm.get(bold=True, bg_color="#D9E1F2", bottom=1)  # no wrap: overflows to the right
+    cur.line(
+        labels.header("box"),
+        labels.header("count"),
+        "%",
+        labels.header("placement"),
+        position,
+        formats=[h, n, n, fm.get(bold=True, bg_color="#D9E1F2", bottom=1, indent=1), flat],
+    )
+    where = {b: (lv, p) for lv, row in data.rules.nine_box.grid.items() for p, b in row.items()}
+    total = max(int(boxes["count"].sum()), 1)
+    first = cur.row
+    word = t("Kotak", "Box")
+    for b, n in zip(boxes["box"].tolist(), boxes["count"].tolist(), strict=True):
+        lv, p = where.get(b, ("", ""))
+        box = data.rules.nine_box.boxes.get(b)
+        cur.line(
+            f"{word} {b}",
+            n,
+            n / total,
+            _placement_short(box.placement if box else "", labels),
+            f"{labels.value(lv)} / {labels.value(p)}",
+            formats=[_box_fmt(fm, b, "row"), fm.kind("jp"), fm.kind("pct"), indent, None],
+        )
+    _box_chart(cur, fm, labels, first, cur.row - 1)
+
+
+def _placement_short(code: str, labels: Labels) -> str:
+    """A placement's list name (Promosi, ...) where it has one, else its rules name."""
+    return labels.sheet(code) if code in lists.PLACEMENT_LISTS else str(labels.value(code))
+
+
+def _box_chart(cur: Cursor, fm: Formats, labels: Labels, first: int, last: int) -> None:
+    """A column chart of the box table, each bar in its box colour, in rows kept free for it."""
+    name = labels.sheet("ringkasan")
+    chart = fm.wb.add_chart({"type": "column"})
+    chart.add_series(
+        {
+            "name": labels.text("Jumlah pegawai", "People"),
+            "categories": [name, first, 0, last, 0],
+            "values": [name, first, 1, last, 1],
+            "points": [{"fill": {"color": BOX_COLOURS[b][0]}} for b in range(1, 10)],
+            "data_labels": {"value": True},
+            "gap": 60,
+        }
+    )
+    chart.set_title(
+        {"name": labels.text("Sebaran 9-Box", "9-box distribution"), "name_font": {"size": 12}}
+    )
+    chart.set_legend({"none": True})
+    chart.set_x_axis({"num_font": {"size": 8}})
+    chart.set_size({"width": 700, "height": 280})
+    cur.skip()
+    cur.ws.insert_chart(cur.row, 0, chart)
+    cur.skip(15)  # 280 px of 20 px rows
+
+
+def _count_table(
+    cur: Cursor, fm: Formats, data: RunData, labels: Labels, column_name: str, order: list
+) -> None:
+    """Counts per value of one column (lists.counts), with the share of the classified."""
+    _section(cur, fm, labels.text("Sebaran {}", "By {}").format(labels.header(column_name)), 3)
+    table = lists.counts(data, column_name, order)
+    h, n = fm.header, fm.header_num
+    cur.line(labels.header(column_name), labels.header("count"), "%", formats=[h, n, n])
+    total = max(int(table["count"].sum()), 1)
+    for value, n in zip(table[column_name], table["count"], strict=True):
+        cur.line(
+            str(labels.value(value, column_name)),
+            int(n),
+            n / total,
+            formats=[None, fm.kind("jp"), fm.kind("pct")],
+        )
+    cur.line(
+        labels.text("Jumlah", "Total"),
+        int(table["count"].sum()),
+        None,
+        formats=[_total(fm), _total(fm, "jp"), _total(fm)],
+    )
+
+
+def _total(fm: Formats, kind: str | None = None) -> object:
+    props = {"bold": True, "top": 1}
+    if kind:
+        props["num_format"] = NUM_FORMATS[kind]
+    return fm.get(**props)
+
+
+def _training(cur: Cursor, fm: Formats, data: RunData, labels: Labels) -> None:
+    """Cohort totals of the development plans (SPEC §4.8)."""
+    t = labels.text
+    _section(cur, fm, labels.sheet("rencana"))
+    people, plans = data.people, data.plans
+    n = max(len(people), 1)
+    rows = [
+        (t("Pegawai dengan rencana", "People with a plan"), plans["nip"].nunique(), "jp"),
+        (t("Jumlah program", "Programmes planned"), len(plans), "jp"),
+        (t("Total JP", "Total JP"), int(people["plan_jp"].sum()), "jp"),
+        (
+            t("Rata-rata JP per pegawai", "Average JP per person"),
+            people["plan_jp"].sum() / n,
+            "dec2",
+        ),
+        (t("Total biaya", "Total cost"), int(people["plan_cost"].sum()), "rupiah"),
+        (
+            t("Program klasikal (berbiaya)", "Classroom programmes (paid)"),
+            int((plans["form"] == "klasikal").sum()),
+            "jp",
+        ),
+    ]
+    for text, value, kind in rows:
+        cur.line(text, float(value), formats=[None, fm.kind(kind)])
+
+
+def _units(cur: Cursor, fm: Formats, data: RunData, labels: Labels) -> None:
+    """Per unit (lists.unit_counts) with a cohort total row."""
+    t = labels.text
+    table = lists.unit_counts(data)
+    _section(cur, fm, t("Per Unit Kerja", "Per unit"), len(table.columns))
+    heads = [
+        labels.header(c) if c not in lists.PLACEMENT_LISTS else labels.sheet(c)
+        for c in table.columns
+    ]
+    cur.ws.set_row(cur.row, header_height(heads, RINGKASAN_WIDTHS[: len(heads)]))
+    cur.line(*heads, formats=[fm.header, *[fm.header_num] * (len(heads) - 1)])
+    kinds = [None, *["jp"] * (len(table.columns) - 2), "money"]
+    formats = [fm.kind(k) if k else None for k in kinds]
+    for rec in table.itertuples(index=False):
+        unit, *nums = rec
+        cur.line(
+            unit if isinstance(unit, str) else t("(tanpa unit)", "(no unit)"),
+            *(int(x) for x in nums),
+            formats=formats,
+        )
+    sums = [int(table[c].sum()) for c in table.columns[1:]]
+    cur.line(t("Jumlah", "Total"), *sums, formats=[_total(fm), *(_total(fm, k) for k in kinds[1:])])
+
+
+def _traceability(cur: Cursor, fm: Formats, data: RunData, labels: Labels) -> None:
+    """Tool, cycle, as_of, rules and input files with their SHA-256: how to reproduce this."""
+    t = labels.text
+    run = data.run
+    _section(cur, fm, t("Ketertelusuran", "Traceability"), 9)
+    bold = fm.get(bold=True)
+    for text, value in [
+        (t("Aplikasi", "Tool"), f"talentcli {__version__}"),
+        (t("Siklus", "Cycle"), str(run["cycle"])),
+        (t("Kondisi per tanggal", "As of"), str(run["as_of"])),
+        (t("Berkas aturan", "Rules file"), str(run["rules_name"])),
+        (t("SHA-256 aturan", "Rules SHA-256"), str(run["rules_sha256"])),
+    ]:
+        cur.line(text, value, formats=[bold, None])
+    cur.skip()
+    h, n, small = fm.header, fm.header_num, fm.get(font_size=9)
+    cur.line(
+        t("Berkas masukan", "Input file"),
+        "SHA-256",
+        None,
+        None,
+        t("Jenis", "Kind"),
+        t("Baris dibaca", "Rows read"),
+        t("Diterima", "Accepted"),
+        t("Ditolak", "Rejected"),
+        t("Dilewati", "Skipped"),
+        formats=[h, h, h, h, h, n, n, n, n],
+    )
+    num = fm.kind("jp")
+    for rec in data.inputs.to_dict("records"):
+        counts = (int(rec[k]) for k in ("rows_read", "accepted", "rejected", "skipped"))
+        cur.line(
+            str(rec["file"]),
+            str(rec["sha256"]),
+            None,
+            None,
+            str(rec["kind"]),
+            *counts,
+            formats=[None, small, None, None, None, num, num, num, num],
+        )
+
+
+# ------------------------------------------------------------------ Peta Talenta
+
+
+def peta(ws: Worksheet, fm: Formats, data: RunData, labels: Labels, hasil: pd.DataFrame) -> None:
+    """The 9-box with names: per potential level a row of three boxes, one "Nama (NIP)" a cell."""
+    t = labels.text
+    who = hasil.sort_values(["box", "jpm", "nip"], ascending=[True, False, True])
+    text = who["nama"].fillna("").astype(str) + " (" + who["nip"].astype(str) + ")"
+    names = {int(b): g.tolist() for b, g in text.groupby(who["box"].to_numpy(), sort=False)}
+    widths = [max(map(len, v), default=0) for v in names.values()]
+    _print_setup(ws, fit=True)
+    ws.set_column(0, 0, 16)
+    ws.set_column(1, 3, min(max([30, *widths]) + 2, MAX_WIDTH))
+    cur = Cursor(ws)
+    _title(cur, fm, data, labels.sheet("peta"), labels)
+    cur.line(
+        t(
+            "Setiap sel: Nama (NIP), urut JPM tertinggi. Rincian per orang: sheet Hasil.",
+            "Each cell: Name (NIP), highest JPM first. Details per person: sheet Results.",
+        ),
+        fmt=fm.note,
+    )
+    axis = f"{labels.header('potential')} ↓   {labels.header('performance')} →"
+    cur.ws.set_row(cur.row, 30)
+    ws.repeat_rows(cur.row)
+    cur.line(axis, *(str(labels.value(p)) for p in PERF_ORDER), fmt=fm.header)
+    ws.freeze_panes(cur.row, 1)
+    for level in data.rules.potential.levels:
+        boxes = [data.rules.nine_box.grid[level.code][p] for p in PERF_ORDER]
+        _peta_band(cur, fm, labels, str(labels.value(level.code)), boxes, names)
+
+
+def _peta_band(
+    cur: Cursor, fm: Formats, labels: Labels, level: str, boxes: list[int], names: dict
+) -> None:
+    """One potential level: a heading per box (number, count), then the names beneath."""
+    people = labels.text("pegawai", "people")
+    word = labels.text("Kotak", "Box")
+    heads = [f"{word} {b}: {len(names.get(b, [])):,} {people}".replace(",", ".") for b in boxes]
+    level_fmt = fm.get(bold=True, bg_color="#D9E1F2", border=1, valign="top", text_wrap=True)
+    cur.line(level, *heads, formats=[level_fmt, *(_box_fmt(fm, b, "head") for b in boxes)])
+    columns = [names.get(b, []) for b in boxes]
+    depth = max(1, *map(len, columns))
+    cells = [_box_fmt(fm, b, "name") for b in boxes]
+    edge = fm.get(bg_color="#D9E1F2", left=1, right=1, font_color="#808080")
+    put, blank = cur.ws.write_string, cur.ws.write_blank
+    for i in range(depth):
+        r = cur.row + i
+        put(r, 0, level, edge)  # the level on every row: still readable on page 5 or filtered
+        for c, (col, f) in enumerate(zip(columns, cells, strict=True), 1):
+            if i < len(col):
+                put(r, c, col[i], f)
+            else:
+                blank(r, c, None, f)
+    cur.row += depth
+    bottom = fm.get(top=1)
+    cur.line(None, None, None, None, fmt=bottom)
