@@ -20,9 +20,11 @@ run: $(STAMP)
 	@cd $(WORK) && ../$(BIN)/talentcli import ../samples/asesmen-2026.xlsx \
 		../samples/kinerja.xlsx ../samples/formasi-2026.xlsx; rc=$$?; test $$rc -le 1
 	@cd $(WORK) && ../$(BIN)/talentcli classify --cycle 2026; rc=$$?; test $$rc -le 1
-	@cd $(WORK) && ../$(BIN)/talentcli report --out laporan
+	@cd $(WORK) && ../$(BIN)/talentcli report --format xlsx,html,csv,json,md --out laporan
 	@echo
-	@echo "reports: $(WORK)/laporan/"
+	@echo "reports: $(WORK)/laporan/talenta-2026.xlsx  (workbook for the committee)"
+	@echo "         $(WORK)/laporan/index.html  + rencana/<nip>.html (printable plans)"
+	@echo "         $(WORK)/laporan/talenta-2026.json, *.csv, talenta-2026.md"
 	@echo "store:   $(WORK)/talent.db    log: $(WORK)/logs/talentcli.log"
 	@echo "try:     cd $(WORK) && ../$(BIN)/talentcli explain <NIP from the report>"
 

@@ -328,8 +328,9 @@ def explain(
 @handled
 def report(
     fmt: Annotated[
-        str, typer.Option("--format", help="Comma-separated formats: json.", metavar="FORMATS")
-    ] = "json",
+        str,
+        typer.Option("--format", help="Comma-separated: xlsx,html,csv,json,md.", metavar="FORMATS"),
+    ] = "xlsx,html,csv,json",
     out: Annotated[Path | None, typer.Option(help="Output folder (default: laporan/).")] = None,
     lang: Annotated[str, typer.Option(help="Report language: id or en.")] = "id",
     cycle: CycleOpt = None,
@@ -347,7 +348,7 @@ def report(
 ) -> None:
     """Write the reports of the latest classification run.
 
-    Example: talentcli report --format json --out laporan
+    Example: talentcli report --format xlsx,html --out laporan --lang id
     """
     from talentcli.pipeline import load_run
     from talentcli.report import FORMATS, write_reports

@@ -46,7 +46,7 @@ class Config(BaseModel):
     rules: str | None = None
     db: str = "talent.db"
     output: str = "laporan"
-    formats: list[str] = ["json"]
+    formats: list[str] = ["xlsx", "html", "csv", "json"]
     lang: str = Field("id", pattern="^(id|en)$")
     cycle: str | None = None
     limits: LimitsConfig = LimitsConfig()
@@ -62,7 +62,7 @@ logs: logs              # logs/talentcli.log (rotating)
 rules: rules/default.yaml
 db: talent.db
 output: laporan         # reports
-formats: [json]         # report formats written by talentcli run
+formats: [xlsx, html, csv, json]   # report formats written by talentcli run (also: md)
 lang: id                # report language: id or en
 cycle: "{cycle}"          # assessment cycle (year)
 limits:

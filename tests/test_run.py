@@ -40,7 +40,9 @@ def workspace(tmp_path: Path) -> Path:
     ws = tmp_path / "bkpsdm"
     assert talentcli("init", ws, "--cycle", "2026", cwd=tmp_path).returncode == 0
     cfg = ws / "talent.yaml"
-    cfg.write_text(cfg.read_text().replace("formats: [json]", "formats: [json, csv, md]"))
+    text = cfg.read_text()
+    assert "formats: [xlsx, html, csv, json]" in text
+    cfg.write_text(text.replace("formats: [xlsx, html, csv, json]", "formats: [json, csv, md]"))
     return ws
 
 
