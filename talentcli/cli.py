@@ -404,6 +404,16 @@ def run_(
     from talentcli.workspace import find_workspace, open_log
 
     ws = find_workspace(config=config, db=STATE.db)
+    if config is None and not (ws.root / "talent.yaml").is_file():
+        from talentcli.errors import RulesError
+
+        raise RulesError(
+            "talent.yaml",
+            [
+                f"no talent.yaml in {ws.root} or above: run from a workspace made with "
+                "`talentcli init DIR`, or give --config DIR/talent.yaml"
+            ],
+        )
     loaded = load_rules(ws.rules)  # a bad rules file stops the run before the inbox is touched
     when = _as_of(as_of)
     log = open_log(ws)
@@ -447,11 +457,12 @@ def _run_exit(outcome: Any) -> ExitCode:
 
 def _run_line(outcome: Any, code: ExitCode) -> str:
     s = outcome.summary
-    done = (
-        f"classified={s.classified} incomplete={len(s.incomplete)} run={s.run_id}"
-        if s
-        else "no new data: reports unchanged"
-    )
+    if s:
+        done = f"classified={s.classified} incomplete={len(s.incomplete)} run={s.run_id}"
+    elif outcome.written:
+        done = "no new data: missing reports written again"
+    else:
+        done = "no new data: reports unchanged"
     imported = sum(r.status == "imported" for r in outcome.reports)
     return (
         f"run: files={len(outcome.reports)} imported={imported} failed={outcome.failed} "

@@ -42,7 +42,7 @@ def classify_cycle(store: st.Store, loaded: LoadedRules, cycle: str, as_of: dt.d
         "as_of": as_of.isoformat(),
         "rules_name": loaded.name,
         "rules_sha256": loaded.sha256,
-        "rules_text": loaded.path.read_text(encoding="utf-8"),
+        "rules_text": loaded.text,
         "people": len(cohort),
         "classified": len(result.people),
         "incomplete": len(result.incomplete),
@@ -219,21 +219,43 @@ def run_inbox(ws, loaded: LoadedRules, as_of: dt.date) -> InboxOutcome:
         if _needs_classify(store, ws.cycle, loaded, outcome.reports):
             outcome.summary = classify_cycle(store, loaded, ws.cycle, as_of)
             outcome.written = _report(store, ws)
+        elif st.latest_run(store, ws.cycle) is not None and _reports_missing(ws, ws.cycle):
+            outcome.written = _report(store, ws)  # the run is current; its reports were not
     finally:
         store.close()
     return outcome
 
 
 def _needs_classify(store: st.Store, cycle: str, loaded: LoadedRules, reports: list) -> bool:
-    """New data, new rules, or no run yet (and something to classify)."""
+    """Something to classify, and the latest run does not reflect it: a batch the run did not
+    see (imported now or by hand since), other rules, or no run at all."""
     has_cohort = store.db.execute(
         "SELECT 1 FROM assessments WHERE cycle = ? LIMIT 1", (cycle,)
     ).fetchone()
     if not has_cohort:
         return False
     last = st.latest_run(store, cycle)
-    imported = any(r.status == "imported" for r in reports)
-    return imported or last is None or last["rules_sha256"] != loaded.sha256
+    if last is None or last["rules_sha256"] != loaded.sha256:
+        return True
+    unseen = store.db.execute(
+        "SELECT 1 FROM batches WHERE (kind = 'kinerja' OR cycle = ?) AND id NOT IN "
+        "(SELECT batch_id FROM run_inputs WHERE run_id = ?) LIMIT 1",
+        (cycle, last["id"]),
+    ).fetchone()
+    return unseen is not None
+
+
+def _reports_missing(ws, cycle: str) -> bool:
+    """A configured report is not in the output folder (deleted, or a run stopped early)."""
+    out = ws.path(ws.config.output)
+    expected = {
+        "xlsx": f"talenta-{cycle}.xlsx",
+        "html": "index.html",
+        "csv": f"talenta-{cycle}-hasil.csv",
+        "json": f"talenta-{cycle}.json",
+        "md": f"talenta-{cycle}.md",
+    }
+    return any(not (out / expected[f]).exists() for f in ws.config.formats)
 
 
 def _report(store: st.Store, ws) -> list:

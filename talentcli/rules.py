@@ -408,6 +408,7 @@ class LoadedRules:
     path: Path
     name: str
     sha256: str
+    text: str  # stored with every run, so a report uses the rules its run was made with
 
 
 def default_rules_path() -> Path:
@@ -422,10 +423,21 @@ def load_rules(path: Path | None = None) -> LoadedRules:
         raw = path.read_bytes()
     except OSError as exc:
         raise RulesError(str(path), [f"cannot read the rules file: {exc.strerror}"]) from None
-    problems = check_rules_text(raw.decode("utf-8", errors="replace"))
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise RulesError(
+            str(path),
+            [
+                f"line {line}: the file is not UTF-8 (saved as 'ANSI' or UTF-16?); "
+                "save it as UTF-8 in your editor and try again"
+            ],
+        ) from None
+    problems = check_rules_text(text)
     if isinstance(problems, list):
         raise RulesError(str(path), problems)
-    return LoadedRules(problems, path, path.name, hashlib.sha256(raw).hexdigest())
+    return LoadedRules(problems, path, path.name, hashlib.sha256(raw).hexdigest(), text)
 
 
 def check_rules_text(text: str) -> Rules | list[str]:
@@ -437,6 +449,8 @@ def check_rules_text(text: str) -> Rules | list[str]:
         mark = exc.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         return [f"{where}{exc.problem}"]
+    except yaml.YAMLError as exc:  # e.g. a reader error on control characters
+        return [f"line 1: not a readable YAML text ({type(exc).__name__}); save it as UTF-8"]
     if not isinstance(data, dict):
         return ["line 1, column 1: the rules file must be a mapping of keys"]
     try:

@@ -20,12 +20,13 @@ MIGRATIONS: list[str] = [
     """
     CREATE TABLE batches (
         id INTEGER PRIMARY KEY,
-        file TEXT NOT NULL, sha256 TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, cycle TEXT,
+        file TEXT NOT NULL, sha256 TEXT NOT NULL, kind TEXT NOT NULL, cycle TEXT,
         sheet TEXT, header_row INTEGER,
         rows_read INTEGER NOT NULL, accepted INTEGER NOT NULL,
         rejected INTEGER NOT NULL, skipped INTEGER NOT NULL,
         imported_at TEXT NOT NULL, tool_version TEXT NOT NULL
     );
+    CREATE INDEX batches_sha256 ON batches (sha256);
     CREATE TABLE violations (
         batch_id INTEGER NOT NULL REFERENCES batches(id),
         severity TEXT NOT NULL, row INTEGER, cell TEXT, column_letter TEXT, header TEXT,
@@ -143,7 +144,9 @@ class Store:
 
     def batch_by_sha(self, sha256: str) -> dict | None:
         """The earlier import of a file with this content, if any."""
-        cur = self.db.execute("SELECT * FROM batches WHERE sha256 = ?", (sha256,))
+        cur = self.db.execute(
+            "SELECT * FROM batches WHERE sha256 = ? ORDER BY id DESC LIMIT 1", (sha256,)
+        )
         row = cur.fetchone()
         return dict(zip([d[0] for d in cur.description], row, strict=True)) if row else None
 

@@ -9,6 +9,7 @@ import shutil
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -46,9 +47,11 @@ class Config(BaseModel):
     rules: str | None = None
     db: str = "talent.db"
     output: str = "laporan"
-    formats: list[str] = ["xlsx", "html", "csv", "json"]
-    lang: str = Field("id", pattern="^(id|en)$")
-    cycle: str | None = None
+    formats: list[Literal["xlsx", "html", "csv", "json", "md"]] = Field(
+        default=["xlsx", "html", "csv", "json"], min_length=1
+    )
+    lang: Literal["id", "en"] = "id"
+    cycle: str | None = Field(None, pattern=r"^(19|20)\d\d$")
     limits: LimitsConfig = LimitsConfig()
 
 
@@ -122,20 +125,42 @@ def find_workspace(
 def load_config(path: Path) -> Config:
     """Read talent.yaml strictly: unknown keys are errors (exit 4)."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
+    except UnicodeDecodeError:
+        raise RulesError(str(path), ["the file is not UTF-8; save it as UTF-8"]) from None
     except OSError as exc:
         raise RulesError(str(path), [f"cannot read the config: {exc.strerror}"]) from None
     except yaml.YAMLError as exc:
         raise RulesError(str(path), [f"not valid YAML: {exc}"]) from None
+    if not isinstance(data, dict):
+        raise RulesError(str(path), ["line 1: talent.yaml must be a mapping of keys"])
     try:
         return Config.model_validate(data)
     except ValidationError as exc:
-        problems = [
-            f"{'.'.join(map(str, e['loc']))}: "
-            + ("unknown key (misspelt?)" if e["type"] == "extra_forbidden" else e["msg"])
-            for e in exc.errors()
-        ]
+        lines = {str(k): i for i, k in _key_lines(path)}
+        problems = [_config_problem(e, lines) for e in exc.errors()]
         raise RulesError(str(path), problems) from None
+
+
+def _key_lines(path: Path) -> list[tuple[int, str]]:
+    """(line, top-level key) pairs of talent.yaml, for messages."""
+    out = []
+    for i, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
+        if line and not line[0].isspace() and ":" in line and not line.startswith("#"):
+            out.append((i, line.split(":", 1)[0].strip()))
+    return out
+
+
+def _config_problem(err: dict, lines: dict[str, int]) -> str:
+    key = ".".join(map(str, err["loc"]))
+    where = (
+        f"line {lines[str(err['loc'][0])]}: " if err["loc"] and str(err["loc"][0]) in lines else ""
+    )
+    if err["type"] == "extra_forbidden":
+        return f"{where}unknown key {key!r} (misspelt?)"
+    if err["type"] == "string_pattern_mismatch" and key == "cycle":
+        return f'{where}cycle must be a year such as "2026"'
+    return f"{where}{key}: {err['msg']}"
 
 
 def init_workspace(folder: Path, cycle: str | None = None) -> list[Path]:

@@ -369,3 +369,31 @@ def test_log_holds_codes_not_names(cli, tmp_path):
 def test_unknown_kind_option_is_a_usage_error(cli, tmp_path):
     path: Path = write_xlsx(tmp_path / "a.xlsx", asesmen_rows([person(1)]))
     assert cli("import", path, "--kind", "nilai").exit_code == 2
+
+
+def test_signature_and_summary_lines_are_skipped(cli, tmp_path):
+    rows = asesmen_rows(
+        [
+            ["(1)", "(2)", "(3)", "(4)", "(5)", "(6)", "(7)", "(8)", "(9)", "(10)"],
+            person(1),
+            person(2),
+        ]
+    )
+    rows += [
+        [None, None, "JUMLAH"],
+        [None, None, "Rata-rata"],
+        None,
+        [None, None, "Dr. H. Kepala, M.Si."],
+        [None, "NIP. 19680101 199003 1 010"],
+    ]
+    doc = cli.json("import", write_xlsx(tmp_path / "a.xlsx", rows))
+    assert counts(doc) == (8, 2, 0, 6)
+    assert doc["files"][0]["errors"] == []
+
+
+def test_messages_show_the_value_found(cli, tmp_path):
+    rows = [person(1, scores=(0.5, 2, 2, 2), level="Eselon II.b")]
+    doc = cli.json("import", write_xlsx(tmp_path / "a.xlsx", asesmen_rows(rows)))
+    msgs = {e["code"]: e["message"] for e in doc["files"][0]["errors"]}
+    assert "is 0.5, outside 1-5" in msgs["out-of-range"]
+    assert "'Eselon II.b' is not known" in msgs["unknown-job-level"]

@@ -93,7 +93,7 @@ def import_file(path: Path, store: Store, rules: Rules, opts: ImportOptions) -> 
         check_file(path, opts.limits)
         report.sha256 = sha256_of(path)
         earlier = store.batch_by_sha(report.sha256)
-        if earlier is not None:
+        if earlier is not None and _same_request(earlier, opts):
             return _already(report, earlier)
         checked = _read_and_check(path, rules, opts, report)
     except InputFileError as exc:
@@ -122,6 +122,16 @@ def import_file(path: Path, store: Store, rules: Rules, opts: ImportOptions) -> 
     return report
 
 
+def _same_request(earlier: dict, opts: ImportOptions) -> bool:
+    """The same file asked for the same way: an explicit other --sheet, --kind or --cycle
+    is a new import (a correction), not a repeat."""
+    return (
+        (opts.sheet is None or opts.sheet == earlier["sheet"])
+        and (opts.kind == "auto" or opts.kind == earlier["kind"])
+        and (opts.cycle is None or opts.cycle == earlier["cycle"] or earlier["kind"] == "kinerja")
+    )
+
+
 def _already(report: FileReport, earlier: dict) -> FileReport:
     report.status = "already-imported"
     for k in ("kind", "cycle", "sheet", "header_row"):
@@ -131,7 +141,8 @@ def _already(report: FileReport, earlier: dict) -> FileReport:
 
 
 def _read_and_check(path: Path, rules: Rules, opts: ImportOptions, report: FileReport) -> Checked:
-    grid, header = choose_sheet(open_grids(path), rules, path.name, opts.sheet)
+    grid, header, notes = choose_sheet(open_grids(path), rules, path.name, opts.sheet)
+    report.notes.extend(notes)
     grid.fill_merged_ods()
     kind = detect_kind(header, rules) if opts.kind == "auto" else opts.kind
     if kind is None:

@@ -105,18 +105,31 @@ def detect_kind(header: Header, rules: Rules) -> str | None:
 
 def choose_sheet(
     grids: Iterable[Grid], rules: Rules, file: str, sheet: str | None
-) -> tuple[Grid, Header]:
-    """The first sheet with a header (or the one named by --sheet) and its header."""
-    seen = []
+) -> tuple[Grid, Header, list[str]]:
+    """The first visible sheet with a header (or the one named by --sheet), its header, and
+    notes naming other sheets that also hold a header (they are not read)."""
+    seen: list[str] = []
+    found: tuple[Grid, Header] | None = None
+    others: list[str] = []
     for grid in grids:
         seen.append(grid.sheet)
         if sheet is not None and grid.sheet != sheet:
             continue
+        if sheet is None and grid.hidden:
+            continue
         header = find_header(grid, rules)
-        if header is not None:
-            return grid, header
+        if header is not None and found is None:
+            found = (grid, header)
+        elif header is not None:
+            others.append(grid.sheet)
         if sheet is not None:
             break
+    if found is not None:
+        notes = [
+            f"sheet {o!r} also has a header and was not read; import it with --sheet {o!r}"
+            for o in others
+        ]
+        return found[0], found[1], notes
     if sheet is not None and sheet not in seen:
         raise InputFileError(
             file, "no-sheet", f"there is no sheet {sheet!r}; the sheets are {', '.join(seen)}"

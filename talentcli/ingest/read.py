@@ -36,6 +36,7 @@ class Grid:
     data: list[list] | pd.DataFrame
     is_csv: bool = False
     source: Path | None = None
+    hidden: bool = False  # a hidden sheet (lookup lists) is read only when --sheet names it
 
     @cached_property
     def formula_errors(self) -> dict[tuple[int, int], str]:
@@ -198,6 +199,7 @@ def _read_workbook(path: Path) -> Iterator[Grid]:
         raise _encrypted(path.name) from None
     except Exception as exc:  # calamine raises several types for damaged files
         raise _corrupt(path.name, type(exc).__name__) from None
+    hidden = _hidden_sheets(wb)
     for name in names:
         try:
             sheet = wb.get_sheet_by_name(name)
@@ -208,7 +210,14 @@ def _read_workbook(path: Path) -> Iterator[Grid]:
         except Exception as exc:
             raise _corrupt(path.name, f"sheet {name!r}: {type(exc).__name__}") from None
         _fill_merged(data, merged)
-        yield Grid(name, data, source=path)
+        yield Grid(name, data, source=path, hidden=name in hidden)
+
+
+def _hidden_sheets(wb: object) -> set[str]:
+    try:
+        return {m.name for m in wb.sheets_metadata if "Visible" not in str(m.visible)}
+    except Exception:  # metadata is best effort: treat every sheet as visible
+        return set()
 
 
 def _merged_ranges(sheet: object) -> list:

@@ -186,7 +186,7 @@ def validate(grid: Grid, header: Header, kind: str, rules: Rules, file: str) -> 
     blank = np.logical_and.reduce([sh.blank[f].to_numpy() for f in ident if f in sh.blank])
     _formula_errors(sh, names, ~blank)
     blank = np.logical_and.reduce([sh.blank[f].to_numpy() for f in ident if f in sh.blank])
-    skipped = blank | _numbering_row(sh, names)
+    skipped = blank | _numbering_row(sh, names) | _footer_rows(sh, ident)
     dup = _duplicate_rows(sh, names, skipped)
     live = ~(skipped | dup)
     out = pd.DataFrame({"_row": sh.rows})
@@ -254,14 +254,32 @@ def _collect(sh: _Sheet) -> pd.DataFrame:
 
 
 def _numbering_row(sh: _Sheet, names: list[str]) -> np.ndarray:
-    """The '1 2 3 4 ...' column-number row some agency templates put under the header."""
+    """The '1 2 3 4 ...' (or '(1) (2) ...') column-number row some templates put under the
+    header."""
     out = np.zeros(sh.n, dtype=bool)
     if sh.n and len(names) >= 3:
-        first = [sh.text[f].iat[0] for f in names]
+        first = [sh.text[f].iat[0].strip("()[] ") for f in names]
         nums = [int(t) for t in first if t.isdigit()]
         if len(nums) == len([t for t in first if t]) and nums == sorted(set(nums)) and nums:
             out[0] = len(nums) >= 3
     return out
+
+
+_SUMMARY = re.compile(r"^(jumlah|total|rata[\s-]*rata|rerata)\b", re.I)
+
+
+def _footer_rows(sh: _Sheet, ident: list[str]) -> np.ndarray:
+    """Signature and summary lines: 'NIP. 1968...' under a signature, or a 'Jumlah' /
+    'Rata-rata' row, with every value cell empty. Skipped, like blank rows."""
+    values = [f for f in ident if f in sh.blank and f not in ("nip", "kode")]
+    if not values:
+        return np.zeros(sh.n, dtype=bool)
+    empty = np.logical_and.reduce([sh.blank[f].to_numpy() for f in values])
+    key = "nip" if "nip" in sh.text else "kode"
+    label = sh.text[key].str.match(r"(?i)^nip\b").to_numpy(dtype=bool)
+    texts = [sh.text[f] for f in ("nama", "jabatan", key) if f in sh.text]
+    summary = np.logical_or.reduce([t.str.match(_SUMMARY).to_numpy(dtype=bool) for t in texts])
+    return empty & (label | (summary & sh.blank[key].to_numpy()))
 
 
 def _duplicate_rows(sh: _Sheet, names: list[str], skipped: np.ndarray) -> np.ndarray:
@@ -393,7 +411,8 @@ def _nip_reason(d: pd.Series) -> pd.Series:
 
 def _nip_message(code: int, d: str) -> str:
     return {
-        1: f"must have 18 digits, not {len(d)}",
+        1: f"must have 18 digits, not {sum(ch.isdigit() for ch in d)}"
+        + ("" if d.isdigit() else " (and holds other characters)"),
         2: f"has a birth date {d[:8]} (digits 1-8) that is not a real date",
         3: f"has a birth year {d[:4]} outside {NIP_YEARS[0]}-{NIP_YEARS[1]}",
         4: f"has an appointment month {d[8:14]} (digits 9-14) that is not a real month",
@@ -403,18 +422,34 @@ def _nip_message(code: int, d: str) -> str:
 
 
 def _check_scores(
-    sh: _Sheet, name: str, live: np.ndarray, lo: float, hi: float, decimals: int | None
+    sh: _Sheet,
+    name: str,
+    live: np.ndarray,
+    lo: float,
+    hi: float,
+    decimals: int | None,
+    example: str = "a number such as 3.25 or 3,25",
 ) -> pd.Series:
     """A numeric field: type-error, out-of-range; rounded half-up when decimals is set."""
     value = parse_number(sh.text[name])
     filled = live & ~sh.blank[name].to_numpy()
     notnum = filled & value.isna().to_numpy()
     title = sh.header.title(name)
-    sh.add(name, notnum, "type-error", f"{title} must be a number such as 3.25 or 3,25")
+    found = "'" + sh.text[name] + "'"
+    sh.add(
+        name, notnum, "type-error", f"{title} is " + found + f", not {example}; correct the cell"
+    )
     if decimals is not None:
         value = round_half_up(value, decimals)
     off = filled & ~notnum & ((value < lo) | (value > hi)).to_numpy()
-    sh.add(name, off, "out-of-range", f"{title} must be between {lo:g} and {hi:g}")
+    shown = value.map(lambda v: f"{v:g}")
+    sh.add(
+        name,
+        off,
+        "out-of-range",
+        f"{title} is " + shown + f", outside {lo:g}-{hi:g} (the rules' scale); "
+        "correct the score or the scale in the rules file",
+    )
     return value
 
 
@@ -427,12 +462,13 @@ def map_codes(text: pd.Series, aliases: dict[str, str]) -> pd.Series:
 def _check_job_level(sh: _Sheet, rules: Rules, live: np.ndarray) -> pd.Series:
     code = map_codes(sh.text["job_level"], rules.job_level_aliases)
     bad = live & ~sh.blank["job_level"].to_numpy() & code.isna().to_numpy()
-    known = ", ".join(rules.job_levels)
+    examples = ", ".join(lv.aliases[0] for lv in rules.job_levels.values())
     sh.add(
         "job_level",
         bad,
         "unknown-job-level",
-        f"unknown job level; expected one of {known} or an alias of them in the rules file",
+        "job level '" + sh.text["job_level"] + f"' is not known; write it like {examples} "
+        "(more spellings under job_levels: aliases in the rules file)",
     )
     return code
 
@@ -448,7 +484,7 @@ def _check_asesmen(sh: _Sheet, rules: Rules, live: np.ndarray, out: pd.DataFrame
 
 
 def _check_kinerja(sh: _Sheet, rules: Rules, live: np.ndarray, out: pd.DataFrame) -> None:
-    tahun = _check_scores(sh, "tahun", live, *TAHUN_RANGE, None)
+    tahun = _check_scores(sh, "tahun", live, *TAHUN_RANGE, None, "a year such as 2025")
     frac = live & tahun.notna().to_numpy() & (tahun != np.floor(tahun)).to_numpy()
     sh.add("tahun", frac, "type-error", f"{sh.header.title('tahun')} must be a year such as 2025")
     out["tahun"] = tahun.astype("Int64")
@@ -457,7 +493,13 @@ def _check_kinerja(sh: _Sheet, rules: Rules, live: np.ndarray, out: pd.DataFrame
         level = map_codes(text, rules.predikat_aliases)
         bad = live & ~sh.blank["predikat"].to_numpy() & level.isna().to_numpy()
         known = ", ".join(a for names in rules.performance.predikat.values() for a in names)
-        sh.add("predikat", bad, "unknown-rating", f"unknown predikat; expected one of {known}")
+        sh.add(
+            "predikat",
+            bad,
+            "unknown-rating",
+            "predikat '" + text + f"' is not known; expected one of {known} "
+            "(more spellings under performance: predikat in the rules file)",
+        )
         out["predikat"] = text.where(level.notna(), None)
     if "nilai_kinerja" in sh.text:
         lo, hi = rules.performance.score_scale
@@ -468,7 +510,7 @@ def _check_formasi(sh: _Sheet, rules: Rules, live: np.ndarray, out: pd.DataFrame
     out["kode"] = sh.text["kode"]
     out["job_level"] = _check_job_level(sh, rules, live)
     if "jumlah" in sh.text:
-        jumlah = _check_scores(sh, "jumlah", live, 1, 10_000, None)
+        jumlah = _check_scores(sh, "jumlah", live, 1, 10_000, None, "a whole number such as 2")
         frac = live & jumlah.notna().to_numpy() & (jumlah != np.floor(jumlah)).to_numpy()
         sh.add("jumlah", frac, "type-error", f"{sh.header.title('jumlah')} must be a whole number")
         out["jumlah"] = jumlah.fillna(1).where(jumlah.notna() | sh.blank["jumlah"], 1)
