@@ -144,7 +144,7 @@ def _axes(p: pd.Series, rules: Rules, src: str, ratings: pd.DataFrame, cycle: in
     rated = ratings[ratings["tahun"] == year]
     what = rated.iloc[0]["predikat"] or rated.iloc[0]["nilai"] if not rated.empty else "?"
     box = int(p["box"])
-    rec = rules.nine_box.boxes[box].recommendation
+    rec = rules.recommendation(box, p["placement"])
     notes = ", ".join(p["notes"]) or "none"
     return [
         f"  potential {p['potential_score']:.2f} = {comps} -> {p['potential']}  "
@@ -154,7 +154,13 @@ def _axes(p: pd.Series, rules: Rules, src: str, ratings: pd.DataFrame, cycle: in
         f"  box {box}  ({src}: nine_box.grid.{p['potential']}.{p['performance']})",
         f"  recommendation: {rec}",
         f"  placement {p['placement']}, talent pool {'yes' if p['talent_pool'] else 'no'}, "
-        f"readiness {p['readiness'] or '—'}  ({src}: nine_box.boxes.{box})",
+        f"readiness {p['readiness'] or '—'}  ({src}: "
+        + (
+            "retirement"
+            if p["placement"] == rules.retirement.placement
+            else f"nine_box.boxes.{box}"
+        )
+        + ")",
         f"  retirement date {p['retirement_date']}; notes: {notes}  ({src}: retirement, "
         f"job_levels.{p['job_level']}.retirement_age)",
     ]

@@ -190,6 +190,14 @@ class Retirement(Strict):
     notice_years: int = Field(1, ge=0, le=10)
     exclude_boxes: list[int] = []
     placement: Code = "tetap"
+    recommendation: str = (
+        "Tetap pada jabatan sampai BUP; tidak diusulkan promosi atau kelompok rencana "
+        "suksesi; siapkan alih pengetahuan dan kader pengganti"
+    )
+    recommendation_en: str | None = (
+        "Stays in post until retirement; not proposed for promotion or the succession pool; "
+        "prepare knowledge transfer and a successor"
+    )
 
 
 class Programme(Strict):
@@ -225,6 +233,14 @@ class Rules(Strict):
     placements: dict[Code, Label]
     retirement: Retirement
     training: Training
+
+    def recommendation(self, box: int, placement: str | None = None, en: bool = False) -> str:
+        """The follow-up text of a box; people kept in post near retirement get the
+        retirement rule's text instead of the box's (which would promise a promotion)."""
+        src = (
+            self.retirement if placement == self.retirement.placement else self.nine_box.boxes[box]
+        )
+        return src.recommendation_en if en and src.recommendation_en else src.recommendation
 
     @property
     def competency_codes(self) -> list[str]:

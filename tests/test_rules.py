@@ -104,3 +104,10 @@ def test_config_typo_exits_4(cli, tmp_path):
     (tmp_path / "talent.yaml").write_text("inbx: inbox\n")
     result = cli("import", tmp_path / "whatever.xlsx")
     assert result.exit_code == 4 and "inbx" in result.output
+
+
+def test_near_retirement_recommendation_replaces_the_box_text():
+    rules = load_rules().rules
+    assert rules.recommendation(9, "tetap").startswith("Tetap pada jabatan sampai BUP")
+    assert rules.recommendation(9, "promosi").startswith("Dipromosikan")
+    assert rules.recommendation(8, "tetap", en=True).startswith("Stays in post")

@@ -185,6 +185,7 @@ class Fmt:
         self.en = labels.i == 1
         self.dash = "—"
         self.recs = {n: _rec(b, self.en) for n, b in rules.nine_box.boxes.items()}
+        self.rules = rules
 
     def t(self, key: str, **kw: object) -> str:
         """A fixed text in the report language."""
@@ -335,7 +336,7 @@ def _person(p: dict, comps: list, plan: list[dict], fmt: Fmt) -> SimpleNamespace
             "performance_year": int(p["performance_year"]),
             "box": box,
             "tone": TONES.get(box, ""),
-            "recommendation": fmt.recs.get(box, ""),
+            "recommendation": fmt.rules.recommendation(box, p["placement"], fmt.en),
             "placement": v(p["placement"]),
             "talent_pool": v(bool(p["talent_pool"])),
             "readiness": v(p["readiness"]),
@@ -492,7 +493,8 @@ def _group_label(row: dict, fmt: Fmt) -> str:
             f"{fmt.labels.header('jumlah')}: {fmt.cell('jumlah', row['jumlah'])}"
         )
     box = int(row["box"])
-    return f"{fmt.t('box')} {box} — {fmt.recs.get(box, row['recommendation'])}"
+    text = fmt.rules.recommendation(box, row.get("placement"), fmt.en)
+    return f"{fmt.t('box')} {box} — {text}"
 
 
 def _title(code: str, fmt: Fmt) -> str:

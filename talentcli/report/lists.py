@@ -55,14 +55,11 @@ def placement_list(data: RunData, placement: str) -> pd.DataFrame:
     """People with one placement, best first (box, JPM), with the box recommendation."""
     p = data.people[data.people["placement"] == placement]
     p = p.sort_values(["box", "jpm", "nip"], ascending=[False, False, True])
-    out = p[[*PERSON[:5], *AXES, "readiness", "notes"]].copy()
+    out = p[[*PERSON[:5], *AXES, "placement", "readiness", "notes"]].copy()
     out["notes"] = out["notes"].map("; ".join)
-    out["recommendation"] = out["box"].map(_recommendations(data))
+    rec = data.rules.recommendation
+    out["recommendation"] = [rec(b, pl) for b, pl in zip(out["box"], out["placement"], strict=True)]
     return out.reset_index(drop=True)
-
-
-def _recommendations(data: RunData) -> dict[int, str]:
-    return {n: b.recommendation for n, b in data.rules.nine_box.boxes.items()}
 
 
 def suksesi(data: RunData) -> pd.DataFrame:

@@ -254,8 +254,9 @@ def _readable_recommendation(frame: pd.DataFrame, data: RunData, labels: Labels)
     """English reports show the rules' English recommendation (lists carry the Indonesian)."""
     if labels.i == 0 or "recommendation" not in frame.columns:
         return frame
-    en = {n: b.recommendation_en or b.recommendation for n, b in data.rules.nine_box.boxes.items()}
-    return frame.assign(recommendation=frame["box"].map(en))
+    rec = data.rules.recommendation
+    pairs = zip(frame["box"], frame["placement"], strict=True)
+    return frame.assign(recommendation=[rec(b, pl, en=True) for b, pl in pairs])
 
 
 def kind_of(name: str, series: pd.Series) -> str:
