@@ -50,8 +50,21 @@ STATE = State()
 # ------------------------------------------------------------ shared options
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
+
+
+def _year(value: str | None) -> str | None:
+    if value is not None and not (
+        len(value) == 4 and value.isdigit() and value[:2] in ("19", "20")
+    ):
+        raise typer.BadParameter(f"{value!r} is not a year such as 2026")
+    return value
+
+
 CycleOpt = Annotated[
-    str | None, typer.Option("--cycle", help="Assessment cycle (year), e.g. 2026.", metavar="YEAR")
+    str | None,
+    typer.Option(
+        "--cycle", help="Assessment cycle (year), e.g. 2026.", metavar="YEAR", callback=_year
+    ),
 ]
 
 
@@ -311,6 +324,10 @@ def explain(
     from talentcli.pipeline import load_run
     from talentcli.render import explain_person
     from talentcli.store import Store
+
+    digits = "".join(ch for ch in nip if ch.isdigit())
+    if len(digits) != 18 or any(ch not in "0123456789 .-'" for ch in nip.strip()):
+        raise typer.BadParameter(f"{nip!r} is not a NIP (18 digits, spaces allowed)")
 
     store = Store(_workspace().db)
     try:

@@ -80,7 +80,8 @@ def test_json_and_csv_are_byte_identical_across_report_runs(cohort, tmp_path):
     names = sorted(p.name for p in a.iterdir())
     from talentcli.report.lists import LISTS
 
-    assert len([n for n in names if n.endswith(".csv")]) == len(LISTS) == 10
+    assert len([n for n in names if n.endswith(".csv")]) == len(LISTS) + 1 == 11
+    assert "talenta-2026-sumber.csv" in names  # provenance beside the lists
     for name in names:
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
     assert (a / "talenta-2026-hasil.csv").read_bytes().startswith(b"\xef\xbb\xbf")
@@ -123,6 +124,7 @@ def test_explain_shows_every_number_and_rule(cohort, tmp_path):
         assert step["code"] in out
     missing = cohort("explain", "199901012020011999")
     assert missing.exit_code == 1 and "not in run" in missing.output
+    assert cohort("explain", "12345").exit_code == 2
     assert "Traceback" not in missing.output
 
 
@@ -156,6 +158,7 @@ def test_classify_without_data_or_with_bad_rules(cli, tmp_path):
     result = cli("classify", "--rules", bad)
     assert result.exit_code == 4 and "min_jpp" in result.output
     assert cli("classify", "--as-of", "kemarin").exit_code == 2
+    assert cli("classify", "--cycle", "abc").exit_code == 2
     assert cli("report").exit_code == 1
 
 

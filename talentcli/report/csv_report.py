@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from talentcli import __version__
 from talentcli.pipeline import RunData
 from talentcli.report import lists
 from talentcli.safety import private_file, safe_text
@@ -27,9 +28,27 @@ def frame_text(frame: pd.DataFrame) -> str:
     return out.to_csv(index=False, lineterminator="\r\n")
 
 
+def provenance(data: RunData) -> pd.DataFrame:
+    """What the lists were made from, as key/value rows (tool, cycle, as_of, rules, inputs)."""
+    run = data.run
+    rows = [
+        ("tool", f"talentcli {__version__}"),
+        ("cycle", run["cycle"]),
+        ("as_of", run["as_of"]),
+        ("rules", run["rules_name"]),
+        ("rules_sha256", run["rules_sha256"]),
+    ]
+    rows += [(f"input:{r.kind}", f"{r.file} sha256={r.sha256}") for r in data.inputs.itertuples()]
+    return pd.DataFrame(rows, columns=["key", "value"])
+
+
 def write(data: RunData, out: Path, lang: str = "id") -> list[Path]:
-    """talenta-<cycle>-<list>.csv for every list (codes are language-neutral)."""
+    """talenta-<cycle>-<list>.csv for every list, and -sumber.csv saying what they came from."""
     paths = []
+    path = out / f"talenta-{data.run['cycle']}-sumber.csv"
+    with private_file(path) as tmp:
+        tmp.write_text(frame_text(provenance(data)), encoding="utf-8-sig", newline="")
+    paths.append(path)
     for code, build in lists.LISTS.items():
         path = out / f"talenta-{data.run['cycle']}-{code}.csv"
         with private_file(path) as tmp:
