@@ -151,6 +151,8 @@ def init(
     made = init_workspace(folder, cycle)
     for path in made:
         _echo(f"created {path}")
+    if (folder / "talent.yaml") not in made:
+        _echo(f"kept the existing {folder / 'talent.yaml'} (edit its cycle: there if needed)")
     _echo(f"workspace ready in {folder.resolve()}: drop exports into {folder / 'inbox'}")
 
 
@@ -298,7 +300,7 @@ def classify(
     ws = _workspace()
     when = _as_of(as_of)
     loaded = load_rules(rules or ws.rules)
-    store = Store(ws.db)
+    store = Store(ws.db, create=False)
     from talentcli.render import busy, show_summary
 
     try:
@@ -329,7 +331,7 @@ def explain(
     if len(digits) != 18 or any(ch not in "0123456789 .-'" for ch in nip.strip()):
         raise typer.BadParameter(f"{nip!r} is not a NIP (18 digits, spaces allowed)")
 
-    store = Store(_workspace().db)
+    store = Store(_workspace().db, create=False)
     try:
         data = load_run(store, cycle)
         ratings = store.table(
@@ -380,7 +382,7 @@ def report(
     if lang not in ("id", "en"):
         raise typer.BadParameter(f"{lang!r}: use id or en", param_hint="--lang")
     ws = _workspace()
-    store = Store(ws.db)
+    store = Store(ws.db, create=False)
     from talentcli.render import busy
 
     try:

@@ -64,7 +64,8 @@ def show_summary(summary: RunSummary, rules: Rules, quiet: bool = False) -> None
     reasons = summary.incomplete["reason"].value_counts() if len(summary.incomplete) else {}
     for reason, n in dict(reasons).items():
         print(
-            f"incomplete: {n} people ({reason}); see talentcli report, Data Tidak Lengkap",
+            f"incomplete: {n} {'person' if n == 1 else 'people'} ({reason}); listed in the "
+            "report (Data Tidak Lengkap / tidak_lengkap)",
             file=sys.stderr,
         )
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from talentcli import __version__
-from talentcli.errors import StoreError
+from talentcli.errors import NotFoundError, StoreError
 
 # Each entry migrates the schema from version i to i + 1. Never edit a released one: append.
 MIGRATIONS: list[str] = [
@@ -103,9 +103,14 @@ def create_private(path: Path) -> None:
 class Store:
     """A talentcli database file."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, create: bool = True) -> None:
         self.path = path
         if not path.exists():
+            if not create:
+                raise NotFoundError(
+                    f"there is no store at {path}; import files first (talentcli import ...) "
+                    "or give the right --db / workspace"
+                )
             create_private(path)
         try:
             self.db = sqlite3.connect(path, isolation_level=None)

@@ -179,8 +179,9 @@ def init_workspace(folder: Path, cycle: str | None = None) -> list[Path]:
             shutil.copyfile(src, dst)
             made.append(dst)
     for sub in ("inbox",):
-        (folder / sub).mkdir(exist_ok=True)
-        made.append(folder / sub)
+        if not (folder / sub).exists():
+            (folder / sub).mkdir()
+            made.append(folder / sub)
     return made
 
 

@@ -152,7 +152,8 @@ def test_incomplete_person_is_listed_not_dropped(cli, tmp_path):
 
 def test_classify_without_data_or_with_bad_rules(cli, tmp_path):
     result = cli("classify", "--cycle", "2026")
-    assert result.exit_code == 1 and "no accepted assessment" in result.output
+    assert result.exit_code == 1 and "import files first" in result.output
+    assert not (tmp_path / "talent.db").exists()  # a read command never creates a store
     bad = tmp_path / "bad.yaml"
     bad.write_text(default_rules_path().read_text().replace("min_jp:", "min_jpp:"))
     result = cli("classify", "--rules", bad)

@@ -117,8 +117,12 @@ def import_file(path: Path, store: Store, rules: Rules, opts: ImportOptions) -> 
     }
     save_batch(store, meta, checked.accepted, checked.violations, rules.competency_codes)
     report.status = "imported"
-    if checked.rejected and opts.rejects_dir is not None:
-        report.rejects = [str(p) for p in write_rejects(path, checked, opts.rejects_dir)]
+    if opts.rejects_dir is not None:
+        if checked.rejected:
+            report.rejects = [str(p) for p in write_rejects(path, checked, opts.rejects_dir)]
+        else:  # a corrected file: the old rejects of that name no longer apply
+            for old in opts.rejects_dir.glob(f"{path.stem}.rejects.*"):
+                old.unlink(missing_ok=True)
     return report
 
 

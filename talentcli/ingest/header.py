@@ -87,7 +87,15 @@ def find_header(grid: Grid, rules: Rules) -> Header | None:
 def _header(index: int, found: dict[str, int], texts: list[str], rules: Rules) -> Header:
     titles = {c: " ".join(t.split()) for c, t in enumerate(texts) if t}
     used = set(found.values())
-    unknown = [t for c, t in titles.items() if c not in used]
+    unknown = []
+    for c, t in titles.items():
+        if c in used:
+            continue
+        twin = rules.header_aliases.get(norm_header(t))
+        if twin in found:  # a second column for a field already read: say which one counts
+            unknown.append(f"{t} (also {twin}; the column '{titles[found[twin]]}' is read)")
+        else:
+            unknown.append(t)
     return Header(index, found, titles, unknown)
 
 

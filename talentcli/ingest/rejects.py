@@ -70,5 +70,11 @@ def _write(ws, r: int, c: int, v) -> None:
 
 
 def safe_csv(frame: pd.DataFrame) -> pd.DataFrame:
-    """Every text cell made safe against formula injection for spreadsheet programs."""
-    return frame.apply(lambda s: s.map(safe_text))
+    """Cells as the user typed them (4, not 4.0), text safe against formula injection."""
+    return frame.apply(lambda s: s.map(_as_typed)).astype(object)
+
+
+def _as_typed(v: object) -> object:
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    return safe_text(v)
