@@ -14,17 +14,24 @@ import pandas as pd
 from talentcli import __version__
 from talentcli.pipeline import RunData
 from talentcli.report import lists
-from talentcli.safety import private_file, safe_text
+from talentcli.safety import private_file
+
+FORMULA_PATTERN = r"^[=+\-@\t\r]"  # the starts spreadsheets run as formulas (SPEC §8)
 
 
 def frame_text(frame: pd.DataFrame) -> str:
-    """A list as CSV text: codes as they are, booleans as true/false, NaN as empty."""
+    """A list as CSV text: codes as they are, booleans as true/false, NaN as empty; text that
+    starts like a formula gets a leading apostrophe (vectorised: one regex per column)."""
     out = frame.copy()
     for col in out.columns:
         if out[col].dtype == bool:
             out[col] = out[col].map({True: "true", False: "false"})
         elif not pd.api.types.is_numeric_dtype(out[col]):
-            out[col] = out[col].map(safe_text)
+            text = out[col].astype("string")
+            risky = text.str.match(FORMULA_PATTERN).fillna(False).to_numpy(dtype=bool)
+            if risky.any():
+                out[col] = out[col].astype(object)
+                out.loc[risky, col] = "'" + text[risky]
     return out.to_csv(index=False, lineterminator="\r\n")
 
 

@@ -131,14 +131,40 @@ def vacancy_records(data: RunData) -> list[dict]:
     return out
 
 
+_ITEM = {"ensure_ascii": False, "allow_nan": False, "separators": (", ", ": ")}
+LISTS = ("people", "incomplete", "vacancies")
+
+
 def dumps(doc: dict) -> str:
-    """Stable text: fixed key order, UTF-8, newline at the end."""
-    return json.dumps(doc, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    """Stable text: fixed key order, UTF-8, one list item (a person) per line."""
+    return "".join(chunks(doc))
+
+
+def chunks(doc: dict):
+    """The document in pieces: small sections indented, list items compact on one line each.
+
+    Every item goes through the C encoder (`indent` would force the slow pure-Python one,
+    minutes and gigabytes at a million people); the text stays one valid JSON document.
+    """
+    keys = list(doc)
+    yield "{\n"
+    for i, key in enumerate(keys):
+        tail = ",\n" if i < len(keys) - 1 else "\n"
+        value = doc[key]
+        if key in LISTS:
+            yield f"  {json.dumps(key)}: ["
+            for j, item in enumerate(value):
+                yield ("\n    " if j == 0 else ",\n    ") + json.dumps(item, **_ITEM)
+            yield ("\n  ]" if value else "]") + tail
+        else:
+            text = json.dumps(value, ensure_ascii=False, allow_nan=False, indent=2)
+            yield f"  {json.dumps(key)}: " + text.replace("\n", "\n  ") + tail
+    yield "}\n"
 
 
 def write(data: RunData, out: Path, lang: str = "id") -> list[Path]:
     """Write talenta-<cycle>.json, owner-only, atomically (codes are language-neutral)."""
     path = out / f"talenta-{data.run['cycle']}.json"
-    with private_file(path) as tmp:
-        tmp.write_text(dumps(document(data)), encoding="utf-8")
+    with private_file(path) as tmp, tmp.open("w", encoding="utf-8") as fh:
+        fh.writelines(chunks(document(data)))
     return [path]
