@@ -53,40 +53,50 @@ def people_records(data: RunData) -> list[dict]:
     """One dict per classified person, sorted by NIP, with the plan."""
     comps = data.rules.competency_codes
     plans = plans_by_nip(data.plans)
-    out = []
     frame = data.people.sort_values("nip")
-    frame = frame.astype(object).where(frame.notna(), None)  # SQL NULL -> JSON null, never NaN
-    for p in frame.to_dict("records"):
+    col = {c: _values(frame[c]) for c in frame.columns}  # one C-level conversion per column
+    n = len(frame)
+    per = {k: [col[f"{k}_{c}"] for c in comps] for k in ("score", "standard", "delta", "status")}
+    std = [[_num(v) for v in values] for values in per["standard"]]
+    out = []
+    for i in range(n):
+        nip = col["nip"][i]
         out.append(
             {
-                "nip": p["nip"],
-                "nama": p["nama"],
-                "jabatan": p["jabatan"],
-                "job_level": p["job_level"],
-                "unit": p["unit"],
-                "golongan": p["golongan"],
-                "scores": {c: p[f"score_{c}"] for c in comps},
-                "standard": {c: _num(p[f"standard_{c}"]) for c in comps},
-                "delta": {c: p[f"delta_{c}"] for c in comps},
-                "status": {c: p[f"status_{c}"] for c in comps},
-                "jpm": p["jpm"],
-                "jpm_category": p["jpm_category"],
-                "potential_score": p["potential_score"],
-                "potential": p["potential"],
-                "performance": p["performance"],
-                "performance_year": int(p["performance_year"]),
-                "box": int(p["box"]),
-                "placement": p["placement"],
-                "talent_pool": bool(p["talent_pool"]),
-                "readiness": p["readiness"],
-                "notes": list(p["notes"]),
-                "retirement_date": p["retirement_date"],
-                "plan": plans.get(p["nip"], []),
-                "plan_jp": int(p["plan_jp"]),
-                "plan_cost": int(p["plan_cost"]),
+                "nip": nip,
+                "nama": col["nama"][i],
+                "jabatan": col["jabatan"][i],
+                "job_level": col["job_level"][i],
+                "unit": col["unit"][i],
+                "golongan": col["golongan"][i],
+                "scores": {c: per["score"][j][i] for j, c in enumerate(comps)},
+                "standard": {c: std[j][i] for j, c in enumerate(comps)},
+                "delta": {c: per["delta"][j][i] for j, c in enumerate(comps)},
+                "status": {c: per["status"][j][i] for j, c in enumerate(comps)},
+                "jpm": col["jpm"][i],
+                "jpm_category": col["jpm_category"][i],
+                "potential_score": col["potential_score"][i],
+                "potential": col["potential"][i],
+                "performance": col["performance"][i],
+                "performance_year": col["performance_year"][i],
+                "box": col["box"][i],
+                "placement": col["placement"][i],
+                "talent_pool": bool(col["talent_pool"][i]),
+                "readiness": col["readiness"][i],
+                "notes": list(col["notes"][i]),
+                "retirement_date": col["retirement_date"][i],
+                "plan": plans.get(nip, []),
+                "plan_jp": col["plan_jp"][i],
+                "plan_cost": col["plan_cost"][i],
             }
         )
     return out
+
+
+def _values(s: pd.Series) -> list:
+    """Python values of a column, NaN/NA as None (JSON null, never NaN)."""
+    values = s.astype(object).where(s.notna(), None) if s.isna().any() else s
+    return values.tolist()
 
 
 def plans_by_nip(plans: pd.DataFrame) -> dict[str, list[dict]]:
@@ -94,8 +104,11 @@ def plans_by_nip(plans: pd.DataFrame) -> dict[str, list[dict]]:
     (a groupby per person costs minutes at a million people)."""
     plans = plans.sort_values(["nip", "seq"], kind="stable")
     body = plans.drop(columns=["nip", "seq"])
-    body = body.astype(object).where(body.notna(), None)
-    records = body.to_dict("records")
+    keys = list(body.columns)
+    records = [
+        dict(zip(keys, row, strict=True))
+        for row in zip(*(_values(body[k]) for k in keys), strict=True)
+    ]
     nips, starts, counts = np.unique(
         plans["nip"].to_numpy(dtype=str), return_index=True, return_counts=True
     )
