@@ -30,6 +30,7 @@ WORK = HERE / "work"
 BIN = Path(sys.executable).parent
 TALENTCLI = str(BIN / "talentcli")
 REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
+BIG = 100_000  # from this size each stage runs once, to keep `make bench` under 10 minutes
 SIZES = [int(s) for s in os.environ.get("BENCH_SIZES", "800,10000,100000,1000000").split(",")]
 CSV_FROM = 1_000_000  # past the xlsx row limit the sample is CSV
 
@@ -44,7 +45,7 @@ import sys, pandas as pd
 pd.read_csv(sys.argv[1], dtype=str, keep_default_na=False, header=None)
 """
 XLSX_FLOOR = """
-import sys, time, python_calamine as pc, xlsxwriter
+import sys, time, datetime, python_calamine as pc, xlsxwriter
 wb = pc.CalamineWorkbook.from_path(sys.argv[1])
 sheets = [(n, wb.get_sheet_by_name(n).to_python(skip_empty_area=False)) for n in wb.sheet_names]
 start = time.perf_counter()
@@ -57,6 +58,8 @@ for name, rows in sheets:
                 continue
             if isinstance(v, str):
                 ws.write_string(r, c, v)
+            elif isinstance(v, datetime.date):
+                ws.write_datetime(r, c, datetime.datetime(v.year, v.month, v.day))
             else:
                 ws.write_number(r, c, float(v))
 out.close()
@@ -89,8 +92,9 @@ def run(cmd: list[str], cwd: Path | None = None, env: dict | None = None) -> tup
     return wall, usage.ru_maxrss / 1024
 
 
-def median(cmd_factory, repeat: int = REPEAT, before=None) -> tuple[float, float]:
+def median(cmd_factory, repeat: int | None = None, before=None) -> tuple[float, float]:
     """Median wall time and max peak RSS over repeated runs; BEFORE() resets state each time."""
+    repeat = repeat or CURRENT_REPEAT[0]
     times, peaks = [], []
     for _ in range(repeat):
         if before:
@@ -135,7 +139,11 @@ def fresh_db(folder: Path):
     return reset
 
 
+CURRENT_REPEAT = [REPEAT]
+
+
 def bench_size(n: int) -> list[dict]:
+    CURRENT_REPEAT[0] = 1 if n >= BIG else REPEAT
     folder = ensure_sample(n)
     ext = "csv" if n >= CSV_FROM else "xlsx"
     asesmen = folder / f"asesmen-2026.{ext}"
@@ -182,7 +190,7 @@ def bench_size(n: int) -> list[dict]:
                     text=True,
                 ).stdout
             )
-            for _ in range(REPEAT)
+            for _ in range(CURRENT_REPEAT[0])
         )
         rows.append(
             row("report xlsx (work)", n, t - start, floor, mb, "bare xlsxwriter, same cells")
@@ -218,31 +226,36 @@ def bench_help() -> dict:
     return row("--help", 0, t, bare, mb, "bare Typer app --help")
 
 
-def main() -> None:
-    WORK.mkdir(exist_ok=True)
-    results = [bench_help()]
-    for n in SIZES:
-        results += bench_size(n)
-        print(f"... {n} people done", file=sys.stderr)
-    print(
-        f"{'stage':18} {'people':>9} {'seconds':>8} {'floor':>7} {'ratio':>6} {'peak MB':>8}  floor"
-    )
-    for r in results:
-        floor = f"{r['floor_seconds']:.2f}" if r["floor_seconds"] else "-"
-        ratio = f"{r['ratio']:.2f}" if r["ratio"] else "-"
-        print(
-            f"{r['stage']:18} {r['people']:>9} {r['seconds']:>8.2f} {floor:>7} {ratio:>6} "
-            f"{r['peak_mb']:>8.0f}  {r['floor']}"
-        )
+def save(results: list[dict]) -> None:
+    """Write benchmarks/results.json (after every size, so a long run keeps what it has)."""
     machine = {
         "python": platform.python_version(),
         "machine": platform.machine(),
         "cpus": os.cpu_count(),
         "system": platform.platform(),
+        "date": time.strftime("%Y-%m-%d"),
     }
-    (HERE / "results.json").write_text(
-        json.dumps({"machine": machine, "results": results}, indent=2) + "\n"
+    text = json.dumps({"machine": machine, "results": results}, indent=2) + "\n"
+    (HERE / "results.json").write_text(text)
+
+
+def main() -> None:
+    WORK.mkdir(exist_ok=True)
+    results = [bench_help()]
+    for n in SIZES:
+        results += bench_size(n)
+        save(results)
+        print(f"... {n} people done", file=sys.stderr)
+    print(
+        f"{'stage':20} {'people':>9} {'seconds':>8} {'floor':>7} {'ratio':>6} {'peak MB':>8}  floor"
     )
+    for r in results:
+        floor = f"{r['floor_seconds']:.2f}" if r["floor_seconds"] else "-"
+        ratio = f"{r['ratio']:.2f}" if r["ratio"] else "-"
+        print(
+            f"{r['stage']:20} {r['people']:>9} {r['seconds']:>8.2f} {floor:>7} {ratio:>6} "
+            f"{r['peak_mb']:>8.0f}  {r['floor']}"
+        )
 
 
 if __name__ == "__main__":
