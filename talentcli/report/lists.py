@@ -11,6 +11,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from talentcli.pipeline import RunData
+from talentcli.store import RESULT_COLUMNS
 
 # list code -> (placement filter or None) ; order = sheet order after Ringkasan/Peta Talenta/Hasil
 PLACEMENT_LISTS = {
@@ -28,24 +29,8 @@ def hasil(data: RunData) -> pd.DataFrame:
     """One row per classified person: every field of the JSON person, flattened."""
     comps = data.rules.competency_codes
     per = [f"{k}_{c}" for k in ("score", "standard", "delta", "status") for c in comps]
-    cols = [
-        *PERSON,
-        *per,
-        "jpm",
-        "jpm_category",
-        "potential_score",
-        "potential",
-        "performance",
-        "performance_year",
-        "box",
-        "placement",
-        "talent_pool",
-        "readiness",
-        "notes",
-        "retirement_date",
-        "plan_jp",
-        "plan_cost",
-    ]
+    head, axes = RESULT_COLUMNS[: len(PERSON)], RESULT_COLUMNS[len(PERSON) :]
+    cols = [*head, *per, *axes, "plan_jp", "plan_cost"]
     out = data.people.sort_values("nip")[cols].copy()
     out["notes"] = out["notes"].map("; ".join)
     return out.reset_index(drop=True)
