@@ -418,9 +418,7 @@ def run_(
     from filelock import FileLock, Timeout
 
     from talentcli.errors import LockedError
-    from talentcli.pipeline import LOCK_NAME, run_inbox
-    from talentcli.rules import load_rules
-    from talentcli.workspace import find_workspace, open_log
+    from talentcli.workspace import LOCK_NAME, find_workspace, open_log
 
     ws = find_workspace(config=config, db=STATE.db)
     if config is None and not (ws.root / "talent.yaml").is_file():
@@ -433,15 +431,22 @@ def run_(
                 "`talentcli init DIR`, or give --config DIR/talent.yaml"
             ],
         )
-    loaded = load_rules(ws.rules)  # a bad rules file stops the run before the inbox is touched
     when = _as_of(as_of)
     log = open_log(ws)
     lock = FileLock(ws.root / LOCK_NAME, timeout=0, mode=0o600)
-    try:
+    try:  # first, before the heavy imports: an overlapping cron run is told at once
         lock.acquire()
     except Timeout:
         log.warning("run skipped: another run holds %s", LOCK_NAME)
         raise LockedError(f"another talentcli run holds {ws.root / LOCK_NAME}; try later") from None
+    try:
+        from talentcli.pipeline import run_inbox
+        from talentcli.rules import load_rules
+
+        loaded = load_rules(ws.rules)  # bad rules stop the run before the inbox is touched
+    except BaseException:
+        lock.release()
+        raise
     from talentcli.render import busy
 
     try:

@@ -148,8 +148,6 @@ def run_rules(run: dict) -> Rules:
 
 # ------------------------------------------------------------------ talentcli run (cron)
 
-LOCK_NAME = ".talentcli.lock"
-
 
 @dataclass
 class InboxOutcome:

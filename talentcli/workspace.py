@@ -18,6 +18,7 @@ from talentcli.errors import RulesError
 from talentcli.rules import default_rules_path
 
 CONFIG_NAME = "talent.yaml"
+LOCK_NAME = ".talentcli.lock"  # the workspace lock `talentcli run` holds (SPEC §7)
 LOG_NAME = "talentcli"
 
 
