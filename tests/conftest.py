@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sqlite3
 from pathlib import Path
@@ -58,6 +59,23 @@ def person(i: int, nip: str | float | None = None, level: str = "IV.a", scores=(
     """One valid asesmen row (NO, NIP, NAMA, JABATAN, ESELON, UNIT, 4 scores)."""
     nip = nip if nip is not None else f"19800101200501{1 + i % 2}{i:03d}"
     return [i, nip, f"Pegawai {i}", "Kepala Seksi", level, "Bappeda", *scores]
+
+
+def nip_is_valid(nip: str) -> bool:
+    """SPEC §3.1 `invalid-nip` written out plainly: an oracle independent of the importer."""
+    if len(nip) != 18 or not nip.isdigit():
+        return False
+    try:
+        birth = dt.date(int(nip[:4]), int(nip[4:6]), int(nip[6:8]))
+    except ValueError:
+        return False
+    appointed, month = int(nip[8:12]), int(nip[12:14])
+    return (
+        1940 <= birth.year <= 2010
+        and 1 <= month <= 12
+        and appointed >= birth.year + 15
+        and nip[14] in "12"
+    )
 
 
 class Cli:

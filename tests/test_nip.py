@@ -9,23 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from talentcli.ingest.validate import normalise_nips
-
-
-def oracle_valid(d: str) -> bool:
-    """SPEC §3.1 invalid-nip, written out plainly."""
-    if len(d) != 18 or not d.isdigit():
-        return False
-    try:
-        birth = dt.date(int(d[0:4]), int(d[4:6]), int(d[6:8]))
-    except ValueError:
-        return False
-    year, month = int(d[8:12]), int(d[12:14])
-    return (
-        1940 <= birth.year <= 2010
-        and 1 <= month <= 12
-        and year >= birth.year + 15
-        and d[14] in "12"
-    )
+from tests.conftest import nip_is_valid
 
 
 @st.composite
@@ -61,7 +45,7 @@ def test_valid_nips_in_any_written_form_normalise_to_their_digits(items):
 @given(st.lists(st.text("0123456789", min_size=17, max_size=19), min_size=1, max_size=30))
 def test_reason_is_empty_exactly_when_the_oracle_says_valid(digits):
     out = normalise_nips(pd.Series(digits, dtype=object))
-    assert [r == "" for r in out["reason"]] == [oracle_valid(d) for d in digits]
+    assert [r == "" for r in out["reason"]] == [nip_is_valid(d) for d in digits]
 
 
 @given(st.lists(valid_nips(), min_size=1, max_size=10))

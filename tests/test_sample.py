@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import re
 import runpy
 from collections import Counter
@@ -14,6 +13,7 @@ from python_calamine import CalamineWorkbook
 
 import talentcli.sample as sample
 from talentcli.sample import write_sample
+from tests.conftest import nip_is_valid
 
 N = 240
 HEADER = [
@@ -41,23 +41,6 @@ def norm(text: str) -> str:
 
 
 KNOWN_LEVELS = {norm(a): code for code, text in LEVEL_ALIASES.items() for a in text.split(", ")}
-
-
-def nip_ok(nip: str) -> bool:
-    """SPEC §3.1: the NIP is NOT `invalid-nip`."""
-    if not re.fullmatch(r"\d{18}", nip):
-        return False
-    try:
-        birth = dt.date(int(nip[:4]), int(nip[4:6]), int(nip[6:8]))
-    except ValueError:
-        return False
-    appointed, month = int(nip[8:12]), int(nip[12:14])
-    return (
-        1940 <= birth.year <= 2010
-        and 1 <= month <= 12
-        and appointed >= birth.year + 15
-        and nip[14] in "12"
-    )
 
 
 def sheet(path: Path, name: str) -> list[list]:
@@ -99,7 +82,7 @@ def test_title_block_sits_above_the_header_and_the_footer_below_the_data(rekap: 
     texts = [text for row in footer for text in row if text]
     assert texts[:2] == ["Serang, 15 Januari 2026", "Kepala BKPSDM Kabupaten Serang"]
     signer_nip = re.fullmatch(r"NIP\. (\d{8}) (\d{6}) (\d) (\d{3})", texts[-1])
-    assert signer_nip and nip_ok("".join(signer_nip.groups()))
+    assert signer_nip and nip_is_valid("".join(signer_nip.groups()))
     for row in footer:  # a footer row leaves the NIP and score cells empty
         assert row[1] == "" and not any(row[SCORES])
 
@@ -108,7 +91,7 @@ def test_asesmen_has_n_people_with_valid_unique_nips(rekap: list[list]):
     rows = people(rekap)
     nips = [row[1].replace(" ", "") for row in rows]
     assert all(isinstance(row[1], str) for row in rows)
-    assert all(map(nip_ok, nips)), [n for n in nips if not nip_ok(n)]
+    assert all(map(nip_is_valid, nips)), [n for n in nips if not nip_is_valid(n)]
     assert len(set(nips)) == N
     assert any(" " in row[1] for row in rows) and any(" " not in row[1] for row in rows)
 
@@ -166,7 +149,7 @@ def test_csv_mode_writes_plain_csv(tmp_path: Path):
     with paths[0].open(encoding="utf-8", newline="") as fh:
         rows = list(csv.reader(fh))
     assert rows[0] == HEADER and len(rows) == 121
-    assert all(re.fullmatch(r"\d{18}", row[1]) and nip_ok(row[1]) for row in rows[1:])
+    assert all(re.fullmatch(r"\d{18}", row[1]) and nip_is_valid(row[1]) for row in rows[1:])
     assert all(re.fullmatch(r"[1-5]\.\d\d", score) for row in rows[1:] for score in row[SCORES])
 
 
@@ -220,7 +203,7 @@ def test_messy_samples_use_valid_nips_except_where_the_code_is_about_nips(tmp_pa
         nip_column = list(sample_file.header).index("NIP")
         for number, cells in rows:
             nip = cells[nip_column]
-            ok = isinstance(nip, str) and nip_ok(nip.lstrip("'").replace(" ", ""))
+            ok = isinstance(nip, str) and nip_is_valid(nip.lstrip("'").replace(" ", ""))
             if sample_file.code in ("invalid-nip", "nip-precision-lost"):
                 assert ok != (number in sample_file.rejected), (sample_file.name, number, nip)
             elif nip != "":
