@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from talentcli.numeric import round_half_up
 from talentcli.rules import PERFORMANCE_LEVELS, Box, Rules, norm_value
 
 NEAR_RETIREMENT = "pensiun_dekat"
@@ -21,7 +22,6 @@ REASONS = ("unknown-job-level", "missing-score", "no-potensi", "no-performance")
 STATUSES = ("gap", "meets", "strength")
 SEVERITIES = ("ringan", "berat")
 NIP_DIGITS = 18
-_EPS = 1e-9  # half-up rounding: 89.995 held in binary as 89.99499999... must still go up
 
 
 @dataclass
@@ -225,12 +225,6 @@ def competency_status(delta: np.ndarray, rules: Rules) -> tuple[np.ndarray, pd.S
     status = np.where(delta < 0, 0, np.where(delta >= s.strength_min, 2, 1))
     severity = np.where(delta < 0, np.where(delta <= s.berat_max, 1, 0), -1)
     return _lookup(STATUSES, status), pd.Series(_lookup(SEVERITIES, severity), dtype=object)
-
-
-def round_half_up(values: np.ndarray, decimals: int) -> np.ndarray:
-    """Round halves up for the non-negative values of this domain (89.995 -> 90.0)."""
-    scale = 10.0**decimals
-    return np.floor(values * scale + 0.5 + _EPS) / scale
 
 
 def jpm(scores: np.ndarray, standards: np.ndarray, rules: Rules) -> np.ndarray:

@@ -49,6 +49,9 @@ STATE = State()
 
 # ------------------------------------------------------------ shared options
 
+AsOfOpt = Annotated[
+    str | None, typer.Option("--as-of", help="Reference date (default today).", metavar="DATE")
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
 
 
@@ -285,9 +288,7 @@ def classify(
     rules: Annotated[
         Path | None, typer.Option(help="Rules file (default: the workspace's, else the shipped).")
     ] = None,
-    as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Reference date (default today).", metavar="DATE")
-    ] = None,
+    as_of: AsOfOpt = None,
 ) -> None:
     """Compute every person's result for a cycle (9-box, placement, notes) and store it as a run.
 
@@ -407,9 +408,7 @@ def run_(
     config: Annotated[
         Path | None, typer.Option(help="The workspace's talent.yaml (default: found upwards).")
     ] = None,
-    as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Reference date (default today).", metavar="DATE")
-    ] = None,
+    as_of: AsOfOpt = None,
 ) -> None:
     """The cron entry: import every inbox file, classify, report; locked and logged.
 

@@ -9,9 +9,7 @@ from collections.abc import Iterator
 import pandas as pd
 
 from talentcli.pipeline import RunData, RunSummary
-from talentcli.rules import Rules
-
-PERF_ORDER = ("di_bawah", "sesuai", "di_atas")
+from talentcli.rules import PERFORMANCE_LEVELS, Rules
 
 
 @contextlib.contextmanager
@@ -32,7 +30,7 @@ def grid_rows(counts: dict[int, int], rules: Rules) -> list[list[str]]:
     for level in rules.potential.levels:
         cells = [
             f"[{b}] {counts.get(b, 0)}"
-            for b in (rules.nine_box.grid[level.code][p] for p in PERF_ORDER)
+            for b in (rules.nine_box.grid[level.code][p] for p in PERFORMANCE_LEVELS)
         ]
         rows.append([level.name, *cells])
     return rows
@@ -41,7 +39,7 @@ def grid_rows(counts: dict[int, int], rules: Rules) -> list[list[str]]:
 def show_summary(summary: RunSummary, rules: Rules, quiet: bool = False) -> None:
     """Print the 9-box grid of counts and the incomplete count (rich table on a terminal)."""
     perf = {lv.code: lv.name for lv in rules.performance.levels}
-    header = ["Potensi \\ Kinerja", *(perf[p] for p in PERF_ORDER)]
+    header = ["Potensi \\ Kinerja", *(perf[p] for p in PERFORMANCE_LEVELS)]
     rows = grid_rows(summary.boxes, rules)
     head = (
         f"run {summary.run_id}: cycle {summary.cycle}, as of {summary.as_of}: "

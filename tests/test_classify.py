@@ -16,7 +16,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from talentcli.classify import classify, nip_keys, round_half_up
+from talentcli.classify import classify, nip_keys
+from talentcli.numeric import round_half_up
 from talentcli.rules import load_rules
 
 RULES = load_rules().rules

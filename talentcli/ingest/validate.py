@@ -17,6 +17,7 @@ import pandas as pd
 
 from talentcli.ingest.header import Header, fields_of
 from talentcli.ingest.read import Grid
+from talentcli.numeric import round_half_up
 from talentcli.rules import Rules, norm_value
 
 VIOLATION_COLUMNS = [
@@ -162,12 +163,6 @@ def as_text(s: pd.Series) -> pd.Series:
 def parse_number(text: pd.Series) -> pd.Series:
     """Text with a decimal comma or dot -> float; NaN where not a number."""
     return pd.Series(per_value(text, _to_float, np.nan).astype(float))
-
-
-def round_half_up(x: pd.Series, decimals: int) -> pd.Series:
-    """Round half away from zero for the positive values used here (3.125 -> 3.13)."""
-    f = 10.0**decimals
-    return np.floor(x * f + 0.5 + 1e-9) / f
 
 
 def validate(grid: Grid, header: Header, kind: str, rules: Rules, file: str) -> Checked:

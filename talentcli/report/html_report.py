@@ -24,9 +24,8 @@ from talentcli import __version__
 from talentcli.pipeline import RunData
 from talentcli.report import lists
 from talentcli.report.labels import HEADERS, SHEETS, Labels
-from talentcli.rules import Rules
+from talentcli.rules import PERFORMANCE_LEVELS, Rules
 
-PERF_ORDER = ("di_bawah", "sesuai", "di_atas")
 # colour group per box, as the regulation's matrix is usually drawn (9 dark green ... 1 red)
 TONES = {9: "t9", 8: "t8", 7: "t8", 6: "t5", 5: "t5", 4: "t5", 3: "t3", 2: "t3", 1: "t1"}
 # the lists of index.html in page order (lists.LISTS codes; "tetap" = near retirement, boxes 7-9)
@@ -262,7 +261,7 @@ def _common(data: RunData, fmt: Fmt, env: jinja2.Environment) -> dict:
     css = env.loader.get_source(env, "report.css")[0]  # type: ignore[union-attr]
     grid = [
         {"name": lv.name_en if fmt.en and lv.name_en else lv.name,
-         "boxes": [rules.nine_box.grid[lv.code][p] for p in PERF_ORDER]}
+         "boxes": [rules.nine_box.grid[lv.code][p] for p in PERFORMANCE_LEVELS]}
         for lv in rules.potential.levels
     ]  # fmt: skip
     inputs = [
@@ -292,7 +291,7 @@ def _common(data: RunData, fmt: Fmt, env: jinja2.Environment) -> dict:
         "as_of": fmt.date(run["as_of"]),
         "inputs": inputs,
         "grid": grid,
-        "perf_names": [fmt.value(p) for p in PERF_ORDER],
+        "perf_names": [fmt.value(p) for p in PERFORMANCE_LEVELS],
         "tones": TONES,
         "recs": fmt.recs,
     }

@@ -6,9 +6,10 @@ from pathlib import Path
 
 from talentcli import __version__
 from talentcli.pipeline import RunData
-from talentcli.render import PERF_ORDER, rupiah
+from talentcli.render import rupiah
 from talentcli.report import lists
 from talentcli.report.labels import Labels
+from talentcli.rules import PERFORMANCE_LEVELS
 from talentcli.safety import private_file
 
 
@@ -27,7 +28,7 @@ def summary(data: RunData, lang: str = "id") -> str:
             lab.value(lv.code),
             *(
                 f"{b}: {int(boxes.get(b, 0))}"
-                for b in (rules.nine_box.grid[lv.code][p] for p in PERF_ORDER)
+                for b in (rules.nine_box.grid[lv.code][p] for p in PERFORMANCE_LEVELS)
             ),
         ]
         for lv in rules.potential.levels
@@ -52,7 +53,7 @@ def summary(data: RunData, lang: str = "id") -> str:
         *_table(
             [
                 t("Potensi \\ Kinerja", "Potential \\ Performance"),
-                *(lab.value(p) for p in PERF_ORDER),
+                *(lab.value(p) for p in PERFORMANCE_LEVELS),
             ],
             grid,
         ),

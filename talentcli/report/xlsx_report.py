@@ -23,6 +23,7 @@ from talentcli import __version__
 from talentcli.pipeline import RunData
 from talentcli.report import lists
 from talentcli.report.labels import CODED, Labels
+from talentcli.rules import PERFORMANCE_LEVELS
 from talentcli.safety import private_file
 
 OPTIONS = {
@@ -32,7 +33,6 @@ OPTIONS = {
     "strings_to_urls": False,
 }
 SHEET_ORDER = ["ringkasan", "peta", *lists.LISTS]  # lists.LISTS decides the list sheets' order
-PERF_ORDER = ("di_bawah", "sesuai", "di_atas")  # left to right on the 9-box
 MAX_WIDTH = 60
 RINGKASAN_WIDTHS = [40, 21, 21, 21, 14, 14, 14, 14, 14, 17]  # A: labels, B-D: the grid
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
@@ -438,13 +438,13 @@ def _count_grid(
         bold=True, bg_color="#D9E1F2", align="center", valign="vcenter", border=1, text_wrap=True
     )
     cur.ws.set_row(cur.row, 30)
-    cur.line(axis, *(str(labels.value(p)) for p in PERF_ORDER), fmt=head)
+    cur.line(axis, *(str(labels.value(p)) for p in PERFORMANCE_LEVELS), fmt=head)
     level_fmt = fm.get(
         bold=True, font_size=12, bg_color="#D9E1F2", align="center", valign="vcenter", border=1
     )
     word = t("Kotak", "Box")
     for level in data.rules.potential.levels:
-        boxes = [data.rules.nine_box.grid[level.code][p] for p in PERF_ORDER]
+        boxes = [data.rules.nine_box.grid[level.code][p] for p in PERFORMANCE_LEVELS]
         r = cur.line(
             None,
             *(f"{word} {b}" for b in boxes),
@@ -699,10 +699,10 @@ def peta(ws: Worksheet, fm: Formats, data: RunData, labels: Labels, hasil: pd.Da
     axis = f"{labels.header('potential')} ↓   {labels.header('performance')} →"
     cur.ws.set_row(cur.row, 30)
     ws.repeat_rows(cur.row)
-    cur.line(axis, *(str(labels.value(p)) for p in PERF_ORDER), fmt=fm.header)
+    cur.line(axis, *(str(labels.value(p)) for p in PERFORMANCE_LEVELS), fmt=fm.header)
     ws.freeze_panes(cur.row, 1)
     for level in data.rules.potential.levels:
-        boxes = [data.rules.nine_box.grid[level.code][p] for p in PERF_ORDER]
+        boxes = [data.rules.nine_box.grid[level.code][p] for p in PERFORMANCE_LEVELS]
         _peta_band(cur, fm, labels, str(labels.value(level.code)), boxes, names)
 
 
