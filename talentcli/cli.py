@@ -326,7 +326,7 @@ def explain(
     """
     from talentcli.pipeline import load_run
     from talentcli.render import explain_person
-    from talentcli.store import Store
+    from talentcli.store import Store, load_ratings
 
     digits = "".join(ch for ch in nip if ch.isdigit())
     if len(digits) != 18 or any(ch not in "0123456789 .-'" for ch in nip.strip()):
@@ -335,10 +335,8 @@ def explain(
     store = Store(_workspace().db, create=False)
     try:
         data = load_run(store, cycle)
-        ratings = store.table(
-            "SELECT tahun, predikat, nilai FROM ratings WHERE nip = ?",
-            ("".join(ch for ch in nip if ch.isdigit()),),
-        )
+        ratings = load_ratings(store)
+        ratings = ratings.loc[ratings["nip"] == digits, ["tahun", "predikat", "nilai"]]
     finally:
         store.close()
     typer.echo(explain_person(data, nip, ratings))

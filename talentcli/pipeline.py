@@ -228,7 +228,8 @@ def _needs_classify(store: st.Store, cycle: str, loaded: LoadedRules, reports: l
     """Something to classify, and the latest run does not reflect it: a batch the run did not
     see (imported now or by hand since), other rules, or no run at all."""
     has_cohort = store.db.execute(
-        "SELECT 1 FROM assessments WHERE cycle = ? LIMIT 1", (cycle,)
+        "SELECT 1 FROM batches WHERE kind = 'asesmen' AND cycle = ? AND accepted > 0 LIMIT 1",
+        (cycle,),
     ).fetchone()
     if not has_cohort:
         return False

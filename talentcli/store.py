@@ -6,17 +6,19 @@ import contextlib
 import io
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from talentcli import __version__
 from talentcli.errors import NotFoundError, StoreError
 
-# Each entry migrates the schema from version i to i + 1. Never edit a released one: append.
-MIGRATIONS: list[str] = [
+# Each entry migrates the schema from version i to i + 1: SQL text, or a Python step for what
+# SQL cannot do. Never edit a released one: append.
+MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     """
     CREATE TABLE batches (
         id INTEGER PRIMARY KEY,
@@ -82,6 +84,7 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (run_id, nip)
     );
     """,
+    lambda db: _columnar_batches(db),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 SCORE_PREFIX = "score_"  # assessments gets one REAL column per competency of the rules in use
@@ -131,9 +134,13 @@ class Store:
                 f"{self.path}: made by a newer talentcli (schema {version}); upgrade talentcli"
             )
         for i in range(version, SCHEMA_VERSION):
+            step = MIGRATIONS[i]
             with self.transaction():
-                for stmt in _statements(MIGRATIONS[i]):
-                    self.db.execute(stmt)
+                if callable(step):
+                    step(self.db)
+                else:
+                    for stmt in _statements(step):
+                        self.db.execute(stmt)
                 self.db.execute(f"PRAGMA user_version = {i + 1}")
 
     @contextlib.contextmanager
@@ -178,29 +185,6 @@ def _statements(script: str) -> list[str]:
     return [s.strip() for s in script.split(";") if s.strip()]
 
 
-def save_batch(
-    store: Store,
-    meta: dict,
-    accepted: pd.DataFrame,
-    violations: pd.DataFrame,
-    competencies: list[str],
-) -> int:
-    """Store one import in one transaction; newer values replace a person's for the cycle."""
-    with store.transaction() as db:
-        cur = db.execute(
-            "INSERT INTO batches (file, sha256, kind, cycle, sheet, header_row, rows_read, "
-            "accepted, rejected, skipped, imported_at, tool_version) "
-            "VALUES (:file, :sha256, :kind, :cycle, :sheet, :header_row, :rows_read, "
-            ":accepted, :rejected, :skipped, :imported_at, :tool_version)",
-            {**meta, "imported_at": now(), "tool_version": __version__},
-        )
-        batch = int(cur.lastrowid)
-        _save_violations(db, batch, violations)
-        writer = {"asesmen": _save_asesmen, "kinerja": _save_kinerja, "formasi": _save_formasi}
-        writer[meta["kind"]](db, batch, meta.get("cycle"), accepted, competencies)
-    return batch
-
-
 def _rows(frame: pd.DataFrame) -> list[tuple]:
     """DataFrame -> tuples with None for missing values (sqlite3 binds None as NULL)."""
     cols = []
@@ -211,25 +195,10 @@ def _rows(frame: pd.DataFrame) -> list[tuple]:
     return list(zip(*cols, strict=True))
 
 
-def score_columns(db: sqlite3.Connection, competencies: list[str]) -> list[str]:
-    """The assessments' score columns of these competencies, added when new rules bring them."""
-    cols = [SCORE_PREFIX + c for c in competencies]
-    ensure_columns(db, "assessments", dict.fromkeys(cols, "REAL"))
-    return cols
-
-
-def ensure_columns(db: sqlite3.Connection, table: str, columns: dict[str, str]) -> None:
-    """Add missing per-competency columns (competency codes are validated identifiers)."""
-    have = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
-    for col, kind in columns.items():
-        if col not in have:
-            db.execute(f'ALTER TABLE {table} ADD COLUMN "{col}" {kind}')
-
-
-def _insert(db: sqlite3.Connection, table: str, frame: pd.DataFrame, verb: str = "INSERT") -> None:
+def _insert(db: sqlite3.Connection, table: str, frame: pd.DataFrame) -> None:
     names = ", ".join(f'"{c}"' for c in frame.columns)
     marks = ", ".join("?" * frame.shape[1])
-    db.executemany(f"{verb} INTO {table} ({names}) VALUES ({marks})", _rows(frame))
+    db.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", _rows(frame))
 
 
 def _save_violations(db: sqlite3.Connection, batch: int, v: pd.DataFrame) -> None:
@@ -245,50 +214,137 @@ def _save_violations(db: sqlite3.Connection, batch: int, v: pd.DataFrame) -> Non
     )
 
 
-def _save_asesmen(
-    db: sqlite3.Connection, batch: int, cycle: str, a: pd.DataFrame, competencies: list[str]
-) -> None:
-    """INSERT OR REPLACE: a newer file replaces the person's whole row for the cycle."""
-    cols = ["nip", "nama", "jabatan", "job_level", "unit", "golongan", "potensi"]
-    frame = pd.DataFrame({c: a.get(c) for c in cols})
-    frame.insert(0, "cycle", cycle)
-    frame["batch_id"] = batch
-    scores = score_columns(db, competencies)
-    for comp, col in zip(competencies, scores, strict=True):
-        frame[col] = a[comp]
-    _insert(db, "assessments", frame, "INSERT OR REPLACE")
+# ------------------------------------------------------------------ accepted rows, columnar
+#
+# A batch's accepted rows are one Parquet blob (batch_data), not one SQLite row each: storing
+# and reading them costs a C-level pass instead of ~10 us of Python per row, which is what
+# lets a million people import and classify in seconds. Rows are read back batch by batch in
+# import order; a later batch replaces a person's (or a vacancy's) row, as the newer file wins.
+
+TEXT, REAL, WHOLE = "text", "real", "whole"
+LAYOUT: dict[str, dict[str, str]] = {  # stored columns per kind (asesmen adds score_<code>)
+    "asesmen": {
+        "nip": TEXT,
+        "nama": TEXT,
+        "jabatan": TEXT,
+        "job_level": TEXT,
+        "unit": TEXT,
+        "golongan": TEXT,
+        "potensi": REAL,
+    },
+    "kinerja": {"nip": TEXT, "tahun": WHOLE, "predikat": TEXT, "nilai": REAL},
+    "formasi": {"kode": TEXT, "jabatan": TEXT, "unit": TEXT, "job_level": TEXT, "jumlah": WHOLE},
+}
+KEYS = {"asesmen": ["nip"], "kinerja": ["nip", "tahun"], "formasi": ["kode"]}
+FIELD = {"nilai": "nilai_kinerja"}  # stored name -> the importer's field name, where they differ
 
 
-def _save_kinerja(
-    db: sqlite3.Connection, batch: int, cycle: str | None, a: pd.DataFrame, competencies: list[str]
-) -> None:
-    frame = pd.DataFrame(
-        {
-            "nip": a["nip"],
-            "tahun": a["tahun"],
-            "predikat": a.get("predikat", None),
-            "nilai": a.get("nilai_kinerja", None),
-            "batch_id": batch,
-        }
+def save_batch(
+    store: Store,
+    meta: dict,
+    accepted: pd.DataFrame,
+    violations: pd.DataFrame,
+    competencies: list[str],
+) -> int:
+    """Store one import in one transaction: the batch, its violations, its accepted rows."""
+    kind = meta["kind"]
+    layout = dict(LAYOUT[kind])
+    stored = {c: accepted.get(FIELD.get(c, c)) for c in layout}
+    if kind == "asesmen":
+        for comp in competencies:
+            layout[SCORE_PREFIX + comp] = REAL
+            stored[SCORE_PREFIX + comp] = accepted[comp]
+    blob = _parquet(stored, layout, len(accepted))
+    with store.transaction() as db:
+        cur = db.execute(
+            "INSERT INTO batches (file, sha256, kind, cycle, sheet, header_row, rows_read, "
+            "accepted, rejected, skipped, imported_at, tool_version) "
+            "VALUES (:file, :sha256, :kind, :cycle, :sheet, :header_row, :rows_read, "
+            ":accepted, :rejected, :skipped, :imported_at, :tool_version)",
+            {**meta, "imported_at": now(), "tool_version": __version__},
+        )
+        batch = int(cur.lastrowid)
+        _save_violations(db, batch, violations)
+        db.execute(
+            "INSERT INTO batch_data VALUES (?, 'parquet', ?, ?)", (batch, len(accepted), blob)
+        )
+    return batch
+
+
+def _parquet(columns: dict, layout: dict[str, str], n: int) -> bytes:
+    """Columns (Series, arrays or None for absent) typed by LAYOUT -> a zstd Parquet blob."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    kinds = {TEXT: pa.string(), REAL: pa.float64(), WHOLE: pa.int64()}
+    arrays = []
+    for name, kind in layout.items():
+        values = columns.get(name)
+        if values is None:
+            arrays.append(pa.nulls(n, kinds[kind]))
+        else:
+            arrays.append(pa.array(values, type=kinds[kind], from_pandas=True))
+    sink = pa.BufferOutputStream()
+    pq.write_table(pa.table(arrays, names=list(layout)), sink, compression="zstd")
+    return sink.getvalue().to_pybytes()
+
+
+def stored_rows(store: Store, kind: str, cycle: str | None = None) -> pd.DataFrame:
+    """The rows in force of one kind (of one cycle): every batch in import order, a later
+    row replacing an earlier one with the same key (in the same cycle). Adds `batch_id`
+    and `cycle`."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    sql = (
+        "SELECT b.id, b.cycle, d.data FROM batches b JOIN batch_data d ON d.batch_id = b.id "
+        "WHERE b.kind = ?" + (" AND b.cycle = ?" if cycle else "") + " ORDER BY b.id"
     )
-    db.executemany("INSERT OR REPLACE INTO ratings VALUES (?,?,?,?,?)", _rows(frame))
+    tables = []
+    for batch, batch_cycle, data in store.db.execute(sql, (kind, cycle) if cycle else (kind,)):
+        table = pq.read_table(pa.BufferReader(data))
+        n = table.num_rows
+        table = table.append_column("batch_id", pa.array(np.full(n, batch, dtype=np.int64)))
+        cycles = (
+            pa.DictionaryArray.from_arrays(
+                pa.array(np.zeros(n, dtype=np.int32)), pa.array([batch_cycle], pa.string())
+            )
+            if batch_cycle is not None
+            else pa.nulls(n, pa.dictionary(pa.int32(), pa.string()))
+        )
+        tables.append(table.append_column("cycle", cycles))
+    if not tables:
+        names = [*LAYOUT[kind], "batch_id", "cycle"]
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in names})
+    frame = pa.concat_tables(tables, promote_options="default").to_pandas()
+    frame["cycle"] = frame["cycle"].astype(object)
+    if len(tables) > 1:  # a person's row is per cycle (ratings carry their own year)
+        key = KEYS[kind] if kind == "kinerja" else ["cycle", *KEYS[kind]]
+        frame = frame.drop_duplicates(key, keep="last", ignore_index=True)
+    return frame
 
 
-def _save_formasi(
-    db: sqlite3.Connection, batch: int, cycle: str, a: pd.DataFrame, competencies: list[str]
-) -> None:
-    frame = pd.DataFrame(
-        {
-            "cycle": cycle,
-            "kode": a["kode"],
-            "jabatan": a.get("jabatan", None),
-            "unit": a.get("unit", None),
-            "job_level": a["job_level"],
-            "jumlah": a["jumlah"].astype(int),
-            "batch_id": batch,
-        }
+def _columnar_batches(db: sqlite3.Connection) -> None:
+    """Schema 3: accepted rows move from a table row each into one Parquet blob per batch."""
+    db.execute(
+        "CREATE TABLE batch_data (batch_id INTEGER PRIMARY KEY REFERENCES batches(id), "
+        "format TEXT NOT NULL, rows INTEGER NOT NULL, data BLOB NOT NULL)"
     )
-    db.executemany("INSERT OR REPLACE INTO vacancies VALUES (?,?,?,?,?,?,?)", _rows(frame))
+    old = {"asesmen": "assessments", "kinerja": "ratings", "formasi": "vacancies"}
+    for kind, table in old.items():
+        cur = db.execute(f"SELECT * FROM {table} ORDER BY rowid")
+        names = [d[0] for d in cur.description]
+        frame = pd.DataFrame(cur.fetchall(), columns=names)
+        layout = dict(LAYOUT[kind])
+        layout.update({c: REAL for c in names if c.startswith(SCORE_PREFIX)})
+        for batch, rows in frame.groupby("batch_id", sort=True):
+            blob = _parquet(dict(rows.items()), layout, len(rows))
+            db.execute(
+                "INSERT INTO batch_data VALUES (?, 'parquet', ?, ?)", (int(batch), len(rows), blob)
+            )
+    db.execute("DROP VIEW people")
+    for table in old.values():
+        db.execute(f"DROP TABLE {table}")
 
 
 # ------------------------------------------------------------------ classification runs
@@ -317,31 +373,23 @@ KEEP_RUNS = 5  # older runs of a cycle are pruned so a cron job does not grow th
 
 
 def load_cohort(store: Store, cycle: str, competencies: list[str]) -> pd.DataFrame:
-    """The cycle's cohort: every accepted assessment, with the score columns of these rules."""
-    with store.transaction() as db:
-        score_columns(db, competencies)
-    cols = ", ".join(f'"{SCORE_PREFIX}{c}"' for c in competencies)
-    return store.table(
-        f"SELECT nip, nama, jabatan, job_level, unit, golongan, potensi, {cols} "
-        "FROM assessments WHERE cycle = ? ORDER BY nip",
-        (cycle,),
-    )
+    """The cycle's cohort: every accepted assessment, with the score columns of these rules
+    (a competency no batch was imported with reads as missing)."""
+    rows = stored_rows(store, "asesmen", cycle)
+    cols = [*LAYOUT["asesmen"], *(SCORE_PREFIX + c for c in competencies)]
+    frame = rows.reindex(columns=cols)
+    return frame.sort_values("nip", ignore_index=True)
 
 
 def load_ratings(store: Store, cycle: str | None = None) -> pd.DataFrame:
-    """Performance ratings; with CYCLE only each person's latest year not after it.
-
-    The engine picks the same row itself (SPEC §4.4); filtering in SQL first halves what
-    crosses into Python when kinerja files hold several years.
-    """
+    """Performance ratings; with CYCLE only each person's latest year not after it (the
+    engine picks the same row itself, SPEC §4.4; filtering first keeps its input small)."""
+    rows = stored_rows(store, "kinerja")[list(LAYOUT["kinerja"])]
     if cycle is None:
-        return store.table("SELECT nip, tahun, predikat, nilai FROM ratings")
-    return store.table(
-        "SELECT r.nip, r.tahun, r.predikat, r.nilai FROM ratings r JOIN "
-        "(SELECT nip, max(tahun) AS tahun FROM ratings WHERE tahun <= ? GROUP BY nip) m "
-        "ON m.nip = r.nip AND m.tahun = r.tahun",
-        (int(cycle),),
-    )
+        return rows
+    rows = rows[rows["tahun"] <= int(cycle)]
+    latest = rows.sort_values(["nip", "tahun"]).drop_duplicates("nip", keep="last")
+    return latest.reset_index(drop=True)
 
 
 def _results_blob(people: pd.DataFrame, competencies: list[str]) -> bytes:
@@ -435,8 +483,5 @@ def run_results(store: Store, run_id: int) -> tuple[pd.DataFrame, pd.DataFrame, 
 
 def load_vacancies(store: Store, cycle: str) -> pd.DataFrame:
     """The cycle's formasi rows."""
-    return store.table(
-        "SELECT kode, jabatan, unit, job_level, jumlah FROM vacancies WHERE cycle = ? "
-        "ORDER BY kode",
-        (cycle,),
-    )
+    rows = stored_rows(store, "formasi", cycle)[list(LAYOUT["formasi"])]
+    return rows.sort_values("kode", ignore_index=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -94,11 +93,36 @@ class Cli:
         return json.loads(result.stdout)
 
     def sql(self, query: str, params: tuple = ()) -> list[tuple]:
-        con = sqlite3.connect(self.root / "talent.db")
-        try:
-            return con.execute(query, params).fetchall()
-        finally:
-            con.close()
+        return store_sql(self.root / "talent.db", query, params)
+
+
+STORED_AS = {"asesmen": "assessments", "kinerja": "ratings", "formasi": "vacancies"}
+
+
+def store_sql(db: Path, query: str, params: tuple = ()) -> list[tuple]:
+    """QUERY against the store file, which also sees the accepted rows in force as temporary
+    tables `assessments`, `ratings`, `vacancies` and a view `people`. The file keeps them as
+    one Parquet blob per batch; they are read here through talentcli's own store reader, so
+    the tests check what classify and report will get."""
+    from talentcli.store import Store, stored_rows
+
+    store = Store(db, create=False)
+    con = store.db
+    try:
+        for kind, table in STORED_AS.items():
+            rows = stored_rows(store, kind)
+            names = ", ".join(f'"{c}"' for c in rows.columns)
+            con.execute(f"CREATE TEMP TABLE {table} ({names})")
+            values = rows.astype(object).where(rows.notna(), None)
+            marks = ", ".join("?" * rows.shape[1])
+            con.executemany(f"INSERT INTO {table} VALUES ({marks})", values.to_numpy().tolist())
+        con.execute(
+            "CREATE TEMP VIEW people AS SELECT nip, nama, max(batch_id) AS batch_id "
+            "FROM assessments GROUP BY nip"
+        )
+        return con.execute(query, params).fetchall()
+    finally:
+        store.close()
 
 
 @pytest.fixture

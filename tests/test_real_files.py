@@ -46,7 +46,6 @@ import json
 import logging
 import re
 import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -54,6 +53,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from talentcli.cli import app
+from tests.conftest import store_sql
 
 DATA = Path(__file__).parent / "data" / "real"
 runner = CliRunner()
@@ -170,11 +170,7 @@ def run_import(*args: str):
 
 
 def query(ws: Path, sql: str, params: tuple = ()) -> list[tuple]:
-    con = sqlite3.connect(ws / "talent.db")
-    try:
-        return con.execute(sql, params).fetchall()
-    finally:
-        con.close()
+    return store_sql(ws / "talent.db", sql, params)
 
 
 def count(ws: Path, table: str) -> int:
@@ -183,7 +179,11 @@ def count(ws: Path, table: str) -> int:
 
 def tables(ws: Path) -> list[str]:
     """Every table and view of the store (the schema is still growing)."""
-    rows = query(ws, "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY 1")
+    rows = query(
+        ws,
+        "SELECT name FROM (SELECT name, type FROM sqlite_master UNION ALL "
+        "SELECT name, type FROM sqlite_temp_master) WHERE type IN ('table', 'view') ORDER BY 1",
+    )
     return [name for (name,) in rows if not name.startswith("sqlite_")]
 
 

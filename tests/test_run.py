@@ -7,7 +7,6 @@ import json
 import os
 import shutil
 import signal
-import sqlite3
 import stat
 import subprocess
 import sys
@@ -16,6 +15,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import store_sql
 
 REPO = Path(__file__).resolve().parent.parent
 REAL = REPO / "tests" / "data" / "real"
@@ -101,15 +102,14 @@ def test_bad_rules_stop_the_run_before_the_inbox(workspace):
 
 
 def store_dump(db: Path) -> list:
-    con = sqlite3.connect(db)
-    try:
-        return [list(con.execute(f"SELECT * FROM {t}")) for t in ("batches", "assessments")]
-    finally:
-        con.close()
+    return [store_sql(db, f"SELECT * FROM {t}") for t in ("batches", "batch_data", "assessments")]
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL])
-def test_killed_import_leaves_the_store_as_it_was(tmp_path, sig):
+def test_killed_import_leaves_the_store_whole(tmp_path, sig):
+    """Killed while importing: the store is as it was, or holds the whole batch if the commit
+    came first (the transaction is short: a signal often lands before or after it; the
+    rollback itself is pinned by test_interrupted_import_rolls_back)."""
     talentcli("sample", "--n", "20000", "--seed", "9", "--out", tmp_path / "big", cwd=tmp_path)
     small = talentcli("import", REPO / "samples" / "formasi-2026.xlsx", cwd=tmp_path)
     assert small.returncode == 0
@@ -136,7 +136,39 @@ def test_killed_import_leaves_the_store_as_it_was(tmp_path, sig):
         assert proc.returncode == 143 and "terminated" in err and "Traceback" not in err
     else:
         assert proc.returncode == -signal.SIGKILL
-    assert store_dump(tmp_path / "talent.db") == before  # SQLite rolls the journal back
+    after = store_dump(tmp_path / "talent.db")
+    if after != before:  # committed before the signal: one more batch, complete
+        batches, blobs, people = after
+        assert batches[:-1] == before[0] and blobs[:-1] == before[1]
+        new = batches[-1]
+        assert new[3] == "asesmen" and new[8] == 20000 == len(people)
+        assert blobs[-1][0] == new[0] and blobs[-1][2] == 20000
+
+
+def test_interrupted_import_rolls_back(tmp_path, monkeypatch):
+    """An interrupt inside the import transaction (after the batch row is written) leaves the
+    store exactly as it was; the user sees one line and exit 130."""
+    from typer.testing import CliRunner
+
+    from talentcli import store as st
+    from talentcli.cli import app
+
+    db = tmp_path / "talent.db"
+    runner = CliRunner()
+    formasi = str(REPO / "samples" / "formasi-2026.xlsx")
+    assert runner.invoke(app, ["--db", str(db), "import", formasi]).exit_code == 0
+    before = store_dump(db)
+
+    def interrupted(*args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(st, "_save_violations", interrupted)
+    result = runner.invoke(
+        app, ["--db", str(db), "import", str(REPO / "samples" / "asesmen-2026.xlsx")]
+    )
+    assert result.exit_code == 130, result.output
+    assert "Traceback" not in result.output
+    assert store_dump(db) == before
 
 
 def test_zip_bomb_is_refused_with_low_memory(tmp_path):
