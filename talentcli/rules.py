@@ -394,8 +394,12 @@ def _check_training(r: Rules) -> list[Problem]:
 # ---------------------------------------------------------------- loading
 
 
-class _LineLoader(yaml.SafeLoader):
-    """SafeLoader that refuses duplicate keys (YAML would silently keep the last)."""
+_SAFE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's C parser when PyYAML has it
+
+
+class _LineLoader(_SAFE):  # type: ignore[misc, valid-type]
+    """The safe loader (C parser when available), refusing duplicate keys (YAML would
+    silently keep the last)."""
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
@@ -412,7 +416,7 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode, deep: bool =
     return loader.construct_mapping_plain(node, deep=deep)
 
 
-_LineLoader.construct_mapping_plain = yaml.SafeLoader.construct_mapping  # type: ignore[attr-defined]
+_LineLoader.construct_mapping_plain = _SAFE.construct_mapping  # type: ignore[attr-defined]
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
@@ -459,8 +463,7 @@ def load_rules(path: Path | None = None) -> LoadedRules:
 def check_rules_text(text: str) -> Rules | list[str]:
     """Validate YAML text: the Rules, or a list of problems each naming its line and column."""
     try:
-        root = yaml.compose(text, Loader=_LineLoader)
-        data = yaml.load(text, Loader=_LineLoader)
+        data = yaml.load(text, Loader=_LineLoader)  # a safe loader: see _LineLoader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
@@ -472,10 +475,14 @@ def check_rules_text(text: str) -> Rules | list[str]:
     try:
         rules = Rules.model_validate(data)
     except ValidationError as exc:
+        root = yaml.compose(text, Loader=_LineLoader)  # the nodes, for lines: only on a problem
         errs = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")  # typos first
         return [_describe(tuple(e["loc"]), e["type"], e["msg"], root) for e in errs]
     problems = cross_check(rules)
-    return [_describe(loc, "cross", msg, root) for loc, msg in problems] if problems else rules
+    if not problems:
+        return rules
+    root = yaml.compose(text, Loader=_LineLoader)
+    return [_describe(loc, "cross", msg, root) for loc, msg in problems]
 
 
 def _describe(loc: tuple, kind: str, msg: str, root: yaml.Node) -> str:
