@@ -178,12 +178,15 @@ def import_(
         raise typer.BadParameter(
             f"{kind!r}: use auto, asesmen, kinerja or formasi", param_hint="--kind"
         )
+    from talentcli.workbook import prefetch
+
+    ws = _workspace()
+    prefetch(files, ws.limits)  # calamine reads while pandas and the rules load
     from talentcli.ingest import ImportOptions, import_file
     from talentcli.rules import load_rules
     from talentcli.store import Store
     from talentcli.workspace import open_log
 
-    ws = _workspace()
     rules = load_rules(ws.rules).rules
     log = open_log(ws)
     opts = ImportOptions(kind, cycle, sheet, ws.cycle, ws.limits, ws.path(ws.config.rejects))

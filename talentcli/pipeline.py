@@ -200,6 +200,7 @@ def file_away(path, folder, reason: str | None = None):
 def run_inbox(ws, loaded: LoadedRules, as_of: dt.date) -> InboxOutcome:
     """Import every inbox file (archive or fail it), then classify and report when needed."""
     from talentcli.ingest import ImportOptions, import_file
+    from talentcli.workbook import prefetch
 
     rejects = ws.path(ws.config.rejects)
     opts = ImportOptions("auto", None, None, ws.cycle, ws.limits, rejects)
@@ -207,7 +208,9 @@ def run_inbox(ws, loaded: LoadedRules, as_of: dt.date) -> InboxOutcome:
     try:
         outcome = InboxOutcome([], [])
         archive = ws.path(ws.config.archive) / dt.date.today().isoformat()
-        for path in inbox_files(ws.path(ws.config.inbox)):
+        files = inbox_files(ws.path(ws.config.inbox))
+        prefetch(files, ws.limits)  # the next workbook is read while one is validated
+        for path in files:
             report = import_file(path, store, loaded.rules, opts)
             outcome.reports.append(report)
             err = report.error

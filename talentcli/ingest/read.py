@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -13,14 +12,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from talentcli.errors import InputFileError
 from talentcli.ingest.extras import ods_extras, xls_formula_errors, xlsx_formula_errors
-from talentcli.workspace import Limits
+from talentcli.workbook import check_file, corrupt, read_sheets, take
 
-SPREADSHEET = {".xlsx", ".xlsm", ".xls", ".ods", ".xlsb"}
-ZIPPED = {".xlsx", ".xlsm", ".ods", ".xlsb"}
-SUPPORTED = SPREADSHEET | {".csv"}
-CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+__all__ = ["HEAD_ROWS", "Grid", "check_file", "open_grids", "read_csv"]
 HEAD_ROWS = 30  # the header is looked for in the first 30 rows (SPEC §3)
 
 
@@ -103,84 +98,6 @@ class Grid:
         return [list(self.data[p]) for p in positions]
 
 
-def check_file(path: Path, limits: Limits) -> None:
-    """Refuse a missing, oversized, unsupported, encrypted or zip-bomb file before reading it."""
-    name = path.name
-    if not path.is_file():
-        raise InputFileError(name, "not-found", "file not found; check the path")
-    ext = path.suffix.lower()
-    if ext not in SUPPORTED:
-        raise InputFileError(
-            name,
-            "not-a-spreadsheet",
-            f"{ext or 'no extension'} is not a supported type; "
-            "save it as .xlsx, .xls, .ods or .csv",
-        )
-    size_mb = path.stat().st_size / 2**20
-    if size_mb > limits.max_file_mb:
-        raise InputFileError(
-            name,
-            "too-large",
-            f"the file is {size_mb:.1f} MB, over the limit of "
-            f"{limits.max_file_mb:g} MB; raise limits.max_file_mb in talent.yaml if it is genuine",
-        )
-    with path.open("rb") as fh:
-        head = fh.read(8)
-    if ext in ZIPPED and head == CFB_MAGIC:
-        raise _encrypted(name) if _is_encrypted_ole(path) else _corrupt(name, "an old binary file")
-    if ext in ZIPPED:
-        _check_zip(path, limits)
-
-
-def _encrypted(name: str) -> InputFileError:
-    return InputFileError(
-        name,
-        "encrypted",
-        "the workbook is password-protected; open it in Excel or LibreOffice, "
-        "remove the password (File > Info > Protect Workbook) and save a copy",
-    )
-
-
-def _corrupt(name: str, what: str) -> InputFileError:
-    return InputFileError(
-        name,
-        "corrupt",
-        f"the file cannot be read as a spreadsheet ({what}); "
-        "export it again or open and re-save it in Excel or LibreOffice",
-    )
-
-
-def _is_encrypted_ole(path: Path) -> bool:
-    import olefile
-
-    try:
-        with olefile.OleFileIO(str(path)) as ole:
-            return ole.exists("EncryptionInfo") or ole.exists("EncryptedPackage")
-    except OSError:
-        return False
-
-
-def _check_zip(path: Path, limits: Limits) -> None:
-    name = path.name
-    try:
-        with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-            manifest = "META-INF/manifest.xml"
-            encrypted_ods = manifest in zf.namelist() and b"encryption-data" in zf.read(manifest)
-    except zipfile.BadZipFile:
-        raise _corrupt(name, "not a complete xlsx/ods file: truncated, or not a workbook") from None
-    if encrypted_ods:
-        raise _encrypted(name)
-    total_mb = sum(i.file_size for i in infos) / 2**20
-    if total_mb > limits.max_unzipped_mb:
-        raise InputFileError(
-            name,
-            "too-large",
-            f"the workbook unpacks to {total_mb:,.0f} MB, over the limit of "
-            f"{limits.max_unzipped_mb:g} MB (a damaged or hostile file?); nothing was read",
-        )
-
-
 def open_grids(path: Path) -> Iterator[Grid]:
     """Yield each sheet of a workbook (or the one table of a CSV) as a Grid, first sheet first."""
     if path.suffix.lower() == ".csv":
@@ -190,41 +107,12 @@ def open_grids(path: Path) -> Iterator[Grid]:
 
 
 def _read_workbook(path: Path) -> Iterator[Grid]:
-    import python_calamine as pc
-
-    try:
-        wb = pc.CalamineWorkbook.from_path(str(path))
-        names = wb.sheet_names
-    except pc.PasswordError:
-        raise _encrypted(path.name) from None
-    except Exception as exc:  # calamine raises several types for damaged files
-        raise _corrupt(path.name, type(exc).__name__) from None
-    hidden = _hidden_sheets(wb)
-    for name in names:
-        try:
-            sheet = wb.get_sheet_by_name(name)
-            data = sheet.to_python(skip_empty_area=False)
-            merged = _merged_ranges(sheet)
-        except pc.PasswordError:
-            raise _encrypted(path.name) from None
-        except Exception as exc:
-            raise _corrupt(path.name, f"sheet {name!r}: {type(exc).__name__}") from None
+    sheets = take(path)
+    if sheets is None:
+        sheets = read_sheets(path)
+    for name, data, merged, hidden in sheets:
         _fill_merged(data, merged)
-        yield Grid(name, data, source=path, hidden=name in hidden)
-
-
-def _hidden_sheets(wb: object) -> set[str]:
-    try:
-        return {m.name for m in wb.sheets_metadata if "Visible" not in str(m.visible)}
-    except Exception:  # metadata is best effort: treat every sheet as visible
-        return set()
-
-
-def _merged_ranges(sheet: object) -> list:
-    try:
-        return list(getattr(sheet, "merged_cell_ranges", None) or [])
-    except Exception:  # not every format reports merged cells
-        return []
+        yield Grid(name, data, source=path, hidden=hidden)
 
 
 def _fill_merged(data: list[list], merged: list) -> None:
@@ -244,7 +132,7 @@ def read_csv(path: Path) -> Grid:
     raw = path.read_bytes()
     encoding = _encoding(raw)
     if b"\x00" in raw[:4096]:
-        raise _corrupt(path.name, "binary content in a .csv file")
+        raise corrupt(path.name, "binary content in a .csv file")
     sample = raw[:65536].decode(encoding, errors="replace")
     sep = _delimiter(sample)
     width = _width(sample, sep)

@@ -159,11 +159,27 @@ def _to_float(text: str) -> float:
     return float(t) if _NUMBER.fullmatch(t) else np.nan
 
 
+TEXT = pd.StringDtype("pyarrow", na_value=np.nan)  # Arrow-backed text: C-level string work
+
+
+def _arrow_text(values: Any) -> Any:
+    """A column of cells as an Arrow string array, or None when some cell is not text."""
+    import pyarrow as pa
+
+    try:
+        return pa.array(values, type=pa.string(), from_pandas=True)
+    except (pa.ArrowTypeError, pa.ArrowInvalid):
+        return None
+
+
 def as_text(s: pd.Series) -> pd.Series:
     """Cells as stripped text; whole numbers without '.0'; empty for None/NaN."""
-    if pd.api.types.infer_dtype(s, skipna=False) in ("string", "empty"):
-        return pd.Series([v.strip() for v in s.to_numpy()], dtype=object)  # all text: fast path
-    return pd.Series(per_value(s, _cell_text, ""), dtype=object)
+    import pyarrow.compute as pc
+
+    text = _arrow_text(s.to_numpy(dtype=object))
+    if text is None:  # numbers or dates among the cells: worded once per distinct value
+        return pd.Series(per_value(s, _cell_text, ""), dtype=object)
+    return pd.Series(pc.utf8_trim_whitespace(text.fill_null("")), dtype=TEXT)
 
 
 def parse_number(text: pd.Series) -> pd.Series:
@@ -351,35 +367,31 @@ def _nip_digits(v: Any) -> str:
     return _LOST if _SCI_RE.fullmatch(t) else re.sub(r"[\s.\-]", "", t)
 
 
-def _eighteen_digits(values: np.ndarray) -> np.ndarray:
-    """Which cells are exactly 18 ASCII digits (one C-level pass through Arrow)."""
-    import pyarrow as pa
+_SPACE = r"\s\x{0B}\x{85}\p{Z}"  # what Python's str.strip() and \s take, in RE2 terms
+
+
+def _nip_text_digits(text: Any) -> tuple[pd.Series, np.ndarray]:
+    """_nip_digits for an all-text column, in Arrow: (digits, lost)."""
     import pyarrow.compute as pc
 
-    text = pa.array(values, type=pa.string(), from_pandas=True)
-    ok = pc.match_substring_regex(text, f"^[0-9]{{{NIP_LENGTH}}}$")
-    return ok.fill_null(False).to_numpy(zero_copy_only=False)
-
-
-def _nip_text_digits(raw: pd.Series) -> pd.Series:
-    """_nip_digits for an all-text column: clean 18-digit cells skip the per-cell work."""
-    values = raw.to_numpy(dtype=object)
-    out = values.copy()
-    messy = np.flatnonzero(~_eighteen_digits(values))
-    out[messy] = [_nip_digits(values[i]) for i in messy]
-    return pd.Series(out, dtype=object)
+    t = pc.utf8_trim_whitespace(text.fill_null(""))
+    t = pc.utf8_trim_whitespace(pc.utf8_ltrim(t, characters="'"))
+    lost = pc.match_substring_regex(t, _SCI)
+    digits = pc.if_else(lost, "", pc.replace_substring_regex(t, f"[{_SPACE}.\\-]", ""))
+    return pd.Series(digits, dtype=TEXT), lost.to_numpy(zero_copy_only=False)
 
 
 def normalise_nips(raw: pd.Series) -> pd.DataFrame:
     """Raw NIP cells -> `digits` (spaces, dots, dashes, a leading apostrophe removed),
     `lost` (a 16+ digit number or scientific-notation text) and `reason` ('' when valid).
     """
-    if pd.api.types.infer_dtype(raw, skipna=False) in ("string", "empty"):
-        digits = _nip_text_digits(raw)
+    text = _arrow_text(raw.to_numpy(dtype=object))
+    if text is not None:
+        digits, lost = _nip_text_digits(text)
     else:
         digits = pd.Series(per_value(raw, _nip_digits, ""), dtype=object)
-    lost = (digits == _LOST).to_numpy()
-    digits = digits.where(~lost, "")
+        lost = (digits == _LOST).to_numpy()
+        digits = digits.where(~lost, "")
     return pd.DataFrame({"digits": digits, "lost": lost, "reason": _nip_reason(digits)})
 
 
@@ -411,10 +423,17 @@ _DAYS = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
 
 def _nip_reason(d: pd.Series) -> pd.Series:
     """Why a NIP is invalid (SPEC §3.1), or '' when it is valid. Vectorised over the digits."""
-    values = d.to_numpy(dtype=object)
-    shape = _eighteen_digits(values)
-    filled = np.where(shape, values, "194001011960011001").astype("U18")
-    a = filled.view(np.uint32).reshape(-1, 18).astype(np.int64) - ord("0")
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = pa.array(d, type=pa.string(), from_pandas=True).fill_null("")
+    shape = pc.match_substring_regex(text, f"^[0-9]{{{NIP_LENGTH}}}$")
+    filled = pc.if_else(shape, text, "194001011960011001")  # all 18 bytes: one digit matrix
+    offsets = np.frombuffer(filled.buffers()[1], dtype=np.int32)
+    offsets = offsets[filled.offset : filled.offset + len(filled) + 1]
+    data = np.frombuffer(filled.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
+    a = data.reshape(-1, NIP_LENGTH).astype(np.int64) - ord("0")
+    shape = shape.to_numpy(zero_copy_only=False)
     num = lambda i, j: (a[:, i:j] * 10 ** np.arange(j - i - 1, -1, -1)).sum(axis=1)  # noqa: E731
     year, month, day = num(0, 4), num(4, 6), num(6, 8)
     tmt_year, tmt_month, gender = num(8, 12), num(12, 14), a[:, 14]
