@@ -397,3 +397,37 @@ def test_messages_show_the_value_found(cli, tmp_path):
     msgs = {e["code"]: e["message"] for e in doc["files"][0]["errors"]}
     assert "is 0.5, outside 1-5" in msgs["out-of-range"]
     assert "'Eselon II.b' is not known" in msgs["unknown-job-level"]
+
+
+CSV_CASES = {
+    "title-block": 'REKAP ASESMEN\nKabupaten Serang\n\nNIP,NAMA\n\'1978,Ani\n1980,"Budi, S.Sos."\n',
+    "bom-semicolon": "\ufeffNIP;NAMA;SKOR\n1;Ani;3,5\n2;Budi;4\n",
+    "ragged-footer": "NIP,NAMA\n1,Ani\n\nMengetahui\nNIP. 1968\n",
+    "quoted-newline": 'NIP,NAMA\n1,"Ani\nBaru"\n2,Budi\n',
+}
+
+
+@pytest.mark.parametrize("case", sorted(CSV_CASES))
+def test_csv_fast_reader_sees_what_the_padding_reader_sees(tmp_path, monkeypatch, case):
+    """Arrow's CSV parser (full-width rows under a title block) and pandas' (any file, rows
+    padded) give the same cells, row for row, whichever one a file ends up with."""
+    import talentcli.ingest.read as rd
+
+    path = tmp_path / f"{case}.csv"
+    text = CSV_CASES[case]
+    path.write_bytes(text.encode("cp1252" if "bom" not in case else "utf-8"))
+    used = rd._read_csv_arrow(path.read_bytes(), rd._encoding(path.read_bytes()), *sniff(path))
+    assert (used is None) == (case == "ragged-footer")  # only a ragged file needs padding
+    fast = rd.read_csv(path).head(50)
+    monkeypatch.setattr(rd, "_read_csv_arrow", lambda *a: None)
+    assert fast == rd.read_csv(path).head(50)
+
+
+def sniff(path):
+    """(separator, width, sample) as read_csv works them out."""
+    import talentcli.ingest.read as rd
+
+    raw = path.read_bytes()
+    sample = raw.decode(rd._encoding(raw), errors="replace")
+    sep = rd._delimiter(sample)
+    return sep, rd._width(sample, sep), sample

@@ -30,10 +30,11 @@ def written(nip: str, style: int) -> str:
         f"'{nip}",
         f"  {nip[:8]}.{nip[8:14]}.{nip[14]}.{nip[15:]} ",
         f"{nip[:8]}-{nip[8:14]}-{nip[14]}-{nip[15:]}",
+        f"\xa0{nip[:8]}\xa0{nip[8:14]}\u2009{nip[14]}\t{nip[15:]}",  # no-break/thin spaces
     ][style]
 
 
-@given(st.lists(st.tuples(valid_nips(), st.integers(0, 4)), min_size=1, max_size=30))
+@given(st.lists(st.tuples(valid_nips(), st.integers(0, 5)), min_size=1, max_size=30))
 def test_valid_nips_in_any_written_form_normalise_to_their_digits(items):
     raw = pd.Series([written(n, s) for n, s in items], dtype=object)
     out = normalise_nips(raw)
@@ -57,3 +58,23 @@ def test_nips_stored_as_numbers_are_flagged_lost(nips):
 @given(st.floats(1.0, 9.99999).map(lambda m: f"{m:.5f}E+17"))
 def test_scientific_notation_text_is_flagged_lost(text):
     assert normalise_nips(pd.Series([text], dtype=object))["lost"].all()
+
+
+@given(
+    st.lists(
+        st.one_of(st.tuples(valid_nips(), st.integers(0, 5)).map(lambda t: written(*t)), st.text()),
+        min_size=2,
+        max_size=30,
+    )
+)
+def test_a_csv_column_normalises_like_spreadsheet_cells(cells):
+    """A CSV column arrives as chunked Arrow text (multi-threaded read), a workbook column as
+    Python objects: the same cells give the same digits, flags and reasons."""
+    import pyarrow as pa
+
+    half = len(cells) // 2
+    chunked = pa.chunked_array([pa.array(cells[:half], pa.string()), pa.array(cells[half:])])
+    arrow = pd.Series(chunked, dtype=pd.StringDtype("pyarrow", na_value=float("nan")))
+    a, b = normalise_nips(pd.Series(cells, dtype=object)), normalise_nips(arrow)
+    assert a["digits"].tolist() == b["digits"].tolist()
+    assert a["lost"].tolist() == b["lost"].tolist() and a["reason"].tolist() == b["reason"].tolist()

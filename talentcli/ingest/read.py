@@ -73,7 +73,8 @@ class Grid:
     def column(self, col: int, start: int) -> pd.Series:
         """Column COL from row position START down, as an object Series."""
         if isinstance(self.data, pd.DataFrame):
-            return pd.Series(self.data.iloc[start:, col].to_numpy(dtype=object), dtype=object)
+            cells = self.data.iloc[start:, col].reset_index(drop=True)
+            return cells if isinstance(cells.dtype, pd.StringDtype) else cells.astype(object)
         matrix = self._matrix
         if col >= matrix.shape[1]:
             return pd.Series([""] * (len(self) - start), dtype=object)
@@ -136,6 +137,9 @@ def read_csv(path: Path) -> Grid:
     sample = raw[:65536].decode(encoding, errors="replace")
     sep = _delimiter(sample)
     width = _width(sample, sep)
+    fast = _read_csv_arrow(raw, encoding, sep, width, sample)
+    if fast is not None:
+        return Grid(path.name, fast, is_csv=True)
     try:
         cells = pd.read_csv(
             io.BytesIO(raw),
@@ -151,6 +155,48 @@ def read_csv(path: Path) -> Grid:
     except (pd.errors.ParserError, ValueError):
         cells = _read_csv_slow(raw.decode(encoding), sep)
     return Grid(path.name, cells.fillna(""), is_csv=True)
+
+
+def _read_csv_arrow(
+    raw: bytes, encoding: str, sep: str, width: int, sample: str
+) -> pd.DataFrame | None:
+    """The common case fast: every row below a title block as wide as the header, read by
+    Arrow's multi-threaded parser into Arrow-backed text columns. None when the file is
+    ragged (blank lines, footers, ...): the caller reads it with pandas, which pads rows."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    rows = list(csv.reader(sample.splitlines()[:-1], delimiter=sep))  # last line may be cut
+    lead = next((i for i, r in enumerate(rows) if len(r) == width), None)
+    if lead is None or any(len(r) != width for r in rows[lead:]):
+        return None
+    names = [str(c) for c in range(width)]
+    body = raw[3:] if encoding == "utf-8-sig" else raw
+    try:
+        table = pacsv.read_csv(
+            pa.BufferReader(body),
+            read_options=pacsv.ReadOptions(
+                skip_rows=lead,
+                column_names=names,
+                encoding="utf8" if encoding.startswith("utf-8") else encoding,
+            ),
+            parse_options=pacsv.ParseOptions(
+                delimiter=sep, newlines_in_values=True, ignore_empty_lines=False
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, UnicodeDecodeError):
+        return None
+    text = pd.StringDtype("pyarrow", na_value=np.nan)
+    frame = pd.DataFrame({c: pd.Series(table.column(str(c)), dtype=text) for c in range(width)})
+    if lead:
+        top = pd.DataFrame([r + [""] * (width - len(r)) for r in rows[:lead]], dtype=text)
+        frame = pd.concat([top, frame], ignore_index=True)
+    return frame
 
 
 def _encoding(raw: bytes) -> str:

@@ -162,12 +162,19 @@ def _to_float(text: str) -> float:
 TEXT = pd.StringDtype("pyarrow", na_value=np.nan)  # Arrow-backed text: C-level string work
 
 
-def _arrow_text(values: Any) -> Any:
+def _one_chunk(arr: Any) -> Any:
+    """A chunked Arrow array (a multi-threaded CSV read) as one contiguous array."""
+    return arr.combine_chunks() if hasattr(arr, "combine_chunks") else arr
+
+
+def _arrow_text(cells: pd.Series) -> Any:
     """A column of cells as an Arrow string array, or None when some cell is not text."""
     import pyarrow as pa
 
+    if isinstance(cells.dtype, pd.StringDtype):  # a CSV column: Arrow already
+        return _one_chunk(pa.array(cells.array, type=pa.string(), from_pandas=True))
     try:
-        return pa.array(values, type=pa.string(), from_pandas=True)
+        return pa.array(cells.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
     except (pa.ArrowTypeError, pa.ArrowInvalid):
         return None
 
@@ -176,7 +183,7 @@ def as_text(s: pd.Series) -> pd.Series:
     """Cells as stripped text; whole numbers without '.0'; empty for None/NaN."""
     import pyarrow.compute as pc
 
-    text = _arrow_text(s.to_numpy(dtype=object))
+    text = _arrow_text(s)
     if text is None:  # numbers or dates among the cells: worded once per distinct value
         return pd.Series(per_value(s, _cell_text, ""), dtype=object)
     return pd.Series(pc.utf8_trim_whitespace(text.fill_null("")), dtype=TEXT)
@@ -385,7 +392,7 @@ def normalise_nips(raw: pd.Series) -> pd.DataFrame:
     """Raw NIP cells -> `digits` (spaces, dots, dashes, a leading apostrophe removed),
     `lost` (a 16+ digit number or scientific-notation text) and `reason` ('' when valid).
     """
-    text = _arrow_text(raw.to_numpy(dtype=object))
+    text = _arrow_text(raw)
     if text is not None:
         digits, lost = _nip_text_digits(text)
     else:
@@ -426,9 +433,9 @@ def _nip_reason(d: pd.Series) -> pd.Series:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    text = pa.array(d, type=pa.string(), from_pandas=True).fill_null("")
+    text = _one_chunk(pa.array(d, type=pa.string(), from_pandas=True)).fill_null("")
     shape = pc.match_substring_regex(text, f"^[0-9]{{{NIP_LENGTH}}}$")
-    filled = pc.if_else(shape, text, "194001011960011001")  # all 18 bytes: one digit matrix
+    filled = _one_chunk(pc.if_else(shape, text, "194001011960011001"))  # 18 bytes each
     offsets = np.frombuffer(filled.buffers()[1], dtype=np.int32)
     offsets = offsets[filled.offset : filled.offset + len(filled) + 1]
     data = np.frombuffer(filled.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
