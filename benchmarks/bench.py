@@ -2,7 +2,9 @@
 
 Run with `make bench` (never part of `make test`). Prints a table and writes
 benchmarks/results.json. Sizes: BENCH_SIZES=800,10000,100000,1000000 (default all).
-Every stage runs as a whole process (median of BENCH_REPEAT runs) with its peak RSS.
+Every stage runs as a whole process (median of BENCH_REPEAT runs) with its peak RSS, and
+in-process: the stage's own functions timed inside one warm interpreter (imports done), which
+is the work without start-up.
 
 Floors:
 * import   python-calamine alone reading the same file (whole process, same interpreter);
@@ -65,6 +67,40 @@ for name, rows in sheets:
 out.close()
 print(time.perf_counter() - start)
 """
+INPROC = """
+import datetime as dt, json, os, shutil, sys, time
+from pathlib import Path
+stage, folder, repeat, arg = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+os.chdir(folder)
+from talentcli.ingest import ImportOptions, import_file
+from talentcli.pipeline import classify_cycle, load_run
+from talentcli.report import write_reports
+from talentcli.rules import load_rules
+from talentcli.store import Store
+from talentcli.workspace import find_workspace
+ws = find_workspace()
+loaded = load_rules(ws.rules)
+times = []
+for _ in range(repeat):
+    if stage == "import":
+        ws.db.unlink(missing_ok=True)
+        shutil.rmtree(folder / "rejects", ignore_errors=True)
+        store = Store(ws.db)
+        opts = ImportOptions("auto", None, None, ws.cycle, ws.limits, folder / "rejects")
+        start = time.perf_counter()
+        import_file(Path(arg), store, loaded.rules, opts)
+    elif stage == "classify":
+        store = Store(ws.db, create=False)
+        start = time.perf_counter()
+        classify_cycle(store, loaded, "2026", dt.date(2026, 1, 1))
+    else:
+        store = Store(ws.db, create=False)
+        start = time.perf_counter()
+        write_reports(load_run(store, "2026"), folder / "laporan-inproc", arg.split(","))
+    times.append(time.perf_counter() - start)
+    store.close()
+print(json.dumps(sorted(times)[len(times) // 2]))
+"""
 BARE_TYPER = """
 import typer
 app = typer.Typer(add_completion=False, rich_markup_mode=None)
@@ -103,6 +139,17 @@ def median(cmd_factory, repeat: int | None = None, before=None) -> tuple[float, 
         times.append(t)
         peaks.append(m)
     return statistics.median(times), max(peaks)
+
+
+def inproc(stage: str, folder: Path, arg: str) -> float:
+    """Median seconds of one stage's functions inside one warm interpreter."""
+    out = subprocess.run(
+        [sys.executable, "-c", INPROC, stage, str(folder), str(CURRENT_REPEAT[0]), arg],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return float(out.strip().splitlines()[-1])
 
 
 def ensure_sample(n: int) -> Path:
@@ -164,6 +211,7 @@ def bench_size(n: int) -> list[dict]:
             floor,
             mb,
             "calamine read" if ext == "xlsx" else "pandas read_csv",
+            inproc("import", folder, str(asesmen)),
         )
     )
     fresh_db(folder)()
@@ -174,7 +222,10 @@ def bench_size(n: int) -> list[dict]:
     rows.append(row("import all 3 files", n, t_all, None, mb_all, "asesmen, kinerja, formasi"))
     start, _ = median(lambda: ([TALENTCLI, "--version"],))
     t, mb = median(lambda: ([TALENTCLI, "-q", "classify", "--as-of", "2026-01-01"], folder))
-    rows.append(row("classify (work)", n, t - start, None, mb, f"start-up {start:.2f}s excluded"))
+    work = inproc("classify", folder, "")
+    rows.append(
+        row("classify (work)", n, t - start, None, mb, f"start-up {start:.2f}s excluded", work)
+    )
     out = folder / "laporan"
     if ext == "xlsx":
         t, mb = median(
@@ -192,14 +243,16 @@ def bench_size(n: int) -> list[dict]:
             )
             for _ in range(CURRENT_REPEAT[0])
         )
+        work = inproc("report", folder, "xlsx") if n < BIG else None  # = process - start-up
         rows.append(
-            row("report xlsx (work)", n, t - start, floor, mb, "bare xlsxwriter, same cells")
+            row("report xlsx (work)", n, t - start, floor, mb, "bare xlsxwriter, same cells", work)
         )
     else:
         t, mb = median(
             lambda: ([TALENTCLI, "-q", "report", "--format", "json,csv", "--out", str(out)], folder)
         )
-        rows.append(row("report json+csv", n, t, None, mb, "-"))
+        work = inproc("report", folder, "json,csv")
+        rows.append(row("report json+csv", n, t, None, mb, "-", work))
         steps = rows[-3:]  # import all, classify (work), report
         total = sum(r["seconds"] for r in steps) + start
         peak = max(r["peak_mb"] for r in steps)
@@ -207,12 +260,21 @@ def bench_size(n: int) -> list[dict]:
     return rows
 
 
-def row(stage: str, n: int, t: float, floor: float | None, mb: float, note: str) -> dict:
+def row(
+    stage: str,
+    n: int,
+    t: float,
+    floor: float | None,
+    mb: float,
+    note: str,
+    work: float | None = None,
+) -> dict:
     ratio = t / floor if floor else None
     return {
         "stage": stage,
         "people": n,
         "seconds": round(t, 3),
+        "in_process_seconds": round(work, 3) if work is not None else None,
         "floor_seconds": round(floor, 3) if floor else None,
         "ratio": round(ratio, 2) if ratio else None,
         "peak_mb": round(mb, 1),
@@ -247,14 +309,17 @@ def main() -> None:
         save(results)
         print(f"... {n} people done", file=sys.stderr)
     print(
-        f"{'stage':20} {'people':>9} {'seconds':>8} {'floor':>7} {'ratio':>6} {'peak MB':>8}  floor"
+        f"{'stage':20} {'people':>9} {'seconds':>8} {'in-proc':>8} {'floor':>7} {'ratio':>6} "
+        f"{'peak MB':>8}  floor"
     )
     for r in results:
         floor = f"{r['floor_seconds']:.2f}" if r["floor_seconds"] else "-"
         ratio = f"{r['ratio']:.2f}" if r["ratio"] else "-"
+        work = r["in_process_seconds"]
+        work = f"{work:.2f}" if work is not None else "-"
         print(
-            f"{r['stage']:20} {r['people']:>9} {r['seconds']:>8.2f} {floor:>7} {ratio:>6} "
-            f"{r['peak_mb']:>8.0f}  {r['floor']}"
+            f"{r['stage']:20} {r['people']:>9} {r['seconds']:>8.2f} {work:>8} {floor:>7} "
+            f"{ratio:>6} {r['peak_mb']:>8.0f}  {r['floor']}"
         )
 
 
