@@ -316,9 +316,10 @@ def _footer_rows(sh: _Sheet, ident: list[str]) -> np.ndarray:
 def _duplicate_rows(sh: _Sheet, names: list[str], skipped: np.ndarray) -> np.ndarray:
     """Rows whose recognised cells all repeat an earlier row: skipped with a warning."""
     out = np.zeros(sh.n, dtype=bool)
-    key = sh.text["nip" if "nip" in sh.text else names[0]]  # identical rows share every cell:
-    # compare whole rows only among those sharing this one
-    maybe = key.duplicated(keep=False).to_numpy() & ~skipped
+    # identical rows share every cell: compare whole rows only among those sharing the key's
+    key = [f for f in ("nip", "tahun", "kode") if f in sh.text] or names[:1]
+    shared = pd.DataFrame({f: sh.text[f] for f in key}).duplicated(keep=False)
+    maybe = shared.to_numpy() & ~skipped
     if not maybe.any():
         return out
     frame = pd.DataFrame({f: sh.text[f] for f in names})
@@ -439,9 +440,15 @@ def _nip_reason(d: pd.Series) -> pd.Series:
     offsets = np.frombuffer(filled.buffers()[1], dtype=np.int32)
     offsets = offsets[filled.offset : filled.offset + len(filled) + 1]
     data = np.frombuffer(filled.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
-    a = data.reshape(-1, NIP_LENGTH).astype(np.int64) - ord("0")
+    a = data.reshape(-1, NIP_LENGTH) - np.uint8(ord("0"))
     shape = shape.to_numpy(zero_copy_only=False)
-    num = lambda i, j: (a[:, i:j] * 10 ** np.arange(j - i - 1, -1, -1)).sum(axis=1)  # noqa: E731
+
+    def num(i: int, j: int) -> np.ndarray:  # digits i..j-1 as a number, a column at a time
+        out = a[:, i].astype(np.int32)
+        for k in range(i + 1, j):
+            out = out * 10 + a[:, k]
+        return out
+
     year, month, day = num(0, 4), num(4, 6), num(6, 8)
     tmt_year, tmt_month, gender = num(8, 12), num(12, 14), a[:, 14]
     leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
