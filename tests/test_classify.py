@@ -408,6 +408,28 @@ def test_nip_keys():
     assert keys.tolist() == [197809232003121003, -1, -1, -1]
 
 
+@pytest.mark.parametrize("dtype", [object, "str", "string[pyarrow]", "string[python]"])
+def test_nip_keys_read_arrow_and_python_strings_alike(dtype):
+    values = ["197809232003121003", "1978092320031210", "19780923200312100x", None]
+    values += ["1978092320031210031", "\u0661" * 18, "\u00e9" * 9, "196601011991011010"]
+    want = [197809232003121003, -1, -1, -1, -1, -1, -1, 196601011991011010]
+    nips = pd.Series(values, dtype=dtype)  # 18 non-ASCII digits; 9 two-byte letters: 18 bytes
+    assert nip_keys(nips).tolist() == want
+    assert nip_keys(nips.iloc[3:]).tolist() == want[3:]  # a slice: Arrow data at an offset
+    assert nip_keys(nips.iloc[7:]).tolist() == want[7:]  # ... and all 18 digits there
+    chunked = pd.concat([nips.iloc[:5], nips.iloc[5:]], ignore_index=True)
+    assert nip_keys(chunked).tolist() == want
+
+
+def test_text_held_as_python_objects_gives_the_same_result():
+    people = pd.DataFrame([person(i, born=f"19{60 + i}0101") for i in range(1, 6)])
+    ratings = pd.DataFrame([rating(i, born=f"19{60 + i}0101") for i in range(1, 5)])
+    arrow = run(people.to_dict("records"), ratings.to_dict("records"))
+    objects = classify(people.astype(object), ratings.astype(object), RULES, CYCLE, AS_OF)
+    pd.testing.assert_frame_equal(objects.people, arrow.people, check_dtype=False, check_exact=True)
+    pd.testing.assert_frame_equal(objects.incomplete, arrow.incomplete, check_exact=True)
+
+
 def test_duplicate_nip_is_refused():
     with pytest.raises(ValueError, match="one row per NIP"):
         run([person(1), person(1)], [])
