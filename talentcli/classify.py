@@ -2,7 +2,8 @@
 
 Columnar throughout: every step works on whole numpy or Arrow arrays. The only Python loops
 run over the rules (competencies, bands, boxes) or over distinct values, never over people: text
-codes and NIPs are read in Arrow where pandas keeps them, never as a Python string per person.
+columns are taken from the few codes (no Python string per person) and NIPs are read straight
+from the Arrow buffers.
 """
 
 from __future__ import annotations
@@ -70,12 +71,12 @@ def _classify_complete(df: pd.DataFrame, rules: Rules, as_of: datetime.date) -> 
             "golongan": _nullable(_column(df, "golongan", None)),
             **comp_cols,
             **axes,
-            "performance": _lookup(PERFORMANCE_LEVELS, perf),
+            "performance": _text(PERFORMANCE_LEVELS, perf),
             "performance_year": df["_year"].to_numpy(dtype=np.int64),
             "box": box,
             **box_columns(box, near, rules),
             "retirement_date": pd.Series(retire.astype(object), dtype=object),
-            "recommendation": _box_table(rules, lambda b: b.recommendation)[box],
+            "recommendation": _text(_box_table(rules, lambda b: b.recommendation), box),
         },
         copy=False,  # fresh arrays (and copy-on-write inputs): skip consolidating, 1M rows
     )
@@ -175,13 +176,31 @@ def _column(df: pd.DataFrame, name: str, fill: object = np.nan) -> pd.Series:
 
 
 def _nullable(values: pd.Series) -> pd.Series:
-    """An object column whose missing values are None (a str column would hold NaN)."""
-    return pd.Series(values.to_numpy(dtype=object, na_value=None), dtype=object)
+    """An object column whose missing values are None (a str column would hold NaN).
+
+    One Python object per distinct value, shared by everyone who has it.
+    """
+    codes, uniques = pd.factorize(values)
+    table = np.append(uniques.to_numpy(dtype=object, na_value=None), None)
+    return pd.Series(table[codes], dtype=object, copy=False)
 
 
 def _lookup(codes: tuple | list, idx: np.ndarray) -> np.ndarray:
     """codes[idx] as an object array; index -1 (or len) gives None."""
     return np.array([*codes, None], dtype=object)[np.where(idx < 0, len(codes), idx)]
+
+
+def _text(codes: tuple | list | np.ndarray, idx: np.ndarray):
+    """codes[idx] as a text column; index -1 (or len) or a None code gives a missing value.
+
+    The column pandas makes of _lookup's object array (str dtype with NaN; object when it holds
+    no text at all), but taken from the few codes: no Python string per person.
+    """
+    table = pd.Series([*codes, None])
+    pick = np.where(idx < 0, len(codes), idx)
+    if table.isna().to_numpy()[pick].all():
+        return pd.Series(np.full(len(pick), None, dtype=object), dtype=object, copy=False)
+    return table.array.take(pick)
 
 
 def job_level_index(job_level: pd.Series, rules: Rules) -> np.ndarray:
@@ -276,10 +295,11 @@ def competency_columns(
     """score/standard/delta/status/severity per competency, and the score and standard matrices."""
     codes = rules.competency_codes
     table = np.array([[jl.standard[c] for c in codes] for jl in rules.job_levels.values()])
-    standards = np.asfortranarray(table[level])  # column-major: each column contiguous
-    scores = np.asfortranarray(
-        np.column_stack([_column(df, f"score_{c}").to_numpy(dtype=float) for c in codes])
-    )
+    standards = np.empty((len(df), len(codes)), dtype=table.dtype, order="F")  # column-major:
+    scores = np.empty((len(df), len(codes)), dtype=float, order="F")  # each column contiguous
+    for j, c in enumerate(codes):
+        standards[:, j] = table[:, j][level]
+        scores[:, j] = _column(df, f"score_{c}").to_numpy(dtype=float)
     deltas = np.round(scores - standards, rules.scale.decimals)  # 2.75 - 3 is exactly -0.25
     out: dict[str, object] = {}
     for j, c in enumerate(codes):
@@ -289,12 +309,14 @@ def competency_columns(
     return out, scores, standards
 
 
-def competency_status(delta: np.ndarray, rules: Rules) -> tuple[np.ndarray, pd.Series]:
+def competency_status(delta: np.ndarray, rules: Rules) -> tuple[object, pd.Series]:
     """SPEC §4.2: gap / meets / strength, and ringan / berat (None unless a gap)."""
     s = rules.status
-    status = np.where(delta < 0, 0, np.where(delta >= s.strength_min, 2, 1))
-    severity = np.where(delta < 0, np.where(delta <= s.berat_max, 1, 0), -1)
-    return _lookup(STATUSES, status), pd.Series(_lookup(SEVERITIES, severity), dtype=object)
+    gap = delta < 0  # small int codes, then text taken from the code tables
+    status = np.where(gap, np.int8(0), np.where(delta >= s.strength_min, np.int8(2), np.int8(1)))
+    severity = np.where(gap, (delta <= s.berat_max).astype(np.int8), np.int8(-1))
+    ringan_berat = pd.Series(_lookup(SEVERITIES, severity), dtype=object, copy=False)
+    return _text(STATUSES, status), ringan_berat
 
 
 def jpm(scores: np.ndarray, standards: np.ndarray, rules: Rules) -> np.ndarray:
@@ -334,11 +356,11 @@ def axis_columns(jpm_value: np.ndarray, potensi: pd.Series, rules: Rules) -> dic
     pot = _first_band(pot_score, [lv.min for lv in rules.potential.levels])
     return {
         "jpm": jpm_value,
-        "jpm_category": _lookup(
+        "jpm_category": _text(
             [b.code for b in bands], _first_band(jpm_value, [b.min for b in bands])
         ),
         "potential_score": pot_score,
-        "potential": _lookup([lv.code for lv in rules.potential.levels], pot),
+        "potential": _text([lv.code for lv in rules.potential.levels], pot),
         "_potential": pot,
     }
 
@@ -369,12 +391,12 @@ def box_columns(box: np.ndarray, near: np.ndarray, rules: Rules) -> dict[str, ob
         [_box_table(rules, lambda b: tuple(b.notes)), _box_table(rules, _notes_near)], axis=1
     )
     readiness = np.where(out_of_pool, None, _box_table(rules, lambda b: b.readiness)[box])
-    placement = _box_table(rules, lambda b: b.placement)
+    placement = [*_box_table(rules, lambda b: b.placement), ret.placement]  # last: out of pool
     return {
-        "placement": np.where(out_of_pool, ret.placement, placement[box]),
-        "talent_pool": _box_table(rules, lambda b: b.talent_pool)[box].astype(bool) & ~out_of_pool,
-        "readiness": pd.Series(readiness, dtype=object),
-        "notes": pd.Series(notes[box, near.astype(np.int64)], dtype=object),
+        "placement": _text(placement, np.where(out_of_pool, len(placement) - 1, box)),
+        "talent_pool": _box_table(rules, lambda b: b.talent_pool).astype(bool)[box] & ~out_of_pool,
+        "readiness": pd.Series(readiness, dtype=object, copy=False),
+        "notes": pd.Series(notes[box, near.astype(np.int64)], dtype=object, copy=False),
     }
 
 
