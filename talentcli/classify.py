@@ -75,7 +75,7 @@ def _classify_complete(df: pd.DataFrame, rules: Rules, as_of: datetime.date) -> 
             "performance_year": df["_year"].to_numpy(dtype=np.int64),
             "box": box,
             **box_columns(box, near, rules),
-            "retirement_date": pd.Series(retire.astype(object), dtype=object),
+            "retirement_date": _iso_dates(retire),  # YYYY-MM-DD text, as runs store it
             "recommendation": _text(_box_table(rules, lambda b: b.recommendation), box),
         },
         copy=False,  # fresh arrays (and copy-on-write inputs): skip consolidating, 1M rows
@@ -201,6 +201,12 @@ def _text(codes: tuple | list | np.ndarray, idx: np.ndarray):
     if table.isna().to_numpy()[pick].all():
         return pd.Series(np.full(len(pick), None, dtype=object), dtype=object, copy=False)
     return table.array.take(pick)
+
+
+def _iso_dates(days: np.ndarray):
+    """datetime64[D] values as YYYY-MM-DD text (str(date)), formatted once per distinct day."""
+    codes, uniques = pd.factorize(days.view(np.int64))
+    return _text(np.datetime_as_string(uniques.astype("datetime64[D]")), codes)
 
 
 def job_level_index(job_level: pd.Series, rules: Rules) -> np.ndarray:

@@ -132,7 +132,7 @@ def test_the_spec_example_person_in_full():
     assert (got["jpm"], got["jpm_category"], got["potential"]) == (100.0, "optimal", "tinggi")
     assert (got["performance"], got["box"], got["placement"]) == ("sesuai", 8, "rotasi")
     assert (got["talent_pool"], got["readiness"], got["notes"]) == (True, "siap_1_2_tahun", ())
-    assert got["retirement_date"] == datetime.date(2036, 9, 23)  # 1978-09-23 + 58 years
+    assert got["retirement_date"] == "2036-09-23"  # 1978-09-23 + 58 years, as ISO text
     assert got["golongan"] == "III/c"
 
 
@@ -251,7 +251,7 @@ def test_potensi_on_another_scale_is_put_on_0_100_first():
 )
 def test_near_retirement_only_strictly_before_as_of_plus_notice(born, retires, near):
     got = one(HIGH, "Sangat Baik", born=born)  # box 9, pengawas retires at 58
-    assert got["retirement_date"] == retires
+    assert got["retirement_date"] == retires.isoformat()
     assert got["notes"] == (("pensiun_dekat",) if near else ())
     assert got["placement"] == ("tetap" if near else "promosi")
 
@@ -276,10 +276,10 @@ def test_box_5_near_retirement_keeps_mutasi():
 
 def test_retirement_age_follows_the_job_level_and_29_february():
     madya = one((4.0, 3.0, 3.0, 3.0), level="jf_ahli_madya", born="19640229")
-    assert madya["retirement_date"] == datetime.date(2024, 2, 29)  # + 60, a leap year
+    assert madya["retirement_date"] == "2024-02-29"  # + 60, a leap year
     assert madya["notes"] == ("pensiun_dekat",)  # already past
     pengawas = one(HIGH, born="19680229")
-    assert pengawas["retirement_date"] == datetime.date(2026, 2, 28)  # 2026 has no 29 Feb
+    assert pengawas["retirement_date"] == "2026-02-28"  # 2026 has no 29 Feb
 
 
 def test_as_of_on_29_february():
