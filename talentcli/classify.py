@@ -76,7 +76,7 @@ def _classify_complete(df: pd.DataFrame, rules: Rules, as_of: datetime.date) -> 
             "box": box,
             **box_columns(box, near, rules),
             "retirement_date": _iso_dates(retire),  # YYYY-MM-DD text, as runs store it
-            "recommendation": _text(_box_table(rules, lambda b: b.recommendation), box),
+            "recommendation": _shared(_box_table(rules, lambda b: b.recommendation), box),
         },
         copy=False,  # fresh arrays (and copy-on-write inputs): skip consolidating, 1M rows
     )
@@ -201,6 +201,12 @@ def _text(codes: tuple | list | np.ndarray, idx: np.ndarray):
     if table.isna().to_numpy()[pick].all():
         return pd.Series(np.full(len(pick), None, dtype=object), dtype=object, copy=False)
     return table.array.take(pick)
+
+
+def _shared(values: np.ndarray, idx: np.ndarray) -> pd.Categorical:
+    """values[idx] as a categorical: each long text once, not a copy per person (80 MB at 1M)."""
+    codes, uniques = pd.factorize(values, sort=True)  # sorted: it sorts as the text would
+    return pd.Categorical.from_codes(codes[idx], categories=uniques)
 
 
 def _iso_dates(days: np.ndarray):
