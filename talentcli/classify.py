@@ -1,7 +1,9 @@
 """Pure classification (SPEC §4.2-4.6): scores vs standards, JPM, the two axes, the 9-box.
 
-Columnar throughout: every step works on whole numpy arrays. The only Python loops run over
-the rules (competencies, bands, boxes) or over distinct text values, never over people.
+Columnar throughout: every step works on whole numpy or Arrow arrays. The only Python loops
+run over the rules (competencies, bands, boxes) or over distinct values, never over people: text
+columns are taken from the few codes (no Python string per person) and NIPs are read straight
+from the Arrow buffers.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from talentcli.numeric import round_half_up
 from talentcli.rules import PERFORMANCE_LEVELS, Box, Rules, norm_value
@@ -44,10 +48,10 @@ def classify(
     df["_perf"], df["_year"] = latest_performance(df["_key"], ratings, rules, int(cycle))
     reason = incomplete_reasons(df, rules)
     ok = reason < 0
-    incomplete = pd.DataFrame(
-        {"nip": df["nip"].to_numpy()[~ok], "nama": df["nama"].to_numpy()[~ok]}
+    incomplete = pd.DataFrame(  # the few incomplete rows first, then Python objects
+        {"nip": df["nip"][~ok].to_numpy(), "nama": df["nama"][~ok].to_numpy()}
     ).assign(reason=np.asarray(REASONS)[reason[~ok]])
-    done = df if ok.all() else df[ok].reset_index(drop=True)
+    done = df if ok.all() else _rows(df, ok)
     return Classification(_classify_complete(done, rules, as_of), incomplete)
 
 
@@ -67,12 +71,12 @@ def _classify_complete(df: pd.DataFrame, rules: Rules, as_of: datetime.date) -> 
             "golongan": _nullable(_column(df, "golongan", None)),
             **comp_cols,
             **axes,
-            "performance": _lookup(PERFORMANCE_LEVELS, perf),
+            "performance": _text(PERFORMANCE_LEVELS, perf),
             "performance_year": df["_year"].to_numpy(dtype=np.int64),
             "box": box,
             **box_columns(box, near, rules),
-            "retirement_date": pd.Series(retire.astype(object), dtype=object),
-            "recommendation": _box_table(rules, lambda b: b.recommendation)[box],
+            "retirement_date": _iso_dates(retire),  # YYYY-MM-DD text, as runs store it
+            "recommendation": _shared(_box_table(rules, lambda b: b.recommendation), box),
         },
         copy=False,  # fresh arrays (and copy-on-write inputs): skip consolidating, 1M rows
     )
@@ -89,27 +93,75 @@ def _prepare(people: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     df = people.reset_index(drop=True)
     if len(key) > 1 and (np.diff(key) < 0).any():  # the store gives them sorted: no copy then
         order = np.argsort(key, kind="stable")
-        df, key = df.take(order).reset_index(drop=True), key[order]
+        df, key = _rows(df, order), key[order]
     if len(key) > 1 and (np.diff(key) == 0).any():
         raise ValueError("classify needs one row per NIP; the cohort has duplicates")
     return df.assign(_key=key, _level=job_level_index(df["job_level"], rules))
 
 
+def _rows(df: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
+    """DF's ROWS (a mask or positions), each column keeping its dtype; 3x faster than df[rows]."""
+    cols = {c: pd.Series(df[c].array[rows], dtype=df[c].dtype, copy=False) for c in df.columns}
+    return pd.DataFrame(cols, copy=False)
+
+
 def nip_keys(nip: pd.Series) -> np.ndarray:
     """Each NIP as an int64 (its digits read as a number, so sorts agree); -1 if not 18 digits."""
-    try:
-        raw = np.asarray(nip.to_numpy(dtype=object), dtype=f"S{NIP_DIGITS + 1}")
-    except (UnicodeEncodeError, TypeError, ValueError):
-        raw = np.asarray([_ascii(v) for v in nip], dtype=f"S{NIP_DIGITS + 1}")
-    grid = raw.view(np.uint8).reshape(len(nip), NIP_DIGITS + 1)
-    digits = grid[:, :NIP_DIGITS] - np.uint8(ord("0"))  # wraps past 9 for any other byte
-    bad = (digits > 9).any(axis=1) | (grid[:, NIP_DIGITS] != 0)  # shorter or longer than 18
+    grid, bad = _nip_bytes(nip)
+    digits = grid - np.uint8(ord("0"))  # wraps past 9 for any other byte
+    if (digits > 9).any():  # row by row only when needed: a short axis is slow to reduce
+        bad |= (digits > 9).any(axis=1)
     pairs = digits[:, 0::2] * np.uint8(10) + digits[:, 1::2]  # two digits at a time: faster
     key = np.zeros(len(nip), dtype=np.int64)
     for i in range(pairs.shape[1]):
         key *= 100
         key += pairs[:, i]
     return np.where(bad, -1, key)
+
+
+def _nip_bytes(nip: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Each NIP's first 18 bytes as a row of a uint8 grid, and where the text is longer.
+
+    Shorter or missing values show a non-digit byte in the grid.
+    """
+    strings = _arrow_strings(nip)
+    if strings is not None:
+        return _arrow_nip_bytes(strings), np.zeros(len(nip), dtype=bool)
+    try:
+        raw = np.asarray(nip.to_numpy(dtype=object), dtype=f"S{NIP_DIGITS + 1}")
+    except (UnicodeEncodeError, TypeError, ValueError):
+        raw = np.asarray([_ascii(v) for v in nip], dtype=f"S{NIP_DIGITS + 1}")
+    grid = raw.view(np.uint8).reshape(len(nip), NIP_DIGITS + 1)
+    return grid[:, :NIP_DIGITS], grid[:, NIP_DIGITS] != 0
+
+
+def _arrow_strings(values: pd.Series) -> pa.Array | None:
+    """The column as one Arrow (large_)string array when pandas keeps it in Arrow, else None."""
+    if not hasattr(values.array, "__arrow_array__"):
+        return None
+    strings = pa.array(values.array)
+    if isinstance(strings, pa.ChunkedArray):
+        strings = strings.combine_chunks()
+    kind = strings.type
+    return strings if pa.types.is_string(kind) or pa.types.is_large_string(kind) else None
+
+
+def _arrow_nip_bytes(strings: pa.Array) -> np.ndarray:
+    """The (n, 18) grid of the strings' UTF-8 bytes, read from the Arrow buffers in place.
+
+    A value that is missing or not 18 bytes long is first replaced by 18 non-digits.
+    """
+    fits = pc.fill_null(pc.equal(pc.binary_length(strings), NIP_DIGITS), False)
+    if not pc.all(fits).as_py():
+        strings = pc.if_else(fits, strings, pa.scalar("x" * NIP_DIGITS, strings.type))
+    n = len(strings)
+    if n == 0:
+        return np.zeros((0, NIP_DIGITS), dtype=np.uint8)
+    _, offsets, data = strings.buffers()
+    width = np.int64 if pa.types.is_large_string(strings.type) else np.int32
+    first = int(np.frombuffer(offsets, dtype=width)[strings.offset])
+    raw = np.frombuffer(data, dtype=np.uint8)[first : first + n * NIP_DIGITS]
+    return raw.reshape(n, NIP_DIGITS)  # every value is 18 bytes: they lie back to back
 
 
 def _ascii(value: object) -> bytes:
@@ -124,8 +176,13 @@ def _column(df: pd.DataFrame, name: str, fill: object = np.nan) -> pd.Series:
 
 
 def _nullable(values: pd.Series) -> pd.Series:
-    """An object column whose missing values are None (a str column would hold NaN)."""
-    return pd.Series(values.to_numpy(dtype=object, na_value=None), dtype=object)
+    """An object column whose missing values are None (a str column would hold NaN).
+
+    One Python object per distinct value, shared by everyone who has it.
+    """
+    codes, uniques = pd.factorize(values)
+    table = np.append(uniques.to_numpy(dtype=object, na_value=None), None)
+    return pd.Series(table[codes], dtype=object, copy=False)
 
 
 def _lookup(codes: tuple | list, idx: np.ndarray) -> np.ndarray:
@@ -133,20 +190,47 @@ def _lookup(codes: tuple | list, idx: np.ndarray) -> np.ndarray:
     return np.array([*codes, None], dtype=object)[np.where(idx < 0, len(codes), idx)]
 
 
+def _text(codes: tuple | list | np.ndarray, idx: np.ndarray):
+    """codes[idx] as a text column; index -1 (or len) or a None code gives a missing value.
+
+    The column pandas makes of _lookup's object array (str dtype with NaN; object when it holds
+    no text at all), but taken from the few codes: no Python string per person.
+    """
+    table = pd.Series([*codes, None])
+    pick = np.where(idx < 0, len(codes), idx)
+    if table.isna().to_numpy()[pick].all():
+        return pd.Series(np.full(len(pick), None, dtype=object), dtype=object, copy=False)
+    return table.array.take(pick)
+
+
+def _shared(values: np.ndarray, idx: np.ndarray) -> pd.Categorical:
+    """values[idx] as a categorical: each long text once, not a copy per person (80 MB at 1M)."""
+    codes, uniques = pd.factorize(values, sort=True)  # sorted: it sorts as the text would
+    return pd.Categorical.from_codes(codes[idx], categories=uniques)
+
+
+def _iso_dates(days: np.ndarray):
+    """datetime64[D] values as YYYY-MM-DD text (str(date)), formatted once per distinct day."""
+    codes, uniques = pd.factorize(days.view(np.int64))
+    return _text(np.datetime_as_string(uniques.astype("datetime64[D]")), codes)
+
+
 def job_level_index(job_level: pd.Series, rules: Rules) -> np.ndarray:
     """Position of each job level code in rules.job_levels; -1 when the rules do not know it."""
-    codes, uniques = pd.factorize(job_level.to_numpy(dtype=object))
+    codes, uniques = pd.factorize(job_level)  # in Arrow when the column is: no Python strings
     known = pd.Index(list(rules.job_levels)).get_indexer(list(uniques))
     return np.append(known, -1)[codes]  # code -1 (missing) picks the appended -1
 
 
 def incomplete_reasons(df: pd.DataFrame, rules: Rules) -> np.ndarray:
     """Per person: the index in REASONS of the first that stops classification, or -1."""
-    scores = [_column(df, f"score_{c}").to_numpy(dtype=float) for c in rules.competency_codes]
+    missing = np.zeros(len(df), dtype=bool)
+    for c in rules.competency_codes:
+        missing |= np.isnan(_column(df, f"score_{c}").to_numpy(dtype=float))
     needs_potensi = any(c.source == "potensi" for c in rules.potential.components)
     checks = {
         "unknown-job-level": df["_level"].to_numpy() < 0,
-        "missing-score": np.isnan(np.column_stack(scores)).any(axis=1),
+        "missing-score": missing,
         "no-potensi": needs_potensi & _column(df, "potensi").isna().to_numpy(),
         "no-performance": df["_perf"].to_numpy() < 0,
     }
@@ -167,7 +251,7 @@ def latest_performance(
     -1 and -1 when there is none (or when that row's rating means nothing to these rules).
     """
     tahun = pd.to_numeric(ratings["tahun"]).to_numpy(dtype=np.int64)
-    pos = pd.Index(key).get_indexer(nip_keys(ratings["nip"]))
+    pos = _positions(np.asarray(key, dtype=np.int64), nip_keys(ratings["nip"]))
     rows = np.flatnonzero((pos >= 0) & (tahun <= cycle))  # later years and non-cohort ignored
     pos = pos[rows]
     year = np.full(len(key), -1, dtype=np.int64)
@@ -177,19 +261,36 @@ def latest_performance(
     np.maximum.at(pick, pos[latest], rows[latest])  # two rows of one year: the last one
     has = pick >= 0
     level = np.full(len(key), -1, dtype=np.int64)
-    predikat = _column(ratings, "predikat").to_numpy(dtype=object)
-    nilai = pd.to_numeric(_column(ratings, "nilai")).to_numpy(dtype=float)
-    level[has] = rating_levels(predikat[pick[has]], nilai[pick[has]], rules)
+    nilai = _numbers(_column(ratings, "nilai"))
+    level[has] = rating_levels(_column(ratings, "predikat"), nilai, rules)[pick[has]]
     return level, np.where(level >= 0, year, -1)
 
 
-def rating_levels(predikat: np.ndarray, nilai: np.ndarray, rules: Rules) -> np.ndarray:
+def _numbers(values: pd.Series) -> np.ndarray:
+    """A column as floats, NaN when missing; an all-empty object column without parsing it."""
+    if values.dtype == object and values.isna().all():
+        return np.full(len(values), np.nan)
+    return pd.to_numeric(values).to_numpy(dtype=float)
+
+
+def _positions(key: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Where each of WANTED is in the distinct KEY, or -1 (a binary search when KEY is sorted)."""
+    if len(key) < 2 or (np.diff(key) > 0).all():
+        at = np.minimum(np.searchsorted(key, wanted), max(len(key) - 1, 0))
+        found = key[at] == wanted if len(key) else np.zeros(len(wanted), dtype=bool)
+        return np.where(found, at, -1)
+    return pd.Index(key).get_indexer(wanted)
+
+
+def rating_levels(predikat, nilai: np.ndarray, rules: Rules) -> np.ndarray:
     """Index in PERFORMANCE_LEVELS: predikat via the aliases (any case/spacing), else nilai.
 
-    PREDIKAT is an object array (None when empty), NILAI a float array (NaN when empty).
+    PREDIKAT is a Series or array of text (missing when empty), NILAI a float array (NaN when
+    empty); the aliases are looked up once per distinct predikat.
     """
-    codes, uniques = pd.factorize(predikat)
-    known = [rules.predikat_aliases.get(norm_value(u)) for u in uniques]
+    codes, uniques = pd.factorize(predikat)  # in Arrow when the column is: no Python strings
+    aliases = rules.predikat_aliases
+    known = [aliases.get(norm_value(u)) for u in uniques]
     by_name = pd.Index(PERFORMANCE_LEVELS).get_indexer([*known, None])[codes]
     cuts = rules.performance.score
     band = _first_band(nilai, [c.min for c in cuts])
@@ -206,10 +307,11 @@ def competency_columns(
     """score/standard/delta/status/severity per competency, and the score and standard matrices."""
     codes = rules.competency_codes
     table = np.array([[jl.standard[c] for c in codes] for jl in rules.job_levels.values()])
-    standards = np.asfortranarray(table[level])  # column-major: each column contiguous
-    scores = np.asfortranarray(
-        np.column_stack([_column(df, f"score_{c}").to_numpy(dtype=float) for c in codes])
-    )
+    standards = np.empty((len(df), len(codes)), dtype=table.dtype, order="F")  # column-major:
+    scores = np.empty((len(df), len(codes)), dtype=float, order="F")  # each column contiguous
+    for j, c in enumerate(codes):
+        standards[:, j] = table[:, j][level]
+        scores[:, j] = _column(df, f"score_{c}").to_numpy(dtype=float)
     deltas = np.round(scores - standards, rules.scale.decimals)  # 2.75 - 3 is exactly -0.25
     out: dict[str, object] = {}
     for j, c in enumerate(codes):
@@ -219,12 +321,14 @@ def competency_columns(
     return out, scores, standards
 
 
-def competency_status(delta: np.ndarray, rules: Rules) -> tuple[np.ndarray, pd.Series]:
+def competency_status(delta: np.ndarray, rules: Rules) -> tuple[object, pd.Series]:
     """SPEC §4.2: gap / meets / strength, and ringan / berat (None unless a gap)."""
     s = rules.status
-    status = np.where(delta < 0, 0, np.where(delta >= s.strength_min, 2, 1))
-    severity = np.where(delta < 0, np.where(delta <= s.berat_max, 1, 0), -1)
-    return _lookup(STATUSES, status), pd.Series(_lookup(SEVERITIES, severity), dtype=object)
+    gap = delta < 0  # small int codes, then text taken from the code tables
+    status = np.where(gap, np.int8(0), np.where(delta >= s.strength_min, np.int8(2), np.int8(1)))
+    severity = np.where(gap, (delta <= s.berat_max).astype(np.int8), np.int8(-1))
+    ringan_berat = pd.Series(_lookup(SEVERITIES, severity), dtype=object, copy=False)
+    return _text(STATUSES, status), ringan_berat
 
 
 def jpm(scores: np.ndarray, standards: np.ndarray, rules: Rules) -> np.ndarray:
@@ -264,11 +368,11 @@ def axis_columns(jpm_value: np.ndarray, potensi: pd.Series, rules: Rules) -> dic
     pot = _first_band(pot_score, [lv.min for lv in rules.potential.levels])
     return {
         "jpm": jpm_value,
-        "jpm_category": _lookup(
+        "jpm_category": _text(
             [b.code for b in bands], _first_band(jpm_value, [b.min for b in bands])
         ),
         "potential_score": pot_score,
-        "potential": _lookup([lv.code for lv in rules.potential.levels], pot),
+        "potential": _text([lv.code for lv in rules.potential.levels], pot),
         "_potential": pot,
     }
 
@@ -299,12 +403,12 @@ def box_columns(box: np.ndarray, near: np.ndarray, rules: Rules) -> dict[str, ob
         [_box_table(rules, lambda b: tuple(b.notes)), _box_table(rules, _notes_near)], axis=1
     )
     readiness = np.where(out_of_pool, None, _box_table(rules, lambda b: b.readiness)[box])
-    placement = _box_table(rules, lambda b: b.placement)
+    placement = [*_box_table(rules, lambda b: b.placement), ret.placement]  # last: out of pool
     return {
-        "placement": np.where(out_of_pool, ret.placement, placement[box]),
-        "talent_pool": _box_table(rules, lambda b: b.talent_pool)[box].astype(bool) & ~out_of_pool,
-        "readiness": pd.Series(readiness, dtype=object),
-        "notes": pd.Series(notes[box, near.astype(np.int64)], dtype=object),
+        "placement": _text(placement, np.where(out_of_pool, len(placement) - 1, box)),
+        "talent_pool": _box_table(rules, lambda b: b.talent_pool).astype(bool)[box] & ~out_of_pool,
+        "readiness": pd.Series(readiness, dtype=object, copy=False),
+        "notes": pd.Series(notes[box, near.astype(np.int64)], dtype=object, copy=False),
     }
 
 

@@ -132,7 +132,7 @@ def test_the_spec_example_person_in_full():
     assert (got["jpm"], got["jpm_category"], got["potential"]) == (100.0, "optimal", "tinggi")
     assert (got["performance"], got["box"], got["placement"]) == ("sesuai", 8, "rotasi")
     assert (got["talent_pool"], got["readiness"], got["notes"]) == (True, "siap_1_2_tahun", ())
-    assert got["retirement_date"] == datetime.date(2036, 9, 23)  # 1978-09-23 + 58 years
+    assert got["retirement_date"] == "2036-09-23"  # 1978-09-23 + 58 years, as ISO text
     assert got["golongan"] == "III/c"
 
 
@@ -251,7 +251,7 @@ def test_potensi_on_another_scale_is_put_on_0_100_first():
 )
 def test_near_retirement_only_strictly_before_as_of_plus_notice(born, retires, near):
     got = one(HIGH, "Sangat Baik", born=born)  # box 9, pengawas retires at 58
-    assert got["retirement_date"] == retires
+    assert got["retirement_date"] == retires.isoformat()
     assert got["notes"] == (("pensiun_dekat",) if near else ())
     assert got["placement"] == ("tetap" if near else "promosi")
 
@@ -276,10 +276,10 @@ def test_box_5_near_retirement_keeps_mutasi():
 
 def test_retirement_age_follows_the_job_level_and_29_february():
     madya = one((4.0, 3.0, 3.0, 3.0), level="jf_ahli_madya", born="19640229")
-    assert madya["retirement_date"] == datetime.date(2024, 2, 29)  # + 60, a leap year
+    assert madya["retirement_date"] == "2024-02-29"  # + 60, a leap year
     assert madya["notes"] == ("pensiun_dekat",)  # already past
     pengawas = one(HIGH, born="19680229")
-    assert pengawas["retirement_date"] == datetime.date(2026, 2, 28)  # 2026 has no 29 Feb
+    assert pengawas["retirement_date"] == "2026-02-28"  # 2026 has no 29 Feb
 
 
 def test_as_of_on_29_february():
@@ -406,6 +406,28 @@ def test_nip_keys():
         pd.Series(["197809232003121003", "1978092320031210", "19780923200312100x", None])
     )
     assert keys.tolist() == [197809232003121003, -1, -1, -1]
+
+
+@pytest.mark.parametrize("dtype", [object, "str", "string[pyarrow]", "string[python]"])
+def test_nip_keys_read_arrow_and_python_strings_alike(dtype):
+    values = ["197809232003121003", "1978092320031210", "19780923200312100x", None]
+    values += ["1978092320031210031", "\u0661" * 18, "\u00e9" * 9, "196601011991011010"]
+    want = [197809232003121003, -1, -1, -1, -1, -1, -1, 196601011991011010]
+    nips = pd.Series(values, dtype=dtype)  # 18 non-ASCII digits; 9 two-byte letters: 18 bytes
+    assert nip_keys(nips).tolist() == want
+    assert nip_keys(nips.iloc[3:]).tolist() == want[3:]  # a slice: Arrow data at an offset
+    assert nip_keys(nips.iloc[7:]).tolist() == want[7:]  # ... and all 18 digits there
+    chunked = pd.concat([nips.iloc[:5], nips.iloc[5:]], ignore_index=True)
+    assert nip_keys(chunked).tolist() == want
+
+
+def test_text_held_as_python_objects_gives_the_same_result():
+    people = pd.DataFrame([person(i, born=f"19{60 + i}0101") for i in range(1, 6)])
+    ratings = pd.DataFrame([rating(i, born=f"19{60 + i}0101") for i in range(1, 5)])
+    arrow = run(people.to_dict("records"), ratings.to_dict("records"))
+    objects = classify(people.astype(object), ratings.astype(object), RULES, CYCLE, AS_OF)
+    pd.testing.assert_frame_equal(objects.people, arrow.people, check_dtype=False, check_exact=True)
+    pd.testing.assert_frame_equal(objects.incomplete, arrow.incomplete, check_exact=True)
 
 
 def test_duplicate_nip_is_refused():
