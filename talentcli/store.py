@@ -408,8 +408,7 @@ def _results_blob(people: pd.DataFrame, competencies: list[str]) -> bytes:
     frame = people[RESULT_COLUMNS + scores].copy()
     codes, notes = pd.factorize(frame["notes"])  # a few distinct tuples: join each once
     frame["notes"] = np.array([" ".join(n) for n in notes] + [""], dtype=object)[codes]
-    dates = np.asarray(frame["retirement_date"].to_numpy(), dtype="datetime64[D]")
-    frame["retirement_date"] = np.datetime_as_string(dates, unit="D").astype(object)
+    frame["retirement_date"] = frame["retirement_date"].astype(str)  # the engine's ISO text
     frame["talent_pool"] = frame["talent_pool"].astype(bool)
     buf = io.BytesIO()
     frame.to_parquet(buf, index=False, compression="zstd")
