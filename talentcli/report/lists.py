@@ -148,3 +148,14 @@ LISTS: dict[str, Callable[[RunData], pd.DataFrame]] = {
     "rencana": rencana,
     "tidak_lengkap": tidak_lengkap,
 }
+
+
+def by_nip(frame: pd.DataFrame) -> pd.DataFrame:
+    """FRAME sorted by NIP; FRAME itself when it already is (a run comes sorted from the store)."""
+    return frame if increasing(frame["nip"]) else frame.sort_values("nip", kind="stable")
+
+
+def increasing(values: pd.Series) -> bool:
+    """Strictly increasing (sorted, no repeats): one comparison of neighbours per row."""
+    v = values.to_numpy(dtype=object)
+    return bool((v[1:] > v[:-1]).all())
