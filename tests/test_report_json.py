@@ -6,10 +6,13 @@ from __future__ import annotations
 import json
 import stat
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from talentcli import __version__
 from talentcli.pipeline import RunData, load_run, pseudonymize
@@ -202,12 +205,10 @@ def _reference_chunks(doc: dict):
 # ------------------------------------------------------------------ runs to compare on
 
 
-@pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory) -> RunData:
-    """A 120-person synthetic cohort with formasi, imported, classified and loaded."""
+def cohort_run(root: Path) -> RunData:
+    """A 120-person synthetic cohort with formasi, imported, classified and loaded (--assign)."""
     from tests.conftest import Cli
 
-    root = tmp_path_factory.mktemp("json")
     with pytest.MonkeyPatch.context() as mp:
         mp.chdir(root)
         mp.delenv("TALENTCLI_DB", raising=False)
@@ -222,6 +223,11 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> RunData:
             store.close()
 
 
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> RunData:
+    return cohort_run(tmp_path_factory.mktemp("json"))
+
+
 def awkward(data: RunData) -> RunData:
     """Names that need escaping, missing values, shuffled rows, a vacancy without candidates."""
     people = data.people.copy()
@@ -229,7 +235,8 @@ def awkward(data: RunData) -> RunData:
     names[: len(ODD_NAMES)] = ODD_NAMES
     people["nama"] = pd.Series(names, index=people.index, dtype=object)
     people.loc[people.index[:3], "golongan"] = None
-    people["readiness"] = people["readiness"].astype(object)
+    first = f"delta_{data.rules.competency_codes[0]}"
+    people.loc[people.index[:4], first] = [-0.0, 0.0, 1e-05, -0.0]  # -0.0 stays -0.0
     people = people.sample(frac=1.0, random_state=3)  # any row order: the writer sorts by NIP
     plans = data.plans.sample(frac=1.0, random_state=4)  # and orders each plan by seq
     extra = pd.DataFrame(
@@ -289,3 +296,32 @@ def test_not_a_number_is_refused_like_json_dumps(run):
     people.loc[people.index[0], "jpm"] = np.inf
     with pytest.raises(ValueError, match="JSON"):
         json_report.dumps(replace(run, people=people))
+
+
+VALUES = st.one_of(
+    st.none(),
+    st.text(alphabet=st.sampled_from(list('a"\\\n\t\x00é\u2028 ')), max_size=5),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.integers(-(2**60), 2**60),
+    st.booleans(),
+    st.sampled_from([0.0, -0.0, 1, 1.0, True, ("a", "b"), ()]),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(values=st.lists(VALUES, max_size=30), as_text=st.booleans())
+def test_values_are_encoded_as_json_dumps_does(values, as_text):
+    column = pd.Series(values, dtype=object)
+    want = ["null" if v is None else json.dumps(v, ensure_ascii=False) for v in values]
+    coded = json_report.json_coded(column)
+    assert [coded.texts[c] for c in coded.codes] == want
+    if as_text and all(v is None or isinstance(v, str) for v in values):
+        assert json_report.json_text(column).to_pylist() == want
+
+
+@settings(max_examples=100, deadline=None)
+@given(values=st.lists(st.floats(allow_infinity=False) | st.sampled_from([-0.0]), max_size=30))
+def test_float_columns_are_encoded_as_json_dumps_does(values):
+    coded = json_report.json_coded(pd.Series(values, dtype=float))
+    want = ["null" if v != v else json.dumps(v) for v in values]
+    assert [coded.texts[c] for c in coded.codes] == want

@@ -10,6 +10,7 @@ thread while Python prepares the next chunk, so the memory stays a few chunks.
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -108,20 +109,45 @@ def coded(values: pd.Series, encode: Callable[[object], str]) -> Coded:
 
 
 def factorize(values: pd.Series) -> tuple[np.ndarray, list]:
-    """pd.factorize (codes by first appearance, -1 for NaN/None), distinct values as Python
-    objects.
+    """Codes by first appearance (-1 for NaN/None/NA) and the distinct values as Python
+    objects, distinct as far as their text goes: unlike pd.factorize, 0.0 and -0.0 differ,
+    and so do 1, 1.0 and True in a column of objects.
 
-    A column of Python objects is first grouped by object identity, one integer per row:
-    the engine's columns repeat a few shared strings, and hashing their text row by row is
-    ten times slower. Equal but distinct objects are then merged by value among the few.
+    A column of Python objects is grouped by object identity first, one integer per row: the
+    engine's columns repeat a few shared strings, and hashing their text row by row is ten
+    times slower. Equal objects of one type are then merged among the few distinct ones.
     """
-    if values.dtype != object:  # numbers, or an Arrow string column (dictionary-encoded)
-        plain = isinstance(values.dtype, np.dtype)
-        codes, uniques = pd.factorize(values.to_numpy() if plain else values)
-        return codes.astype(np.int64), list(uniques.tolist())
-    ids, first = first_codes(identities(values))
-    by_value, uniques = pd.factorize(values.to_numpy()[first], use_na_sentinel=True)
-    return np.append(by_value, -1)[ids].astype(np.int64), list(uniques)
+    if values.dtype == object:
+        ids, first = first_codes(identities(values))
+        return _by_value(ids, values.to_numpy()[first].tolist())
+    if isinstance(values.dtype, np.dtype) and values.dtype.kind == "f":  # by bits: -0.0 too
+        floats = values.to_numpy()
+        known = ~np.isnan(floats)
+        codes = np.full(len(floats), -1, dtype=np.int64)
+        codes[known], bits = pd.factorize(floats[known].view(f"i{floats.itemsize}"))
+        return codes, bits.view(floats.dtype).tolist()
+    plain = isinstance(values.dtype, np.dtype)  # integers, booleans; else Arrow strings
+    codes, uniques = pd.factorize(values.to_numpy() if plain else values)
+    return codes.astype(np.int64), list(uniques.tolist())
+
+
+def _by_value(ids: np.ndarray, objects: list) -> tuple[np.ndarray, list]:
+    """Codes of rows grouped by object (IDS into OBJECTS) merged by type and value."""
+    codes = np.full(len(objects) + 1, -1, dtype=np.int64)  # the last one: ids of -1 (none)
+    seen: dict = {}
+    uniques: list = []
+    for i, v in enumerate(objects):
+        if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v):
+            continue
+        key = (type(v), v, math.copysign(1.0, v) if isinstance(v, float) else 0.0)
+        try:
+            code = seen.setdefault(key, len(uniques))
+        except TypeError:  # unhashable: its own value
+            code = len(uniques)
+        if code == len(uniques):
+            uniques.append(v)
+        codes[i] = code
+    return codes[ids], uniques
 
 
 def first_codes(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
