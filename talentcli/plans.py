@@ -76,8 +76,13 @@ def _group_ids(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def first_rows(ids: np.ndarray) -> np.ndarray:
-    """The first row of each id, for ids numbered in order of first appearance (factorize)."""
-    return np.flatnonzero(np.diff(np.maximum.accumulate(ids), prepend=-1) > 0)
+    """The first row of each id, for ids numbered in order of first appearance (factorize):
+    where the running maximum grows."""
+    top = np.maximum.accumulate(ids)
+    new = np.empty(len(ids), dtype=bool)
+    new[:1] = len(ids) > 0 and top[0] >= 0
+    np.greater(top[1:], top[:-1], out=new[1:])
+    return np.flatnonzero(new)
 
 
 def plan_for(by_delta: list[str], gaps: dict[str, str], box: int, rules: Rules) -> list[Step]:
