@@ -244,3 +244,19 @@ def test_columnar_text_equals_to_csv(frame, chunk):
 def test_floats_as_to_csv_writes_them():
     frame = pd.DataFrame({"a": [1e16, 0.1, math.nan, -0.0, 2.5e-7], "b": ["x", "y", "z", "", None]})
     assert csv_report.frame_text(frame) == frame.to_csv(index=False, lineterminator="\r\n")
+
+
+def test_cells_of_people_are_reused_only_when_the_list_holds_their_values(run):
+    shown = csv_report.PeopleCells(run.people)
+    frame = lists.hasil(run)
+    rows = frame.attrs[lists.PEOPLE_ROWS].rows
+    assert shown.cells("nama", frame["nama"], rows) is not None  # the people's own objects
+    changed = frame.copy()
+    changed.loc[3, "nama"] = "Nama, Lain"  # a list edited after it was built
+    changed.loc[5, "jpm"] = -0.0
+    assert shown.cells("nama", changed["nama"], rows) is None
+    assert shown.cells("jpm", changed["jpm"], rows) is None
+    text = "".join(
+        p if isinstance(p, str) else p.text() for p in csv_report.csv_pieces(changed, shown)
+    )
+    assert text == frame_text(changed)

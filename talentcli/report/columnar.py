@@ -156,9 +156,10 @@ def first_codes(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return codes, first_rows(codes)
 
 
-def identities(values: pd.Series) -> np.ndarray:
+def identities(values: pd.Series | np.ndarray) -> np.ndarray:
     """The address of each object of an object column (valid while the column lives)."""
-    return np.frombuffer(values.to_numpy().tobytes(), dtype=np.intp)
+    objects = values.to_numpy() if isinstance(values, pd.Series) else values
+    return np.frombuffer(objects.tobytes(), dtype=np.intp)
 
 
 def positions(keys: pd.Series, among: pd.Series) -> np.ndarray:

@@ -39,19 +39,79 @@ def frame_text(frame: pd.DataFrame) -> str:
     return "".join(p if isinstance(p, str) else p.text() for p in csv_pieces(frame))
 
 
-def csv_pieces(frame: pd.DataFrame) -> Iterator[str | Lines]:
-    """The header line, then the rows in chunks."""
+def csv_pieces(frame: pd.DataFrame, shown: PeopleCells | None = None) -> Iterator[str | Lines]:
+    """The header line, then the rows in chunks; columns of people's rows from SHOWN."""
     kinds = {name: _kind(frame[name]) for name in frame.columns}
     if len(frame.columns) < 2 or None in kinds.values():
         yield pandas_text(frame)  # a shape the columnar writer does not cover: pandas itself
         return
+    shows = frame.attrs.get(lists.PEOPLE_ROWS)
+    rows = None if shows is None else shows.rows
+    known = {n: shown.cells(n, frame[n], rows) for n in frame.columns} if shown else {}
     yield frame.iloc[:0].to_csv(index=False, lineterminator="\r\n")
     for start in range(0, len(frame), CHUNK):
         part = frame.iloc[start : start + CHUNK]
         parts: list = []
         for name, kind in kinds.items():
-            parts += [",", field(part[name], kind)]
+            cells = known.get(name)
+            if cells is None:
+                parts += [",", field(part[name], kind)]
+            else:
+                parts += [",", _take(cells, rows[start : start + CHUNK])]
         yield col.lines([*parts[1:], "\r\n"])
+
+
+class PeopleCells:
+    """The cells of people's columns, worked out once for every list that shows people.
+
+    A list says which people rows it shows (lists.PEOPLE_ROWS); a column of it is taken from
+    here when it holds exactly the people's values at those rows (the same objects, the same
+    numbers), which is checked, not assumed.
+    """
+
+    def __init__(self, people: pd.DataFrame) -> None:
+        self.people = people
+        self.done: dict[str, Coded | pa.Array] = {}
+
+    def cells(self, name: str, values: pd.Series, rows: np.ndarray | None):
+        """The people's cells of column NAME if VALUES are theirs at ROWS, else None."""
+        if rows is None or name not in self.people or len(rows) != len(values):
+            return None
+        mine = self.people[name]
+        if mine.dtype != values.dtype or not _same(values.to_numpy(), mine.to_numpy(), rows):
+            return None
+        if name not in self.done:
+            kind = _kind(mine)
+            self.done[name] = None if kind is None else field(mine, kind)
+        return self.done[name]
+
+
+def _same(values: np.ndarray, people: np.ndarray, rows: np.ndarray) -> bool:
+    """VALUES are PEOPLE[ROWS]: the very objects, or the same bits of each number."""
+    same = values.ctypes.data == people.ctypes.data and values.strides == people.strides
+    if same and len(values) == len(people) and _is_range(rows):
+        return True  # the people's own column, in their order
+    if values.dtype == object:
+        return bool((col.identities(values) == col.identities(people)[rows]).all())
+    if values.dtype.kind in "biuf":
+        width = f"u{values.dtype.itemsize}"
+        return bool((values.view(width) == people.view(width)[rows]).all())
+    return False
+
+
+def _is_range(rows: np.ndarray) -> bool:
+    return len(rows) > 0 and rows[0] == 0 and bool((np.diff(rows) == 1).all())
+
+
+def _take(cells: Coded | pa.Array, rows: np.ndarray) -> Coded | pa.Array:
+    if len(rows) and rows[-1] - rows[0] == len(rows) - 1 and _is_range(rows - rows[0]):
+        start, stop = int(rows[0]), int(rows[-1]) + 1  # consecutive rows: a slice, no copy
+        if isinstance(cells, Coded):
+            return Coded(cells.codes[start:stop], cells.texts)
+        return cells.slice(start, stop - start)
+    if isinstance(cells, Coded):
+        return Coded(cells.codes[rows], cells.texts)
+    return cells.take(pa.array(rows))
 
 
 def _kind(values: pd.Series) -> str | None:
@@ -142,10 +202,11 @@ def provenance(data: RunData) -> pd.DataFrame:
 def write(data: RunData, out: Path, lang: str = "id") -> list[Path]:
     """talenta-<cycle>-<list>.csv for every list, and -sumber.csv saying what they came from."""
     builders = {"sumber": provenance, **lists.LISTS}
+    shown = PeopleCells(data.people)
     paths = []
     for code, build in builders.items():
         path = out / f"talenta-{data.run['cycle']}-{code}.csv"
         with private_file(path) as tmp:
-            col.write(tmp, chain([BOM], csv_pieces(build(data))))
+            col.write(tmp, chain([BOM], csv_pieces(build(data), shown)))
         paths.append(path)
     return paths

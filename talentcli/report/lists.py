@@ -25,6 +25,7 @@ PLACEMENT_LISTS = {
     "tetap": "tetap",  # near retirement, taken out of promotion (SPEC §4.6)
 }
 PERSON = ["nip", "nama", "jabatan", "job_level", "unit", "golongan"]
+PEOPLE_ROWS = "people_rows"  # attrs key: the row of data.people that each row of a list shows
 AXES = ["jpm", "jpm_category", "potential", "performance", "box"]
 
 
@@ -34,35 +35,40 @@ def hasil(data: RunData) -> pd.DataFrame:
     per = [f"{k}_{c}" for k in ("score", "standard", "delta", "status") for c in comps]
     head, axes = RESULT_COLUMNS[: len(PERSON)], RESULT_COLUMNS[len(PERSON) :]
     cols = [*head, *per, *axes, "plan_jp", "plan_cost"]
-    out = by_nip(data.people)[cols].copy(deep=False)  # columns are replaced, never written into
+    order = nip_order(data.people)
+    people = data.people if order is None else data.people.take(order)
+    out = people[cols].copy(deep=False)  # columns are replaced, never written into
     out["notes"] = joined(out["notes"])
-    return out.reset_index(drop=True)
+    return shows(out.reset_index(drop=True), np.arange(len(out)) if order is None else order)
 
 
 def placement_list(data: RunData, placement: str) -> pd.DataFrame:
     """People with one placement, best first (box, JPM), with the box recommendation."""
     cols = [*PERSON[:5], *AXES, "placement", "readiness", "notes"]
-    out = best_first(data.people, data.people["placement"].to_numpy() == placement, cols)
+    rows = best_first(data.people, data.people["placement"].to_numpy() == placement)
+    out = data.people.iloc[rows, data.people.columns.get_indexer(cols)].copy(deep=False)
     out["notes"] = joined(out["notes"])
     rec = data.rules.recommendation
     pairs, first = _pair_codes(out["box"], out["placement"])
     heads = zip(out["box"].iloc[first], out["placement"].iloc[first], strict=True)
     texts = [rec(b, pl) for b, pl in heads]
-    out["recommendation"] = np.array(texts, dtype=object)[pairs] if len(out) else []
-    return out.reset_index(drop=True)
+    texts = np.array(texts, dtype=object)[pairs]
+    out["recommendation"] = pd.Series(texts, index=out.index, dtype=object)  # shared strings
+    return shows(out.reset_index(drop=True), rows)
 
 
 def suksesi(data: RunData) -> pd.DataFrame:
     """The talent pool (succession group): who, how ready, for which level next."""
     promotes = {c: lv.promotes_to for c, lv in data.rules.job_levels.items()}
-    pool = data.people["talent_pool"].to_numpy(dtype=bool)
-    out = best_first(data.people, pool, [*PERSON[:5], *AXES, "readiness"])
+    rows = best_first(data.people, data.people["talent_pool"].to_numpy(dtype=bool))
+    cols = [*PERSON[:5], *AXES, "readiness"]
+    out = data.people.iloc[rows, data.people.columns.get_indexer(cols)].copy(deep=False)
     out["promotes_to"] = out["job_level"].map(promotes)
-    return out.reset_index(drop=True)
+    return shows(out.reset_index(drop=True), rows)
 
 
-def best_first(people: pd.DataFrame, rows: np.ndarray, cols: list[str]) -> pd.DataFrame:
-    """COLS of the ROWS (a mask) of PEOPLE by box and JPM, highest first, then by NIP.
+def best_first(people: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
+    """The ROWS (a mask) of PEOPLE by box and JPM, highest first, then by NIP.
 
     The same order as sort_values(["box", "jpm", "nip"], ascending=[False, False, True]),
     from numbers only: the NIP's place in the (usually already) NIP-sorted people.
@@ -70,8 +76,25 @@ def best_first(people: pd.DataFrame, rows: np.ndarray, cols: list[str]) -> pd.Da
     take = np.flatnonzero(rows)
     box = people["box"].to_numpy()[take]
     jpm = people["jpm"].to_numpy(dtype=float)[take]
-    order = take[np.lexsort((nip_rank(people["nip"])[take], -jpm, -box))]
-    return people.iloc[order, people.columns.get_indexer(cols)]
+    return take[np.lexsort((nip_rank(people["nip"])[take], -jpm, -box))]
+
+
+def shows(frame: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
+    """FRAME, noting which rows of data.people it shows (the CSV writer reuses their cells)."""
+    frame.attrs[PEOPLE_ROWS] = PeopleRows(rows)
+    return frame
+
+
+class PeopleRows:
+    """The rows of data.people a list shows, in its attrs: read-only and shared, since pandas
+    deep-copies attrs on every column access."""
+
+    def __init__(self, rows: np.ndarray) -> None:
+        self.rows = rows
+        rows.setflags(write=False)
+
+    def __deepcopy__(self, memo: dict) -> PeopleRows:
+        return self
 
 
 def nip_rank(nip: pd.Series) -> np.ndarray:
@@ -85,7 +108,7 @@ def joined(notes: pd.Series) -> pd.Series:
     """Each row's notes as one "a; b" text, worked out once per distinct tuple."""
     codes, uniques = factorize(notes)
     table = np.array(["; ".join(n) for n in uniques] + [""], dtype=object)
-    return pd.Series(table[codes], index=notes.index)
+    return pd.Series(table[codes], index=notes.index, dtype=object)  # shared strings
 
 
 def _pair_codes(a: pd.Series, b: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -147,7 +170,7 @@ def rencana(data: RunData) -> pd.DataFrame:
         for name in ("nama", "unit", "box"):
             values = people[name].to_numpy()[pos]
             out[name] = pd.Series(values, index=out.index, dtype=values.dtype)  # objects stay
-        return out[cols].reset_index(drop=True)
+        return shows(out[cols].reset_index(drop=True), pos)
     who = people[["nip", "nama", "unit", "box"]]
     out = plans.merge(who, on="nip", how="left").sort_values(["nip", "seq"])
     return out[cols].reset_index(drop=True)
@@ -201,7 +224,15 @@ LISTS: dict[str, Callable[[RunData], pd.DataFrame]] = {
 
 def by_nip(frame: pd.DataFrame) -> pd.DataFrame:
     """FRAME sorted by NIP; FRAME itself when it already is (a run comes sorted from the store)."""
-    return frame if increasing(frame["nip"]) else frame.sort_values("nip", kind="stable")
+    order = nip_order(frame)
+    return frame if order is None else frame.take(order)
+
+
+def nip_order(frame: pd.DataFrame) -> np.ndarray | None:
+    """The rows of FRAME in NIP order (stable), or None when they already are."""
+    if increasing(frame["nip"]):
+        return None
+    return np.argsort(frame["nip"].to_numpy(dtype=object), kind="stable")
 
 
 def increasing(values: pd.Series) -> bool:
