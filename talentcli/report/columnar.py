@@ -11,11 +11,11 @@ thread while Python prepares the next chunk, so the memory stays a few chunks.
 from __future__ import annotations
 
 import math
-from collections import deque
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from queue import Full, Queue
 
 import numpy as np
 import pandas as pd
@@ -23,10 +23,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from talentcli.plans import first_rows
+from talentcli.safety import private_file
 
 CHUNK = 50_000  # rows per piece of text: bounds the memory, big enough for C-level speed
 MERGE_LIMIT = 1024  # combinations of neighbouring coded parts worth writing out in Python
-IN_FLIGHT = 2  # chunks prepared but not yet written
+IN_FLIGHT = 4  # chunks prepared but not yet written
 
 
 @dataclass
@@ -250,17 +251,59 @@ def buffers(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     return offsets, np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, "u1")
 
 
-def write(path: Path, pieces: Iterable[str | Lines]) -> None:
-    """Write PIECES to PATH in order. Joining and writing run on a second thread (Arrow and
-    the disk release the GIL) while the next chunk is prepared; a few chunks in flight."""
-    with path.open("wb") as fh, ThreadPoolExecutor(1) as pool:
-        pending: deque = deque()
-        for piece in pieces:
-            pending.append(pool.submit(_write_piece, fh, piece))
-            while len(pending) > IN_FLIGHT:
-                pending.popleft().result()
-        while pending:
-            pending.popleft().result()
+def write_files(files: Iterable[tuple[Path, Iterable[str | Lines]]]) -> list[Path]:
+    """Write each (path, pieces) in order, owner-only and atomically (safety.private_file).
+
+    Joining the pieces and writing them run on a second thread (Arrow and the disk release
+    the GIL) while Python prepares the next chunks, also those of the next file; a few
+    chunks wait in between. If preparing fails, the file being written is abandoned (its
+    temporary removed) and the error raised; files already written stay.
+    """
+    written = []
+    with ThreadPoolExecutor(1) as pool:
+        done: list[Future] = []
+        for path, pieces in files:
+            chute: Queue = Queue(maxsize=IN_FLIGHT)
+            done.append(pool.submit(_write_file, path, chute))
+            try:
+                for piece in pieces:
+                    _put(chute, piece, done[-1])
+            except BaseException:
+                _put(chute, _ABANDON, done[-1])
+                raise
+            _put(chute, _END, done[-1])
+            written.append(path)
+        for future in done:
+            future.result()
+    return written
+
+
+_END, _ABANDON = object(), object()
+
+
+class _Abandoned(Exception):
+    """Preparing the pieces failed: the file is not to be kept."""
+
+
+def _put(chute: Queue, piece: object, writer: Future) -> None:
+    """Hand PIECE to the writer, waiting while the chute is full; the writer's error if it
+    stopped (it would never take it)."""
+    while True:
+        try:
+            chute.put(piece, timeout=0.05)
+            return
+        except Full:
+            if writer.done():
+                writer.result()  # raises the writer's error
+                return
+
+
+def _write_file(path: Path, chute: Queue) -> None:
+    with private_file(path) as tmp, tmp.open("wb") as fh:
+        while (piece := chute.get()) is not _END:
+            if piece is _ABANDON:
+                raise _Abandoned(str(path))
+            _write_piece(fh, piece)
 
 
 def _write_piece(fh, piece: str | Lines) -> None:

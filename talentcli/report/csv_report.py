@@ -25,7 +25,6 @@ from talentcli.pipeline import RunData
 from talentcli.report import columnar as col
 from talentcli.report import lists
 from talentcli.report.columnar import CHUNK, Coded, Lines
-from talentcli.safety import private_file
 
 FORMULA_PATTERN = r"^[=+\-@\t\r]"  # the starts spreadsheets run as formulas (SPEC §8)
 FORMULA_START = col.byte_table("=+-@\t\r")
@@ -203,10 +202,10 @@ def write(data: RunData, out: Path, lang: str = "id") -> list[Path]:
     """talenta-<cycle>-<list>.csv for every list, and -sumber.csv saying what they came from."""
     builders = {"sumber": provenance, **lists.LISTS}
     shown = PeopleCells(data.people)
-    paths = []
-    for code, build in builders.items():
-        path = out / f"talenta-{data.run['cycle']}-{code}.csv"
-        with private_file(path) as tmp:
-            col.write(tmp, chain([BOM], csv_pieces(build(data), shown)))
-        paths.append(path)
-    return paths
+
+    def files():  # each list is built once the previous one is handed to the writer
+        for code, build in builders.items():
+            path = out / f"talenta-{data.run['cycle']}-{code}.csv"
+            yield path, chain([BOM], csv_pieces(build(data), shown))
+
+    return col.write_files(files())

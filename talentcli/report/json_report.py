@@ -23,7 +23,6 @@ from talentcli.pipeline import RunData
 from talentcli.report import columnar as col
 from talentcli.report.columnar import CHUNK, Coded, Lines
 from talentcli.report.lists import by_nip
-from talentcli.safety import private_file
 
 PLACEMENTS = ("promosi", "rotasi", "mutasi", "tindak_lanjut", "tetap")
 _ENC = {"ensure_ascii": False, "allow_nan": False, "separators": (", ", ": ")}
@@ -37,10 +36,7 @@ def _num(x: float) -> float | int:
 
 def write(data: RunData, out: Path, lang: str = "id") -> list[Path]:
     """Write talenta-<cycle>.json, owner-only, atomically (codes are language-neutral)."""
-    path = out / f"talenta-{data.run['cycle']}.json"
-    with private_file(path) as tmp:
-        col.write(tmp, chunks(data))
-    return [path]
+    return col.write_files([(out / f"talenta-{data.run['cycle']}.json", chunks(data))])
 
 
 def dumps(data: RunData) -> str:
