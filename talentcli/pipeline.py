@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from talentcli import store as st
@@ -79,7 +81,7 @@ def load_run(store: st.Store, cycle: str | None, assign: bool = False) -> RunDat
     """The latest run (of the cycle), with the rules it was made with, plans and candidates."""
     from talentcli.placement import assign as solve
     from talentcli.placement import vacancy_candidates
-    from talentcli.plans import plan, plan_totals
+    from talentcli.plans import plan_and_totals
 
     run = st.latest_run(store, cycle)
     if run is None:
@@ -87,18 +89,37 @@ def load_run(store: st.Store, cycle: str | None, assign: bool = False) -> RunDat
         raise NotFoundError(f"no classification run{where}; run talentcli classify first")
     rules = run_rules(run)
     people, incomplete, inputs = st.run_results(store, run["id"])
-    people = with_competency_detail(people, rules)
-    text = people.select_dtypes(exclude="number").columns
-    people[text] = people[text].astype(object).where(people[text].notna(), None)  # NULL -> None
-    people["notes"] = people["notes"].map(lambda s: tuple(s.split()) if s else ())
+    for name in people.select_dtypes(exclude=["number", "bool"]).columns:
+        people[name] = python_values(people[name])  # NULL -> None
+    people["notes"] = python_values(people["notes"], lambda s: tuple(s.split()) if s else ())
     people["talent_pool"] = people["talent_pool"].astype(bool)
-    plans = plan(people, rules)
-    people = people.merge(plan_totals(plans), on="nip", how="left")
-    people[["plan_jp", "plan_cost"]] = people[["plan_jp", "plan_cost"]].fillna(0).astype(int)
+    people = with_competency_detail(people, rules)  # its text columns are objects already
+    plans, plan_jp, plan_cost = plan_and_totals(people, rules)
+    people["plan_jp"], people["plan_cost"] = plan_jp, plan_cost
     vacancies = st.load_vacancies(store, run["cycle"])
     candidates = vacancy_candidates(people, vacancies, rules)
     assignment = solve(candidates, vacancies) if assign else None
     return RunData(run, rules, people, incomplete, inputs, plans, vacancies, candidates, assignment)
+
+
+def python_values(column: pd.Series, convert: Callable | None = None) -> pd.Series:
+    """COLUMN as Python objects with NaN/NULL as None; CONVERT applied to each (None too).
+
+    A column of few distinct values is worked out once per value, shared by every row that
+    holds it: a million rows of a few hundred units are a million pointers to a few hundred
+    strings. Free text (NIP, names) is converted directly.
+    """
+    if column.dtype == object and convert is None:  # already objects (the engine's columns)
+        return column.where(column.notna(), None) if column.isna().any() else column
+    sample = column.iloc[:4096]
+    if convert is None and sample.nunique(dropna=False) > len(sample) // 2:
+        values = column.to_numpy(dtype=object, na_value=None)
+        return pd.Series(values, index=column.index, dtype=object, copy=False)
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    table = np.empty(len(uniques) + 1, dtype=object)
+    for i, value in enumerate([*np.asarray(uniques, dtype=object).tolist(), None]):
+        table[i] = value if convert is None else convert(value)  # tuples stay whole
+    return pd.Series(table[codes], index=column.index, dtype=object, copy=False)
 
 
 def pseudonymize(data: RunData, key: bytes) -> RunData:
@@ -135,7 +156,11 @@ def with_competency_detail(people: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     from talentcli.classify import competency_columns, job_level_index
 
     detail, _, _ = competency_columns(people, job_level_index(people["job_level"], rules), rules)
-    return people.assign(**detail)
+    as_is = {  # object arrays stay objects (not re-encoded as a string column, 1M rows each)
+        k: pd.Series(np.asarray(v), index=people.index, dtype=object) if v.dtype == object else v
+        for k, v in detail.items()
+    }
+    return people.assign(**as_is)
 
 
 def run_rules(run: dict) -> Rules:

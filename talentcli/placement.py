@@ -15,15 +15,25 @@ def vacancy_candidates(people: pd.DataFrame, vacancies: pd.DataFrame, rules: Rul
     """Per vacancy: talent-pool people whose level promotes to it, by fit, box, NIP; top 3 x n.
 
     Fit depends only on the person and the vacancy's level, so the pool is ranked once per
-    level and every vacancy of that level takes the head of the same ranking.
+    level and every vacancy of that level takes the head of the same ranking; only that head
+    is ever turned into rows.
     """
     promotes = {code: lv.promotes_to for code, lv in rules.job_levels.items() if lv.promotes_to}
-    pool = people.loc[people["talent_pool"], ["nip", "nama", "job_level", "box", *_scores(rules)]]
-    pool = pool.assign(target=pool["job_level"].map(promotes)).dropna(subset=["target"])
+    pool = np.flatnonzero(people["talent_pool"].to_numpy(dtype=bool))
+    codes, levels = pd.factorize(people["job_level"].to_numpy()[pool])
+    target = np.array([promotes.get(lv) for lv in levels] + [None], dtype=object)[codes]
+    keys = {
+        "scores": people[_scores(rules)].to_numpy(float)[pool],
+        "box": people["box"].to_numpy()[pool],
+        "nip": _nip_rank(people["nip"])[pool],
+    }
     parts = []
     for level, vac in vacancies.groupby("job_level", sort=True):
-        ranked = _ranked(pool[pool["target"] == level], level, rules)
-        top = ranked.head(int(3 * vac["jumlah"].max()))
+        mine = target == level
+        order, fit = _ranked({k: v[mine] for k, v in keys.items()}, level, rules)
+        order = order[: int(3 * vac["jumlah"].max())]
+        top = people.iloc[pool[mine][order]][["nip", "nama", "job_level", "box"]]
+        top = top.assign(fit=fit[order], rank=np.arange(1, len(order) + 1))
         pairs = vac[["kode", "jumlah"]].merge(top, how="cross")
         parts.append(pairs[pairs["rank"] <= 3 * pairs["jumlah"]])
     if not parts:
@@ -32,12 +42,18 @@ def vacancy_candidates(people: pd.DataFrame, vacancies: pd.DataFrame, rules: Rul
     return out[CANDIDATE_COLUMNS]
 
 
-def _ranked(group: pd.DataFrame, level: str, rules: Rules) -> pd.DataFrame:
-    """One level's candidates with their fit (SPEC §4.7: the JPM formula) and rank."""
-    standards = _standards(pd.Series([level] * len(group)), rules)
-    fit = jpm(group[_scores(rules)].to_numpy(float), standards, rules)
-    out = group.assign(fit=fit).sort_values(["fit", "box", "nip"], ascending=[False, False, True])
-    return out.assign(rank=np.arange(1, len(out) + 1))
+def _ranked(keys: dict[str, np.ndarray], level: str, rules: Rules) -> tuple[np.ndarray, ...]:
+    """The pool's order for LEVEL: by fit (SPEC §4.7: the JPM formula), box, NIP; and fit."""
+    standards = np.repeat(_standards(pd.Series([level]), rules), len(keys["box"]), axis=0)
+    fit = jpm(keys["scores"], standards, rules)
+    return np.lexsort((keys["nip"], -keys["box"], -fit)), fit
+
+
+def _nip_rank(nip: pd.Series) -> np.ndarray:
+    """Each row's place in NIP order; no string sort when the rows already are in it."""
+    if nip.is_monotonic_increasing:
+        return np.arange(len(nip))
+    return np.argsort(np.argsort(nip.to_numpy(dtype=object), kind="stable"), kind="stable")
 
 
 def _scores(rules: Rules) -> list[str]:

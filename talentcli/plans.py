@@ -21,6 +21,14 @@ Step = tuple[str, str]  # (programme code, reason)
 def plan(classified: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     """One row per person x programme: nip, seq (1..), code, programme, competency, form, jp,
     cost, reason; sorted like CLASSIFIED, then by seq."""
+    return plan_and_totals(classified, rules)[0]
+
+
+def plan_and_totals(
+    classified: pd.DataFrame, rules: Rules
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """plan(), and each person's total JP and cost as arrays in CLASSIFIED's row order
+    (summed once per distinct plan, not per row)."""
     order, severity, box = signatures(classified, rules)
     ids, first = _group_ids(np.column_stack([order, severity, box]))
     comps = rules.competency_codes
@@ -28,7 +36,10 @@ def plan(classified: pd.DataFrame, rules: Rules) -> pd.DataFrame:
         plan_for([comps[j] for j in order[i]], _gaps(comps, severity[i]), int(box[i]), rules)
         for i in first
     ]
-    return _broadcast(classified["nip"].to_numpy(), ids, plans, rules)
+    by_code = {p.code: p for p in rules.training.catalogue}
+    jp = np.array([sum(by_code[c].jp for c, _ in p) for p in plans], dtype=np.int64)
+    cost = np.array([sum(by_code[c].cost for c, _ in p) for p in plans], dtype=np.int64)
+    return _broadcast(classified["nip"], ids, plans, rules), jp[ids], cost[ids]
 
 
 def _gaps(comps: list[str], severity: np.ndarray) -> dict[str, str]:
@@ -60,7 +71,18 @@ def _group_ids(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     else:  # many competencies: let pandas group the columns
         frame = pd.DataFrame(keys)
         ids = frame.groupby(list(frame.columns), sort=False).ngroup().to_numpy()
-    return ids.astype(np.int64), np.unique(ids, return_index=True)[1]
+    ids = ids.astype(np.int64)
+    return ids, first_rows(ids)
+
+
+def first_rows(ids: np.ndarray) -> np.ndarray:
+    """The first row of each id, for ids numbered in order of first appearance (factorize):
+    where the running maximum grows."""
+    top = np.maximum.accumulate(ids)
+    new = np.empty(len(ids), dtype=bool)
+    new[:1] = len(ids) > 0 and top[0] >= 0
+    np.greater(top[1:], top[:-1], out=new[1:])
+    return np.flatnonzero(new)
 
 
 def plan_for(by_delta: list[str], gaps: dict[str, str], box: int, rules: Rules) -> list[Step]:
@@ -90,7 +112,7 @@ def _top_up(chosen: list[Step], by_delta: list[str], rules: Rules) -> list[Step]
 
 
 def _broadcast(
-    nip: np.ndarray, ids: np.ndarray, plans: list[list[Step]], rules: Rules
+    nip: pd.Series, ids: np.ndarray, plans: list[list[Step]], rules: Rules
 ) -> pd.DataFrame:
     """Every person's rows: their signature's plan, in order, with the catalogue columns."""
     lengths = np.array([len(p) for p in plans], dtype=np.int64)
@@ -100,7 +122,7 @@ def _broadcast(
     rows = (np.cumsum(lengths) - lengths)[ids][person] + seq
     out = _plan_table(plans, rules).take(rows).reset_index(drop=True)
     out.insert(0, "seq", seq + 1)
-    out.insert(0, "nip", nip[person])
+    out.insert(0, "nip", nip.take(person).reset_index(drop=True))  # same dtype, no re-encoding
     return out
 
 
@@ -110,15 +132,21 @@ def _plan_table(plans: list[list[Step]], rules: Rules) -> pd.DataFrame:
     steps = [by_code[code] for p in plans for code, _ in p]
     return pd.DataFrame(
         {
-            "code": [p.code for p in steps],
-            "programme": [p.name for p in steps],
-            "competency": pd.Series([p.competency for p in steps], dtype=object),
-            "form": [p.form for p in steps],
+            "code": _objects([p.code for p in steps]),
+            "programme": _objects([p.name for p in steps]),
+            "competency": _objects([p.competency for p in steps]),
+            "form": _objects([p.form for p in steps]),
             "jp": np.array([p.jp for p in steps], dtype=np.int64),
             "cost": np.array([p.cost for p in steps], dtype=np.int64),
-            "reason": [why for p in plans for _, why in p],
+            "reason": _objects([why for p in plans for _, why in p]),
         }
     )
+
+
+def _objects(values: list) -> pd.Series:
+    """Python objects, not an Arrow string column: broadcast to millions of rows, a row is
+    then a pointer to one shared string, cheap to take and to encode."""
+    return pd.Series(values, dtype=object)
 
 
 def plan_totals(plans: pd.DataFrame) -> pd.DataFrame:

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 
 from talentcli.pipeline import RunData
+from talentcli.plans import first_rows
+from talentcli.report.columnar import factorize, identities, positions
 from talentcli.store import RESULT_COLUMNS
 
 # list code -> (placement filter or None) ; order = sheet order after Ringkasan/Peta Talenta/Hasil
@@ -22,6 +25,7 @@ PLACEMENT_LISTS = {
     "tetap": "tetap",  # near retirement, taken out of promotion (SPEC §4.6)
 }
 PERSON = ["nip", "nama", "jabatan", "job_level", "unit", "golongan"]
+PEOPLE_ROWS = "people_rows"  # attrs key: the row of data.people that each row of a list shows
 AXES = ["jpm", "jpm_category", "potential", "performance", "box"]
 
 
@@ -31,30 +35,86 @@ def hasil(data: RunData) -> pd.DataFrame:
     per = [f"{k}_{c}" for k in ("score", "standard", "delta", "status") for c in comps]
     head, axes = RESULT_COLUMNS[: len(PERSON)], RESULT_COLUMNS[len(PERSON) :]
     cols = [*head, *per, *axes, "plan_jp", "plan_cost"]
-    out = data.people.sort_values("nip")[cols].copy()
-    out["notes"] = out["notes"].map("; ".join)
-    return out.reset_index(drop=True)
+    order = nip_order(data.people)
+    people = data.people if order is None else data.people.take(order)
+    out = people[cols].copy(deep=False)  # columns are replaced, never written into
+    out["notes"] = joined(out["notes"])
+    return shows(out.reset_index(drop=True), np.arange(len(out)) if order is None else order)
 
 
 def placement_list(data: RunData, placement: str) -> pd.DataFrame:
     """People with one placement, best first (box, JPM), with the box recommendation."""
-    p = data.people[data.people["placement"] == placement]
-    p = p.sort_values(["box", "jpm", "nip"], ascending=[False, False, True])
-    out = p[[*PERSON[:5], *AXES, "placement", "readiness", "notes"]].copy()
-    out["notes"] = out["notes"].map("; ".join)
+    cols = [*PERSON[:5], *AXES, "placement", "readiness", "notes"]
+    rows = best_first(data.people, data.people["placement"].to_numpy() == placement)
+    out = data.people.iloc[rows, data.people.columns.get_indexer(cols)].copy(deep=False)
+    out["notes"] = joined(out["notes"])
     rec = data.rules.recommendation
-    out["recommendation"] = [rec(b, pl) for b, pl in zip(out["box"], out["placement"], strict=True)]
-    return out.reset_index(drop=True)
+    pairs, first = _pair_codes(out["box"], out["placement"])
+    heads = zip(out["box"].iloc[first], out["placement"].iloc[first], strict=True)
+    texts = [rec(b, pl) for b, pl in heads]
+    texts = np.array(texts, dtype=object)[pairs]
+    out["recommendation"] = pd.Series(texts, index=out.index, dtype=object)  # shared strings
+    return shows(out.reset_index(drop=True), rows)
 
 
 def suksesi(data: RunData) -> pd.DataFrame:
     """The talent pool (succession group): who, how ready, for which level next."""
     promotes = {c: lv.promotes_to for c, lv in data.rules.job_levels.items()}
-    p = data.people[data.people["talent_pool"]]
-    p = p.sort_values(["box", "jpm", "nip"], ascending=[False, False, True])
-    out = p[[*PERSON[:5], *AXES, "readiness"]].copy()
+    rows = best_first(data.people, data.people["talent_pool"].to_numpy(dtype=bool))
+    cols = [*PERSON[:5], *AXES, "readiness"]
+    out = data.people.iloc[rows, data.people.columns.get_indexer(cols)].copy(deep=False)
     out["promotes_to"] = out["job_level"].map(promotes)
-    return out.reset_index(drop=True)
+    return shows(out.reset_index(drop=True), rows)
+
+
+def best_first(people: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
+    """The ROWS (a mask) of PEOPLE by box and JPM, highest first, then by NIP.
+
+    The same order as sort_values(["box", "jpm", "nip"], ascending=[False, False, True]),
+    from numbers only: the NIP's place in the (usually already) NIP-sorted people.
+    """
+    take = np.flatnonzero(rows)
+    box = people["box"].to_numpy()[take]
+    jpm = people["jpm"].to_numpy(dtype=float)[take]
+    return take[np.lexsort((nip_rank(people["nip"])[take], -jpm, -box))]
+
+
+def shows(frame: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
+    """FRAME, noting which rows of data.people it shows (the CSV writer reuses their cells)."""
+    frame.attrs[PEOPLE_ROWS] = PeopleRows(rows)
+    return frame
+
+
+class PeopleRows:
+    """The rows of data.people a list shows, in its attrs: read-only and shared, since pandas
+    deep-copies attrs on every column access."""
+
+    def __init__(self, rows: np.ndarray) -> None:
+        self.rows = rows
+        rows.setflags(write=False)
+
+    def __deepcopy__(self, memo: dict) -> PeopleRows:
+        return self
+
+
+def nip_rank(nip: pd.Series) -> np.ndarray:
+    """Each row's place in NIP order; no string sort when the rows already are in it."""
+    if increasing(nip):
+        return np.arange(len(nip))
+    return np.argsort(np.argsort(nip.to_numpy(dtype=object), kind="stable"), kind="stable")
+
+
+def joined(notes: pd.Series) -> pd.Series:
+    """Each row's notes as one "a; b" text, worked out once per distinct tuple."""
+    codes, uniques = factorize(notes)
+    table = np.array(["; ".join(n) for n in uniques] + [""], dtype=object)
+    return pd.Series(table[codes], index=notes.index, dtype=object)  # shared strings
+
+
+def _pair_codes(a: pd.Series, b: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """A code per row for the pair (A, B) and the first row of each code."""
+    codes = pd.factorize((factorize(a)[0] + 1) * (len(a) + 2) + factorize(b)[0] + 1)[0]
+    return codes, first_rows(codes)
 
 
 def kandidat(data: RunData) -> pd.DataFrame:
@@ -62,9 +122,9 @@ def kandidat(data: RunData) -> pd.DataFrame:
     vac = data.vacancies.rename(
         columns={"jabatan": "vacancy_jabatan", "unit": "vacancy_unit", "job_level": "vacancy_level"}
     )
-    cand = data.candidates.merge(
-        data.people[["nip", "jabatan", "unit"]], on="nip", how="left"
-    ).rename(columns={"job_level": "candidate_level"})
+    who = data.people.loc[_among(data.people, data.candidates["nip"]), ["nip", "jabatan", "unit"]]
+    cand = data.candidates.merge(who, on="nip", how="left")
+    cand = cand.rename(columns={"job_level": "candidate_level"})
     out = vac.merge(cand, on="kode", how="left").sort_values(["kode", "rank"])
     cols = [
         "kode",
@@ -89,25 +149,37 @@ def kandidat(data: RunData) -> pd.DataFrame:
     return out[cols].reset_index(drop=True)
 
 
+def _among(people: pd.DataFrame, nips: pd.Series) -> np.ndarray:
+    """A mask of the people a few NIPs can match: those holding the very same NIP objects
+    (candidates are made from people), or everybody when some NIP is not found that way."""
+    if people["nip"].dtype == object and nips.dtype == object:
+        mine = np.isin(identities(people["nip"]), identities(nips))
+        if np.isin(identities(nips), identities(people["nip"])[mine]).all():
+            return mine
+    return np.ones(len(people), dtype=bool)
+
+
 def rencana(data: RunData) -> pd.DataFrame:
     """One row per person x programme, in plan order."""
-    who = data.people[["nip", "nama", "unit", "box"]]
-    out = data.plans.merge(who, on="nip", how="left").sort_values(["nip", "seq"])
-    cols = [
-        "nip",
-        "nama",
-        "unit",
-        "box",
-        "seq",
-        "code",
-        "programme",
-        "competency",
-        "form",
-        "jp",
-        "cost",
-        "reason",
-    ]
+    cols = ["nip", "nama", "unit", "box", "seq", "code", "programme", "competency", "form"]
+    cols += ["jp", "cost", "reason"]
+    people, plans = data.people, data.plans
+    pos = positions(plans["nip"], people["nip"])
+    if increasing(people["nip"]) and _grouped(pos, plans["seq"].to_numpy()):  # as load_run does
+        out = plans.copy(deep=False)
+        for name in ("nama", "unit", "box"):
+            values = people[name].to_numpy()[pos]
+            out[name] = pd.Series(values, index=out.index, dtype=values.dtype)  # objects stay
+        return shows(out[cols].reset_index(drop=True), pos)
+    who = people[["nip", "nama", "unit", "box"]]
+    out = plans.merge(who, on="nip", how="left").sort_values(["nip", "seq"])
     return out[cols].reset_index(drop=True)
+
+
+def _grouped(pos: np.ndarray, seq: np.ndarray) -> bool:
+    """Plan rows all matched, grouped in people order, by seq within a person."""
+    step = np.diff(pos)
+    return bool((pos >= 0).all() and (step >= 0).all() and (np.diff(seq)[step == 0] >= 0).all())
 
 
 def tidak_lengkap(data: RunData) -> pd.DataFrame:
@@ -148,3 +220,22 @@ LISTS: dict[str, Callable[[RunData], pd.DataFrame]] = {
     "rencana": rencana,
     "tidak_lengkap": tidak_lengkap,
 }
+
+
+def by_nip(frame: pd.DataFrame) -> pd.DataFrame:
+    """FRAME sorted by NIP; FRAME itself when it already is (a run comes sorted from the store)."""
+    order = nip_order(frame)
+    return frame if order is None else frame.take(order)
+
+
+def nip_order(frame: pd.DataFrame) -> np.ndarray | None:
+    """The rows of FRAME in NIP order (stable), or None when they already are."""
+    if increasing(frame["nip"]):
+        return None
+    return np.argsort(frame["nip"].to_numpy(dtype=object), kind="stable")
+
+
+def increasing(values: pd.Series) -> bool:
+    """Strictly increasing (sorted, no repeats): one comparison of neighbours per row."""
+    v = values.to_numpy(dtype=object)
+    return bool((v[1:] > v[:-1]).all())

@@ -1,0 +1,327 @@
+"""The JSON document stays the same bytes as the plain writer it replaced (a dict per person,
+json.dumps per list item), kept here as the reference, on runs made awkward on purpose."""
+
+from __future__ import annotations
+
+import json
+import stat
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from talentcli import __version__
+from talentcli.pipeline import RunData, load_run, pseudonymize
+from talentcli.report import columnar, json_report
+from talentcli.store import Store
+
+AS_OF = "2026-01-01"
+ODD_NAMES = [
+    'Siti "Ani" Rahma',  # quotes
+    "C:\\Users\\budi",  # backslashes
+    "Baris\nbaru\tdan\ttab",  # control characters
+    "Dr. Ñuñez, S.T. — ü",  # non-ASCII stays as it is (ensure_ascii=False)
+    None,  # no name
+    "=HYPERLINK(1)",  # formula-like text is only a CSV matter
+    "\u2028line separator\x7f",  # not escaped by json.dumps either
+]
+
+
+# ------------------------------------------------------------------ the reference writer
+# The writer of commit ececb59, verbatim but for the names: what the bytes must stay.
+
+PLACEMENTS = ("promosi", "rotasi", "mutasi", "tindak_lanjut", "tetap")
+
+
+def reference_text(data: RunData) -> str:
+    """The document exactly as the dict-per-person writer made it."""
+    return _reference_dumps(_reference_document(data))
+
+
+def _num(x: float) -> float | int:
+    """3.0 -> 3 for standards; other numbers as they are."""
+    return int(x) if float(x).is_integer() else float(x)
+
+
+def _reference_document(data: RunData) -> dict:
+    """The whole JSON document of one run."""
+    run, rules = data.run, data.rules
+    people = data.people
+    boxes = people["box"].value_counts()
+    placements = people["placement"].value_counts()
+    return {
+        "tool": {"name": "talentcli", "version": __version__},
+        "cycle": run["cycle"],
+        "as_of": run["as_of"],
+        "rules": {"name": run["rules_name"], "sha256": run["rules_sha256"]},
+        "inputs": [dict(r) for r in data.inputs.to_dict("records")],
+        "summary": {
+            "people": int(run["people"]),
+            "classified": len(people),
+            "incomplete": len(data.incomplete),
+            "boxes": {str(b): int(boxes.get(b, 0)) for b in range(1, 10)},
+            "placements": {p: int(placements.get(p, 0)) for p in _placements(rules, placements)},
+        },
+        "people": _reference_people(data),
+        "incomplete": data.incomplete[["nip", "nama", "reason"]].to_dict("records"),
+        "vacancies": _reference_vacancies(data),
+    }
+
+
+def _placements(rules, counts: pd.Series) -> list[str]:
+    return list(dict.fromkeys([*rules.placements, *counts.index]))
+
+
+def _reference_people(data: RunData) -> list[dict]:
+    """One dict per classified person, sorted by NIP, with the plan."""
+    comps = data.rules.competency_codes
+    plans = _reference_plans(data.plans)
+    frame = data.people.sort_values("nip")
+    col = {c: _values(frame[c]) for c in frame.columns}  # one C-level conversion per column
+    n = len(frame)
+    per = {k: [col[f"{k}_{c}"] for c in comps] for k in ("score", "standard", "delta", "status")}
+    std = [[_num(v) for v in values] for values in per["standard"]]
+    out = []
+    for i in range(n):
+        nip = col["nip"][i]
+        out.append(
+            {
+                "nip": nip,
+                "nama": col["nama"][i],
+                "jabatan": col["jabatan"][i],
+                "job_level": col["job_level"][i],
+                "unit": col["unit"][i],
+                "golongan": col["golongan"][i],
+                "scores": {c: per["score"][j][i] for j, c in enumerate(comps)},
+                "standard": {c: std[j][i] for j, c in enumerate(comps)},
+                "delta": {c: per["delta"][j][i] for j, c in enumerate(comps)},
+                "status": {c: per["status"][j][i] for j, c in enumerate(comps)},
+                "jpm": col["jpm"][i],
+                "jpm_category": col["jpm_category"][i],
+                "potential_score": col["potential_score"][i],
+                "potential": col["potential"][i],
+                "performance": col["performance"][i],
+                "performance_year": col["performance_year"][i],
+                "box": col["box"][i],
+                "placement": col["placement"][i],
+                "talent_pool": bool(col["talent_pool"][i]),
+                "readiness": col["readiness"][i],
+                "notes": list(col["notes"][i]),
+                "retirement_date": col["retirement_date"][i],
+                "plan": plans.get(nip, []),
+                "plan_jp": col["plan_jp"][i],
+                "plan_cost": col["plan_cost"][i],
+            }
+        )
+    return out
+
+
+def _values(s: pd.Series) -> list:
+    """Python values of a column, NaN/NA as None (JSON null, never NaN)."""
+    values = s.astype(object).where(s.notna(), None) if s.isna().any() else s
+    return values.tolist()
+
+
+def _reference_plans(plans: pd.DataFrame) -> dict[str, list[dict]]:
+    """Each person's programmes in order: one conversion of all rows, then slices per NIP
+    (a groupby per person costs minutes at a million people)."""
+    plans = plans.sort_values(["nip", "seq"], kind="stable")
+    body = plans.drop(columns=["nip", "seq"])
+    keys = list(body.columns)
+    records = [
+        dict(zip(keys, row, strict=True))
+        for row in zip(*(_values(body[k]) for k in keys), strict=True)
+    ]
+    nips, starts, counts = np.unique(
+        plans["nip"].to_numpy(dtype=str), return_index=True, return_counts=True
+    )
+    return {n: records[s : s + c] for n, s, c in zip(nips.tolist(), starts, counts, strict=True)}
+
+
+def _reference_vacancies(data: RunData) -> list[dict]:
+    """Each formasi row with its ranked candidates."""
+    cands = {k: g for k, g in data.candidates.groupby("kode", sort=False)}
+    out = []
+    for v in data.vacancies.sort_values("kode").to_dict("records"):
+        g = cands.get(v["kode"])
+        rows = [] if g is None else g.sort_values("rank").to_dict("records")
+        out.append(
+            {
+                "code": v["kode"],
+                "jabatan": v["jabatan"],
+                "unit": v["unit"],
+                "job_level": v["job_level"],
+                "jumlah": int(v["jumlah"]),
+                "candidates": [
+                    {
+                        "rank": int(c["rank"]),
+                        "nip": c["nip"],
+                        "nama": c["nama"],
+                        "fit": float(c["fit"]),
+                        "box": int(c["box"]),
+                    }
+                    for c in rows
+                ],
+            }
+        )
+    return out
+
+
+_ITEM = {"ensure_ascii": False, "allow_nan": False, "separators": (", ", ": ")}
+LISTS = ("people", "incomplete", "vacancies")
+
+
+def _reference_dumps(doc: dict) -> str:
+    """Stable text: fixed key order, UTF-8, one list item (a person) per line."""
+    return "".join(_reference_chunks(doc))
+
+
+def _reference_chunks(doc: dict):
+    """The document in pieces: small sections indented, list items compact on one line each.
+
+    Every item goes through the C encoder (`indent` would force the slow pure-Python one,
+    minutes and gigabytes at a million people); the text stays one valid JSON document.
+    """
+    keys = list(doc)
+    yield "{\n"
+    for i, key in enumerate(keys):
+        tail = ",\n" if i < len(keys) - 1 else "\n"
+        value = doc[key]
+        if key in LISTS:
+            yield f"  {json.dumps(key)}: ["
+            for j, item in enumerate(value):
+                yield ("\n    " if j == 0 else ",\n    ") + json.dumps(item, **_ITEM)
+            yield ("\n  ]" if value else "]") + tail
+        else:
+            text = json.dumps(value, ensure_ascii=False, allow_nan=False, indent=2)
+            yield f"  {json.dumps(key)}: " + text.replace("\n", "\n  ") + tail
+    yield "}\n"
+
+
+# ------------------------------------------------------------------ runs to compare on
+
+
+def cohort_run(root: Path) -> RunData:
+    """A 120-person synthetic cohort with formasi, imported, classified and loaded (--assign)."""
+    from tests.conftest import Cli
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(root)
+        mp.delenv("TALENTCLI_DB", raising=False)
+        cli = Cli(root)
+        assert cli("sample", "--n", "120", "--seed", "7", "--out", root / "in").exit_code == 0
+        assert cli("import", *sorted((root / "in").glob("*.xlsx"))).exit_code in (0, 1)
+        assert cli("classify", "--cycle", "2026", "--as-of", AS_OF).exit_code in (0, 1)
+        store = Store(root / "talent.db")
+        try:
+            return load_run(store, "2026", assign=True)
+        finally:
+            store.close()
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> RunData:
+    return cohort_run(tmp_path_factory.mktemp("json"))
+
+
+def awkward(data: RunData) -> RunData:
+    """Names that need escaping, missing values, shuffled rows, a vacancy without candidates."""
+    people = data.people.copy()
+    names = people["nama"].to_numpy(dtype=object).copy()
+    names[: len(ODD_NAMES)] = ODD_NAMES
+    people["nama"] = pd.Series(names, index=people.index, dtype=object)
+    people.loc[people.index[:3], "golongan"] = None
+    first = f"delta_{data.rules.competency_codes[0]}"
+    people.loc[people.index[:4], first] = [-0.0, 0.0, 1e-05, -0.0]  # -0.0 stays -0.0
+    people = people.sample(frac=1.0, random_state=3)  # any row order: the writer sorts by NIP
+    plans = data.plans.sample(frac=1.0, random_state=4)  # and orders each plan by seq
+    extra = pd.DataFrame(
+        [("ZZ-1", 'Kepala "Baru"', "Setda", "administrator", 2)], columns=data.vacancies.columns
+    )
+    vacancies = pd.concat([data.vacancies, extra], ignore_index=True)
+    return replace(data, people=people, plans=plans, vacancies=vacancies)
+
+
+def test_the_cohort_is_written_as_before(run):
+    assert len(run.people) > 100 and len(run.candidates) and len(run.incomplete)
+    assert json_report.dumps(run) == reference_text(run)
+
+
+def test_awkward_values_and_row_orders_are_written_as_before(run):
+    data = awkward(run)
+    text = json_report.dumps(data)
+    assert text == reference_text(data)
+    doc = json.loads(text)
+    assert {p["nama"] for p in doc["people"]} >= {n for n in ODD_NAMES if n is not None}
+    assert doc["vacancies"][-1]["candidates"] == []
+
+
+def test_pseudonymised_run_is_written_as_before(run):
+    data = pseudonymize(run, b"k" * 32)  # NIPs no longer in the people's order
+    assert json_report.dumps(data) == reference_text(data)
+
+
+def test_small_chunks_give_the_same_text(run, monkeypatch):
+    whole = json_report.dumps(run)
+    monkeypatch.setattr(json_report, "CHUNK", 7)  # many chunks, the first item's comma once
+    monkeypatch.setattr(columnar, "MERGE_LIMIT", 3)  # few merges: more pieces to join
+    assert json_report.dumps(run) == whole
+
+
+def test_empty_lists(run):
+    data = replace(
+        run,
+        people=run.people.iloc[:0],
+        plans=run.plans.iloc[:0],
+        incomplete=run.incomplete.iloc[:0],
+        vacancies=run.vacancies.iloc[:0],
+        candidates=run.candidates.iloc[:0],
+    )
+    assert json_report.dumps(data) == reference_text(data)
+
+
+def test_file_is_the_text_written_owner_only(run, tmp_path):
+    (path,) = json_report.write(run, tmp_path)
+    assert path.read_bytes() == json_report.dumps(run).encode("utf-8")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no temporary left behind
+
+
+def test_not_a_number_is_refused_like_json_dumps(run):
+    people = run.people.copy()
+    people.loc[people.index[0], "jpm"] = np.inf
+    with pytest.raises(ValueError, match="JSON"):
+        json_report.dumps(replace(run, people=people))
+
+
+VALUES = st.one_of(
+    st.none(),
+    st.text(alphabet=st.sampled_from(list('a"\\\n\t\x00é\u2028 ')), max_size=5),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.integers(-(2**60), 2**60),
+    st.booleans(),
+    st.sampled_from([0.0, -0.0, 1, 1.0, True, ("a", "b"), ()]),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(values=st.lists(VALUES, max_size=30), as_text=st.booleans())
+def test_values_are_encoded_as_json_dumps_does(values, as_text):
+    column = pd.Series(values, dtype=object)
+    want = ["null" if v is None else json.dumps(v, ensure_ascii=False) for v in values]
+    coded = json_report.json_coded(column)
+    assert [coded.texts[c] for c in coded.codes] == want
+    if as_text and all(v is None or isinstance(v, str) for v in values):
+        assert json_report.json_text(column).to_pylist() == want
+
+
+@settings(max_examples=100, deadline=None)
+@given(values=st.lists(st.floats(allow_infinity=False) | st.sampled_from([-0.0]), max_size=30))
+def test_float_columns_are_encoded_as_json_dumps_does(values):
+    coded = json_report.json_coded(pd.Series(values, dtype=float))
+    want = ["null" if v != v else json.dumps(v) for v in values]
+    assert [coded.texts[c] for c in coded.codes] == want
