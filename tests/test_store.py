@@ -109,3 +109,18 @@ def test_a_store_of_the_row_schema_migrates_without_losing_a_row(tmp_path: Path)
     tables = {r[0] for r in store.db.execute("SELECT name FROM sqlite_master")}
     assert "assessments" not in tables and "batch_data" in tables
     assert store.db.execute("PRAGMA user_version").fetchone()[0] == st.SCHEMA_VERSION
+
+
+def test_a_batch_stored_as_parquet_by_an_earlier_build_still_reads(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    store = st.Store(tmp_path / "t.db")
+    batch = save(store, "asesmen", "2026", asesmen(["A1"], 2.0))
+    sink = pa.BufferOutputStream()
+    pq.write_table(pa.table({"nip": ["A9"], "job_level": ["eselon_iv"]}), sink)
+    store.db.execute(
+        "UPDATE batch_data SET format = 'parquet', data = ? WHERE batch_id = ?",
+        (sink.getvalue().to_pybytes(), batch),
+    )
+    assert st.load_cohort(store, "2026", ["teknis"])["nip"].tolist() == ["A9"]
