@@ -405,7 +405,8 @@ def normalise_nips(raw: pd.Series) -> pd.DataFrame:
 
 def _check_nip(sh: _Sheet, live: np.ndarray) -> pd.Series:
     """Normalise NIPs to 18 digits; record nip-precision-lost and invalid-nip."""
-    nips = normalise_nips(sh.raw("nip"))
+    text = sh.text["nip"]  # all text: already in Arrow and trimmed; else the raw numbers
+    nips = normalise_nips(text if isinstance(text.dtype, pd.StringDtype) else sh.raw("nip"))
     present = live & ~sh.blank["nip"].to_numpy()
     lost = present & nips["lost"].to_numpy()
     sh.add(
