@@ -71,10 +71,11 @@ def test_ratings_latest_year_not_after_the_cycle(tmp_path: Path) -> None:
         {"nip": ["A1"], "tahun": pd.array([2025], dtype="Int64"), "predikat": ["Kurang"]}
     )
     save(store, "kinerja", None, fix)  # a corrected 2025 rating for A1
-    got = st.load_ratings(store, "2026").sort_values("nip", ignore_index=True)
-    assert got["nip"].tolist() == ["A1", "A2"] and got["tahun"].tolist() == [2025, 2025]
-    assert got["predikat"].iloc[0] == "Kurang" and pd.isna(got["predikat"].iloc[1])
-    assert pd.isna(got["nilai"].iloc[0]) and got["nilai"].iloc[1] == 88.5
+    got = st.load_ratings(store, "2026").sort_values(["nip", "tahun"], ignore_index=True)
+    assert got["nip"].tolist() == ["A1", "A1", "A2"]  # 2027 is after the cycle
+    assert got["tahun"].tolist() == [2024, 2025, 2025]
+    assert got["predikat"].tolist()[:2] == ["Baik", "Kurang"]  # the corrected 2025 rating
+    assert pd.isna(got["predikat"].iloc[2]) and got["nilai"].iloc[2] == 88.5
     assert len(st.load_ratings(store)) == 4
 
 
