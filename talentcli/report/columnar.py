@@ -4,8 +4,8 @@ A row of a report is literals and the text of each of its values. Instead of for
 by row in Python, each column becomes either a *coded* part (a code per row and the text of
 each distinct value, worked out once) or, for free text such as names, an Arrow string
 array. Neighbouring coded parts are merged while few combinations occur, and Arrow joins the
-remaining pieces row by row in C. The pieces of a chunk are joined and written on a second
-thread while Python prepares the next chunk, so the memory stays a few chunks.
+remaining pieces row by row in C. Chunks are joined and written on two more threads while
+Python prepares the next ones, so the memory stays a few chunks.
 """
 
 from __future__ import annotations
@@ -174,7 +174,10 @@ def positions(keys: pd.Series, among: pd.Series) -> np.ndarray:
         starts = np.flatnonzero(np.diff(ids, prepend=ids[0] - 1))
         if len(starts) == len(people) and (ids[starts] == people).all():
             return np.repeat(np.arange(len(people)), np.diff(starts, append=len(ids)))
-    found = pc.index_in(strings(keys), value_set=strings(among))
+    text, known = strings(keys), strings(among)
+    if text is None or known is None:  # not text: pandas looks the values up
+        return pd.Index(among).get_indexer(keys).astype(np.int64)
+    found = pc.index_in(text, value_set=known)
     return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
