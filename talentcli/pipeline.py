@@ -157,7 +157,9 @@ def with_competency_detail(people: pd.DataFrame, rules: Rules) -> pd.DataFrame:
 
     detail, _, _ = competency_columns(people, job_level_index(people["job_level"], rules), rules)
     as_is = {  # object arrays stay objects (not re-encoded as a string column, 1M rows each)
-        k: pd.Series(np.asarray(v), index=people.index, dtype=object) if v.dtype == object else v
+        k: pd.Series(np.asarray(v), index=people.index, dtype=object, copy=False)
+        if v.dtype == object
+        else v
         for k, v in detail.items()
     }
     return people.assign(**as_is)

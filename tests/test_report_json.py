@@ -34,8 +34,6 @@ ODD_NAMES = [
 # ------------------------------------------------------------------ the reference writer
 # The writer of commit ececb59, verbatim but for the names: what the bytes must stay.
 
-PLACEMENTS = ("promosi", "rotasi", "mutasi", "tindak_lanjut", "tetap")
-
 
 def reference_text(data: RunData) -> str:
     """The document exactly as the dict-per-person writer made it."""

@@ -4,8 +4,8 @@ A row of a report is literals and the text of each of its values. Instead of for
 by row in Python, each column becomes either a *coded* part (a code per row and the text of
 each distinct value, worked out once) or, for free text such as names, an Arrow string
 array. Neighbouring coded parts are merged while few combinations occur, and Arrow joins the
-remaining pieces row by row in C. The pieces of a chunk are joined and written on a second
-thread while Python prepares the next chunk, so the memory stays a few chunks.
+remaining pieces row by row in C. Chunks are joined and written on two more threads while
+Python prepares the next ones, so the memory stays a few chunks.
 """
 
 from __future__ import annotations
@@ -174,7 +174,10 @@ def positions(keys: pd.Series, among: pd.Series) -> np.ndarray:
         starts = np.flatnonzero(np.diff(ids, prepend=ids[0] - 1))
         if len(starts) == len(people) and (ids[starts] == people).all():
             return np.repeat(np.arange(len(people)), np.diff(starts, append=len(ids)))
-    found = pc.index_in(strings(keys), value_set=strings(among))
+    text, known = strings(keys), strings(among)
+    if text is None or known is None:  # not text: pandas looks the values up
+        return pd.Index(among).get_indexer(keys).astype(np.int64)
+    found = pc.index_in(text, value_set=known)
     return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
@@ -254,19 +257,21 @@ def buffers(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
 def write_files(files: Iterable[tuple[Path, Iterable[str | Lines]]]) -> list[Path]:
     """Write each (path, pieces) in order, owner-only and atomically (safety.private_file).
 
-    Joining the pieces and writing them run on a second thread (Arrow and the disk release
-    the GIL) while Python prepares the next chunks, also those of the next file; a few
-    chunks wait in between. If preparing fails, the file being written is abandoned (its
-    temporary removed) and the error raised; files already written stay.
+    Joining the pieces (Arrow, without the GIL) and writing them run on two more threads
+    while Python prepares the next chunks, also those of the next file; a few chunks wait
+    in between. If preparing fails, the file being written is abandoned (its temporary
+    removed) and the error raised; files already written stay.
     """
     written = []
-    with ThreadPoolExecutor(1) as pool:
+    with ThreadPoolExecutor(1) as joiner, ThreadPoolExecutor(1) as pool:
         done: list[Future] = []
         for path, pieces in files:
             chute: Queue = Queue(maxsize=IN_FLIGHT)
             done.append(pool.submit(_write_file, path, chute))
             try:
                 for piece in pieces:
+                    if isinstance(piece, Lines):  # joined meanwhile, written in order
+                        piece = (joiner.submit(piece.array), piece.skip)
                     _put(chute, piece, done[-1])
             except BaseException:
                 _put(chute, _ABANDON, done[-1])
@@ -306,11 +311,13 @@ def _write_file(path: Path, chute: Queue) -> None:
             _write_piece(fh, piece)
 
 
-def _write_piece(fh, piece: str | Lines) -> None:
+def _write_piece(fh, piece: str | tuple[Future, int]) -> None:
+    """Literal text, or the rows of a joined chunk back to back (its bytes, no copy)."""
     if isinstance(piece, str):
         fh.write(piece.encode("utf-8"))
         return
-    text = piece.array()
+    joined, skip = piece
+    text = joined.result()
     if len(text):
         offsets, data = buffers(text)
-        fh.write(memoryview(data)[offsets[0] + piece.skip : offsets[-1]])
+        fh.write(memoryview(data)[offsets[0] + skip : offsets[-1]])

@@ -72,7 +72,9 @@ class PeopleCells:
         self.people = people
         self.done: dict[str, Coded | pa.Array] = {}
 
-    def cells(self, name: str, values: pd.Series, rows: np.ndarray | None):
+    def cells(
+        self, name: str, values: pd.Series, rows: np.ndarray | None
+    ) -> Coded | pa.Array | None:
         """The people's cells of column NAME if VALUES are theirs at ROWS, else None."""
         if rows is None or name not in self.people or len(rows) != len(values):
             return None
