@@ -71,7 +71,8 @@ class Grid:
         return [list(r) for r in self.data[:n]]
 
     def column(self, col: int, start: int) -> pd.Series:
-        """Column COL from row position START down, as an object Series."""
+        """Column COL from row position START down: Arrow text for a CSV read by Arrow,
+        else an object Series of the cells as read."""
         if isinstance(self.data, pd.DataFrame):
             cells = self.data.iloc[start:, col].reset_index(drop=True)
             return cells if isinstance(cells.dtype, pd.StringDtype) else cells.astype(object)
