@@ -128,20 +128,23 @@ def pseudonymize(data: RunData, key: bytes) -> RunData:
 
     from talentcli.safety import pseudonym
 
-    nips = pd.concat([data.people["nip"], data.incomplete["nip"]]).unique()
-    alias = {n: pseudonym(key, n) for n in nips}
+    nips = pd.Index(pd.concat([data.people["nip"], data.incomplete["nip"]]).unique())
+    aliases = np.array([*(pseudonym(key, n) for n in nips), np.nan], dtype=object)  # then NaN
 
-    def swap(frame: pd.DataFrame | None) -> pd.DataFrame | None:
+    def swap(frame: pd.DataFrame | None, by: list[str] | None = None) -> pd.DataFrame | None:
+        """FRAME with the pseudonyms (sorted BY those columns when given)."""
         if frame is None or "nip" not in frame:
             return frame
-        out = frame.assign(nip=frame["nip"].map(alias))
+        out = frame.assign(nip=aliases[nips.get_indexer(frame["nip"])])  # one lookup table
         if "nama" in out:
             out["nama"] = "Pegawai " + out["nip"].str[-6:]
-        return out
+        return out if by is None else out.sort_values(by, kind="stable", ignore_index=True)
 
+    # people stay in NIP order, as load_run gives them (the writers' fast path); the others
+    # keep their order (the JSON document shows the incomplete in the run's order)
     return replace(
         data,
-        people=swap(data.people),
+        people=swap(data.people, ["nip"]),
         incomplete=swap(data.incomplete),
         plans=swap(data.plans),
         candidates=swap(data.candidates),

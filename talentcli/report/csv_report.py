@@ -51,12 +51,13 @@ def csv_pieces(frame: pd.DataFrame, shown: PeopleCells | None = None) -> Iterato
     for start in range(0, len(frame), CHUNK):
         part = frame.iloc[start : start + CHUNK]
         parts: list = []
+        mine = None if rows is None else _as_slice(rows[start : start + CHUNK])
         for name, kind in kinds.items():
             cells = known.get(name)
             if cells is None:
                 parts += [",", field(part[name], kind)]
             else:
-                parts += [",", _take(cells, rows[start : start + CHUNK])]
+                parts += [",", _take(cells, mine)]
         yield col.lines([*parts[1:], "\r\n"])
 
 
@@ -79,7 +80,9 @@ class PeopleCells:
         if rows is None or name not in self.people or len(rows) != len(values):
             return None
         mine = self.people[name]
-        if mine.dtype != values.dtype or not _same(values.to_numpy(), mine.to_numpy(), rows):
+        if mine.dtype != values.dtype or not isinstance(mine.dtype, np.dtype):
+            return None  # Arrow strings: no objects to compare
+        if not _same(values.to_numpy(), mine.to_numpy(), rows):
             return None
         if name not in self.done:
             kind = _kind(mine)
@@ -104,14 +107,18 @@ def _is_range(rows: np.ndarray) -> bool:
     return len(rows) > 0 and rows[0] == 0 and bool((np.diff(rows) == 1).all())
 
 
-def _take(cells: Coded | pa.Array, rows: np.ndarray) -> Coded | pa.Array:
+def _as_slice(rows: np.ndarray) -> slice | np.ndarray:
+    """Consecutive rows as a slice (a view, no copy), any others as they are."""
     if len(rows) and rows[-1] - rows[0] == len(rows) - 1 and _is_range(rows - rows[0]):
-        start, stop = int(rows[0]), int(rows[-1]) + 1  # consecutive rows: a slice, no copy
-        if isinstance(cells, Coded):
-            return Coded(cells.codes[start:stop], cells.texts)
-        return cells.slice(start, stop - start)
+        return slice(int(rows[0]), int(rows[-1]) + 1)
+    return rows
+
+
+def _take(cells: Coded | pa.Array, rows: slice | np.ndarray) -> Coded | pa.Array:
     if isinstance(cells, Coded):
         return Coded(cells.codes[rows], cells.texts)
+    if isinstance(rows, slice):
+        return cells.slice(rows.start, rows.stop - rows.start)
     return cells.take(pa.array(rows))
 
 

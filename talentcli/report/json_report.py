@@ -22,7 +22,7 @@ from talentcli import __version__
 from talentcli.pipeline import RunData
 from talentcli.report import columnar as col
 from talentcli.report.columnar import CHUNK, Coded, Lines
-from talentcli.report.lists import by_nip
+from talentcli.report.lists import nip_order
 
 PLACEMENTS = ("promosi", "rotasi", "mutasi", "tindak_lanjut", "tetap")
 _ENC = {"ensure_ascii": False, "allow_nan": False, "separators": (", ", ": ")}
@@ -94,11 +94,12 @@ def _placements(rules, counts: pd.Series) -> list[str]:
 
 def person_lines(data: RunData) -> Iterator[Lines]:
     """Each classified person as one line of JSON (with the plan), sorted by NIP, in chunks."""
-    frame = by_nip(data.people)
-    plans = plan_texts(data.plans, frame["nip"])
+    frame, order = data.people, nip_order(data.people)  # rows taken chunk by chunk
+    plans = plan_texts(data.plans, frame["nip"] if order is None else frame["nip"].take(order))
     comps = data.rules.competency_codes
     for start in range(0, len(frame), CHUNK):
-        part = frame.iloc[start : start + CHUNK]
+        rows = slice(start, start + CHUNK) if order is None else order[start : start + CHUNK]
+        part = frame.iloc[rows]
         plan = Coded(plans.codes[start : start + CHUNK], plans.texts)
         yield col.lines(json_object(_person_fields(part, comps, plan), ITEM_START))
 

@@ -10,10 +10,11 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 
 from talentcli.pipeline import RunData
 from talentcli.plans import first_rows
-from talentcli.report.columnar import factorize, identities, positions
+from talentcli.report.columnar import factorize, identities, positions, strings
 from talentcli.store import RESULT_COLUMNS
 
 # list code -> (placement filter or None) ; order = sheet order after Ringkasan/Peta Talenta/Hasil
@@ -36,8 +37,10 @@ def hasil(data: RunData) -> pd.DataFrame:
     head, axes = RESULT_COLUMNS[: len(PERSON)], RESULT_COLUMNS[len(PERSON) :]
     cols = [*head, *per, *axes, "plan_jp", "plan_cost"]
     order = nip_order(data.people)
-    people = data.people if order is None else data.people.take(order)
-    out = people[cols].copy(deep=False)  # columns are replaced, never written into
+    if order is None:
+        out = data.people[cols].copy(deep=False)  # columns are replaced, never written into
+    else:
+        out = data.people.iloc[order, data.people.columns.get_indexer(cols)].copy(deep=False)
     out["notes"] = joined(out["notes"])
     return shows(out.reset_index(drop=True), np.arange(len(out)) if order is None else order)
 
@@ -98,10 +101,13 @@ class PeopleRows:
 
 
 def nip_rank(nip: pd.Series) -> np.ndarray:
-    """Each row's place in NIP order; no string sort when the rows already are in it."""
-    if increasing(nip):
+    """Each row's place in NIP order (ties in row order); no sort when already in it."""
+    order = _sorted_by(nip)
+    if order is None:
         return np.arange(len(nip))
-    return np.argsort(np.argsort(nip.to_numpy(dtype=object), kind="stable"), kind="stable")
+    rank = np.empty(len(nip), dtype=np.int64)
+    rank[order] = np.arange(len(nip))
+    return rank
 
 
 def joined(notes: pd.Series) -> pd.Series:
@@ -165,21 +171,30 @@ def rencana(data: RunData) -> pd.DataFrame:
     cols += ["jp", "cost", "reason"]
     people, plans = data.people, data.plans
     pos = positions(plans["nip"], people["nip"])
-    if increasing(people["nip"]) and _grouped(pos, plans["seq"].to_numpy()):  # as load_run does
-        out = plans.copy(deep=False)
+    if (pos >= 0).all() and _unique(people["nip"]):  # each row finds its one person
+        key, seq = nip_rank(people["nip"])[pos], plans["seq"].to_numpy()
+        rows = None if _grouped(key, seq) else np.lexsort((seq, key))  # by NIP, then seq
+        out = plans.copy(deep=False) if rows is None else plans.take(rows)
+        at = pos if rows is None else pos[rows]
         for name in ("nama", "unit", "box"):
-            values = people[name].to_numpy()[pos]
+            values = people[name].to_numpy()[at]
             out[name] = pd.Series(values, index=out.index, dtype=values.dtype)  # objects stay
-        return shows(out[cols].reset_index(drop=True), pos)
+        return shows(out[cols].reset_index(drop=True), at)
     who = people[["nip", "nama", "unit", "box"]]
     out = plans.merge(who, on="nip", how="left").sort_values(["nip", "seq"])
     return out[cols].reset_index(drop=True)
 
 
-def _grouped(pos: np.ndarray, seq: np.ndarray) -> bool:
-    """Plan rows all matched, grouped in people order, by seq within a person."""
-    step = np.diff(pos)
-    return bool((pos >= 0).all() and (step >= 0).all() and (np.diff(seq)[step == 0] >= 0).all())
+def _unique(nip: pd.Series) -> bool:
+    """No NIP twice (a merge on NIP would repeat rows)."""
+    order = _sorted_by(nip)
+    return increasing(nip if order is None else nip.take(order))
+
+
+def _grouped(key: np.ndarray, seq: np.ndarray) -> bool:
+    """Rows already in KEY order, by seq within a KEY (as load_run gives the plans)."""
+    step = np.diff(key)
+    return bool((step >= 0).all() and (np.diff(seq)[step == 0] >= 0).all())
 
 
 def tidak_lengkap(data: RunData) -> pd.DataFrame:
@@ -222,20 +237,31 @@ LISTS: dict[str, Callable[[RunData], pd.DataFrame]] = {
 }
 
 
-def by_nip(frame: pd.DataFrame) -> pd.DataFrame:
-    """FRAME sorted by NIP; FRAME itself when it already is (a run comes sorted from the store)."""
-    order = nip_order(frame)
-    return frame if order is None else frame.take(order)
-
-
 def nip_order(frame: pd.DataFrame) -> np.ndarray | None:
     """The rows of FRAME in NIP order (stable), or None when they already are."""
-    if increasing(frame["nip"]):
+    return _sorted_by(frame["nip"])
+
+
+def _sorted_by(values: pd.Series) -> np.ndarray | None:
+    """The stable order of a text column (Arrow sorts UTF-8 bytes: Python's string order),
+    or None when it is in order already."""
+    if increasing(values):
         return None
-    return np.argsort(frame["nip"].to_numpy(dtype=object), kind="stable")
+    text = strings(values)
+    if text is None:
+        return np.argsort(values.to_numpy(dtype=object), kind="stable")
+    return pc.array_sort_indices(text).to_numpy().astype(np.int64)
 
 
 def increasing(values: pd.Series) -> bool:
     """Strictly increasing (sorted, no repeats): one comparison of neighbours per row."""
-    v = values.to_numpy(dtype=object)
-    return bool((v[1:] > v[:-1]).all())
+    if values.dtype == object:
+        v = values.to_numpy()
+        return bool((v[1:] > v[:-1]).all())
+    text = strings(values)  # an Arrow string column: compared in C
+    if text is None or text.null_count:
+        v = values.to_numpy(dtype=object)
+        return bool((v[1:] > v[:-1]).all())
+    return len(text) < 2 or bool(
+        pc.all(pc.greater(text.slice(1), text.slice(0, len(text) - 1))).as_py()
+    )
