@@ -49,10 +49,9 @@ def pseudonym(key: bytes, nip: str) -> str:
     Shaped like a NIP so every report keeps working; without the key it cannot be
     reversed or recomputed (a plain hash of the 18 digits could be brute-forced).
     """
-    import hashlib
     import hmac
 
-    digest = hmac.new(key, nip.encode("ascii"), hashlib.sha256).digest()
+    digest = hmac.digest(key, nip.encode("ascii"), "sha256")  # one call, no HMAC object
     return f"{int.from_bytes(digest[:16], 'big') % 10**18:018d}"
 
 
