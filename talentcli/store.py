@@ -286,6 +286,13 @@ def _arrow_blob(columns: dict, layout: dict[str, str], n: int, sort_by: str | No
     table = pa.table(arrays, names=list(layout))
     if sort_by is not None and n > 1:
         table = table.sort_by(sort_by)
+    return _ipc_bytes(table)
+
+
+def _ipc_bytes(table: Any) -> bytes:
+    """An Arrow table as a zstd-compressed IPC stream: the store's blob format."""
+    import pyarrow as pa
+
     sink = pa.BufferOutputStream()
     options = pa.ipc.IpcWriteOptions(compression="zstd")
     with pa.ipc.new_stream(sink, table.schema, options=options) as writer:
@@ -421,11 +428,7 @@ def _results_blob(people: pd.DataFrame, competencies: list[str]) -> bytes:
     frame["retirement_date"] = frame["retirement_date"].astype(str)  # the engine's ISO text
     frame["talent_pool"] = frame["talent_pool"].astype(bool)
     table = pa.Table.from_pandas(frame, preserve_index=False)
-    sink = pa.BufferOutputStream()
-    options = pa.ipc.IpcWriteOptions(compression="zstd")
-    with pa.ipc.new_stream(sink, table.schema, options=options) as writer:
-        writer.write_table(table)
-    return sink.getvalue().to_pybytes()
+    return _ipc_bytes(table)
 
 
 def save_run(
