@@ -153,6 +153,7 @@ def test_interrupted_import_rolls_back(tmp_path, monkeypatch):
     from talentcli import store as st
     from talentcli.cli import app
 
+    monkeypatch.chdir(tmp_path)  # the workspace (its log and rejects) is the current folder
     db = tmp_path / "talent.db"
     runner = CliRunner()
     formasi = str(REPO / "samples" / "formasi-2026.xlsx")
