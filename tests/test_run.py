@@ -253,3 +253,20 @@ def test_pseudonymised_report_is_keyed_and_stable(workspace, tmp_path):
     short.write_text("tiny")
     bad = talentcli("report", "--pseudonymize", short, cwd=workspace)
     assert bad.returncode == 3 and "16 bytes" in bad.stderr
+
+
+def test_the_process_ends_with_its_output_flushed_and_its_exit_code(tmp_path):
+    """main() ends with os._exit after flushing: the whole JSON reaches a pipe, the log its
+    lines, and the exit code is the command's."""
+    files = sorted((REPO / "samples" / "messy").glob("*.xlsx"))
+    files = [f for f in files if f.name != "missing-column.xlsx"]  # that one fails: exit 3
+    proc = talentcli("import", "--json", *files, cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr  # rows rejected
+    doc = json.loads(proc.stdout)
+    assert [Path(f["file"]).name for f in doc["files"]] == [f.name for f in files]
+    rejected = sum(f["rejected"] for f in doc["files"])
+    assert rejected > 0 and sum(len(f["errors"]) for f in doc["files"]) >= rejected
+    log = (tmp_path / "logs" / "talentcli.log").read_text()
+    assert all(f"import {f.name} imported" in log for f in files)
+    missing = talentcli("import", tmp_path / "nope.xlsx", cwd=tmp_path)
+    assert missing.returncode == 3 and "not found" in missing.stderr
