@@ -42,8 +42,13 @@ def classify(
     rules: Rules,
     cycle: int,
     as_of: datetime.date,
+    detail: bool = True,
 ) -> Classification:
-    """Classify the cycle's cohort (SPEC §4); anyone who cannot be is listed with a reason."""
+    """Classify the cycle's cohort (SPEC §4); anyone who cannot be is listed with a reason.
+
+    Without DETAIL the per-competency standard, delta, status and severity are left out: a
+    stored run keeps only the scores and derives those when it is read.
+    """
     df = _prepare(people, rules)
     df["_perf"], df["_year"] = latest_performance(df["_key"], ratings, rules, int(cycle))
     reason = incomplete_reasons(df, rules)
@@ -52,13 +57,19 @@ def classify(
         {"nip": df["nip"][~ok].to_numpy(), "nama": df["nama"][~ok].to_numpy()}
     ).assign(reason=np.asarray(REASONS)[reason[~ok]])
     done = df if ok.all() else _rows(df, ok)
-    return Classification(_classify_complete(done, rules, as_of), incomplete)
+    return Classification(_classify_complete(done, rules, as_of, detail), incomplete)
 
 
-def _classify_complete(df: pd.DataFrame, rules: Rules, as_of: datetime.date) -> pd.DataFrame:
+def _classify_complete(
+    df: pd.DataFrame, rules: Rules, as_of: datetime.date, detail: bool = True
+) -> pd.DataFrame:
     """All result columns, in the documented order, for people who have everything needed."""
     level = df["_level"].to_numpy()
-    comp_cols, scores, standards = competency_columns(df, level, rules)
+    if detail:
+        comp_cols, scores, standards = competency_columns(df, level, rules)
+    else:
+        scores, standards = score_matrices(df, level, rules)
+        comp_cols = {f"score_{c}": scores[:, j] for j, c in enumerate(rules.competency_codes)}
     axes = axis_columns(jpm(scores, standards, rules), _column(df, "potensi"), rules)
     perf = df["_perf"].to_numpy()
     box = nine_box(axes.pop("_potential"), perf, rules)
@@ -193,14 +204,15 @@ def _lookup(codes: tuple | list, idx: np.ndarray) -> np.ndarray:
 def _text(codes: tuple | list | np.ndarray, idx: np.ndarray):
     """codes[idx] as a text column; index -1 (or len) or a None code gives a missing value.
 
-    The column pandas makes of _lookup's object array (str dtype with NaN; object when it holds
-    no text at all), but taken from the few codes: no Python string per person.
+    A categorical of the few codes (each text once, small integer codes per person: no string
+    per person, and a dictionary column in the stored run); an object column of None when it
+    holds no text at all.
     """
-    table = pd.Series([*codes, None])
-    pick = np.where(idx < 0, len(codes), idx)
-    if table.isna().to_numpy()[pick].all():
+    cat, uniques = pd.factorize(pd.Series([*codes], dtype=object), sort=True)  # None -> -1
+    pick = np.append(cat, -1)[np.where(idx < 0, len(codes), idx)]
+    if (pick < 0).all():
         return pd.Series(np.full(len(pick), None, dtype=object), dtype=object, copy=False)
-    return table.array.take(pick)
+    return pd.Categorical.from_codes(pick, categories=uniques)
 
 
 def _shared(values: np.ndarray, idx: np.ndarray) -> pd.Categorical:
@@ -306,12 +318,7 @@ def competency_columns(
 ) -> tuple[dict[str, object], np.ndarray, np.ndarray]:
     """score/standard/delta/status/severity per competency, and the score and standard matrices."""
     codes = rules.competency_codes
-    table = np.array([[jl.standard[c] for c in codes] for jl in rules.job_levels.values()])
-    standards = np.empty((len(df), len(codes)), dtype=table.dtype, order="F")  # column-major:
-    scores = np.empty((len(df), len(codes)), dtype=float, order="F")  # each column contiguous
-    for j, c in enumerate(codes):
-        standards[:, j] = table[:, j][level]
-        scores[:, j] = _column(df, f"score_{c}").to_numpy(dtype=float)
+    scores, standards = score_matrices(df, level, rules)
     deltas = np.round(scores - standards, rules.scale.decimals)  # 2.75 - 3 is exactly -0.25
     out: dict[str, object] = {}
     for j, c in enumerate(codes):
@@ -319,6 +326,20 @@ def competency_columns(
         out |= {f"score_{c}": scores[:, j], f"standard_{c}": standards[:, j]}
         out |= {f"delta_{c}": deltas[:, j], f"status_{c}": status, f"severity_{c}": severity}
     return out, scores, standards
+
+
+def score_matrices(
+    df: pd.DataFrame, level: np.ndarray, rules: Rules
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each person's scores and standards, one column per competency of the rules."""
+    codes = rules.competency_codes
+    table = np.array([[jl.standard[c] for c in codes] for jl in rules.job_levels.values()])
+    standards = np.empty((len(df), len(codes)), dtype=table.dtype, order="F")  # column-major:
+    scores = np.empty((len(df), len(codes)), dtype=float, order="F")  # each column contiguous
+    for j, c in enumerate(codes):
+        standards[:, j] = table[:, j][level]
+        scores[:, j] = _column(df, f"score_{c}").to_numpy(dtype=float)
+    return scores, standards
 
 
 def competency_status(delta: np.ndarray, rules: Rules) -> tuple[object, pd.Series]:

@@ -38,7 +38,8 @@ def classify_cycle(store: st.Store, loaded: LoadedRules, cycle: str, as_of: dt.d
             f"no accepted assessment for cycle {cycle} in {store.path}; "
             "import an asesmen file first (talentcli import FILE --cycle YEAR)"
         )
-    result = classify(cohort, st.load_ratings(store, cycle), rules, int(cycle), as_of)
+    ratings = st.load_ratings(store, cycle)
+    result = classify(cohort, ratings, rules, int(cycle), as_of, detail=False)  # derived later
     meta = {
         "cycle": cycle,
         "as_of": as_of.isoformat(),

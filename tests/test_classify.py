@@ -498,3 +498,18 @@ def test_property_raising_a_score_never_lowers_the_box(
     high = one(tuple(after), predikat, rules=rules, level=level)
     assert high["jpm"] >= low["jpm"]
     assert high["box"] >= low["box"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(cohorts())
+def test_property_a_run_without_detail_is_the_same_run_less_the_derived_columns(cohort):
+    people, ratings = cohort
+    people = pd.DataFrame(people or None, columns=list(person()))
+    ratings = pd.DataFrame(ratings or None, columns=list(rating()))
+    full = classify(people, ratings, RULES, CYCLE, AS_OF)
+    lean = classify(people, ratings, RULES, CYCLE, AS_OF, detail=False)
+    derived = [f"{k}_{c}" for c in COMPS for k in ("standard", "delta", "status", "severity")]
+    assert set(derived) <= set(full.people.columns)
+    assert list(lean.people.columns) == [c for c in full.people.columns if c not in derived]
+    pd.testing.assert_frame_equal(lean.people, full.people.drop(columns=derived))
+    pd.testing.assert_frame_equal(lean.incomplete, full.incomplete)

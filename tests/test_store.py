@@ -125,3 +125,52 @@ def test_a_batch_stored_as_parquet_by_an_earlier_build_still_reads(tmp_path: Pat
         (sink.getvalue().to_pybytes(), batch),
     )
     assert st.load_cohort(store, "2026", ["teknis"])["nip"].tolist() == ["A9"]
+
+
+def results(n: int) -> pd.DataFrame:
+    """A run's result columns as the engine gives them, text both plain and categorical."""
+    placements = ["rotasi", "promosi", None]
+    return pd.DataFrame(
+        {
+            "nip": [f"19800101200501100{i}" for i in range(n)],
+            "nama": [f"Nama {i}" for i in range(n)],
+            "jabatan": ["Kepala Seksi", "Camat"] * (n // 2),
+            "job_level": "pengawas",
+            "unit": ["Dinas A", None] * (n // 2),
+            "golongan": [None, "III/d"] * (n // 2),
+            "jpm": 90.0,
+            "jpm_category": pd.Categorical(["optimal", "cukup_optimal"] * (n // 2)),
+            "potential_score": 90.0,
+            "potential": "tinggi",
+            "performance": pd.Categorical(["baik", None] * (n // 2)),
+            "performance_year": 2025,
+            "box": 8,
+            "placement": pd.Categorical([placements[i % 3] for i in range(n)]),
+            "talent_pool": True,
+            "readiness": [None, "siap"] * (n // 2),
+            "notes": [(), ("pensiun_dekat",)] * (n // 2),
+            "retirement_date": "2038-01-01",
+            "score_teknis": 3.25,
+        }
+    )
+
+
+def test_run_results_shared_text_stored_once_read_as_plain_text(tmp_path: Path) -> None:
+    import pyarrow as pa
+
+    store = st.Store(tmp_path / "t.db")
+    meta = {"cycle": "2026", "as_of": "2026-01-01", "rules_name": "r", "rules_sha256": "0"}
+    meta |= {"rules_text": "", "people": 6, "classified": 6, "incomplete": 0}
+    people = results(6)
+    no_one = pd.DataFrame({"nip": [], "nama": [], "reason": []})
+    run = st.save_run(store, meta, people, no_one, ["teknis"])
+    blob = store.db.execute("SELECT data FROM results WHERE run_id = ?", (run,)).fetchone()[0]
+    schema = pa.ipc.open_stream(blob).schema
+    assert [f.name for f in schema if pa.types.is_dictionary(f.type)] == st.SHARED_TEXT
+    got, _, _ = st.run_results(store, run)
+    for name in st.SHARED_TEXT:
+        assert not isinstance(got[name].dtype, pd.CategoricalDtype), name
+    want = people.assign(notes=["", "pensiun_dekat"] * 3)  # notes are stored joined
+    for name in st.RESULT_COLUMNS:
+        seen = [None if pd.isna(v) else v for v in got[name]]
+        assert seen == [None if pd.isna(v) else v for v in want[name]], name
