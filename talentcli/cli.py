@@ -180,8 +180,8 @@ def import_(
         )
     from talentcli.workbook import prefetch
 
+    prefetch(files)  # calamine reads while talent.yaml, pandas and the rules load
     ws = _workspace()
-    prefetch(files, ws.limits)  # calamine reads while pandas and the rules load
     from talentcli.ingest import ImportOptions, import_file
     from talentcli.rules import load_rules
     from talentcli.store import Store

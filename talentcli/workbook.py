@@ -11,11 +11,11 @@ from __future__ import annotations
 import threading
 import zipfile
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from talentcli.errors import InputFileError
-from talentcli.workspace import Limits
 
 SPREADSHEET = {".xlsx", ".xlsm", ".xls", ".ods", ".xlsb"}
 ZIPPED = {".xlsx", ".xlsm", ".ods", ".xlsb"}
@@ -23,6 +23,14 @@ SUPPORTED = SPREADSHEET | {".csv"}
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 Sheet = tuple[str, list[list[Any]], list, bool]  # name, rows of cells, merged ranges, hidden
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Size limits for one input file (SPEC §3, §8); talent.yaml may set others."""
+
+    max_file_mb: float = 50
+    max_unzipped_mb: float = 1024
 
 
 def check_file(path: Path, limits: Limits) -> None:
@@ -147,9 +155,14 @@ def _merged_ranges(sheet: object) -> list:
 
 
 class _Read(threading.Thread):
-    """Check, then read, one workbook; the outcome waits for take()."""
+    """Check, then read, one workbook; the outcome waits for take().
 
-    def __init__(self, path: Path, limits: Limits) -> None:
+    Without LIMITS (the workspace's are not loaded yet) the built-in ones bound the read, and
+    a file over them is left for the caller, who checks every file under its own limits
+    before it takes the read.
+    """
+
+    def __init__(self, path: Path, limits: Limits | None) -> None:
         super().__init__(name="talentcli-read", daemon=True)
         self.path, self.limits = path, limits
         self.sheets: list[Sheet] | None = None
@@ -157,9 +170,17 @@ class _Read(threading.Thread):
 
     def run(self) -> None:
         try:
-            check_file(self.path, self.limits)  # limits, zip bomb, encryption: before a byte
-            self.sheets = read_sheets(self.path)
+            check_file(self.path, self.limits or Limits())  # limits, zip bomb, encryption first
+        except InputFileError as exc:
+            if not (self.limits is None and exc.code == "too-large"):
+                self.error = exc
+            return
         except BaseException as exc:  # handed to the main thread by take()
+            self.error = exc
+            return
+        try:
+            self.sheets = read_sheets(self.path)
+        except BaseException as exc:
             self.error = exc
 
 
@@ -170,15 +191,17 @@ class _Prefetch:
         self.queue: list[Path] = []
         self.job: _Read | None = None
         self.limits: Limits | None = None
+        self.started = False
 
-    def start(self, paths: Iterable[Path], limits: Limits) -> None:
+    def start(self, paths: Iterable[Path], limits: Limits | None) -> None:
         self.queue = [p for p in paths if p.suffix.lower() in SPREADSHEET]
         self.limits = limits
+        self.started = True
         self._next()
 
     def _next(self) -> None:
         self.job = None
-        if self.queue and self.limits is not None:
+        if self.queue and self.started:
             self.job = _Read(self.queue.pop(0), self.limits)
             self.job.start()
 
@@ -193,15 +216,16 @@ class _Prefetch:
         self._next()
         if job.error is not None:
             raise job.error
-        return job.sheets
+        return job.sheets  # None when it was left for the caller
 
 
 _PREFETCH = _Prefetch()
 
 
-def prefetch(paths: Iterable[Path], limits: Limits) -> None:
+def prefetch(paths: Iterable[Path], limits: Limits | None = None) -> None:
     """Start reading these files' workbooks (CSV files are read by pandas when their turn
-    comes), one ahead of the import."""
+    comes), one ahead of the import. Without LIMITS, the built-in ones bound the reads: the
+    caller must check each file under its own limits before take()."""
     _PREFETCH.start(paths, limits)
 
 

@@ -15,19 +15,11 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from talentcli.errors import RulesError
-from talentcli.rules import default_rules_path
+from talentcli.workbook import Limits
 
 CONFIG_NAME = "talent.yaml"
 LOCK_NAME = ".talentcli.lock"  # the workspace lock `talentcli run` holds (SPEC §7)
 LOG_NAME = "talentcli"
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Size limits for one input file (SPEC §3, §8)."""
-
-    max_file_mb: float = 50
-    max_unzipped_mb: float = 1024
 
 
 class LimitsConfig(BaseModel):
@@ -97,6 +89,8 @@ class Workspace:
     @property
     def rules(self) -> Path:
         """The workspace rules file, or the packaged default."""
+        from talentcli.rules import default_rules_path  # the schema's models: built on use
+
         return self.path(self.config.rules) if self.config.rules else default_rules_path()
 
     @property
@@ -174,6 +168,8 @@ def init_workspace(folder: Path, cycle: str | None = None) -> list[Path]:
         made.append(cfg)
     rules_dir = folder / "rules"
     rules_dir.mkdir(exist_ok=True)
+    from talentcli.rules import default_rules_path
+
     for src in sorted(default_rules_path().parent.glob("*.yaml")):
         dst = rules_dir / src.name
         if not dst.exists():

@@ -272,6 +272,23 @@ def test_file_over_the_size_limit(cli, tmp_path):
     assert result.exit_code == 3 and "too-large" in result.output
 
 
+def test_a_workbook_over_the_built_in_limits_is_read_under_the_workspace_limits(
+    cli, tmp_path, monkeypatch
+):
+    """The read-ahead starts before talent.yaml is loaded, bounded by the built-in limits; a
+    file over those (allowed by the workspace's raised limits) is read by the import itself."""
+    from talentcli import workbook
+
+    built_in = workbook.Limits
+    monkeypatch.setattr(workbook, "Limits", lambda: built_in(max_file_mb=0.001))
+    (tmp_path / "talent.yaml").write_text("limits: {max_file_mb: 10}\n")
+    path = write_xlsx(tmp_path / "a.xlsx", asesmen_rows([person(i) for i in range(1, 40)]))
+    workbook.prefetch([path])
+    assert workbook.take(path) is None  # left for the caller, not an error
+    doc = cli.json("import", path)
+    assert doc["files"][0]["status"] == "imported" and doc["files"][0]["accepted"] == 39
+
+
 def test_reimport_same_file_stores_nothing(cli, tmp_path):
     path = write_xlsx(tmp_path / "a-2026.xlsx", asesmen_rows([person(1), person(2)]))
     assert cli("import", path).exit_code == 0
