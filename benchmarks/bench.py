@@ -2,9 +2,11 @@
 
 Run with `make bench` (never part of `make test`). Prints a table and writes
 benchmarks/results.json. Sizes: BENCH_SIZES=800,10000,100000,1000000 (default all).
-Every stage runs as a whole process (median of BENCH_REPEAT runs) with its peak RSS, and
-in-process: the stage's own functions timed inside one warm interpreter (imports done), which
-is the work without start-up.
+Every stage runs as a whole process (median of BENCH_REPEAT runs; stages that take minutes
+once) with its peak RSS, and in-process: the stage's own functions timed inside one warm
+interpreter (imports done), which is the work without start-up. Import and --help alternate
+with their floor (BENCH_IMPORT_PAIRS pairs up to 100k people, 11 for --help) and their ratio
+is the median of the per-pair ratios: this shared machine's speed drifts by +-20%.
 
 Floors:
 * import   python-calamine alone reading the same file (whole process, same interpreter);
@@ -35,6 +37,7 @@ REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
 BIG = 100_000  # from this size each stage runs once, to keep `make bench` under 10 minutes
 SIZES = [int(s) for s in os.environ.get("BENCH_SIZES", "800,10000,100000,1000000").split(",")]
 CSV_FROM = 1_000_000  # past the xlsx row limit the sample is CSV
+IMPORT_PAIRS = int(os.environ.get("BENCH_IMPORT_PAIRS", "5"))  # import vs floor, up to 100k
 
 CALAMINE = """
 import sys, python_calamine as pc
@@ -141,6 +144,25 @@ def median(cmd_factory, repeat: int | None = None, before=None) -> tuple[float, 
     return statistics.median(times), max(peaks)
 
 
+def paired(floor_args: tuple, args: tuple, repeat: int, before=None) -> tuple[float, ...]:
+    """A stage and its floor run alternately REPEAT times: (floor median, stage median, peak
+    MB, median of the per-pair ratios). This machine's speed drifts by +-20% from minute to
+    minute; a ratio taken within each pair cancels the drift that a ratio of two separately
+    taken medians keeps."""
+    floors, times, peaks, ratios = [], [], [], []
+    for _ in range(repeat):
+        f, _ = run(*floor_args)
+        if before:
+            before()
+        t, m = run(*args)
+        floors.append(f)
+        times.append(t)
+        peaks.append(m)
+        ratios.append(t / f)
+    med = statistics.median
+    return med(floors), med(times), max(peaks), med(ratios)
+
+
 def inproc(stage: str, folder: Path, arg: str) -> float:
     """Median seconds of one stage's functions inside one warm interpreter."""
     out = subprocess.run(
@@ -199,9 +221,11 @@ def bench_size(n: int) -> list[dict]:
         kinerja = folder / "kinerja.csv"
     rows = []
     floor_code = CSV_FLOOR if ext == "csv" else CALAMINE
-    floor, _ = median(lambda: ([sys.executable, "-c", floor_code, str(asesmen)],))
-    t, mb = median(
-        lambda: ([TALENTCLI, "-q", "import", str(asesmen)], folder), before=fresh_db(folder)
+    floor, t, mb, ratio = paired(
+        ([sys.executable, "-c", floor_code, str(asesmen)],),
+        ([TALENTCLI, "-q", "import", str(asesmen)], folder),
+        IMPORT_PAIRS if n <= BIG else 1,
+        before=fresh_db(folder),
     )
     rows.append(
         row(
@@ -212,6 +236,7 @@ def bench_size(n: int) -> list[dict]:
             mb,
             "calamine read" if ext == "xlsx" else "pandas read_csv",
             inproc("import", folder, str(asesmen)),
+            ratio,
         )
     )
     fresh_db(folder)()
@@ -220,8 +245,9 @@ def bench_size(n: int) -> list[dict]:
         [TALENTCLI, "-q", "import", str(asesmen), str(kinerja), str(formasi)], folder
     )
     rows.append(row("import all 3 files", n, t_all, None, mb_all, "asesmen, kinerja, formasi"))
-    start, _ = median(lambda: ([TALENTCLI, "--version"],))
-    t, mb = median(lambda: ([TALENTCLI, "-q", "classify", "--as-of", "2026-01-01"], folder))
+    start, _ = median(lambda: ([TALENTCLI, "--version"],), repeat=REPEAT)
+    classify = [TALENTCLI, "-q", "classify", "--as-of", "2026-01-01"]
+    t, mb = median(lambda: (classify, folder), repeat=REPEAT if n <= BIG else 1)
     work = inproc("classify", folder, "")
     rows.append(
         row("classify (work)", n, t - start, None, mb, f"start-up {start:.2f}s excluded", work)
@@ -251,8 +277,7 @@ def bench_size(n: int) -> list[dict]:
         t, mb = median(
             lambda: ([TALENTCLI, "-q", "report", "--format", "json,csv", "--out", str(out)], folder)
         )
-        work = inproc("report", folder, "json,csv")
-        rows.append(row("report json+csv", n, t, None, mb, "-", work))
+        rows.append(row("report json+csv", n, t, None, mb, "-"))  # 1M: no in-process copy
         steps = rows[-3:]  # import all, classify (work), report
         total = sum(r["seconds"] for r in steps) + start
         peak = max(r["peak_mb"] for r in steps)
@@ -268,8 +293,10 @@ def row(
     mb: float,
     note: str,
     work: float | None = None,
+    ratio: float | None = None,
 ) -> dict:
-    ratio = t / floor if floor else None
+    if ratio is None and floor:
+        ratio = t / floor
     return {
         "stage": stage,
         "people": n,
@@ -283,9 +310,10 @@ def row(
 
 
 def bench_help() -> dict:
-    bare, _ = median(lambda: ([sys.executable, "-c", BARE_TYPER, "--help"],), repeat=7)
-    t, mb = median(lambda: ([TALENTCLI, "--help"],), repeat=7)
-    return row("--help", 0, t, bare, mb, "bare Typer app --help")
+    bare, t, mb, ratio = paired(
+        ([sys.executable, "-c", BARE_TYPER, "--help"],), ([TALENTCLI, "--help"],), 11
+    )
+    return row("--help", 0, t, bare, mb, "bare Typer app --help", ratio=ratio)
 
 
 def save(results: list[dict]) -> None:
