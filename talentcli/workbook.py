@@ -192,9 +192,13 @@ class _Prefetch:
         self.job: _Read | None = None
         self.limits: Limits | None = None
         self.started = False
+        self.planned: list[Path] = []
 
     def start(self, paths: Iterable[Path], limits: Limits | None) -> None:
-        self.queue = [p for p in paths if p.suffix.lower() in SPREADSHEET]
+        planned = [p for p in paths if p.suffix.lower() in SPREADSHEET]
+        if self.started and planned == self.planned and limits == self.limits:
+            return  # already reading these (a read-ahead started before the command parsed)
+        self.planned, self.queue = planned, list(planned)
         self.limits = limits
         self.started = True
         self._next()

@@ -289,6 +289,25 @@ def test_a_workbook_over_the_built_in_limits_is_read_under_the_workspace_limits(
     assert doc["files"][0]["status"] == "imported" and doc["files"][0]["accepted"] == 39
 
 
+def test_the_read_ahead_guessed_before_parsing_is_the_one_the_import_takes(cli, tmp_path):
+    from talentcli import workbook
+    from talentcli.cli import _read_ahead
+
+    path = write_xlsx(tmp_path / "a.xlsx", asesmen_rows([person(1), person(2)]))
+    other = write_xlsx(tmp_path / "b.xlsx", asesmen_rows([person(3)]))
+    _read_ahead(["-q", "import", "--kind", "asesmen", str(path), "--cycle", "2026"])
+    job = workbook._PREFETCH.job
+    assert job is not None and job.path == path
+    workbook.prefetch([path])  # what the import command asks for once it has parsed
+    assert workbook._PREFETCH.job is job  # the same read goes on: not read twice
+    workbook.prefetch([other])  # a wrong guess is replaced, never used for another file
+    assert workbook.take(path) is None
+    doc = cli.json("import", other)
+    assert doc["files"][0]["accepted"] == 1
+    _read_ahead(["classify", "--cycle", "2026"])  # no import: nothing read
+    assert workbook._PREFETCH.planned == [other]
+
+
 def test_reimport_same_file_stores_nothing(cli, tmp_path):
     path = write_xlsx(tmp_path / "a-2026.xlsx", asesmen_rows([person(1), person(2)]))
     assert cli("import", path).exit_code == 0
