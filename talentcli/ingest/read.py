@@ -79,18 +79,21 @@ class Grid:
         matrix = self._matrix
         if col >= matrix.shape[1]:
             return pd.Series([""] * (len(self) - start), dtype=object)
-        return pd.Series(matrix[start:, col], dtype=object)
+        return pd.Series(matrix[start:, col], dtype=object, copy=False)  # a read-only view
 
     @cached_property
     def _matrix(self) -> np.ndarray:
-        """calamine's row lists as one 2-D object array (a C-level copy, no per-cell Python)."""
+        """calamine's row lists as one 2-D object array (a C-level copy, no per-cell Python),
+        column-major: each column is one contiguous block, taken without a copy."""
         rows = self.data
-        width = max(map(len, rows), default=0)
-        if any(len(r) != width for r in rows):  # ragged (never seen from calamine): pad
+        widths = set(map(len, rows))  # C-level: calamine's rows are all one width
+        width = max(widths, default=0)
+        if len(widths) > 1:  # ragged (never seen from calamine): pad to the widest
             rows = [list(r) + [""] * (width - len(r)) for r in rows]
-        matrix = np.empty((len(rows), width), dtype=object)
+        matrix = np.empty((len(rows), width), dtype=object, order="F")  # columns contiguous
         if rows:
             matrix[:] = rows
+        matrix.flags.writeable = False  # columns are handed out as views
         return matrix
 
     def rows_at(self, positions: np.ndarray) -> list[list]:
