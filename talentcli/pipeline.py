@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -116,7 +117,10 @@ def python_values(column: pd.Series, convert: Callable | None = None) -> pd.Seri
     if convert is None and sample.nunique(dropna=False) > len(sample) // 2:
         values = column.to_numpy(dtype=object, na_value=None)
         return pd.Series(values, index=column.index, dtype=object, copy=False)
-    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    if isinstance(column.dtype, pd.CategoricalDtype):  # the store's shared text: coded already
+        codes, uniques = column.cat.codes.to_numpy(), column.cat.categories
+    else:
+        codes, uniques = pd.factorize(column, use_na_sentinel=True)
     table = np.empty(len(uniques) + 1, dtype=object)
     for i, value in enumerate([*np.asarray(uniques, dtype=object).tolist(), None]):
         table[i] = value if convert is None else convert(value)  # tuples stay whole
@@ -160,13 +164,18 @@ def with_competency_detail(people: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     from talentcli.classify import competency_columns, job_level_index
 
     detail, _, _ = competency_columns(people, job_level_index(people["job_level"], rules), rules)
-    as_is = {  # object arrays stay objects (not re-encoded as a string column, 1M rows each)
-        k: pd.Series(np.asarray(v), index=people.index, dtype=object, copy=False)
-        if v.dtype == object
-        else v
-        for k, v in detail.items()
-    }
-    return people.assign(**as_is)
+    return people.assign(**{k: _report_column(v, people.index) for k, v in detail.items()})
+
+
+def _report_column(values: Any, index: pd.Index) -> Any:
+    """An engine column as the report writers take it: object arrays stay objects (not
+    re-encoded as a string column, 1M rows each); the engine's categoricals become text
+    columns (the writers' columnar paths work on text, not categories)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return pd.Series(values, index=index).astype("str")
+    if values.dtype == object:
+        return pd.Series(np.asarray(values), index=index, dtype=object, copy=False)
+    return values
 
 
 def run_rules(run: dict) -> Rules:
