@@ -440,7 +440,8 @@ def _results_blob(people: pd.DataFrame, competencies: list[str]) -> bytes:
     texts = pa.array([" ".join(n) for n in notes] + [""], pa.string())
     joined = pa.DictionaryArray.from_arrays(pa.array(codes, pa.int32()), texts).cast(pa.string())
     frame["notes"] = pd.Series(joined, dtype=pd.StringDtype("pyarrow", na_value=np.nan))
-    frame["retirement_date"] = frame["retirement_date"].astype(str)  # the engine's ISO text
+    if not isinstance(frame["retirement_date"].dtype, pd.CategoricalDtype):  # the engine's
+        frame["retirement_date"] = frame["retirement_date"].astype(str)  # ISO text (coded)
     frame["talent_pool"] = frame["talent_pool"].astype(bool)
     table = pa.Table.from_pandas(frame, preserve_index=False)
     import pyarrow.compute as pc
