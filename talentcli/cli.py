@@ -180,8 +180,8 @@ def import_(
         )
     from talentcli.workbook import prefetch
 
-    prefetch(files)  # calamine reads while talent.yaml, pandas and the rules load
     ws = _workspace()
+    prefetch(files, ws.limits)  # begun by _read_ahead already, unless its guess was wrong
     from talentcli.ingest import ImportOptions, import_file
     from talentcli.rules import load_rules
     from talentcli.store import Store
@@ -550,8 +550,8 @@ def main() -> None:
     """Console entry point: no traceback reaches a user unless --debug."""
     debug = "--debug" in sys.argv
     signal.signal(signal.SIGTERM, _terminate)
-    _read_ahead(sys.argv[1:])
     try:
+        _read_ahead(sys.argv[1:])
         app()
     except SystemExit as exc:
         if isinstance(exc.code, int | None):
@@ -569,20 +569,23 @@ def main() -> None:
 
 def _read_ahead(args: list[str]) -> None:
     """Start reading the workbooks of `talentcli import FILE...` before Typer parses the
-    command line (its parse, with pydantic, takes ~0.2 s): a guess from the raw arguments.
+    command line (its parse, with pydantic, takes ~0.2 s): a guess from the raw arguments,
+    read under the workspace's limits.
 
     The import command parses them properly and asks for the same read-ahead, which goes on
     if the guess was right; a wrong guess costs a wasted read, never a wrong result: every
-    file is checked under the workspace's limits and its read taken by its path.
+    file is checked again and its read taken by its path, and only while the file is as it
+    was when its read began.
     """
     if "import" not in args:
         return
-    from talentcli.workbook import SPREADSHEET, prefetch
+    from talentcli.workbook import SPREADSHEET, plain_limits, prefetch
 
     after = args[args.index("import") + 1 :]
     files = [Path(a) for a in after if Path(a).suffix.lower() in SPREADSHEET]
-    if files:
-        prefetch(files)
+    limits = plain_limits() if files else None
+    if limits is not None:  # None: talent.yaml needs its full check, which the command runs
+        prefetch(files, limits)
 
 
 def _leave(code: int) -> None:
@@ -603,6 +606,7 @@ def _leave(code: int) -> None:
         sys.exit(code)
     logging.shutdown()
     for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing more to say
-            stream.flush()
+        if stream is not None:  # None when the process was started with it closed
+            with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing to add
+                stream.flush()
     os._exit(code)

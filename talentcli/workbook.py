@@ -33,6 +33,44 @@ class Limits:
     max_unzipped_mb: float = 1024
 
 
+CONFIG_NAME = "talent.yaml"
+
+
+def config_file(start: Path | None = None) -> Path | None:
+    """The talent.yaml of the workspace: in START (default: the current folder) or the
+    nearest folder above it."""
+    start = (start or Path.cwd()).resolve()
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder / CONFIG_NAME
+    return None
+
+
+def plain_limits(start: Path | None = None) -> Limits | None:
+    """The workspace's limits read without its config schema (pydantic): for a read-ahead
+    started before the command loads its workspace. None unless talent.yaml's limits are
+    plainly valid (positive numbers, known keys); the command then loads and checks it all.
+    """
+    import yaml
+
+    path = config_file(start)
+    if path is None:
+        return Limits()
+    try:
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's C parser if there
+        data = yaml.load(path.read_text(encoding="utf-8-sig"), loader)  # a safe loader
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    raw = (data or {}).get("limits", {}) if isinstance(data, dict | None) else None
+    names = ("max_file_mb", "max_unzipped_mb")
+    if not isinstance(raw, dict) or not set(raw) <= set(names):
+        return None
+    values = [raw.get(n, getattr(Limits, n)) for n in names]
+    if not all(isinstance(v, int | float) and not isinstance(v, bool) and v > 0 for v in values):
+        return None
+    return Limits(*map(float, values))
+
+
 def check_file(path: Path, limits: Limits) -> None:
     """Refuse a missing, oversized, unsupported, encrypted or zip-bomb file before reading it."""
     name = path.name
@@ -154,33 +192,30 @@ def _merged_ranges(sheet: object) -> list:
 # ------------------------------------------------------------------ prefetch
 
 
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    """What tells one version of a file from another without reading it."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_ino, st.st_size, st.st_mtime_ns
+
+
 class _Read(threading.Thread):
-    """Check, then read, one workbook; the outcome waits for take().
+    """Check, then read, one workbook; the outcome waits for take()."""
 
-    Without LIMITS (the workspace's are not loaded yet) the built-in ones bound the read, and
-    a file over them is left for the caller, who checks every file under its own limits
-    before it takes the read.
-    """
-
-    def __init__(self, path: Path, limits: Limits | None) -> None:
+    def __init__(self, path: Path, limits: Limits) -> None:
         super().__init__(name="talentcli-read", daemon=True)
         self.path, self.limits = path, limits
+        self.stamp = _stamp(path)  # the file as it was when its read began
         self.sheets: list[Sheet] | None = None
         self.error: BaseException | None = None
 
     def run(self) -> None:
         try:
-            check_file(self.path, self.limits or Limits())  # limits, zip bomb, encryption first
-        except InputFileError as exc:
-            if not (self.limits is None and exc.code == "too-large"):
-                self.error = exc
-            return
-        except BaseException as exc:  # handed to the main thread by take()
-            self.error = exc
-            return
-        try:
+            check_file(self.path, self.limits)  # limits, zip bomb, encryption: before a byte
             self.sheets = read_sheets(self.path)
-        except BaseException as exc:
+        except BaseException as exc:  # handed to the main thread by take()
             self.error = exc
 
 
@@ -191,25 +226,23 @@ class _Prefetch:
         self.queue: list[Path] = []
         self.job: _Read | None = None
         self.limits: Limits | None = None
-        self.started = False
-        self.planned: list[Path] = []
+        self.planned: list[Path] | None = None  # what start() was asked, until a take()
 
-    def start(self, paths: Iterable[Path], limits: Limits | None) -> None:
+    def start(self, paths: Iterable[Path], limits: Limits) -> None:
         planned = [p for p in paths if p.suffix.lower() in SPREADSHEET]
-        if self.started and planned == self.planned and limits == self.limits:
-            return  # already reading these (a read-ahead started before the command parsed)
-        self.planned, self.queue = planned, list(planned)
-        self.limits = limits
-        self.started = True
+        if planned == self.planned and limits == self.limits:
+            return  # these reads began already (the read-ahead before the command parsed)
+        self.planned, self.queue, self.limits = planned, list(planned), limits
         self._next()
 
     def _next(self) -> None:
         self.job = None
-        if self.queue and self.started:
+        if self.queue and self.limits is not None:
             self.job = _Read(self.queue.pop(0), self.limits)
             self.job.start()
 
     def take(self, path: Path) -> list[Sheet] | None:
+        self.planned = None  # the next start() begins afresh
         job = self.job
         if job is None or job.path != path:
             if path in self.queue:  # the files before it were not read (refused, or repeats)
@@ -218,18 +251,19 @@ class _Prefetch:
             return None
         job.join()
         self._next()
+        if job.stamp is None or job.stamp != _stamp(path):
+            return None  # changed (or replaced) since its read began: the caller reads it now
         if job.error is not None:
             raise job.error
-        return job.sheets  # None when it was left for the caller
+        return job.sheets
 
 
 _PREFETCH = _Prefetch()
 
 
-def prefetch(paths: Iterable[Path], limits: Limits | None = None) -> None:
+def prefetch(paths: Iterable[Path], limits: Limits) -> None:
     """Start reading these files' workbooks (CSV files are read by pandas when their turn
-    comes), one ahead of the import. Without LIMITS, the built-in ones bound the reads: the
-    caller must check each file under its own limits before take()."""
+    comes), one ahead of the import."""
     _PREFETCH.start(paths, limits)
 
 

@@ -15,9 +15,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from talentcli.errors import RulesError
-from talentcli.workbook import Limits
+from talentcli.workbook import CONFIG_NAME, Limits, config_file
 
-CONFIG_NAME = "talent.yaml"
 LOCK_NAME = ".talentcli.lock"  # the workspace lock `talentcli run` holds (SPEC §7)
 LOG_NAME = "talentcli"
 
@@ -110,11 +109,10 @@ def find_workspace(
     """The workspace of CONFIG, else the nearest folder upwards with talent.yaml, else START."""
     if config is not None:
         return Workspace(config.resolve().parent, load_config(config), db)
-    start = (start or Path.cwd()).resolve()
-    for folder in (start, *start.parents):
-        if (folder / CONFIG_NAME).is_file():
-            return Workspace(folder, load_config(folder / CONFIG_NAME), db)
-    return Workspace(start, Config(), db)
+    path = config_file(start)
+    if path is not None:
+        return Workspace(path.parent, load_config(path), db)
+    return Workspace((start or Path.cwd()).resolve(), Config(), db)
 
 
 def load_config(path: Path) -> Config:

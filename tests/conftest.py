@@ -85,7 +85,10 @@ class Cli:
         self.runner = CliRunner()
 
     def __call__(self, *args: str):
-        return self.runner.invoke(app, ["--db", str(self.root / "talent.db"), *map(str, args)])
+        result = self.runner.invoke(app, ["--db", str(self.root / "talent.db"), *map(str, args)])
+        if result.exception is not None and not isinstance(result.exception, SystemExit):
+            raise result.exception  # a crash also exits 1: never let a test take it for one
+        return result
 
     def json(self, *args: str) -> dict:
         result = self(*args, "--json")

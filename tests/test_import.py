@@ -272,21 +272,53 @@ def test_file_over_the_size_limit(cli, tmp_path):
     assert result.exit_code == 3 and "too-large" in result.output
 
 
-def test_a_workbook_over_the_built_in_limits_is_read_under_the_workspace_limits(
-    cli, tmp_path, monkeypatch
-):
-    """The read-ahead starts before talent.yaml is loaded, bounded by the built-in limits; a
-    file over those (allowed by the workspace's raised limits) is read by the import itself."""
+def test_the_read_ahead_is_bounded_by_the_workspace_limits(cli, tmp_path):
     from talentcli import workbook
+    from talentcli.cli import _read_ahead
 
-    built_in = workbook.Limits
-    monkeypatch.setattr(workbook, "Limits", lambda: built_in(max_file_mb=0.001))
-    (tmp_path / "talent.yaml").write_text("limits: {max_file_mb: 10}\n")
+    (tmp_path / "talent.yaml").write_text("limits: {max_file_mb: 0.001}\n")
     path = write_xlsx(tmp_path / "a.xlsx", asesmen_rows([person(i) for i in range(1, 40)]))
-    workbook.prefetch([path])
-    assert workbook.take(path) is None  # left for the caller, not an error
-    doc = cli.json("import", path)
-    assert doc["files"][0]["status"] == "imported" and doc["files"][0]["accepted"] == 39
+    _read_ahead(["import", str(path)])
+    job = workbook._PREFETCH.job
+    assert job is not None and job.path == path
+    job.join()
+    assert job.sheets is None and job.error.code == "too-large"  # refused before a byte
+    result = cli("import", path)
+    assert result.exit_code == 3 and "too-large" in result.output
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        "",
+        "cycle: '2026'\n",
+        "limits: {max_file_mb: 2000, max_unzipped_mb: 8000}\n",
+        "limits: {max_file_mb: 0.5}\n",
+        "limits: {max_file_mb: '50'}\n",  # pydantic takes it: the plain reader leaves it
+        "limits: {max_file_mb: -1}\n",
+        "limits: {max_file_mb: true}\n",
+        "limits: {bogus: 1}\n",
+        "limits: [1]\n",
+        "- a list\n",
+        "limits: {max_file_mb: [\n",
+    ],
+)
+def test_the_read_ahead_limits_are_the_workspace_limits_or_none(tmp_path, config):
+    """The read-ahead reads talent.yaml's limits without the config schema: it must agree
+    with the schema wherever it gives limits, and give none (no read-ahead) otherwise."""
+    from talentcli.errors import TalentError
+    from talentcli.workbook import plain_limits
+    from talentcli.workspace import find_workspace
+
+    (tmp_path / "talent.yaml").write_text(config)
+    (tmp_path / "sub").mkdir()
+    plain = plain_limits(tmp_path / "sub")  # found upwards, as the workspace is
+    try:
+        full = find_workspace(tmp_path / "sub").limits
+    except TalentError:
+        full = None
+    assert plain is None or plain == full
+    assert (plain is None) == (full is None or "'50'" in config or "true" in config)
 
 
 def test_the_read_ahead_guessed_before_parsing_is_the_one_the_import_takes(cli, tmp_path):
@@ -298,14 +330,28 @@ def test_the_read_ahead_guessed_before_parsing_is_the_one_the_import_takes(cli, 
     _read_ahead(["-q", "import", "--kind", "asesmen", str(path), "--cycle", "2026"])
     job = workbook._PREFETCH.job
     assert job is not None and job.path == path
-    workbook.prefetch([path])  # what the import command asks for once it has parsed
+    workbook.prefetch([path], workbook.Limits())  # what the import asks once it has parsed
     assert workbook._PREFETCH.job is job  # the same read goes on: not read twice
-    workbook.prefetch([other])  # a wrong guess is replaced, never used for another file
-    assert workbook.take(path) is None
-    doc = cli.json("import", other)
-    assert doc["files"][0]["accepted"] == 1
+    job.join()
+    assert workbook.take(path) is job.sheets is not None
+    workbook.prefetch([other], workbook.Limits())
+    assert workbook.take(path) is None  # a read is only ever taken for its own file
     _read_ahead(["classify", "--cycle", "2026"])  # no import: nothing read
-    assert workbook._PREFETCH.planned == [other]
+    assert workbook._PREFETCH.planned is None
+
+
+def test_a_workbook_changed_since_its_read_ahead_is_read_again(cli, tmp_path):
+    """A read begun before the file was replaced is never imported as its contents (a
+    second command in one process, or an export overwritten while talentcli starts)."""
+    from talentcli import workbook
+
+    path = write_xlsx(tmp_path / "a.xlsx", asesmen_rows([person(1), person(2)]))
+    workbook.prefetch([path], workbook.Limits())
+    workbook._PREFETCH.job.join()
+    path.unlink()  # a new inode: a different file even if size and time were to agree
+    write_xlsx(path, asesmen_rows([person(i) for i in range(1, 30)]))
+    doc = cli.json("import", path)
+    assert doc["files"][0]["accepted"] == 29
 
 
 def test_reimport_same_file_stores_nothing(cli, tmp_path):

@@ -270,3 +270,10 @@ def test_the_process_ends_with_its_output_flushed_and_its_exit_code(tmp_path):
     assert all(f"import {f.name} imported" in log for f in files)
     missing = talentcli("import", tmp_path / "nope.xlsx", cwd=tmp_path)
     assert missing.returncode == 3 and "not found" in missing.stderr
+
+
+def test_a_closed_stdout_is_no_crash(tmp_path):
+    """cron may start a job with stdout closed (`>&-`): sys.stdout is None then."""
+    shell = f"{sys.executable} -m talentcli --version >&-"
+    proc = subprocess.run(["sh", "-c", shell], cwd=tmp_path, capture_output=True, text=True)
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr

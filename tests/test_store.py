@@ -150,7 +150,7 @@ def results(n: int) -> pd.DataFrame:
             "talent_pool": True,
             "readiness": [None, "siap"] * (n // 2),
             "notes": [(), ("pensiun_dekat",)] * (n // 2),
-            "retirement_date": "2038-01-01",
+            "retirement_date": pd.Categorical(["2038-01-01", "2041-07-01"] * (n // 2)),
             "score_teknis": 3.25,
         }
     )
