@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import shlex
 import shutil
 import signal
 import stat
@@ -256,8 +257,8 @@ def test_pseudonymised_report_is_keyed_and_stable(workspace, tmp_path):
 
 
 def test_the_process_ends_with_its_output_flushed_and_its_exit_code(tmp_path):
-    """main() ends with os._exit after flushing: the whole JSON reaches a pipe, the log its
-    lines, and the exit code is the command's."""
+    """main() ends with os._exit (no interpreter teardown): the whole JSON still reaches a
+    pipe, the log its lines, and the exit code is the command's."""
     files = sorted((REPO / "samples" / "messy").glob("*.xlsx"))
     files = [f for f in files if f.name != "missing-column.xlsx"]  # that one fails: exit 3
     proc = talentcli("import", "--json", *files, cwd=tmp_path)
@@ -274,6 +275,6 @@ def test_the_process_ends_with_its_output_flushed_and_its_exit_code(tmp_path):
 
 def test_a_closed_stdout_is_no_crash(tmp_path):
     """cron may start a job with stdout closed (`>&-`): sys.stdout is None then."""
-    shell = f"{sys.executable} -m talentcli --version >&-"
+    shell = f"{shlex.quote(sys.executable)} -m talentcli --version >&-"
     proc = subprocess.run(["sh", "-c", shell], cwd=tmp_path, capture_output=True, text=True)
     assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
