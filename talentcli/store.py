@@ -437,9 +437,8 @@ def _results_blob(people: pd.DataFrame, competencies: list[str]) -> bytes:
     import pyarrow as pa
 
     codes, notes = pd.factorize(frame["notes"])  # a few distinct tuples: join each once
-    texts = pa.array([" ".join(n) for n in notes] + [""], pa.string())
-    joined = pa.DictionaryArray.from_arrays(pa.array(codes, pa.int32()), texts).cast(pa.string())
-    frame["notes"] = pd.Series(joined, dtype=pd.StringDtype("pyarrow", na_value=np.nan))
+    texts, shared = pd.factorize(pd.Series([" ".join(n) for n in notes] + [""], dtype=object))
+    frame["notes"] = pd.Categorical.from_codes(texts[codes], categories=shared)  # coded, -1: ""
     if not isinstance(frame["retirement_date"].dtype, pd.CategoricalDtype):  # the engine's
         frame["retirement_date"] = frame["retirement_date"].astype(str)  # ISO text (coded)
     frame["talent_pool"] = frame["talent_pool"].astype(bool)
