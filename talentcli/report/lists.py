@@ -13,8 +13,7 @@ import pandas as pd
 import pyarrow.compute as pc
 
 from talentcli.pipeline import RunData
-from talentcli.plans import first_rows
-from talentcli.report.columnar import factorize, identities, positions, strings
+from talentcli.report.columnar import factorize, first_codes, identities, positions, strings
 from talentcli.store import RESULT_COLUMNS
 
 # list code -> (placement filter or None) ; order = sheet order after Ringkasan/Peta Talenta/Hasil
@@ -119,8 +118,7 @@ def joined(notes: pd.Series) -> pd.Series:
 
 def _pair_codes(a: pd.Series, b: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """A code per row for the pair (A, B) and the first row of each code."""
-    codes = pd.factorize((factorize(a)[0] + 1) * (len(a) + 2) + factorize(b)[0] + 1)[0]
-    return codes, first_rows(codes)
+    return first_codes((factorize(a)[0] + 1) * (len(a) + 2) + factorize(b)[0] + 1)
 
 
 def kandidat(data: RunData) -> pd.DataFrame:
