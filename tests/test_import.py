@@ -354,6 +354,20 @@ def test_a_workbook_changed_since_its_read_ahead_is_read_again(cli, tmp_path):
     assert doc["files"][0]["accepted"] == 29
 
 
+def test_only_the_last_workbook_read_stays_in_memory(cli, tmp_path):
+    """The cells read last are kept (the process ends without freeing them one by one);
+    reading the next workbook lets the earlier go, so a long import holds no more."""
+    from talentcli.ingest import read
+
+    a = write_xlsx(tmp_path / "a.xlsx", asesmen_rows([person(1), person(2)]))
+    b = write_xlsx(tmp_path / "b.xlsx", asesmen_rows([person(3)]))
+    assert cli("import", a, b).exit_code == 0
+    (sheets,) = read._LAST_READ
+    cells = [row for _, rows, _, _ in sheets for row in rows]
+    assert "Pegawai 3" in (names := {str(c) for row in cells for c in row})
+    assert "Pegawai 1" not in names
+
+
 def test_reimport_same_file_stores_nothing(cli, tmp_path):
     path = write_xlsx(tmp_path / "a-2026.xlsx", asesmen_rows([person(1), person(2)]))
     assert cli("import", path).exit_code == 0
