@@ -78,3 +78,27 @@ def test_a_csv_column_normalises_like_spreadsheet_cells(cells):
     a, b = normalise_nips(pd.Series(cells, dtype=object)), normalise_nips(arrow)
     assert a["digits"].tolist() == b["digits"].tolist()
     assert a["lost"].tolist() == b["lost"].tolist() and a["reason"].tolist() == b["reason"].tolist()
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.tuples(valid_nips(), st.integers(0, 5)).map(lambda t: written(*t)),
+            st.from_regex(r"\A[0-9]{0,20}\Z"),  # digits already: the cells taken as they are
+            st.from_regex(r"\A ?'?[0-9],[0-9]{2}[eE]\+?1[5-7] ?\Z"),  # scientific notation
+            st.text(alphabet=" '.-0123456789eE+\xa0\u2009"),
+        ),
+        max_size=30,
+    )
+)
+def test_text_nips_in_arrow_agree_with_the_cell_by_cell_rule(cells):
+    """The Arrow path (digits-only cells kept, the others cleaned) gives what the per-cell
+    rule `_nip_digits` gives every cell."""
+    import pyarrow as pa
+
+    from talentcli.ingest.validate import _LOST, _nip_digits, _nip_text_digits
+
+    digits, lost = _nip_text_digits(pa.array(cells, pa.string()))
+    expected = [_nip_digits(c) for c in cells]
+    assert lost.tolist() == [e == _LOST for e in expected]
+    assert digits.tolist() == ["" if e == _LOST else e for e in expected]

@@ -379,14 +379,24 @@ _SPACE = r"\s\x{0B}\x{85}\p{Z}"  # what Python's str.strip() and \s take, in RE2
 
 
 def _nip_text_digits(text: Any) -> tuple[pd.Series, np.ndarray]:
-    """_nip_digits for an all-text column, in Arrow: (digits, lost)."""
+    """_nip_digits for an all-text column, in Arrow: (digits, lost). Cells that are digits
+    already (most, in most files) are taken as they are; only the others are cleaned."""
+    import pyarrow as pa
     import pyarrow.compute as pc
 
-    t = pc.utf8_trim_whitespace(text.fill_null(""))
-    t = pc.utf8_trim_whitespace(pc.utf8_ltrim(t, characters="'"))
-    lost = pc.match_substring_regex(t, _SCI)
-    digits = pc.if_else(lost, "", pc.replace_substring_regex(t, f"[{_SPACE}.\\-]", ""))
-    return pd.Series(digits, dtype=TEXT), lost.to_numpy(zero_copy_only=False)
+    t = text.fill_null("")
+    plain = pc.match_substring_regex(t, "^[0-9]*$").to_numpy(zero_copy_only=False)
+    lost = np.zeros(len(t), dtype=bool)
+    if plain.all():
+        return pd.Series(t, dtype=TEXT), lost
+    other = pc.filter(t, pa.array(~plain))
+    other = pc.utf8_trim_whitespace(other)
+    other = pc.utf8_trim_whitespace(pc.utf8_ltrim(other, characters="'"))
+    other_lost = pc.match_substring_regex(other, _SCI)
+    cleaned = pc.replace_substring_regex(other, f"[{_SPACE}.\\-]", "")
+    digits = pc.replace_with_mask(t, pa.array(~plain), pc.if_else(other_lost, "", cleaned))
+    lost[~plain] = other_lost.to_numpy(zero_copy_only=False)
+    return pd.Series(digits, dtype=TEXT), lost
 
 
 def normalise_nips(raw: pd.Series) -> pd.DataFrame:
