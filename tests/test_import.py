@@ -5,7 +5,11 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.conftest import ASESMEN_HEADER, asesmen_rows, person, write_xlsx
 
@@ -527,3 +531,21 @@ def sniff(path):
     sample = raw.decode(rd._encoding(raw), errors="replace")
     sep = rd._delimiter(sample)
     return sep, rd._width(sample, sep), sample
+
+
+@given(
+    keys=st.lists(st.one_of(st.none(), st.sampled_from(["", "a", "b", "A", "a ", "é"]))),
+    data=st.data(),
+)
+def test_repeated_keys_agree_with_pandas(keys, data):
+    """The Arrow count of repeated text keys is pandas' duplicated(keep=False) on the rows
+    asked about; a key of several columns goes to pandas itself."""
+    from talentcli.ingest.validate import TEXT, _repeated
+
+    among = np.array(data.draw(st.lists(st.booleans(), min_size=len(keys), max_size=len(keys))))
+    among = among.astype(bool)
+    text = pd.Series(keys, dtype=TEXT)
+    expected = np.zeros(len(keys), dtype=bool)
+    expected[np.flatnonzero(among)] = text[among].duplicated(keep=False).to_numpy()
+    assert _repeated([text], among).tolist() == expected.tolist()
+    assert _repeated([text, text], among).tolist() == expected.tolist()

@@ -318,8 +318,7 @@ def _duplicate_rows(sh: _Sheet, names: list[str], skipped: np.ndarray) -> np.nda
     out = np.zeros(sh.n, dtype=bool)
     # identical rows share every cell: compare whole rows only among those sharing the key's
     key = [f for f in ("nip", "tahun", "kode") if f in sh.text] or names[:1]
-    shared = pd.DataFrame({f: sh.text[f] for f in key}).duplicated(keep=False)
-    maybe = shared.to_numpy() & ~skipped
+    maybe = _repeated([sh.text[f] for f in key], ~skipped)
     if not maybe.any():
         return out
     frame = pd.DataFrame({f: sh.text[f] for f in names})
@@ -603,7 +602,7 @@ def _check_formasi(sh: _Sheet, rules: Rules, live: np.ndarray, out: pd.DataFrame
 def _check_duplicate_keys(sh: _Sheet, out: pd.DataFrame, key: list[str], live: np.ndarray) -> None:
     """The same key on several rows with different data: every one of those rows is rejected."""
     keys = out[key]
-    dup = _dups_among(keys, live & keys.notna().all(axis=1).to_numpy())
+    dup = _repeated([keys[c] for c in key], live & keys.notna().all(axis=1).to_numpy())
     first = key[0]
     what = "NIP" if first == "nip" else sh.header.title(first)
     extra = " and year" if "tahun" in key else ""
@@ -622,9 +621,18 @@ def _check_duplicate_keys(sh: _Sheet, out: pd.DataFrame, key: list[str], live: n
     sh.add(first, dup, "duplicate-nip", msg)
 
 
-def _dups_among(keys: pd.DataFrame, valid: np.ndarray) -> np.ndarray:
-    """Duplicate keys counted among valid rows only."""
-    out = np.zeros(len(keys), dtype=bool)
-    sub = keys[valid]
-    out[np.flatnonzero(valid)[sub.duplicated(keep=False).to_numpy()]] = True
+def _repeated(keys: list[pd.Series], among: np.ndarray) -> np.ndarray:
+    """Rows of AMONG whose key (the KEYS together) is on another row of AMONG too: pandas'
+    `duplicated(keep=False)` on those rows; a one-column text key is counted in Arrow."""
+    if len(keys) == 1 and isinstance(keys[0].dtype, pd.StringDtype):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        text = _one_chunk(pa.array(keys[0].array, type=pa.string(), from_pandas=True))
+        codes = pc.dictionary_encode(text, null_encoding="encode").indices.to_numpy()
+        counts = np.bincount(codes[among], minlength=int(codes.max(initial=-1)) + 1)
+        return among & (counts[codes] > 1)
+    out = np.zeros(len(keys[0]), dtype=bool)
+    sub = pd.DataFrame(dict(enumerate(keys)))[among]
+    out[np.flatnonzero(among)[sub.duplicated(keep=False).to_numpy()]] = True
     return out
