@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -83,16 +84,16 @@ class Grid:
 
     @cached_property
     def _matrix(self) -> np.ndarray:
-        """calamine's row lists as one 2-D object array (a C-level copy, no per-cell Python),
-        column-major: each column is one contiguous block, taken without a copy."""
+        """calamine's row lists as one 2-D object array, filled by one C-level pass over
+        the cells (no per-cell Python); a column is a strided view of it, not a copy."""
         rows = self.data
         widths = set(map(len, rows))  # C-level: calamine's rows are all one width
         width = max(widths, default=0)
         if len(widths) > 1:  # ragged (never seen from calamine): pad to the widest
             rows = [list(r) + [""] * (width - len(r)) for r in rows]
-        matrix = np.empty((len(rows), width), dtype=object, order="F")  # columns contiguous
-        if rows:
-            matrix[:] = rows
+        cells = itertools.chain.from_iterable(rows)
+        matrix = np.fromiter(cells, dtype=object, count=len(rows) * width)
+        matrix = matrix.reshape(len(rows), width)
         matrix.flags.writeable = False  # columns are handed out as views
         return matrix
 
