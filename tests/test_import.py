@@ -549,3 +549,31 @@ def test_repeated_keys_agree_with_pandas(keys, data):
     expected[np.flatnonzero(among)] = text[among].duplicated(keep=False).to_numpy()
     assert _repeated([text], among).tolist() == expected.tolist()
     assert _repeated([text, text], among).tolist() == expected.tolist()
+
+
+CELLS = st.one_of(
+    st.none(),
+    st.just(float("nan")),
+    st.floats(-1e6, 1e6, allow_nan=False),
+    st.integers(-(10**6), 10**6),
+    st.booleans(),
+    st.dates(),
+    st.sampled_from(["", " ", "3,25", " 3.5 ", "abc", "#DIV/0!", "1e3"]),
+)
+
+
+@given(cells=st.lists(CELLS, max_size=30))
+def test_cells_are_worded_and_read_as_numbers_cell_by_cell(cells):
+    """Worded once per distinct value, a column says what each cell says on its own, and
+    its numbers are those of its text."""
+    from talentcli.ingest.validate import _cell_text, _number, _Sheet, parse_number, worded
+
+    raw = pd.Series(cells, dtype=object)
+    text, blank, coded = worded(raw)
+    expected = ["" if c is None or c != c else _cell_text(c) for c in cells]
+    assert text.tolist() == expected
+    assert blank.tolist() == [t == "" for t in expected]
+    sh = _Sheet.__new__(_Sheet)
+    sh.text, sh.coded = {"x": text}, ({"x": coded} if coded is not None else {})
+    numbers = _number(sh, "x").tolist()
+    assert numbers == pytest.approx(parse_number(text).tolist(), nan_ok=True)

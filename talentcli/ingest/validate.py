@@ -80,6 +80,7 @@ class _Sheet:
         self.found: list[pd.DataFrame] = []
         self.text: dict[str, pd.Series] = {}
         self.blank: dict[str, pd.Series] = {}
+        self.coded: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # see worded()
 
     def raw(self, name: str) -> pd.Series:
         """The raw cells of a field, or an empty column when the file has none."""
@@ -130,9 +131,22 @@ class _Sheet:
         )
 
 
+def _factorize(s: pd.Series) -> tuple[np.ndarray, Any]:
+    """pd.factorize of cells, with TRUE and FALSE cells kept apart from 1 and 0 (equal, and
+    hashed alike, in Python): looked for only when a 0 or 1 is among the distinct values."""
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    zero_or_one = s.dtype == object and any(
+        type(u) in (bool, int, float) and u in (0, 1) for u in uniques
+    )
+    if zero_or_one and bool in set(map(type, s)):
+        kept = [str(v) if type(v) is bool else v for v in s]  # rare: words them first
+        codes, uniques = pd.factorize(pd.Series(kept, dtype=object), use_na_sentinel=True)
+    return codes, uniques
+
+
 def per_value(s: pd.Series, fn: Callable[[Any], Any], na: Any = None) -> np.ndarray:
     """fn applied once per distinct cell value (most columns repeat a few values), NaN -> na."""
-    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    codes, uniques = _factorize(s)
     table = np.empty(len(uniques) + 1, dtype=object)
     table[:-1] = [fn(u) for u in uniques]
     table[-1] = na  # code -1 (NaN/None) picks the last entry
@@ -179,14 +193,23 @@ def _arrow_text(cells: pd.Series) -> Any:
         return None
 
 
-def as_text(s: pd.Series) -> pd.Series:
-    """Cells as stripped text; whole numbers without '.0'; empty for None/NaN."""
+def worded(s: pd.Series) -> tuple[pd.Series, pd.Series, tuple[np.ndarray, np.ndarray] | None]:
+    """Cells as stripped text (whole numbers without '.0', empty for None/NaN), whether it
+    is empty, and for cells that are not all text the (codes, words) they were worded from:
+    text = words[codes], each distinct value worded once."""
     import pyarrow.compute as pc
 
     text = _arrow_text(s)
     if text is None:  # numbers or dates among the cells: worded once per distinct value
-        return pd.Series(per_value(s, _cell_text, ""), dtype=object)
-    return pd.Series(pc.utf8_trim_whitespace(text.fill_null("")), dtype=TEXT)
+        codes, uniques = _factorize(s)
+        words = np.empty(len(uniques) + 1, dtype=object)
+        words[:-1] = [_cell_text(u) for u in uniques]
+        words[-1] = ""  # code -1 (NaN/None) picks the last entry
+        codes = np.where(codes < 0, len(uniques), codes)
+        blank = pd.Series((words == "")[codes])
+        return pd.Series(words[codes], dtype=object), blank, (codes, words)
+    trimmed = pd.Series(pc.utf8_trim_whitespace(text.fill_null("")), dtype=TEXT)
+    return trimmed, trimmed == "", None
 
 
 def parse_number(text: pd.Series) -> pd.Series:
@@ -194,13 +217,22 @@ def parse_number(text: pd.Series) -> pd.Series:
     return pd.Series(per_value(text, _to_float, np.nan).astype(float))
 
 
+def _number(sh: _Sheet, name: str) -> pd.Series:
+    """parse_number of a field's text, from its words when it was worded from cells."""
+    if name not in sh.coded:
+        return parse_number(sh.text[name])
+    codes, words = sh.coded[name]
+    return pd.Series(np.array([_to_float(w) for w in words], dtype=float)[codes])
+
+
 def validate(grid: Grid, header: Header, kind: str, rules: Rules, file: str) -> Checked:
     """Validate every data row below the header of one sheet."""
     sh = _Sheet(grid, header, file)
     names = [f for f in fields_of(kind, rules) if f in header.columns]
     for name in names:
-        sh.text[name] = as_text(sh.raw(name))
-        sh.blank[name] = sh.text[name] == ""
+        sh.text[name], sh.blank[name], coded = worded(sh.raw(name))
+        if coded is not None:
+            sh.coded[name] = coded
     n = sh.n
     ident = {
         "asesmen": ["nip", *rules.competency_codes],
@@ -266,6 +298,7 @@ def _formula_errors(sh: _Sheet, names: list[str], filled_rows: np.ndarray) -> No
             by_col.setdefault(c, []).append((r - sh.start, value))
     for name in names:
         for pos, value in by_col.get(sh.header.columns[name], []):
+            sh.coded.pop(name, None)  # the text no longer follows its codes
             sh.text[name].iat[pos] = value
             sh.blank[name].iat[pos] = False
 
@@ -500,7 +533,7 @@ def _check_scores(
     example: str = "a number such as 3.25 or 3,25",
 ) -> pd.Series:
     """A numeric field: type-error, out-of-range; rounded half-up when decimals is set."""
-    value = parse_number(sh.text[name])
+    value = _number(sh, name)
     filled = live & ~sh.blank[name].to_numpy()
     notnum = filled & value.isna().to_numpy()
     title = sh.header.title(name)
