@@ -8,9 +8,15 @@ from pathlib import Path
 
 import pytest
 import xlsxwriter
+from hypothesis import settings
 from typer.testing import CliRunner
 
 from talentcli.cli import app
+
+# No hypothesis deadline: speed is measured by `make bench`, never by a timed test, and on a
+# shared machine a first call (a cold import) can take longer than any fixed deadline.
+settings.register_profile("talentcli", deadline=None)
+settings.load_profile("talentcli")
 
 ASESMEN_HEADER = [
     "NO",

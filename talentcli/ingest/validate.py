@@ -133,13 +133,15 @@ class _Sheet:
 
 def _factorize(s: pd.Series) -> tuple[np.ndarray, Any]:
     """pd.factorize of cells, with TRUE and FALSE cells kept apart from 1 and 0 (equal, and
-    hashed alike, in Python): looked for only when a 0 or 1 is among the distinct values."""
+    hashed alike, in Python): looked for only among the cells grouped as a 0 or a 1."""
     codes, uniques = pd.factorize(s, use_na_sentinel=True)
-    zero_or_one = s.dtype == object and any(
-        type(u) in (bool, int, float) and u in (0, 1) for u in uniques
-    )
-    if zero_or_one and bool in set(map(type, s)):
-        kept = [str(v) if type(v) is bool else v for v in s]  # rare: words them first
+    if s.dtype != object or not len(uniques):
+        return codes, uniques
+    distinct = np.asarray(uniques, dtype=object)
+    zero_or_one = np.flatnonzero((distinct == 0) | (distinct == 1))
+    cells = s.to_numpy(dtype=object)
+    if len(zero_or_one) and bool in set(map(type, cells[np.isin(codes, zero_or_one)].tolist())):
+        kept = [str(v) if type(v) is bool else v for v in cells]  # rare: words them first
         codes, uniques = pd.factorize(pd.Series(kept, dtype=object), use_na_sentinel=True)
     return codes, uniques
 
