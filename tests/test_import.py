@@ -578,3 +578,18 @@ def test_cells_are_worded_and_read_as_numbers_cell_by_cell(cells):
     sh.text, sh.coded = {"x": text}, ({"x": coded} if coded is not None else {})
     numbers = _number(sh, "x").tolist()
     assert numbers == pytest.approx(parse_number(text).tolist(), nan_ok=True)
+
+
+@given(st.lists(st.sampled_from(["IV.a", "iv/a", " Eselon IV ", "", "JF Ahli Muda", "x", "é"])))
+def test_codes_mapped_in_arrow_agree_with_the_lookup_per_value(texts):
+    """Job levels and predikat written as Arrow text map to the codes a plain per-value
+    lookup gives (None where the text is no alias)."""
+    from talentcli.ingest.validate import TEXT, map_codes
+    from talentcli.rules import load_rules
+
+    aliases = load_rules().rules.job_level_aliases
+    arrow = map_codes(pd.Series(texts, dtype=TEXT), aliases)
+    plain = map_codes(pd.Series(texts, dtype=object), aliases)
+    assert arrow.isna().tolist() == plain.isna().tolist()
+    assert arrow.dropna().tolist() == plain.dropna().tolist()
+    assert all(isinstance(code, str) for code in arrow.dropna())

@@ -564,9 +564,19 @@ def _check_scores(
 
 
 def map_codes(text: pd.Series, aliases: dict[str, str]) -> pd.Series:
-    """Map coded text (job level, predikat) through the rules' aliases, once per distinct value."""
-    lookup = {u: aliases.get(norm_value(u)) for u in text.unique()}
-    return text.map(lookup)
+    """Map coded text (job level, predikat) through the rules' aliases, once per distinct
+    value: the code, or None where the text is no alias."""
+    if not isinstance(text.dtype, pd.StringDtype):
+        lookup = {u: aliases.get(norm_value(u)) for u in text.unique()}
+        return text.map(lookup)
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    coded = pc.dictionary_encode(_one_chunk(pa.array(text.array, pa.string(), from_pandas=True)))
+    words = coded.dictionary.to_pylist()
+    table = np.array([*(aliases.get(norm_value(w)) for w in words), None], dtype=object)
+    at = coded.indices.fill_null(len(words)).to_numpy()
+    return pd.Series(table[at], index=text.index, dtype=object)
 
 
 def _check_job_level(sh: _Sheet, rules: Rules, live: np.ndarray) -> pd.Series:
