@@ -182,7 +182,7 @@ def import_(
     from talentcli.workbook import prefetch
 
     ws = _workspace()
-    prefetch(files, ws.limits)  # begun by _read_ahead already, unless its guess was wrong
+    prefetch(files, ws.limits)  # begun by read_ahead already, unless its guess was wrong
     from talentcli.ingest import ImportOptions, import_file
     from talentcli.rules import load_rules
     from talentcli.store import Store
@@ -557,7 +557,6 @@ def main() -> None:
     debug = "--debug" in sys.argv
     signal.signal(signal.SIGTERM, _terminate)
     try:
-        _read_ahead(sys.argv[1:])
         app()
     except SystemExit as exc:
         if isinstance(exc.code, int | None):
@@ -571,27 +570,6 @@ def main() -> None:
         )
         sys.exit(70)
     _leave(0)
-
-
-def _read_ahead(args: list[str]) -> None:
-    """Start reading the workbooks of `talentcli import FILE...` before Typer parses the
-    command line (its parse, with pydantic, takes ~0.2 s): a guess from the raw arguments,
-    read under the workspace's limits.
-
-    The import command parses them properly and asks for the same read-ahead, which goes on
-    if the guess was right; a wrong guess costs a wasted read, never a wrong result: every
-    file is checked again and its read taken by its path, and only while the file is as it
-    was when its read began.
-    """
-    if "import" not in args:
-        return
-    from talentcli.workbook import SPREADSHEET, plain_limits, prefetch
-
-    after = args[args.index("import") + 1 :]
-    files = [Path(a) for a in after if Path(a).suffix.lower() in SPREADSHEET]
-    limits = plain_limits() if files else None
-    if limits is not None:  # None: talent.yaml needs its full check, which the command runs
-        prefetch(files, limits)
 
 
 def _leave(code: int) -> None:

@@ -271,3 +271,22 @@ def take(path: Path) -> list[Sheet] | None:
     """The prefetched sheets of PATH (waiting for the read to end), or None if it was not
     prefetched; a read error is raised here, in the caller's thread."""
     return _PREFETCH.take(path)
+
+
+def read_ahead(args: list[str]) -> None:
+    """Start reading the workbooks of `talentcli import FILE...` from the raw command line,
+    before Typer, pydantic and pandas load (~1 s on one core): a guess from the arguments,
+    read under the workspace's limits.
+
+    The import command parses them properly and asks for the same read-ahead, which goes on
+    if the guess was right; a wrong guess costs a wasted read, never a wrong result: every
+    file is checked again and its read taken by its path, and only while the file is as it
+    was when its read began.
+    """
+    if "import" not in args:
+        return
+    after = args[args.index("import") + 1 :]
+    files = [Path(a) for a in after if Path(a).suffix.lower() in SPREADSHEET]
+    limits = plain_limits() if files else None
+    if limits is not None:  # None: talent.yaml needs its full check, which the command runs
+        prefetch(files, limits)

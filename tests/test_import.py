@@ -278,11 +278,11 @@ def test_file_over_the_size_limit(cli, tmp_path):
 
 def test_the_read_ahead_is_bounded_by_the_workspace_limits(cli, tmp_path):
     from talentcli import workbook
-    from talentcli.cli import _read_ahead
+    from talentcli.workbook import read_ahead
 
     (tmp_path / "talent.yaml").write_text("limits: {max_file_mb: 0.001}\n")
     path = write_xlsx(tmp_path / "a.xlsx", asesmen_rows([person(i) for i in range(1, 40)]))
-    _read_ahead(["import", str(path)])
+    read_ahead(["import", str(path)])
     job = workbook._PREFETCH.job
     assert job is not None and job.path == path
     job.join()
@@ -327,11 +327,11 @@ def test_the_read_ahead_limits_are_the_workspace_limits_or_none(tmp_path, config
 
 def test_the_read_ahead_guessed_before_parsing_is_the_one_the_import_takes(cli, tmp_path):
     from talentcli import workbook
-    from talentcli.cli import _read_ahead
+    from talentcli.workbook import read_ahead
 
     path = write_xlsx(tmp_path / "a.xlsx", asesmen_rows([person(1), person(2)]))
     other = write_xlsx(tmp_path / "b.xlsx", asesmen_rows([person(3)]))
-    _read_ahead(["-q", "import", "--kind", "asesmen", str(path), "--cycle", "2026"])
+    read_ahead(["-q", "import", "--kind", "asesmen", str(path), "--cycle", "2026"])
     job = workbook._PREFETCH.job
     assert job is not None and job.path == path
     workbook.prefetch([path], workbook.Limits())  # what the import asks once it has parsed
@@ -340,7 +340,7 @@ def test_the_read_ahead_guessed_before_parsing_is_the_one_the_import_takes(cli, 
     assert workbook.take(path) is job.sheets is not None
     workbook.prefetch([other], workbook.Limits())
     assert workbook.take(path) is None  # a read is only ever taken for its own file
-    _read_ahead(["classify", "--cycle", "2026"])  # no import: nothing read
+    read_ahead(["classify", "--cycle", "2026"])  # no import: nothing read
     assert workbook._PREFETCH.planned is None
 
 
