@@ -360,7 +360,7 @@ def test_a_workbook_changed_since_its_read_ahead_is_read_again(cli, tmp_path):
 
 def test_only_the_last_workbook_read_stays_in_memory(cli, tmp_path):
     """The cells read last are kept (the process ends without freeing them one by one);
-    reading the next workbook lets the earlier go, so a long import holds no more."""
+    opening the next file lets the earlier go, so a long import holds no more."""
     from talentcli.ingest import read
 
     a = write_xlsx(tmp_path / "a.xlsx", asesmen_rows([person(1), person(2)]))
@@ -370,6 +370,10 @@ def test_only_the_last_workbook_read_stays_in_memory(cli, tmp_path):
     cells = [row for _, rows, _, _ in sheets for row in rows]
     assert "Pegawai 3" in (names := {str(c) for row in cells for c in row})
     assert "Pegawai 1" not in names
+    csv = tmp_path / "c.csv"
+    csv.write_text("\n".join(",".join(map(str, r)) for r in [ASESMEN_HEADER, person(4)]) + "\n")
+    assert cli("import", csv).exit_code == 0
+    assert read._LAST_READ == []  # a CSV lets the workbook before it go too
 
 
 def test_reimport_same_file_stores_nothing(cli, tmp_path):

@@ -104,22 +104,22 @@ class Grid:
         return [list(self.data[p]) for p in positions]
 
 
+# The cells of the workbook read last stay referenced until the next file is opened: a
+# command that imports one file ends (os._exit) without freeing a million Python objects one
+# by one (0.1 s at 100k rows). Two workbooks are held at most, as while the next one is read.
+_LAST_READ: list = []
+
+
 def open_grids(path: Path) -> Iterator[Grid]:
     """Yield each sheet of a workbook (or the one table of a CSV) as a Grid, first sheet first."""
+    _LAST_READ.clear()  # the cells of the file read before this one may go now
     if path.suffix.lower() == ".csv":
         yield read_csv(path)
         return
     yield from _read_workbook(path)
 
 
-_LAST_READ: list = []  # the cells of the workbook read last (see _read_workbook)
-
-
 def _read_workbook(path: Path) -> Iterator[Grid]:
-    # The cells read last stay referenced until the next workbook is read: a command that
-    # imports one file ends (os._exit) without freeing a million Python objects one by one
-    # (0.1 s at 100k rows). Two workbooks are held at most, as while the next one is read.
-    _LAST_READ.clear()
     sheets = take(path)
     if sheets is None:
         sheets = read_sheets(path)
