@@ -19,7 +19,10 @@ def main() -> None:
 
             read_ahead(sys.argv[1:])
         except Exception:  # only a head start: the command reads and reports each file itself
-            pass
+            if "--debug" in sys.argv:
+                import traceback
+
+                traceback.print_exc()
     from talentcli.cli import main as run
 
     run()

@@ -240,6 +240,7 @@ def file_away(path, folder, reason: str | None = None):
 def run_inbox(ws, loaded: LoadedRules, as_of: dt.date) -> InboxOutcome:
     """Import every inbox file (archive or fail it), then classify and report when needed."""
     from talentcli.ingest import ImportOptions, import_file
+    from talentcli.ingest.read import release_cells
     from talentcli.workbook import prefetch
 
     rejects = ws.path(ws.config.rejects)
@@ -257,6 +258,7 @@ def run_inbox(ws, loaded: LoadedRules, as_of: dt.date) -> InboxOutcome:
             reason = f"{err['code']}: {err['message']}" if err else None
             dest = file_away(path, ws.path(ws.config.failed) if err else archive, reason)
             outcome.moved.append((path.name, str(dest)))
+        release_cells()  # the last workbook's cells are not needed by classify and report
         if _needs_classify(store, ws.cycle, loaded, outcome.reports):
             outcome.summary = classify_cycle(store, loaded, ws.cycle, as_of)
             outcome.written = _report(store, ws)

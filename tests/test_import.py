@@ -552,7 +552,11 @@ def test_repeated_keys_agree_with_pandas(keys, data):
     expected = np.zeros(len(keys), dtype=bool)
     expected[np.flatnonzero(among)] = text[among].duplicated(keep=False).to_numpy()
     assert _repeated([text], among).tolist() == expected.tolist()
-    assert _repeated([text, text], among).tolist() == expected.tolist()
+    # a key of two columns (pandas' own path) against a count of the pairs
+    other = pd.Series([None if k is None else len(k) for k in keys], dtype=object)
+    pairs = [(k, o) for k, o, a in zip(keys, other, among, strict=True) if a]
+    counted = [a and pairs.count((k, o)) > 1 for k, o, a in zip(keys, other, among, strict=True)]
+    assert _repeated([text, other], among).tolist() == counted
 
 
 CELLS = st.one_of(
@@ -571,7 +575,7 @@ CELLS = st.one_of(
 def test_cells_are_worded_and_read_as_numbers_cell_by_cell(cells):
     """Worded once per distinct value, a column says what each cell says on its own, and
     its numbers are those of its text."""
-    from talentcli.ingest.validate import _cell_text, _number, _Sheet, parse_number, worded
+    from talentcli.ingest.validate import _cell_text, _number, _Sheet, _to_float, worded
 
     raw = pd.Series(cells, dtype=object)
     text, blank, coded = worded(raw)
@@ -581,7 +585,7 @@ def test_cells_are_worded_and_read_as_numbers_cell_by_cell(cells):
     sh = _Sheet.__new__(_Sheet)
     sh.text, sh.coded = {"x": text}, ({"x": coded} if coded is not None else {})
     numbers = _number(sh, "x").tolist()
-    assert numbers == pytest.approx(parse_number(text).tolist(), nan_ok=True)
+    assert numbers == pytest.approx([_to_float(t) for t in expected], nan_ok=True)
 
 
 @given(st.lists(st.sampled_from(["IV.a", "iv/a", " Eselon IV ", "", "JF Ahli Muda", "x", "é"])))
@@ -597,3 +601,47 @@ def test_codes_mapped_in_arrow_agree_with_the_lookup_per_value(texts):
     assert arrow.isna().tolist() == plain.isna().tolist()
     assert arrow.dropna().tolist() == plain.dropna().tolist()
     assert all(isinstance(code, str) for code in arrow.dropna())
+
+
+def test_a_rejects_workbook_is_not_kept_without_the_cycle_collector(cli, tmp_path):
+    """The command runs with the cycle collector off (talentcli.cli.main); xlsxwriter's
+    workbook objects hold cycles, so the rejects workbook is collected once it is written,
+    or each file with rejects would stay in memory until the process ends."""
+    import gc
+
+    import xlsxwriter
+
+    path = write_xlsx(tmp_path / "a.xlsx", asesmen_rows([person(1), person(2, nip="123")]))
+    gc.collect()
+    gc.disable()
+    try:
+        assert cli("import", path).exit_code == 1
+        assert (tmp_path / "rejects" / "a.rejects.xlsx").exists()
+        alive = [o for o in gc.get_objects() if isinstance(o, xlsxwriter.Workbook)]
+    finally:
+        gc.enable()
+    assert alive == []
+
+
+def test_run_lets_the_last_cells_go_before_it_classifies(cli, tmp_path, monkeypatch):
+    """`run` goes on in the same process after its imports: the last workbook's cells are not
+    held through classify and report."""
+    import shutil
+
+    from talentcli import pipeline
+    from talentcli.ingest import read
+
+    assert cli("init", tmp_path / "ws", "--cycle", "2026").exit_code == 0
+    monkeypatch.chdir(tmp_path / "ws")
+    samples = Path(__file__).resolve().parents[1] / "samples"
+    shutil.copy(samples / "asesmen-2026.xlsx", tmp_path / "ws" / "inbox")
+    held = []
+    classify = pipeline.classify_cycle
+
+    def spy(*args, **kwargs):
+        held.append(list(read._LAST_READ))
+        return classify(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "classify_cycle", spy)
+    assert cli("run", "--as-of", "2026-01-01").exit_code in (0, 1)  # 1: the sample has rejects
+    assert held == [[]]

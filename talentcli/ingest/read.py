@@ -110,6 +110,12 @@ class Grid:
 _LAST_READ: list = []
 
 
+def release_cells() -> None:
+    """Let the cells of the workbook read last go: for a command that goes on after its
+    imports (`run` classifies and reports in the same process)."""
+    _LAST_READ.clear()
+
+
 def open_grids(path: Path) -> Iterator[Grid]:
     """Yield each sheet of a workbook (or the one table of a CSV) as a Grid, first sheet first."""
     _LAST_READ.clear()  # the cells of the file read before this one may go now

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pandas as pd
@@ -41,7 +42,9 @@ def write_rejects(source: Path, checked: Checked, folder: Path) -> list[Path]:
         wb.close()
     with private_file(csv) as tmp:
         safe_csv(frame).to_csv(tmp, index=False, encoding="utf-8-sig")
-    return [xlsx, csv]
+    del wb
+    gc.collect()  # xlsxwriter's workbook objects hold reference cycles; the command runs
+    return [xlsx, csv]  # without the automatic collector (talentcli.cli.main)
 
 
 def _sheet(wb, name: str, frame: pd.DataFrame) -> None:

@@ -418,7 +418,7 @@ def _nip_text_digits(text: Any) -> tuple[pd.Series, np.ndarray]:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    t = text.fill_null("")
+    t = _one_chunk(text).fill_null("")
     plain = pc.match_substring_regex(t, "^[0-9]*$").to_numpy(zero_copy_only=False)
     lost = np.zeros(len(t), dtype=bool)
     if plain.all():
