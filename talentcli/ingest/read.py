@@ -118,7 +118,7 @@ def release_cells() -> None:
 
 def open_grids(path: Path) -> Iterator[Grid]:
     """Yield each sheet of a workbook (or the one table of a CSV) as a Grid, first sheet first."""
-    _LAST_READ.clear()  # the cells of the file read before this one may go now
+    release_cells()  # the cells of the file read before this one may go now
     if path.suffix.lower() == ".csv":
         yield read_csv(path)
         return

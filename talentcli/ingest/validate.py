@@ -146,12 +146,19 @@ def _factorize(s: pd.Series) -> tuple[np.ndarray, Any]:
     return codes, uniques
 
 
-def per_value(s: pd.Series, fn: Callable[[Any], Any], na: Any = None) -> np.ndarray:
-    """fn applied once per distinct cell value (most columns repeat a few values), NaN -> na."""
+def _distinct(s: pd.Series, fn: Callable[[Any], Any], na: Any) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, table): fn of each distinct cell value once, NA last; table[codes] is fn of
+    every cell (code -1, a NaN/None cell, picks the last entry)."""
     codes, uniques = _factorize(s)
     table = np.empty(len(uniques) + 1, dtype=object)
     table[:-1] = [fn(u) for u in uniques]
-    table[-1] = na  # code -1 (NaN/None) picks the last entry
+    table[-1] = na
+    return codes, table
+
+
+def per_value(s: pd.Series, fn: Callable[[Any], Any], na: Any = None) -> np.ndarray:
+    """fn applied once per distinct cell value (most columns repeat a few values), NaN -> na."""
+    codes, table = _distinct(s, fn, na)
     return table[codes]
 
 
@@ -203,11 +210,7 @@ def worded(s: pd.Series) -> tuple[pd.Series, pd.Series, tuple[np.ndarray, np.nda
 
     text = _arrow_text(s)
     if text is None:  # numbers or dates among the cells: worded once per distinct value
-        codes, uniques = _factorize(s)
-        words = np.empty(len(uniques) + 1, dtype=object)
-        words[:-1] = [_cell_text(u) for u in uniques]
-        words[-1] = ""  # code -1 (NaN/None) picks the last entry
-        codes = np.where(codes < 0, len(uniques), codes)
+        codes, words = _distinct(s, _cell_text, "")
         blank = pd.Series((words == "")[codes])
         return pd.Series(words[codes], dtype=object), blank, (codes, words)
     trimmed = pd.Series(pc.utf8_trim_whitespace(text.fill_null("")), dtype=TEXT)
@@ -569,10 +572,9 @@ def map_codes(text: pd.Series, aliases: dict[str, str]) -> pd.Series:
     if not isinstance(text.dtype, pd.StringDtype):
         lookup = {u: aliases.get(norm_value(u)) for u in text.unique()}
         return text.map(lookup)
-    import pyarrow as pa
     import pyarrow.compute as pc
 
-    coded = pc.dictionary_encode(_one_chunk(pa.array(text.array, pa.string(), from_pandas=True)))
+    coded = pc.dictionary_encode(_arrow_text(text))
     words = coded.dictionary.to_pylist()
     table = np.array([*(aliases.get(norm_value(w)) for w in words), None], dtype=object)
     at = coded.indices.fill_null(len(words)).to_numpy()
@@ -670,10 +672,9 @@ def _repeated(keys: list[pd.Series], among: np.ndarray) -> np.ndarray:
     """Rows of AMONG whose key (the KEYS together) is on another row of AMONG too: pandas'
     `duplicated(keep=False)` on those rows; a one-column text key is counted in Arrow."""
     if len(keys) == 1 and isinstance(keys[0].dtype, pd.StringDtype):
-        import pyarrow as pa
         import pyarrow.compute as pc
 
-        text = _one_chunk(pa.array(keys[0].array, type=pa.string(), from_pandas=True))
+        text = _arrow_text(keys[0])
         codes = pc.dictionary_encode(text, null_encoding="encode").indices.to_numpy()
         counts = np.bincount(codes[among], minlength=int(codes.max(initial=-1)) + 1)
         return among & (counts[codes] > 1)
