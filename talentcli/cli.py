@@ -7,7 +7,6 @@ need them, so `talentcli --help` starts fast.
 from __future__ import annotations
 
 import functools
-import gc
 import signal
 import sqlite3
 import sys
@@ -549,12 +548,6 @@ def _terminate(signum: int, frame: Any) -> None:
 
 def main() -> None:
     """Console entry point: no traceback reaches a user unless --debug."""
-    # A batch command holds up to millions of cells and rows at once, none of them in a
-    # reference cycle: reference counting frees them, and the cycle collector only walked them
-    # again and again (0.2 s of a 100k-row import, 1.3 s of a 1M-person one; peak memory
-    # measured within 6%). What does make cycles is collected where it is done with (a
-    # rejects workbook: ingest.rejects). The process is short-lived and ends with os._exit.
-    gc.disable()
     debug = "--debug" in sys.argv
     signal.signal(signal.SIGTERM, _terminate)
     try:

@@ -604,7 +604,7 @@ def test_codes_mapped_in_arrow_agree_with_the_lookup_per_value(texts):
 
 
 def test_a_rejects_workbook_is_not_kept_without_the_cycle_collector(cli, tmp_path):
-    """The command runs with the cycle collector off (talentcli.cli.main); xlsxwriter's
+    """The command runs with the cycle collector off (talentcli.launch); xlsxwriter's
     workbook objects hold cycles, so the rejects workbook is collected once it is written,
     or each file with rejects would stay in memory until the process ends."""
     import gc

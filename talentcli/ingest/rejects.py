@@ -44,7 +44,7 @@ def write_rejects(source: Path, checked: Checked, folder: Path) -> list[Path]:
         safe_csv(frame).to_csv(tmp, index=False, encoding="utf-8-sig")
     del wb
     gc.collect()  # xlsxwriter's workbook objects hold reference cycles; the command runs
-    return [xlsx, csv]  # without the automatic collector (talentcli.cli.main)
+    return [xlsx, csv]  # without the automatic collector (talentcli.launch)
 
 
 def _sheet(wb, name: str, frame: pd.DataFrame) -> None:
