@@ -440,7 +440,7 @@ def run_(
         log.warning("run skipped: another run holds %s", LOCK_NAME)
         raise LockedError(f"another talentcli run holds {ws.root / LOCK_NAME}; try later") from None
     try:
-        from talentcli.pipeline import run_inbox
+        from talentcli.pipeline import InboxOutcome, run_inbox
         from talentcli.rules import load_rules
 
         loaded = load_rules(ws.rules)  # bad rules stop the run before the inbox is touched
@@ -449,9 +449,20 @@ def run_(
         raise
     from talentcli.render import busy
 
+    outcome = InboxOutcome([], [])
     try:
         with busy("talentcli run: inbox, classify, report ..."):
-            outcome = run_inbox(ws, loaded, when)
+            run_inbox(ws, loaded, when, outcome)
+    except BaseException as exc:  # the log still tells what was imported and moved
+        for r in outcome.reports:
+            _log_import(log, r)
+        log.error(
+            "run stopped (%s) after files=%d moved=%d: what was imported is stored",
+            type(exc).__name__,
+            len(outcome.reports),
+            len(outcome.moved),
+        )
+        raise
     finally:
         lock.release()
     code = _run_exit(outcome)

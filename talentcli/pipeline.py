@@ -237,8 +237,11 @@ def file_away(path, folder, reason: str | None = None):
     return dest
 
 
-def run_inbox(ws, loaded: LoadedRules, as_of: dt.date) -> InboxOutcome:
-    """Import every inbox file (archive or fail it), then classify and report when needed."""
+def run_inbox(
+    ws, loaded: LoadedRules, as_of: dt.date, outcome: InboxOutcome | None = None
+) -> InboxOutcome:
+    """Import every inbox file (archive or fail it), then classify and report when needed.
+    OUTCOME, when given, is filled as the run goes: the caller sees how far a failed run got."""
     from talentcli.ingest import ImportOptions, import_file
     from talentcli.ingest.read import release_cells
     from talentcli.workbook import prefetch
@@ -246,8 +249,8 @@ def run_inbox(ws, loaded: LoadedRules, as_of: dt.date) -> InboxOutcome:
     rejects = ws.path(ws.config.rejects)
     opts = ImportOptions("auto", None, None, ws.cycle, ws.limits, rejects)
     store = st.Store(ws.db)
+    outcome = outcome if outcome is not None else InboxOutcome([], [])
     try:
-        outcome = InboxOutcome([], [])
         archive = ws.path(ws.config.archive) / dt.date.today().isoformat()
         files = inbox_files(ws.path(ws.config.inbox))
         prefetch(files, ws.limits)  # the next workbook is read while one is validated

@@ -278,3 +278,62 @@ def test_a_closed_stdout_is_no_crash(tmp_path):
     shell = f"{shlex.quote(sys.executable)} -m talentcli --version >&-"
     proc = subprocess.run(["sh", "-c", shell], cwd=tmp_path, capture_output=True, text=True)
     assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+
+
+def test_a_cohort_without_a_unit_column_is_reported(workspace):
+    """The unit column is optional (SPEC §3): a file without it goes through import,
+    classify and every report; everyone is counted once, under 'no unit'."""
+    import openpyxl
+
+    from tests.conftest import write_xlsx
+
+    header = ["NIP", "NAMA", "ESELON", "TEKNIS", "SOSIO KULTURAL", "LITERASI DIGITAL", "NUMERIK"]
+    people = [
+        ["198001012005011001", "Ani", "IV.a", 3, 3, 3, 3],
+        ["198505152010012002", "Budi", "III.a", 2, 2.5, 1.75, 2],
+        ["199001012015011004", "Citra", "JF Ahli Muda", 4, 3, 3.25, 3],
+    ]
+    write_xlsx(workspace / "inbox" / "asesmen-2026.xlsx", [header, *people])
+    ratings = [[nip, 2026, "Baik"] for nip, *_ in people]
+    write_xlsx(workspace / "inbox" / "kinerja.xlsx", [["NIP", "TAHUN", "PREDIKAT"], *ratings])
+    cfg = workspace / "talent.yaml"
+    cfg.write_text(cfg.read_text().replace("formats: [json, csv, md]", "formats: [xlsx, html]"))
+    result = talentcli("run", "--as-of", "2026-01-01", cwd=workspace)
+    assert result.returncode in (0, 1), result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    out = workspace / "laporan"
+    assert sorted(p.name for p in out.iterdir()) == ["index.html", "rencana", "talenta-2026.xlsx"]
+    sheet = openpyxl.load_workbook(out / "talenta-2026.xlsx", read_only=True)["Ringkasan"]
+    rows = [
+        r for r in sheet.iter_rows(values_only=True) if r and r[0] in ("(tanpa unit)", "Jumlah")
+    ]
+    assert [r[:2] for r in rows][-2:] == [("(tanpa unit)", 3), ("Jumlah", 3)]
+
+
+def test_a_failing_report_leaves_the_log_and_no_temporary_files(workspace, monkeypatch):
+    """A bug while the xlsx report is written: exit 70 with one line, the imports that were
+    stored are in the log with a 'run stopped' line, and the output folder holds no
+    half-written workbook or xlsxwriter spool file."""
+    from typer.testing import CliRunner
+
+    from talentcli.cli import app
+    from talentcli.report import xlsx_report
+
+    for name in ("asesmen-2026.xlsx", "kinerja.xlsx"):
+        shutil.copy(REPO / "samples" / name, workspace / "inbox" / name)
+    cfg = workspace / "talent.yaml"
+    cfg.write_text(cfg.read_text().replace("formats: [json, csv, md]", "formats: [xlsx]"))
+
+    def broken(ws, *args):
+        ws.write_string(0, 0, "half")
+        raise ValueError("a bug")
+
+    monkeypatch.setattr(xlsx_report, "list_sheet", broken)
+    monkeypatch.chdir(workspace)
+    result = CliRunner().invoke(app, ["run", "--as-of", "2026-01-01"])
+    assert isinstance(result.exception, ValueError)  # main() turns it into exit 70
+    log = (workspace / "logs" / "talentcli.log").read_text()
+    assert "import asesmen-2026.xlsx imported" in log and "import kinerja.xlsx imported" in log
+    assert "run stopped (ValueError) after files=2 moved=2" in log
+    out = workspace / "laporan"
+    assert not out.exists() or list(out.iterdir()) == []

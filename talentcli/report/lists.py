@@ -210,8 +210,11 @@ def counts(data: RunData, column: str, order: list) -> pd.DataFrame:
 def unit_counts(data: RunData) -> pd.DataFrame:
     """Per unit: people, talent pool, each placement, plan JP and cost."""
     p = data.people
-    g = p.groupby("unit", dropna=False)
-    places = pd.crosstab(p["unit"], p["placement"]).reindex(columns=list(PLACEMENT_LISTS))
+    # people without a unit (a blank cell, or a file without the column) are one group,
+    # counted like any unit: crosstab would drop them, so they are grouped under ""
+    unit = p["unit"].astype(object).fillna("").rename("unit")
+    g = p.groupby(unit)
+    places = pd.crosstab(unit, p["placement"]).reindex(columns=list(PLACEMENT_LISTS))
     out = pd.DataFrame(
         {
             "people": g.size(),
@@ -221,7 +224,9 @@ def unit_counts(data: RunData) -> pd.DataFrame:
         }
     ).join(places.fillna(0).astype(int))
     cols = ["people", "talent_pool", *PLACEMENT_LISTS, "plan_jp", "plan_cost"]
-    return out[cols].reset_index().sort_values("unit").reset_index(drop=True)
+    out = out[cols].reset_index()
+    out["unit"] = out["unit"].replace("", np.nan)  # no unit: last, as NaN sorts
+    return out.sort_values("unit").reset_index(drop=True)
 
 
 # list code -> builder; the order of sheets/files after the summary views

@@ -10,6 +10,8 @@ method and format is decided once per column; the row loop only calls it.
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -87,15 +89,26 @@ def write(data: RunData, out: Path, lang: str = "id") -> list[Path]:
     labels = Labels(data.rules, lang)
     frames = {code: build(data) for code, build in lists.LISTS.items()}
     with private_file(path) as tmp:
-        # constant_memory spools rows to temp files: keep them (owner-only) beside the report
-        wb = xlsxwriter.Workbook(str(tmp), {**OPTIONS, "tmpdir": str(tmp.parent)})
-        wb.set_properties(_properties(data, labels))
-        fm = Formats(wb)
-        ringkasan(wb.add_worksheet(labels.sheet("ringkasan")), fm, data, labels)
-        peta(wb.add_worksheet(labels.sheet("peta")), fm, data, labels, frames["hasil"])
-        for code, frame in frames.items():
-            list_sheet(wb.add_worksheet(labels.sheet(code)), fm, code, frame, data, labels)
-        wb.close()
+        # constant_memory spools rows to temp files: kept beside the report in a folder of
+        # their own (owner-only), removed even when the workbook is never closed (an error)
+        spool = tempfile.mkdtemp(prefix=".xlsx-", dir=tmp.parent)
+        wb = xlsxwriter.Workbook(str(tmp), {**OPTIONS, "tmpdir": spool})
+        try:
+            wb.set_properties(_properties(data, labels))
+            fm = Formats(wb)
+            ringkasan(wb.add_worksheet(labels.sheet("ringkasan")), fm, data, labels)
+            peta(wb.add_worksheet(labels.sheet("peta")), fm, data, labels, frames["hasil"])
+            for code, frame in frames.items():
+                list_sheet(wb.add_worksheet(labels.sheet(code)), fm, code, frame, data, labels)
+            wb.close()
+        except BaseException:
+            for sheet in wb.worksheets():  # a workbook never closed keeps its spool files open
+                spooled = getattr(sheet, "row_data_fh", None)
+                if spooled is not None:
+                    spooled.close()
+            raise
+        finally:
+            shutil.rmtree(spool, ignore_errors=True)
     return [path]
 
 
