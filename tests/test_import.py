@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import stat
 from pathlib import Path
 
@@ -112,6 +113,79 @@ def test_duplicate_nip_rejects_every_row(cli, tmp_path):
     assert errors_of(doc) == {(5, "Rekap!B5", "duplicate-nip"), (7, "Rekap!B7", "duplicate-nip")}
     assert "rows 5, 7" in doc["files"][0]["errors"][0]["message"]
     assert counts(doc) == (3, 1, 2, 0)
+
+
+def test_one_person_written_twice_differently_is_a_repeat_not_a_conflict(cli, tmp_path):
+    """SPEC §3.1: duplicate-nip is for different data. The same values written two ways (a
+    NIP with spaces, 3 and "3,00", "IV.a" and "Eselon IV/a", a trailing space) are one row
+    twice: the first is kept, the second skipped with a warning."""
+    a = person(1, nip="198001012005011001", level="IV.a", scores=(3, 2, 2.5, 2))
+    b = person(1, nip="19800101 200501 1 001", level="Eselon IV/a", scores=("3,00", 2, "2,5", 2))
+    b[2] += " "
+    doc = cli.json("import", write_xlsx(tmp_path / "a.xlsx", asesmen_rows([a, person(2), b])))
+    (err,) = doc["files"][0]["errors"]
+    assert (err["row"], err["code"], err["severity"]) == (7, "duplicate-row", "warning")
+    assert "repeats row 5" in err["message"]
+    assert counts(doc) == (3, 2, 0, 1)
+    assert cli.sql(
+        "SELECT score_teknis, score_literasi_digital FROM assessments WHERE nip = ?", (a[1],)
+    ) == [(3.0, 2.5)]
+
+
+def test_duplicate_nip_names_what_differs(cli, tmp_path):
+    nip = "198001012005011001"
+    rows = [person(1, nip=nip), person(1, nip=nip, scores=(3, 2, 2, 4))]
+    rows[1][2] = "Pegawai Satu"
+    doc = cli.json("import", write_xlsx(tmp_path / "a.xlsx", asesmen_rows(rows)))
+    assert errors_of(doc) == {(5, "Rekap!B5", "duplicate-nip"), (6, "Rekap!B6", "duplicate-nip")}
+    message = doc["files"][0]["errors"][0]["message"]
+    assert "with different NAMA, KEMAMPUAN NUMERIK/BERPIKIR;" in message
+    assert counts(doc) == (2, 0, 2, 0)
+
+
+SPELLINGS = {  # one value, the ways exports write it
+    "nip": lambda nip: [nip, f"{nip[:8]} {nip[8:14]} {nip[14]} {nip[15:]}", f"'{nip}"],
+    "level": lambda _: ["IV.a", "Eselon IV/a", "IVa"],
+    "score": lambda v: [v, f"{v:.2f}".replace(".", ","), str(v)],
+}
+
+
+@given(
+    people=st.lists(
+        st.tuples(
+            st.integers(1, 4),  # who (a NIP)
+            st.sampled_from([2.0, 2.5, 3.0]),  # teknis: the value that may differ
+            st.integers(0, 2),  # how the NIP is written
+            st.integers(0, 2),  # how the level is written
+            st.integers(0, 2),  # how the score is written
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_repeats_and_conflicts_follow_the_values_not_their_spelling(tmp_path_factory, people):
+    """Oracle: per NIP, a row repeating the values of an earlier one is skipped; one set of
+    values left -> accepted, several -> each rejected. Spelling never matters."""
+    from tests.conftest import Cli
+
+    root = tmp_path_factory.mktemp("dups")
+    rows = []
+    for i, (who, teknis, w_nip, w_level, w_score) in enumerate(people, start=1):
+        nip = f"19800101200501100{who}"
+        row = person(i, nip=SPELLINGS["nip"](nip)[w_nip], level=SPELLINGS["level"](0)[w_level])
+        row[2] = f"Pegawai {who}"  # the same person has the same name
+        row[6] = SPELLINGS["score"](teknis)[w_score]
+        rows.append(row)
+    by_who: dict[int, set] = {}
+    for who, teknis, *_ in people:
+        by_who.setdefault(who, set()).add(teknis)
+    n_of = {who: sum(p[0] == who for p in people) for who in by_who}
+    accepted = sum(len(values) == 1 for values in by_who.values())
+    skipped = sum(n_of[who] - len(values) for who, values in by_who.items())
+    rejected = sum(len(values) for values in by_who.values() if len(values) > 1)
+    with contextlib.chdir(root):  # the workspace: its log and rejects folder
+        doc = Cli(root).json("import", write_xlsx(root / "a.xlsx", asesmen_rows(rows)))
+    assert counts(doc) == (len(people), accepted, rejected, skipped)
 
 
 def test_duplicate_row_is_skipped_with_a_warning(cli, tmp_path):

@@ -261,7 +261,7 @@ def validate(grid: Grid, header: Header, kind: str, rules: Rules, file: str) -> 
         if name in names:
             out[name] = sh.text[name]
     key = {"asesmen": ["nip"], "kinerja": ["nip", "tahun"], "formasi": ["kode"]}[kind]
-    _check_duplicate_keys(sh, out, key, live)
+    live = live & ~_check_duplicate_keys(sh, out, key, live)
     violations = _collect(sh)
     errors = violations.loc[violations["severity"] == "error", "pos"].unique().astype(np.int64)
     bad = np.zeros(n, dtype=bool)
@@ -646,26 +646,69 @@ def _check_formasi(sh: _Sheet, rules: Rules, live: np.ndarray, out: pd.DataFrame
         out["jumlah"] = 1.0
 
 
-def _check_duplicate_keys(sh: _Sheet, out: pd.DataFrame, key: list[str], live: np.ndarray) -> None:
-    """The same key on several rows with different data: every one of those rows is rejected."""
+def _check_duplicate_keys(
+    sh: _Sheet, out: pd.DataFrame, key: list[str], live: np.ndarray
+) -> np.ndarray:
+    """The same key on several rows (SPEC §3.1). A row whose values, as read, repeat an
+    earlier row's with that key (a NIP with and without spaces, 3 and "3,00", "III.a" and
+    "Eselon III/a") is that row written twice: skipped with a duplicate-row warning, as an
+    exact repeat is. If the rows left for a key still differ, every one of them is rejected
+    (duplicate-nip), and the message names the columns that differ. Returns the rows skipped."""
     keys = out[key]
     dup = _repeated([keys[c] for c in key], live & keys.notna().all(axis=1).to_numpy())
-    first = key[0]
-    what = "NIP" if first == "nip" else sh.header.title(first)
-    extra = " and year" if "tahun" in key else ""
-    rows = pd.Series(sh.rows, index=out.index)
-    groups = (
-        rows[dup].groupby([keys[c][dup] for c in key]).transform(lambda r: ", ".join(map(str, r)))
-        if dup.any()
-        else pd.Series(dtype=object)
-    )
-    msg = pd.Series("", index=out.index, dtype=object)
-    msg.loc[groups.index] = (
-        f"the same {what}{extra} is on rows "
-        + groups.astype(str)
-        + " with different data; all of them are rejected: keep one and import again"
-    )
-    sh.add(first, dup, "duplicate-nip", msg)
+    repeats = np.zeros(len(out), dtype=bool)
+    if not dup.any():
+        return repeats
+    fields = [c for c in out.columns if c != "_row"]
+    sub = out.loc[dup, fields]
+    pos = np.flatnonzero(dup)
+    rows = sh.rows[pos]
+    group = sub.groupby(key, sort=False).ngroup().to_numpy()
+    values = pd.util.hash_pandas_object(sub, index=False).to_numpy()
+    seen = pd.DataFrame({"g": group, "v": values})
+    again = seen.duplicated().to_numpy()  # the same values as an earlier row of its key
+    if again.any():
+        first = seen.groupby(["g", "v"], sort=False).cumcount().to_numpy() == 0
+        first_row = pd.Series(rows[first], index=pd.MultiIndex.from_arrays([group, values])[first])
+        earlier = first_row.loc[list(zip(group[again], values[again], strict=True))].to_numpy()
+        repeats[pos[again]] = True
+        gone = set(pos[again].tolist())  # their own errors would repeat the earlier row's
+        sh.found = [f[~f["pos"].isin(gone)] for f in sh.found]
+        msg = pd.Series("", index=out.index, dtype=object)
+        msg.iloc[pos[again]] = [
+            f"the row repeats row {r} (the same values, written differently); "
+            "skipped, the first is kept"
+            for r in earlier
+        ]
+        sh.add(key[0], repeats, "duplicate-row", msg, severity="warning")
+    left = ~again
+    distinct = pd.Series(values[left]).groupby(group[left]).nunique()
+    clash = left & (distinct.reindex(group).to_numpy() > 1)
+    if clash.any():
+        what = "NIP" if key[0] == "nip" else sh.header.title(key[0])
+        extra = " and year" if "tahun" in key else ""
+        at = sh.header.columns
+        order = sorted(range(len(fields)), key=lambda i: at.get(fields[i], len(at)))  # as laid out
+        titles = [sh.header.title(f) if f in at else f for f in fields]
+        kept = sub[clash]
+        g = group[clash]
+        differs = np.column_stack(  # per group: the fields not the same on all its rows
+            [kept[f].groupby(g).nunique(dropna=False).to_numpy() > 1 for f in fields]
+        )
+        ids = np.unique(g)
+        on_rows = pd.Series(rows[clash]).groupby(g).agg(lambda r: ", ".join(map(str, r)))
+        words = {
+            k: f"the same {what}{extra} is on rows {on_rows[k]} with different "
+            + ", ".join(titles[j] for j in order if differs[i, j])
+            + "; all of them are rejected: keep one and import again"
+            for i, k in enumerate(ids)
+        }
+        mask = np.zeros(len(out), dtype=bool)
+        mask[pos[clash]] = True
+        msg = pd.Series("", index=out.index, dtype=object)
+        msg.iloc[pos[clash]] = [words[k] for k in g]
+        sh.add(key[0], mask, "duplicate-nip", msg)
+    return repeats
 
 
 def _repeated(keys: list[pd.Series], among: np.ndarray) -> np.ndarray:
