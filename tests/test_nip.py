@@ -31,10 +31,11 @@ def written(nip: str, style: int) -> str:
         f"  {nip[:8]}.{nip[8:14]}.{nip[14]}.{nip[15:]} ",
         f"{nip[:8]}-{nip[8:14]}-{nip[14]}-{nip[15:]}",
         f"\xa0{nip[:8]}\xa0{nip[8:14]}\u2009{nip[14]}\t{nip[15:]}",  # no-break/thin spaces
+        f"\u2019{nip}",  # the apostrophe as a word processor curls it
     ][style]
 
 
-@given(st.lists(st.tuples(valid_nips(), st.integers(0, 5)), min_size=1, max_size=30))
+@given(st.lists(st.tuples(valid_nips(), st.integers(0, 6)), min_size=1, max_size=30))
 def test_valid_nips_in_any_written_form_normalise_to_their_digits(items):
     raw = pd.Series([written(n, s) for n, s in items], dtype=object)
     out = normalise_nips(raw)
@@ -62,7 +63,7 @@ def test_scientific_notation_text_is_flagged_lost(text):
 
 @given(
     st.lists(
-        st.one_of(st.tuples(valid_nips(), st.integers(0, 5)).map(lambda t: written(*t)), st.text()),
+        st.one_of(st.tuples(valid_nips(), st.integers(0, 6)).map(lambda t: written(*t)), st.text()),
         min_size=2,
         max_size=30,
     )
@@ -83,7 +84,7 @@ def test_a_csv_column_normalises_like_spreadsheet_cells(cells):
 @given(
     st.lists(
         st.one_of(
-            st.tuples(valid_nips(), st.integers(0, 5)).map(lambda t: written(*t)),
+            st.tuples(valid_nips(), st.integers(0, 6)).map(lambda t: written(*t)),
             st.from_regex(r"\A[0-9]{0,20}\Z"),  # digits already: the cells taken as they are
             st.from_regex(r"\A ?'?[0-9],[0-9]{2}[eE]\+?1[5-7] ?\Z"),  # scientific notation
             st.text(alphabet=" '.-0123456789eE+\xa0\u2009"),
@@ -102,3 +103,11 @@ def test_text_nips_in_arrow_agree_with_the_cell_by_cell_rule(cells):
     expected = [_nip_digits(c) for c in cells]
     assert lost.tolist() == [e == _LOST for e in expected]
     assert digits.tolist() == ["" if e == _LOST else e for e in expected]
+
+
+def test_a_nip_with_other_characters_says_which():
+    out = normalise_nips(pd.Series(["NIP. 19680306 199512 2 010", "1968030619951220x"]))
+    assert out["reason"].tolist() == [
+        "holds 'NIP', which is not part of a NIP: keep only its 18 digits",
+        "must have 18 digits, not 16, and holds 'x', which is not part of a NIP",
+    ]

@@ -400,6 +400,7 @@ def _check_required(sh: _Sheet, kind: str, rules: Rules, live: np.ndarray) -> No
 
 
 _SCI_RE = re.compile(_SCI)
+APOSTROPHES = "'\u2018\u2019"  # a leading apostrophe, straight or as a word processor curls it
 _LOST = "\x00lost"  # marker: the cell cannot hold the real NIP
 
 
@@ -408,7 +409,7 @@ def _nip_digits(v: Any) -> str:
         if abs(v) >= 1e15:
             return _LOST
         return str(int(v)) if float(v).is_integer() else str(v)
-    t = str(v).strip().lstrip("'").strip()
+    t = str(v).strip().lstrip(APOSTROPHES).strip()
     return _LOST if _SCI_RE.fullmatch(t) else re.sub(r"[\s.\-]", "", t)
 
 
@@ -428,7 +429,7 @@ def _nip_text_digits(text: Any) -> tuple[pd.Series, np.ndarray]:
         return pd.Series(t, dtype=TEXT), lost
     other = pc.filter(t, pa.array(~plain))
     other = pc.utf8_trim_whitespace(other)
-    other = pc.utf8_trim_whitespace(pc.utf8_ltrim(other, characters="'"))
+    other = pc.utf8_trim_whitespace(pc.utf8_ltrim(other, characters=APOSTROPHES))
     other_lost = pc.match_substring_regex(other, _SCI)
     cleaned = pc.replace_substring_regex(other, f"[{_SPACE}.\\-]", "")
     digits = pc.replace_with_mask(t, pa.array(~plain), pc.if_else(other_lost, "", cleaned))
@@ -516,10 +517,21 @@ def _nip_reason(d: pd.Series) -> pd.Series:
     return pd.Series(out, index=d.index, dtype=object)
 
 
+def _shape_message(d: str) -> str:
+    """Why D (spaces, dots, dashes and a leading apostrophe removed) is not 18 digits."""
+    digits = sum(ch.isdigit() for ch in d)
+    other = "".join(dict.fromkeys(ch for ch in d if not ch.isdigit()))
+    if not other:
+        return f"must have 18 digits, not {digits}"
+    held = f"holds {other!r}, which is not part of a NIP"
+    if digits == NIP_LENGTH:
+        return f"{held}: keep only its 18 digits"
+    return f"must have 18 digits, not {digits}, and {held}"
+
+
 def _nip_message(code: int, d: str) -> str:
     return {
-        1: f"must have 18 digits, not {sum(ch.isdigit() for ch in d)}"
-        + ("" if d.isdigit() else " (and holds other characters)"),
+        1: _shape_message(d),
         2: f"has a birth date {d[:8]} (digits 1-8) that is not a real date",
         3: f"has a birth year {d[:4]} outside {NIP_YEARS[0]}-{NIP_YEARS[1]}",
         4: f"has an appointment month {d[8:14]} (digits 9-14) that is not a real month",
