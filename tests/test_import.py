@@ -537,6 +537,16 @@ def test_rejects_files_are_written_owner_only(cli, tmp_path):
     assert any(c.data_type == "s" and c.value == "=1+1" for row in ws.iter_rows() for c in row)
 
 
+def test_rejects_csv_shows_a_number_nip_as_stored_not_an_invented_one(cli, tmp_path):
+    """A NIP stored as a number holds ~15 digits: its exact integer (…111008) would look like
+    a real NIP whose last digits are invented; the CSV shows the number as stored."""
+    rows = [person(1), person(2, nip=197106091995111003.0)]
+    cli("import", write_xlsx(tmp_path / "asesmen-2026.xlsx", asesmen_rows(rows)))
+    text = (tmp_path / "rejects" / "asesmen-2026.rejects.csv").read_text(encoding="utf-8-sig")
+    assert ",1.97106091995111E+17," in text
+    assert "197106091995111" + "008" not in text and "nip-precision-lost" in text
+
+
 def test_log_holds_codes_not_names(cli, tmp_path):
     rows = [person(1), person(2, scores=("x", 2, 2, 2))]
     cli("import", write_xlsx(tmp_path / "a.xlsx", asesmen_rows(rows)))

@@ -328,6 +328,12 @@ def test_formula_error_cell_is_not_empty(ws: Path, name: str) -> None:
         (5, "Susulan!H5", "type-error")
     ]
     assert rep["errors"][0]["value"] == "#DIV/0!"
+    # the rejects files show the cell as the analyst sees it, not as an empty cell
+    rejects = ws / "rejects" / f"{Path(name).stem}.rejects.csv"
+    with rejects.open(encoding="utf-8-sig", newline="") as fh:
+        (rejected,) = list(csv.DictReader(fh))
+    cells = {k: v for k, v in rejected.items() if k not in ("row", "codes", "cells", "messages")}
+    assert [k for k, v in cells.items() if v == "#DIV/0!"] == ["Kemampuan Numerik"]
 
 
 @pytest.mark.parametrize("name", ASESMEN_FILES)

@@ -78,6 +78,10 @@ def safe_csv(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _as_typed(v: object) -> object:
+    if isinstance(v, float) and abs(v) >= 1e15:
+        # 16+ digits (a NIP stored as a number): the cell holds only ~15 of them; its exact
+        # integer would look like a real NIP whose last digits are invented
+        return f"{v:.15G}"
     if isinstance(v, float) and v.is_integer():
         return int(v)
     return safe_text(v)
