@@ -143,6 +143,8 @@ def pseudonymize(data: RunData, key: bytes) -> RunData:
         out = frame.assign(nip=aliases[nips.get_indexer(frame["nip"])])  # one lookup table
         if "nama" in out:
             out["nama"] = "Pegawai " + out["nip"].str[-6:]
+        if "retirement_date" in out:  # birth date + retirement age: it would give the birth
+            out["retirement_date"] = None  # date away (placement and notes still say 'near')
         return out if by is None else out.sort_values(by, kind="stable", ignore_index=True)
 
     # people stay in NIP order, as load_run gives them (the writers' fast path); the others

@@ -250,6 +250,9 @@ def test_pseudonymised_report_is_keyed_and_stable(workspace, tmp_path):
     assert {p["nip"] for p in a}.isdisjoint({p["nip"] for p in real})
     names = {p["nama"] for p in real}
     assert not names & {p["nama"] for p in a}
+    # the retirement date is the birth date plus an age: it would identify people again
+    assert all(p["retirement_date"] for p in real)
+    assert {p["retirement_date"] for p in a} == {None}
     short = tmp_path / "short"
     short.write_text("tiny")
     bad = talentcli("report", "--pseudonymize", short, cwd=workspace)
