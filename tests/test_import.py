@@ -320,6 +320,61 @@ def test_two_row_header(cli, tmp_path):
     assert (doc["files"][0]["header_row"], doc["files"][0]["accepted"]) == (2, 1)
 
 
+def write_grouped(path: Path, subs: tuple[str, str], merge: bool, people: list[list]) -> Path:
+    """An assessment-centre layout: each competency's title over two sub-columns (merged
+    across them, or blank beside them), identity columns merged down over both header rows."""
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Rekap")
+    for c, title in enumerate(["NIP", "NAMA", "ESELON"]):
+        ws.merge_range(0, c, 1, c, title) if merge else ws.write_string(0, c, title)
+    comps = ["KEMAMPUAN TEKNIS", "SOSIO KULTURAL", "LITERASI DIGITAL", "KEMAMPUAN NUMERIK"]
+    for k, title in enumerate(comps):
+        c = 3 + 2 * k
+        ws.merge_range(0, c, 0, c + 1, title) if merge else ws.write_string(0, c, title)
+        ws.write_string(1, c, subs[0])
+        ws.write_string(1, c + 1, subs[1])
+    for r, (nip, name, level, *pairs) in enumerate(people, start=2):
+        ws.write_string(r, 0, nip)
+        ws.write_string(r, 1, name)
+        ws.write_string(r, 2, level)
+        for c, v in enumerate(pairs, start=3):
+            ws.write_number(r, c, v)
+    wb.close()
+    return path
+
+
+@pytest.mark.parametrize("merge", [True, False])
+def test_score_under_a_group_title_is_its_value_subcolumn_not_the_standard(cli, tmp_path, merge):
+    """KEMAMPUAN TEKNIS over Standar | Nilai: the score is the Nilai column (the standard
+    column, read as the score, would give everyone 3.00 in silence)."""
+    people = [
+        ["198001012005011001", "A", "IV.a", 3, 2.25, 3, 2.5, 3, 1.75, 3, 2],
+        ["198001012005011002", "B", "III.a", 3, 3.5, 3, 4, 3, 3.25, 3, 2.75],
+    ]
+    path = write_grouped(tmp_path / "a.xlsx", ("Standar", "Nilai"), merge, people)
+    doc = cli.json("import", path)
+    f = doc["files"][0]
+    assert (f["header_row"], f["rows_read"], f["accepted"]) == (2, 2, 2)
+    assert "column not used: KEMAMPUAN TEKNIS Standar" in f["notes"]
+    got = cli.sql(
+        "SELECT score_teknis, score_sosiokultural, score_literasi_digital, score_numerik "
+        "FROM assessments ORDER BY nip"
+    )
+    assert got == [(2.25, 2.5, 1.75, 2.0), (3.5, 4.0, 3.25, 2.75)]
+
+
+def test_sub_columns_without_a_value_column_are_a_file_error(cli, tmp_path):
+    people = [["198001012005011001", "A", "IV.a", 3, 0.5, 3, 0, 3, 1, 3, 0]]
+    path = write_grouped(tmp_path / "a.xlsx", ("Standar", "Gap"), True, people)
+    result = cli("import", path)
+    assert result.exit_code == 3 and "(missing-column)" in result.output
+    assert "cannot tell which column holds 'teknis'" in result.output
+    assert "sub-columns Standar, Gap" in result.output
+    assert cli.sql("SELECT count(*) FROM batches") == [(0,)]
+
+
 def test_missing_column_is_a_file_error(cli, tmp_path):
     header = [h for h in ASESMEN_HEADER if h != "LITERASI DIGITAL"]
     path = write_xlsx(tmp_path / "a.xlsx", [header, ["1", "198001012005011001"]])

@@ -21,6 +21,8 @@ class Header:
     columns: dict[str, int]  # field -> column position
     titles: dict[int, str]  # column position -> header text as written
     unknown: list[str] = field(default_factory=list)  # header texts no alias knows
+    # field -> why none of the sub-columns under its group title can be read as its value
+    unclear: dict[str, str] = field(default_factory=dict)
 
     def title(self, name: str) -> str:
         """The header text as written for a field."""
@@ -63,11 +65,20 @@ def _qualifies(found: dict[str, int]) -> bool:
     return len(found) >= MIN_MATCHES and ("nip" in found or "kode" in found)
 
 
+# Sub-headers under a score's group title (KEMAMPUAN TEKNIS over Standar | Nilai), compared
+# after norm_header: the one that holds the person's value, and the others a report shows.
+VALUE_SUBHEADERS = frozenset({"nilai", "skor", "score", "hasil", "nilai akhir", "capaian"})
+OTHER_SUBHEADERS = frozenset(
+    {"standar", "standard", "target", "gap", "selisih", "kesenjangan", "status", "keterangan"}
+)
+
+
 def find_header(grid: Grid, rules: Rules) -> Header | None:
     """The first of the first 30 rows with >= 3 known headers incl. the identifier; else None.
 
     A header split over two rows (a merged group title above the sub-headers) is
-    read as one when the second row adds fields.
+    read as one when the second row adds fields, or when a score's group title stands over
+    sub-columns (Standar | Nilai): the score is then the sub-column that holds the value.
     """
     head = [_texts(r) for r in grid.head(HEAD_ROWS + 1)]
     for i, texts in enumerate(head[:HEAD_ROWS]):
@@ -80,8 +91,55 @@ def find_header(grid: Grid, rules: Rules) -> Header | None:
             own = _match(head[i + 1], rules)
             if len(both) > len(found) and own and not set(own) <= set(found):
                 return _header(i + 1, both, merged, rules)
+            values = {*rules.competency_codes, "potensi", "nilai_kinerja"}
+            split = _value_subcolumns(found, texts, head[i + 1], values)
+            if split is not None:
+                moved, unclear, titles = split
+                header = _header(i + 1, {**found, **moved}, titles, rules)
+                for name in unclear:
+                    del header.columns[name]
+                header.unclear = unclear
+                return header
         return _header(i, found, texts, rules)
     return None
+
+
+def _value_subcolumns(
+    found: dict[str, int], texts: list[str], sub: list[str], values: set[str]
+) -> tuple[dict[str, int], dict[str, str], list[str]] | None:
+    """For value fields whose header stands over sub-columns (the group title merged across
+    them, or blank beside them) with sub-headers such as Standar | Nilai: (field -> the
+    value's column, field -> why no column could be chosen, the header texts as group +
+    sub-header). None when no value field has sub-columns."""
+    moved: dict[str, int] = {}
+    unclear: dict[str, str] = {}
+    titles = list(texts)
+    for name, col in found.items():
+        if name not in values:
+            continue
+        end = col + 1
+        while end < min(len(texts), len(sub)) and texts[end] in ("", texts[col]) and sub[end]:
+            end += 1
+        words = [norm_header(sub[c]) if c < len(sub) else "" for c in range(col, end)]
+        known = VALUE_SUBHEADERS | OTHER_SUBHEADERS
+        if end - col < 2 or not all(words) or not any(w in known for w in words):
+            continue  # not a group of sub-columns (a data row or a lone blank header)
+        for c in range(col, end):
+            titles[c] = f"{texts[col]} {sub[c]}"
+        picks = [col + k for k, w in enumerate(words) if w in VALUE_SUBHEADERS]
+        if len(picks) == 1:
+            moved[name] = picks[0]
+        else:
+            subs = ", ".join(sub[c] for c in range(col, end))
+            unclear[name] = f"{texts[col]!r} stands over the sub-columns {subs}"
+    if not moved and not unclear:
+        return None
+    for c, t in enumerate(sub):  # the sub-header row is the header row: other texts on it too
+        if c >= len(titles):
+            titles.append(t)
+        elif not titles[c]:
+            titles[c] = t
+    return moved, unclear, titles
 
 
 def _header(index: int, found: dict[str, int], texts: list[str], rules: Rules) -> Header:
@@ -101,7 +159,7 @@ def _header(index: int, found: dict[str, int], texts: list[str], rules: Rules) -
 
 def detect_kind(header: Header, rules: Rules) -> str | None:
     """asesmen if score columns, kinerja if predikat/nilai, formasi if kode + job level."""
-    cols = header.columns
+    cols = {*header.columns, *header.unclear}  # a score whose column is unclear is there
     if any(c in cols for c in rules.competency_codes):
         return "asesmen"
     if "predikat" in cols or "nilai_kinerja" in cols:
@@ -157,6 +215,15 @@ def check_columns(header: Header, kind: str, rules: Rules, file: str, sheet: str
     missing = [f for f in required_of(kind, rules) if f not in header.columns]
     if kind == "kinerja" and not {"predikat", "nilai_kinerja"} & set(header.columns):
         missing.append("predikat")
+    unclear = [f for f in missing if f in header.unclear]
+    if unclear:
+        f = unclear[0]
+        raise InputFileError(
+            file,
+            "missing-column",
+            f"sheet {sheet!r}, header row {row}: cannot tell which column holds {f!r}: "
+            f"{header.unclear[f]}; name the one with the person's score 'Nilai'",
+        )
     if missing:
         f = missing[0]
         aliases = ", ".join(rules.columns.get(f, [f]))
