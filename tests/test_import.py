@@ -634,6 +634,28 @@ def test_signature_and_summary_lines_are_skipped(cli, tmp_path):
     assert doc["files"][0]["errors"] == []
 
 
+@pytest.mark.parametrize("col", [6, 7, 9])  # under the score columns, where a page puts it
+def test_a_signature_block_under_the_score_columns_is_skipped(cli, tmp_path, col):
+    block = ["Serang, 12 Mei 2026", "Kepala BKPSDM", "ttd", None, "Drs. H. Contoh, M.Si."]
+    rows = [*asesmen_rows([person(1), person(2)]), None]
+    rows += [[None] * col + [text] if text else None for text in block]
+    rows += [[None] * col + ["NIP. 19721215 199701 2 001"]]
+    doc = cli.json("import", write_xlsx(tmp_path / "a.xlsx", rows))
+    assert counts(doc) == (9, 2, 0, 7)
+    assert doc["files"][0]["errors"] == []
+
+
+def test_a_person_without_nip_below_the_data_is_still_checked(cli, tmp_path):
+    """Only rows without a number in any score cell can be a signature block."""
+    rows = asesmen_rows(
+        [person(1), person(2), [3, None, "Tanpa NIP", "x", "IV.a", "u", 3, 2, 2, 2]]
+    )
+    rows += [None, [None] * 7 + ["Kepala BKPSDM"]]
+    doc = cli.json("import", write_xlsx(tmp_path / "a.xlsx", rows))
+    assert counts(doc) == (5, 2, 1, 2)
+    assert errors_of(doc) == {(7, "Rekap!B7", "missing-value")}
+
+
 def test_messages_show_the_value_found(cli, tmp_path):
     rows = [person(1, scores=(0.5, 2, 2, 2), level="Eselon II.b")]
     doc = cli.json("import", write_xlsx(tmp_path / "a.xlsx", asesmen_rows(rows)))

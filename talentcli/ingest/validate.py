@@ -333,6 +333,7 @@ def _numbering_row(sh: _Sheet, names: list[str]) -> np.ndarray:
     return out
 
 
+_SIGNER = re.compile(r"(?i)^nip\b")
 _SUMMARY = re.compile(r"^(jumlah|total|rata[\s-]*rata|rerata)\b", re.I)
 
 
@@ -354,6 +355,34 @@ def _footer_rows(sh: _Sheet, ident: list[str]) -> np.ndarray:
         [t.str.match(_SUMMARY).to_numpy(dtype=bool) for t in at.values()]
     )
     out[pos] = label | (summary & sh.blank[key].to_numpy()[pos])
+    out |= _signature_block(sh, key, values)
+    return out
+
+
+FOOTER_ROWS = 15  # at most this many rows below the data are taken as a signature block
+
+
+def _signature_block(sh: _Sheet, key: str, values: list[str]) -> np.ndarray:
+    """The rows below the last identified row (a NIP or a kode, not a signer's 'NIP. ...'
+    line) when they hold no number in any value cell and are few: a signature block written
+    wherever the page put it ('Serang, 12 Mei 2026', 'Kepala BKPSDM', 'ttd' under the score
+    columns). A row there with a number is a person without an identifier: it is checked."""
+    out = np.zeros(sh.n, dtype=bool)
+    ids = np.flatnonzero(~sh.blank[key].to_numpy())
+    texts = sh.text[key]
+    last = len(ids) - 1
+    while last >= 0 and sh.n - ids[last] <= FOOTER_ROWS and _SIGNER.match(texts.iat[ids[last]]):
+        last -= 1  # the signer's own NIP line
+    below = np.arange(ids[last] + 1 if last >= 0 else 0, sh.n)
+    if not len(below) or len(below) > FOOTER_ROWS:
+        return out
+    numbers = np.logical_or.reduce(
+        [
+            parse_number(sh.text[f].iloc[below].reset_index(drop=True)).notna().to_numpy()
+            for f in values
+        ]
+    )
+    out[below[~numbers]] = True
     return out
 
 
