@@ -96,10 +96,11 @@ def explain_person(data: RunData, nip: str, ratings: pd.DataFrame) -> str:
         )
     p = row.iloc[0]
     src = run["rules_name"]
+    place = [p[f] for f in ("jabatan", "unit") if isinstance(p[f], str) and p[f]]  # if given
     lines = [
         f"{p['nip']}  {p['nama']}",
-        f"  {p['jabatan']} — {p['unit']} — job level "
-        f"{p['job_level']} ({src}: job_levels.{p['job_level']})",
+        "  "
+        + " — ".join([*place, f"job level {p['job_level']} ({src}: job_levels.{p['job_level']})"]),
         f"  run {run['id']}, cycle {run['cycle']}, as of {run['as_of']}, rules {src} "
         f"sha256 {run['rules_sha256'][:12]}",
         "",
