@@ -84,7 +84,10 @@ def check_file(path: Path, limits: Limits) -> None:
             f"{ext or 'no extension'} is not a supported type; "
             "save it as .xlsx, .xls, .ods or .csv",
         )
-    size_mb = path.stat().st_size / 2**20
+    size = path.stat().st_size
+    if size == 0:
+        raise corrupt(name, "the file is empty, 0 bytes")
+    size_mb = size / 2**20
     if size_mb > limits.max_file_mb:
         raise InputFileError(
             name,

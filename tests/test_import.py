@@ -534,6 +534,30 @@ def test_cycle_from_option_name_and_config(cli, tmp_path):
     assert cli.json("import", other, "--cycle", "2030")["files"][0]["cycle"] == "2030"
 
 
+def test_a_vacancy_count_that_is_no_count_says_so(cli, tmp_path):
+    rows = [
+        ["Kode Jabatan", "Nama Jabatan", "Jenjang Jabatan", "Kebutuhan"],
+        ["F-01", "Kepala Bagian Umum", "III.a", 0],
+        ["F-02", "Perencana Ahli Madya", "JF Ahli Madya", 1.5],
+    ]
+    doc = cli.json("import", write_xlsx(tmp_path / "formasi-2026.xlsx", rows, sheet="Formasi"))
+    messages = [(e["cell"], e["message"]) for e in doc["files"][0]["errors"]]
+    assert messages == [
+        (
+            "Formasi!D2",
+            "Kebutuhan is 0, outside 1-10000; give the number of vacant posts, 1 or more",
+        ),
+        ("Formasi!D3", "Kebutuhan is 1.5, not a whole number; give the number of vacant posts"),
+    ]
+
+
+def test_an_empty_file_is_called_empty(cli, tmp_path):
+    for name in ("asesmen-2026.xlsx", "asesmen-2026.csv"):
+        (tmp_path / name).write_bytes(b"")
+        result = cli("import", tmp_path / name)
+        assert result.exit_code == 3 and "the file is empty, 0 bytes" in result.output
+
+
 def test_formasi_kind_auto(cli, tmp_path):
     rows = [
         ["FORMASI JABATAN LOWONG"],

@@ -259,7 +259,8 @@ def test_awkward_values_and_row_orders_are_written_as_before(run):
 
 
 def reference_pseudonymize(data: RunData, key: bytes) -> RunData:
-    """pipeline.pseudonymize of commit ececb59, verbatim."""
+    """pipeline.pseudonymize of commit ececb59, verbatim, and the retirement date left out
+    (the birth date plus an age: fifth session)."""
     from talentcli.safety import pseudonym
 
     nips = pd.concat([data.people["nip"], data.incomplete["nip"]]).unique()
@@ -271,6 +272,8 @@ def reference_pseudonymize(data: RunData, key: bytes) -> RunData:
         out = frame.assign(nip=frame["nip"].map(alias))
         if "nama" in out:
             out["nama"] = "Pegawai " + out["nip"].str[-6:]
+        if "retirement_date" in out:
+            out["retirement_date"] = None
         return out
 
     return replace(

@@ -583,6 +583,8 @@ def _check_scores(
     hi: float,
     decimals: int | None,
     example: str = "a number such as 3.25 or 3,25",
+    fix: str = "correct the score or the scale in the rules file",
+    scale: str = " (the rules' scale)",
 ) -> pd.Series:
     """A numeric field: type-error, out-of-range; rounded half-up when decimals is set."""
     value = _number(sh, name)
@@ -605,9 +607,7 @@ def _check_scores(
         off,
         "out-of-range",
         lambda pos: [
-            f"{title} is {v:g}, outside {lo:g}-{hi:g} (the rules' scale); "
-            "correct the score or the scale in the rules file"
-            for v in value.iloc[pos]
+            f"{title} is {v:g}, outside {lo:g}-{hi:g}{scale}; {fix}" for v in value.iloc[pos]
         ],
     )
     return value
@@ -685,9 +685,28 @@ def _check_formasi(sh: _Sheet, rules: Rules, live: np.ndarray, out: pd.DataFrame
     out["kode"] = sh.text["kode"]
     out["job_level"] = _check_job_level(sh, rules, live)
     if "jumlah" in sh.text:
-        jumlah = _check_scores(sh, "jumlah", live, 1, 10_000, None, "a whole number such as 2")
+        jumlah = _check_scores(
+            sh,
+            "jumlah",
+            live,
+            1,
+            10_000,
+            None,
+            "a whole number such as 2",
+            "give the number of vacant posts, 1 or more",
+            "",
+        )
         frac = live & jumlah.notna().to_numpy() & (jumlah != np.floor(jumlah)).to_numpy()
-        sh.add("jumlah", frac, "type-error", f"{sh.header.title('jumlah')} must be a whole number")
+        title = sh.header.title("jumlah")
+        sh.add(
+            "jumlah",
+            frac,
+            "type-error",
+            lambda pos: [
+                f"{title} is {v:g}, not a whole number; give the number of vacant posts"
+                for v in jumlah.iloc[pos]
+            ],
+        )
         out["jumlah"] = jumlah.fillna(1).where(jumlah.notna() | sh.blank["jumlah"], 1)
     else:
         out["jumlah"] = 1.0
