@@ -6,11 +6,13 @@ need them, so `talentcli --help` starts fast.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import signal
 import sqlite3
 import sys
 import traceback
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -136,6 +138,32 @@ def _workspace() -> Workspace:
     return find_workspace(db=STATE.db)
 
 
+@contextlib.contextmanager
+def _locked(ws: Workspace, log: Any = None) -> Iterator[None]:
+    """Hold the workspace lock that `talentcli run` takes (SPEC §7) while a command writes the
+    store: an import or classify by hand and a cron run never interleave (a run would
+    otherwise classify and report on data that changed under it). Exit 75 at once if held."""
+    from filelock import FileLock, Timeout
+
+    from talentcli.errors import LockedError
+    from talentcli.workspace import LOCK_NAME
+
+    lock = FileLock(ws.root / LOCK_NAME, timeout=0, mode=0o600)
+    try:
+        lock.acquire()
+    except Timeout:
+        if log is not None:
+            log.warning("skipped: another talentcli command holds %s", LOCK_NAME)
+        raise LockedError(
+            f"another talentcli command (a cron run?) holds {ws.root / LOCK_NAME}; "
+            "try again when it ends"
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
 # ------------------------------------------------------------------ commands
 
 
@@ -190,16 +218,17 @@ def import_(
     rules = load_rules(ws.rules).rules
     log = open_log(ws)
     opts = ImportOptions(kind, cycle, sheet, ws.cycle, ws.limits, ws.path(ws.config.rejects))
-    store = Store(ws.db)
     from talentcli.render import busy
 
-    try:
-        reports = []
-        for f in files:
-            with busy(f"importing {f.name} ..."):
-                reports.append(import_file(f, store, rules, opts))
-    finally:
-        store.close()
+    with _locked(ws, log):
+        store = Store(ws.db)
+        try:
+            reports = []
+            for f in files:
+                with busy(f"importing {f.name} ..."):
+                    reports.append(import_file(f, store, rules, opts))
+        finally:
+            store.close()
     for r in reports:
         _log_import(log, r)
     if json_out:
@@ -304,14 +333,15 @@ def classify(
     ws = _workspace()
     when = _as_of(as_of)
     loaded = load_rules(rules or ws.rules)
-    store = Store(ws.db, create=False)
     from talentcli.render import busy, show_summary
 
-    try:
-        with busy("classifying ..."):
-            summary = classify_cycle(store, loaded, cycle or ws.cycle, when)
-    finally:
-        store.close()
+    with _locked(ws):
+        store = Store(ws.db, create=False)
+        try:
+            with busy("classifying ..."):
+                summary = classify_cycle(store, loaded, cycle or ws.cycle, when)
+        finally:
+            store.close()
 
     show_summary(summary, loaded.rules, quiet=STATE.quiet)
     raise typer.Exit(int(ExitCode.ATTENTION if len(summary.incomplete) else ExitCode.OK))
@@ -415,10 +445,7 @@ def run_(
 
     Example (crontab): 15 6 * * * cd /srv/bkpsdm && talentcli run --config talent.yaml
     """
-    from filelock import FileLock, Timeout
-
-    from talentcli.errors import LockedError
-    from talentcli.workspace import LOCK_NAME, find_workspace, open_log
+    from talentcli.workspace import find_workspace, open_log
 
     ws = find_workspace(config=config, db=STATE.db)
     if config is None and not (ws.root / "talent.yaml").is_file():
@@ -433,38 +460,26 @@ def run_(
         )
     when = _as_of(as_of)
     log = open_log(ws)
-    lock = FileLock(ws.root / LOCK_NAME, timeout=0, mode=0o600)
-    try:  # first, before the heavy imports: an overlapping cron run is told at once
-        lock.acquire()
-    except Timeout:
-        log.warning("run skipped: another run holds %s", LOCK_NAME)
-        raise LockedError(f"another talentcli run holds {ws.root / LOCK_NAME}; try later") from None
-    try:
+    with _locked(ws, log):  # first, before the heavy imports: an overlapping run is told at once
         from talentcli.pipeline import InboxOutcome, run_inbox
+        from talentcli.render import busy
         from talentcli.rules import load_rules
 
         loaded = load_rules(ws.rules)  # bad rules stop the run before the inbox is touched
-    except BaseException:
-        lock.release()
-        raise
-    from talentcli.render import busy
-
-    outcome = InboxOutcome([], [])
-    try:
-        with busy("talentcli run: inbox, classify, report ..."):
-            run_inbox(ws, loaded, when, outcome)
-    except BaseException as exc:  # the log still tells what was imported and moved
-        for r in outcome.reports:
-            _log_import(log, r)
-        log.error(
-            "run stopped (%s) after files=%d moved=%d: what was imported is stored",
-            type(exc).__name__,
-            len(outcome.reports),
-            len(outcome.moved),
-        )
-        raise
-    finally:
-        lock.release()
+        outcome = InboxOutcome([], [])
+        try:
+            with busy("talentcli run: inbox, classify, report ..."):
+                run_inbox(ws, loaded, when, outcome)
+        except BaseException as exc:  # the log still tells what was imported and moved
+            for r in outcome.reports:
+                _log_import(log, r)
+            log.error(
+                "run stopped (%s) after files=%d moved=%d: what was imported is stored",
+                type(exc).__name__,
+                len(outcome.reports),
+                len(outcome.moved),
+            )
+            raise
     code = _run_exit(outcome)
     for r in outcome.reports:
         _log_import(log, r)

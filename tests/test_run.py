@@ -93,6 +93,21 @@ def test_a_held_lock_exits_75_at_once(workspace):
     assert elapsed < 10  # no waiting: start-up only (the 1 s budget is for warm machines)
 
 
+def test_import_and_classify_by_hand_are_refused_while_a_run_holds_the_lock(workspace):
+    """A cron run holds the lock: an import or classify by hand in that workspace exits 75
+    at once and changes nothing, so the run never classifies data that changed under it."""
+    asesmen = REPO / "samples" / "asesmen-2026.xlsx"
+    lock = workspace / ".talentcli.lock"
+    with lock.open("a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        held = [talentcli(*cmd, cwd=workspace) for cmd in (("import", asesmen), ("classify",))]
+    for result in held:
+        assert result.returncode == 75 and "lock" in result.stderr
+        assert "Traceback" not in result.stderr
+    assert not (workspace / "talent.db").exists()
+    assert talentcli("import", asesmen, cwd=workspace).returncode == 0  # free again
+
+
 def test_bad_rules_stop_the_run_before_the_inbox(workspace):
     fill_inbox(workspace)
     rules = workspace / "rules" / "default.yaml"
