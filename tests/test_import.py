@@ -551,6 +551,13 @@ def test_a_vacancy_count_that_is_no_count_says_so(cli, tmp_path):
     ]
 
 
+def test_a_header_without_data_rows_is_noted(cli, tmp_path):
+    doc = cli.json("import", write_xlsx(tmp_path / "a.xlsx", asesmen_rows([])))
+    f = doc["files"][0]
+    assert counts(doc) == (0, 0, 0, 0) and f["status"] == "imported"
+    assert f["notes"][0] == "no data rows below the header: is this the right file or sheet?"
+
+
 def test_an_empty_file_is_called_empty(cli, tmp_path):
     for name in ("asesmen-2026.xlsx", "asesmen-2026.csv"):
         (tmp_path / name).write_bytes(b"")

@@ -268,6 +268,8 @@ def validate(grid: Grid, header: Header, kind: str, rules: Rules, file: str) -> 
     bad[errors] = True
     accepted = out[live & ~bad].reset_index(drop=True)
     notes = [f"column not used: {t}" for t in header.unknown]
+    if not live.any():
+        notes.insert(0, "no data rows below the header: is this the right file or sheet?")
     errors = np.sort(errors)
     return Checked(
         kind, accepted, violations, n, errors, _original(sh, errors), int((~live).sum()), notes
