@@ -382,6 +382,13 @@ def test_missing_column_is_a_file_error(cli, tmp_path):
     assert result.exit_code == 3
     assert "literasi_digital" in result.output and "(missing-column)" in result.output
     assert cli.sql("SELECT count(*) FROM batches") == [(0,)]
+    f = cli.json("import", path)["files"][0]  # where the header was found, as the message says
+    assert (f["status"], f["kind"], f["sheet"], f["header_row"]) == (
+        "failed",
+        "asesmen",
+        "Rekap",
+        1,
+    )
 
 
 def test_unusable_files_exit_3_and_store_nothing(cli, tmp_path):

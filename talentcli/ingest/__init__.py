@@ -156,8 +156,8 @@ def _read_and_check(path: Path, rules: Rules, opts: ImportOptions, report: FileR
             "cannot tell whether this is asesmen, kinerja or formasi from its headers; give --kind",
         )
     header_row = header.index + 1
+    report.kind, report.sheet, report.header_row = kind, grid.sheet, header_row  # also if refused
     check_columns(header, kind, rules, path.name, grid.sheet, header_row)
-    report.kind, report.sheet, report.header_row = kind, grid.sheet, header_row
     if kind != "kinerja":
         report.cycle = opts.cycle or _year_in(path.name) or opts.default_cycle
     return validate(grid, header, kind, rules, path.name)
