@@ -326,6 +326,8 @@ def test_a_cohort_without_a_unit_column_is_reported(workspace):
         r for r in sheet.iter_rows(values_only=True) if r and r[0] in ("(tanpa unit)", "Jumlah")
     ]
     assert [r[:2] for r in rows][-2:] == [("(tanpa unit)", 3), ("Jumlah", 3)]
+    explained = talentcli("explain", people[0][0], cwd=workspace).stdout.splitlines()
+    assert explained[1].startswith("  job level ") and "None" not in explained[1]
 
 
 def test_a_failing_report_leaves_the_log_and_no_temporary_files(workspace, monkeypatch):
