@@ -694,6 +694,32 @@ def test_a_person_without_nip_below_the_data_is_still_checked(cli, tmp_path):
     assert errors_of(doc) == {(7, "Rekap!B7", "missing-value")}
 
 
+def test_people_rows_without_nip_above_a_signature_are_checked_not_skipped(cli, tmp_path):
+    """Kinerja rows whose value is text (a predikat) and asesmen rows with text scores look
+    like no numbers in the value cells: they are people, not signature lines."""
+    signature = [[None, "Serang, 12 Mei 2026"], [None, "Kepala BKPSDM"], [None, "ttd"]]
+    signature += [[None, None, None, "NIP. 19680101 199003 1 010"]]
+    rows = [
+        ["NIP", "Nama", "Tahun", "Predikat"],
+        ["198001012005011001", "A", 2025, "Baik"],
+        ["198001012005011002", "B", 2025, "Baik"],
+        [None, "C", 2025, "Baik"],
+        [None, "D", "2025", "Cukup"],
+        None,
+        *signature,
+    ]
+    doc = cli.json("import", write_xlsx(tmp_path / "kinerja.xlsx", rows, sheet="Kinerja"))
+    assert counts(doc) == (9, 2, 2, 5)
+    assert ("Kinerja!A5", "missing-value") in {
+        (e["cell"], e["code"]) for e in doc["files"][0]["errors"]
+    }
+    no_nip = [None, None, "Tanpa NIP", "x", "IV.a", "u", "tiga", "-", "dua", "dua"]
+    lines = ["Serang, 12 Mei 2026", "Kepala BKPSDM", "ttd", "NIP. 19680101 199003 1 010"]
+    rows = [*asesmen_rows([person(1), no_nip]), None, *([None] * 6 + [t] for t in lines)]
+    doc = cli.json("import", write_xlsx(tmp_path / "a.xlsx", rows))
+    assert counts(doc) == (7, 1, 1, 5)
+
+
 def test_messages_show_the_value_found(cli, tmp_path):
     rows = [person(1, scores=(0.5, 2, 2, 2), level="Eselon II.b")]
     doc = cli.json("import", write_xlsx(tmp_path / "a.xlsx", asesmen_rows(rows)))

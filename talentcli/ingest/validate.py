@@ -340,36 +340,40 @@ _SUMMARY = re.compile(r"^(jumlah|total|rata[\s-]*rata|rerata)\b", re.I)
 
 
 def _footer_rows(sh: _Sheet, ident: list[str]) -> np.ndarray:
-    """Signature and summary lines: 'NIP. 1968...' under a signature, or a 'Jumlah' /
-    'Rata-rata' row, with every value cell empty. Skipped, like blank rows."""
+    """Signature and summary lines, skipped like blank rows: 'NIP. 1968...' under a
+    signature, or a 'Jumlah' / 'Rata-rata' row, with every value cell empty; and the
+    signature block below the data (_signature_block)."""
+    key = "nip" if "nip" in sh.text else "kode"
+    out = _signature_block(sh, key)
     values = [f for f in ident if f in sh.blank and f not in ("nip", "kode")]
     if not values:
-        return np.zeros(sh.n, dtype=bool)
+        return out
     empty = np.logical_and.reduce([sh.blank[f].to_numpy() for f in values])
-    out = np.zeros(sh.n, dtype=bool)
     pos = np.flatnonzero(empty)  # only rows with every value cell empty can be footers
     if not len(pos):
         return out
-    key = "nip" if "nip" in sh.text else "kode"
     at = {f: sh.text[f].iloc[pos] for f in ("nama", "jabatan", key) if f in sh.text}
-    label = at[key].str.match(r"(?i)^nip\b").to_numpy(dtype=bool)
+    label = at[key].str.match(_SIGNER).to_numpy(dtype=bool)
     summary = np.logical_or.reduce(
         [t.str.match(_SUMMARY).to_numpy(dtype=bool) for t in at.values()]
     )
-    out[pos] = label | (summary & sh.blank[key].to_numpy()[pos])
-    out |= _signature_block(sh, key, values)
+    out[pos] |= label | (summary & sh.blank[key].to_numpy()[pos])
     return out
 
 
 FOOTER_ROWS = 15  # at most this many rows below the data are taken as a signature block
+SIGNATURE_CELLS = 2  # a signature line holds one text, or two when two people sign
 
 
-def _signature_block(sh: _Sheet, key: str, values: list[str]) -> np.ndarray:
-    """The rows below the last identified row (a NIP or a kode, not a signer's 'NIP. ...'
-    line) when they hold no number in any value cell and are few: a signature block written
-    wherever the page put it ('Serang, 12 Mei 2026', 'Kepala BKPSDM', 'ttd' under the score
-    columns). A row there with a number is a person without an identifier: it is checked."""
+def _signature_block(sh: _Sheet, key: str) -> np.ndarray:
+    """The few rows below the last identified row (a NIP or a kode; a signer's 'NIP. ...'
+    line does not count) that are signature lines wherever the page put them ('Serang, 12
+    Mei 2026', 'Kepala BKPSDM', 'ttd' under the score columns): at most two filled cells
+    and no number in any cell. A row with more, or with a number (a year, a score), may be
+    a person whose identifier is missing: it is checked like any row."""
     out = np.zeros(sh.n, dtype=bool)
+    if key not in sh.text:
+        return out
     ids = np.flatnonzero(~sh.blank[key].to_numpy())
     texts = sh.text[key]
     last = len(ids) - 1
@@ -378,14 +382,15 @@ def _signature_block(sh: _Sheet, key: str, values: list[str]) -> np.ndarray:
     below = np.arange(ids[last] + 1 if last >= 0 else 0, sh.n)
     if not len(below) or len(below) > FOOTER_ROWS:
         return out
-    numbers = np.logical_or.reduce(
-        [
-            parse_number(sh.text[f].iloc[below].reset_index(drop=True)).notna().to_numpy()
-            for f in values
-        ]
-    )
-    out[below[~numbers]] = True
+    for p, row in zip(below, sh.grid.rows_at(below + sh.start), strict=True):  # <= 15 rows
+        filled = [v for v in row if v is not None and str(v).strip()]
+        out[p] = len(filled) <= SIGNATURE_CELLS and not any(map(_numeric, filled))
     return out
+
+
+def _numeric(v: Any) -> bool:
+    """A number, or text that reads as one (3,25; 2025)."""
+    return _is_number(v) or (isinstance(v, str) and not np.isnan(_to_float(v)))
 
 
 def _duplicate_rows(sh: _Sheet, names: list[str], skipped: np.ndarray) -> np.ndarray:
