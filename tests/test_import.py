@@ -132,6 +132,29 @@ def test_one_person_written_twice_differently_is_a_repeat_not_a_conflict(cli, tm
     ) == [(3.0, 2.5)]
 
 
+def test_rows_whose_values_did_not_read_are_never_repeats(cli, tmp_path):
+    """'abc' and 'xyz' both fail to read, yet they differ: each row keeps its own error."""
+    nip = "198001012005011001"
+    rows = [
+        person(1, nip=nip, scores=("abc", 2, 2, 2)),
+        person(1, nip=nip, scores=("xyz", 2, 2, 2)),
+    ]
+    doc = cli.json("import", write_xlsx(tmp_path / "a.xlsx", asesmen_rows(rows)))
+    assert errors_of(doc) == {(5, "Rekap!G5", "type-error"), (6, "Rekap!G6", "type-error")}
+    assert counts(doc) == (2, 0, 2, 0)
+
+
+def test_a_predikat_spelt_two_ways_is_one_rating(cli, tmp_path):
+    rows = [
+        ["NIP", "Nama", "Tahun", "Predikat"],
+        ["198001012005011001", "A", 2025, "Baik"],
+        ["198001012005011001", "A", 2025, "baik "],
+    ]
+    doc = cli.json("import", write_xlsx(tmp_path / "kinerja.xlsx", rows, sheet="Kinerja"))
+    assert [(e["row"], e["code"]) for e in doc["files"][0]["errors"]] == [(3, "duplicate-row")]
+    assert counts(doc) == (2, 1, 0, 1)
+
+
 def test_duplicate_nip_names_what_differs(cli, tmp_path):
     nip = "198001012005011001"
     rows = [person(1, nip=nip), person(1, nip=nip, scores=(3, 2, 2, 4))]

@@ -81,6 +81,9 @@ class _Sheet:
         self.text: dict[str, pd.Series] = {}
         self.blank: dict[str, pd.Series] = {}
         self.coded: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # see worded()
+        # field -> what its stored text means, where the text is kept as written (a predikat
+        # and its rating): duplicates are told apart by the meaning
+        self.meaning: dict[str, pd.Series] = {}
 
     def raw(self, name: str) -> pd.Series:
         """The raw cells of a field, or an empty column when the file has none."""
@@ -683,6 +686,7 @@ def _check_kinerja(sh: _Sheet, rules: Rules, live: np.ndarray, out: pd.DataFrame
             ],
         )
         out["predikat"] = text.where(level.notna(), None)
+        sh.meaning["predikat"] = level
     if "nilai_kinerja" in sh.text:
         lo, hi = rules.performance.score_scale
         out["nilai_kinerja"] = _check_scores(sh, "nilai_kinerja", live, lo, hi, 2)
@@ -733,24 +737,29 @@ def _check_duplicate_keys(
     if not dup.any():
         return repeats
     fields = [c for c in out.columns if c != "_row"]
-    sub = out.loc[dup, fields]
+    sub = out.loc[dup, fields].assign(**{f: v[dup] for f, v in sh.meaning.items() if f in out})
     pos = np.flatnonzero(dup)
     rows = sh.rows[pos]
     group = sub.groupby(key, sort=False).ngroup().to_numpy()
     values = pd.util.hash_pandas_object(sub, index=False).to_numpy()
-    seen = pd.DataFrame({"g": group, "v": values})
-    again = seen.duplicated().to_numpy()  # the same values as an earlier row of its key
+    # only rows without errors can repeat one another: a value that did not read ('abc',
+    # 'xyz') is missing in both, yet they differ, and each row is rejected for it anyway
+    faulty = np.zeros(len(out), dtype=bool)
+    for found in sh.found:
+        faulty[found.loc[found["severity"] == "error", "pos"].to_numpy(dtype=np.int64)] = True
+    clean = ~faulty[pos]
+    seen = pd.DataFrame({"g": group[clean], "v": values[clean]})
+    again = np.zeros(len(pos), dtype=bool)  # the same values as an earlier row of its key
+    again[clean] = seen.duplicated().to_numpy()
     if again.any():
-        first = seen.groupby(["g", "v"], sort=False).cumcount().to_numpy() == 0
+        first = np.zeros(len(pos), dtype=bool)
+        first[clean] = seen.groupby(["g", "v"], sort=False).cumcount().to_numpy() == 0
         first_row = pd.Series(rows[first], index=pd.MultiIndex.from_arrays([group, values])[first])
         earlier = first_row.loc[list(zip(group[again], values[again], strict=True))].to_numpy()
         repeats[pos[again]] = True
-        gone = set(pos[again].tolist())  # their own errors would repeat the earlier row's
-        sh.found = [f[~f["pos"].isin(gone)] for f in sh.found]
         msg = pd.Series("", index=out.index, dtype=object)
         msg.iloc[pos[again]] = [
-            f"the row repeats row {r} (the same values, written differently); "
-            "skipped, the first is kept"
+            f"the row repeats row {r} (the same values, written differently); skipped"
             for r in earlier
         ]
         sh.add(key[0], repeats, "duplicate-row", msg, severity="warning")
