@@ -388,6 +388,22 @@ def test_score_under_a_group_title_is_its_value_subcolumn_not_the_standard(cli, 
     assert got == [(2.25, 2.5, 1.75, 2.0), (3.5, 4.0, 3.25, 2.75)]
 
 
+def test_a_first_data_row_is_never_taken_for_sub_headers(cli, tmp_path):
+    """A blank-header column beside a score, with a sub-header word in the first person's
+    row: that row is a person (it has a NIP, or a number under the score), not sub-headers."""
+    rows = [
+        ["NIP", "Nama", "Tahun", "Nilai SKP", None, "Predikat"],
+        ["198001012005011001", "A", 2025, 90, "Hasil", "Baik"],
+        ["198001012005011002", "B", 2025, 85, "Keterangan", "Baik"],
+    ]
+    doc = cli.json("import", write_xlsx(tmp_path / "kinerja.xlsx", rows, sheet="Kinerja"))
+    assert (doc["files"][0]["header_row"], *counts(doc)) == (1, 2, 2, 0, 0)
+    rows = [*asesmen_rows([]), [1, None, "C", "x", "IV.a", "u", 3, 2, 2, 2, "Hasil"]]
+    rows[3] = [*ASESMEN_HEADER, None]  # a blank header beside the last score
+    doc = cli.json("import", write_xlsx(tmp_path / "a.xlsx", rows))
+    assert (doc["files"][0]["header_row"], *counts(doc)) == (4, 1, 0, 1, 0)
+
+
 def test_sub_columns_without_a_value_column_are_a_file_error(cli, tmp_path):
     people = [["198001012005011001", "A", "IV.a", 3, 0.5, 3, 0, 3, 1, 3, 0]]
     path = write_grouped(tmp_path / "a.xlsx", ("Standar", "Gap"), True, people)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -10,6 +11,7 @@ from talentcli.ingest.read import HEAD_ROWS, Grid
 from talentcli.rules import Rules, norm_header
 
 KINDS = ("asesmen", "kinerja", "formasi")
+_NUMBER = re.compile(r"\s*[+-]?(\d+(\.\d*)?|\.\d+)\s*")  # a cell that reads as a number
 MIN_MATCHES = 3
 
 
@@ -96,8 +98,9 @@ def find_header(grid: Grid, rules: Rules) -> Header | None:
             if split is not None:
                 moved, unclear, titles = split
                 header = _header(i + 1, {**found, **moved}, titles, rules)
-                for name in unclear:
+                for name, why in unclear.items():
                     del header.columns[name]
+                    header.unknown.append(f"{why}: none is read as {name}")
                 header.unclear = unclear
                 return header
         return _header(i, found, texts, rules)
@@ -114,6 +117,9 @@ def _value_subcolumns(
     moved: dict[str, int] = {}
     unclear: dict[str, str] = {}
     titles = list(texts)
+    ident = found.get("nip", found.get("kode"))
+    if ident is None or (ident < len(sub) and sub[ident] not in ("", texts[ident])):
+        return None  # the next row has an identifier of its own: a person, not sub-headers
     for name, col in found.items():
         if name not in values:
             continue
@@ -122,7 +128,8 @@ def _value_subcolumns(
             end += 1
         words = [norm_header(sub[c]) if c < len(sub) else "" for c in range(col, end)]
         known = VALUE_SUBHEADERS | OTHER_SUBHEADERS
-        if end - col < 2 or not all(words) or not any(w in known for w in words):
+        numbers = any(_NUMBER.fullmatch(sub[c].replace(",", ".")) for c in range(col, end))
+        if end - col < 2 or not all(words) or numbers or not any(w in known for w in words):
             continue  # not a group of sub-columns (a data row or a lone blank header)
         for c in range(col, end):
             titles[c] = f"{texts[col]} {sub[c]}"
