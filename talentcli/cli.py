@@ -148,16 +148,24 @@ def _locked(ws: Workspace, log: Any = None) -> Iterator[None]:
     from talentcli.errors import LockedError
     from talentcli.workspace import LOCK_NAME
 
-    lock = FileLock(ws.root / LOCK_NAME, timeout=0, mode=0o600)
+    # a workspace's lock is in its folder; a store used without one (--db) is locked beside it
+    folder = ws.root if (ws.root / "talent.yaml").is_file() else ws.db.parent
+    lock = FileLock(folder / LOCK_NAME, timeout=0, mode=0o600)
     try:
         lock.acquire()
     except Timeout:
         if log is not None:
             log.warning("skipped: another talentcli command holds %s", LOCK_NAME)
         raise LockedError(
-            f"another talentcli command (a cron run?) holds {ws.root / LOCK_NAME}; "
+            f"another talentcli command (a cron run?) holds {folder / LOCK_NAME}; "
             "try again when it ends"
         ) from None
+    except OSError as exc:  # a read-only folder: the command works, unguarded, and says so
+        typer.echo(f"warning: no lock ({exc.strerror or type(exc).__name__}): {folder}", err=True)
+        if log is not None:
+            log.warning("no lock in %s: %s", folder, exc.strerror or type(exc).__name__)
+        yield
+        return
     try:
         yield
     finally:

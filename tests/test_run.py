@@ -108,6 +108,29 @@ def test_import_and_classify_by_hand_are_refused_while_a_run_holds_the_lock(work
     assert talentcli("import", asesmen, cwd=workspace).returncode == 0  # free again
 
 
+def test_a_store_outside_a_workspace_is_locked_beside_it(tmp_path):
+    """`--db PATH` from a folder that is no workspace: the lock is beside the store (two
+    folders using one store block each other), and where no lock file can be made the
+    command still runs, with a warning."""
+    store = tmp_path / "shared"
+    store.mkdir()
+    db = store / "talent.db"
+    here, there = tmp_path / "here", tmp_path / "there"
+    here.mkdir()
+    there.mkdir()
+    formasi = REPO / "samples" / "formasi-2026.xlsx"
+    with (store / ".talentcli.lock").open("a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        held = talentcli("--db", db, "import", formasi, cwd=there)
+    assert held.returncode == 75 and "lock" in held.stderr
+    assert not (here / ".talentcli.lock").exists() and not (there / ".talentcli.lock").exists()
+    (store / ".talentcli.lock").unlink()
+    (store / ".talentcli.lock").mkdir()  # cannot be opened as a lock file (as read-only)
+    result = talentcli("--db", db, "import", formasi, cwd=here)
+    assert result.returncode == 0 and "warning: no lock" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_bad_rules_stop_the_run_before_the_inbox(workspace):
     fill_inbox(workspace)
     rules = workspace / "rules" / "default.yaml"
