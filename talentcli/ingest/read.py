@@ -49,6 +49,11 @@ class Grid:
             return xls_formula_errors(self.source, self.sheet)
         return {}
 
+    def formula_errors_read(self) -> dict[tuple[int, int], str]:
+        """formula_errors if they were looked up already (validation does so only when a row
+        with data has an empty cell), else nothing: never reads the file for them."""
+        return self.__dict__.get("formula_errors") or {}
+
     def fill_merged_ods(self) -> None:
         """calamine reports no merged ranges for ods: read them from the XML and fill."""
         if self.source is not None and self.source.suffix.lower() == ".ods":

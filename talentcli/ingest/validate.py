@@ -288,7 +288,7 @@ def _original(sh: _Sheet, pos: np.ndarray) -> pd.DataFrame:
         name = str(sh.header.titles.get(c) or column_letter(c))
         names.append(f"{name} [{column_letter(c)}]" if name in names else name)
     padded = [list(r) + [None] * (width - len(r)) for r in rows]
-    errors = sh.grid.__dict__.get("formula_errors") or {}  # looked up already, if at all
+    errors = sh.grid.formula_errors_read()
     if errors:  # a formula's saved error (#DIV/0!) as the cell shows it, not an empty cell
         at = {p: i for i, p in enumerate((pos + sh.start).tolist())}
         for (r, c), value in errors.items():
