@@ -161,15 +161,16 @@ def _locked(ws: Workspace, log: Any = None) -> Iterator[None]:
             "try again when it ends"
         ) from None
     except OSError as exc:  # a read-only folder: the command works, unguarded, and says so
-        typer.echo(f"warning: no lock ({exc.strerror or type(exc).__name__}): {folder}", err=True)
+        why = exc.strerror or type(exc).__name__
+        typer.echo(f"warning: no lock ({why}): {folder}", err=True)
         if log is not None:
-            log.warning("no lock in %s: %s", folder, exc.strerror or type(exc).__name__)
-        yield
-        return
+            log.warning("no lock in %s: %s", folder, why)
+        lock = None
     try:
         yield
     finally:
-        lock.release()
+        if lock is not None:
+            lock.release()
 
 
 # ------------------------------------------------------------------ commands

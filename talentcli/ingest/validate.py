@@ -781,7 +781,7 @@ def _check_duplicate_keys(
         on_rows = pd.Series(rows[clash]).groupby(g).agg(lambda r: ", ".join(map(str, r)))
         words = {
             k: f"the same {what}{extra} is on rows {on_rows[k]} with different "
-            + ", ".join(titles[j] for j in order if differs[i, j])
+            + (", ".join(titles[j] for j in order if differs[i, j]) or "data")
             + "; all of them are rejected: keep one and import again"
             for i, k in enumerate(ids)
         }

@@ -92,8 +92,9 @@ def write(data: RunData, out: Path, lang: str = "id") -> list[Path]:
         # constant_memory spools rows to temp files: kept beside the report in a folder of
         # their own (owner-only), removed even when the workbook is never closed (an error)
         spool = tempfile.mkdtemp(prefix=".xlsx-", dir=tmp.parent)
-        wb = xlsxwriter.Workbook(str(tmp), {**OPTIONS, "tmpdir": spool})
+        wb = None
         try:
+            wb = xlsxwriter.Workbook(str(tmp), {**OPTIONS, "tmpdir": spool})
             wb.set_properties(_properties(data, labels))
             fm = Formats(wb)
             ringkasan(wb.add_worksheet(labels.sheet("ringkasan")), fm, data, labels)
@@ -102,7 +103,7 @@ def write(data: RunData, out: Path, lang: str = "id") -> list[Path]:
                 list_sheet(wb.add_worksheet(labels.sheet(code)), fm, code, frame, data, labels)
             wb.close()
         except BaseException:
-            for sheet in wb.worksheets():  # a workbook never closed keeps its spool files open
+            for sheet in wb.worksheets() if wb else []:  # unclosed, it keeps its spool files open
                 spooled = getattr(sheet, "row_data_fh", None)
                 if spooled is not None:
                     spooled.close()
