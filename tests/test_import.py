@@ -404,6 +404,18 @@ def test_a_first_data_row_is_never_taken_for_sub_headers(cli, tmp_path):
     assert (doc["files"][0]["header_row"], *counts(doc)) == (4, 1, 0, 1, 0)
 
 
+def test_an_optional_score_with_unclear_sub_columns_is_named_in_a_note(cli, tmp_path):
+    """Potensi (optional) over Standar | Kategori: the file imports without it, and says so."""
+    header = ["NIP", "NAMA", "ESELON", "TEKNIS", "SOSIO KULTURAL", "LITERASI DIGITAL"]
+    header += ["NUMERIK", "POTENSI", None]
+    sub = [None] * 7 + ["Standar", "Kategori"]
+    row = ["198001012005011001", "A", "IV.a", 3, 2, 2, 2, 3, "Tinggi"]
+    f = cli.json("import", write_xlsx(tmp_path / "a.xlsx", [header, sub, row]))["files"][0]
+    assert (f["status"], f["header_row"], f["accepted"]) == ("imported", 2, 1)
+    assert any("'POTENSI' stands over the sub-columns Standar, Kategori" in n for n in f["notes"])
+    assert cli.sql("SELECT potensi FROM assessments") == [(None,)]
+
+
 def test_sub_columns_without_a_value_column_are_a_file_error(cli, tmp_path):
     people = [["198001012005011001", "A", "IV.a", 3, 0.5, 3, 0, 3, 1, 3, 0]]
     path = write_grouped(tmp_path / "a.xlsx", ("Standar", "Gap"), True, people)
