@@ -146,25 +146,22 @@ def _locked(ws: Workspace, log: Any = None) -> Iterator[None]:
     from filelock import FileLock, Timeout
 
     from talentcli.errors import LockedError
-    from talentcli.workspace import LOCK_NAME
 
-    # a workspace's lock is in its folder; a store used without one (--db) is locked beside it
-    folder = ws.root if (ws.root / "talent.yaml").is_file() else ws.db.parent
-    lock = FileLock(folder / LOCK_NAME, timeout=0, mode=0o600)
+    path = ws.lock
+    lock = FileLock(path, timeout=0, mode=0o600)
     try:
         lock.acquire()
     except Timeout:
         if log is not None:
-            log.warning("skipped: another talentcli command holds %s", LOCK_NAME)
+            log.warning("skipped: another talentcli command holds %s", path.name)
         raise LockedError(
-            f"another talentcli command (a cron run?) holds {folder / LOCK_NAME}; "
-            "try again when it ends"
+            f"another talentcli command (a cron run?) holds {path}; try again when it ends"
         ) from None
     except OSError as exc:  # a read-only folder: the command works, unguarded, and says so
         why = exc.strerror or type(exc).__name__
-        typer.echo(f"warning: no lock ({why}): {folder}", err=True)
+        typer.echo(f"warning: no lock ({why}): {path.parent}", err=True)
         if log is not None:
-            log.warning("no lock in %s: %s", folder, why)
+            log.warning("no lock in %s: %s", path.parent, why)
         lock = None
     try:
         yield
@@ -457,7 +454,7 @@ def run_(
     from talentcli.workspace import find_workspace, open_log
 
     ws = find_workspace(config=config, db=STATE.db)
-    if config is None and not (ws.root / "talent.yaml").is_file():
+    if not ws.configured:
         from talentcli.errors import RulesError
 
         raise RulesError(

@@ -73,6 +73,7 @@ class Workspace:
     root: Path
     config: Config
     db_override: Path | None = None
+    configured: bool = False  # read from a config file (talent.yaml or --config)
 
     def path(self, rel: str) -> Path:
         """A configured path, resolved against the workspace."""
@@ -84,6 +85,12 @@ class Workspace:
         """The store: --db, then TALENTCLI_DB, then talent.yaml's db."""
         env = os.environ.get("TALENTCLI_DB")
         return self.db_override or (Path(env) if env else self.path(self.config.db))
+
+    @property
+    def lock(self) -> Path:
+        """The lock `run`, `import` and `classify` hold (SPEC §7): in the workspace, or beside
+        the store when it is used without one (--db from any folder)."""
+        return (self.root if self.configured else self.db.parent) / LOCK_NAME
 
     @property
     def rules(self) -> Path:
@@ -108,10 +115,10 @@ def find_workspace(
 ) -> Workspace:
     """The workspace of CONFIG, else the nearest folder upwards with talent.yaml, else START."""
     if config is not None:
-        return Workspace(config.resolve().parent, load_config(config), db)
+        return Workspace(config.resolve().parent, load_config(config), db, configured=True)
     path = config_file(start)
     if path is not None:
-        return Workspace(path.parent, load_config(path), db)
+        return Workspace(path.parent, load_config(path), db, configured=True)
     return Workspace((start or Path.cwd()).resolve(), Config(), db)
 
 

@@ -131,6 +131,23 @@ def test_a_store_outside_a_workspace_is_locked_beside_it(tmp_path):
     assert "Traceback" not in result.stderr
 
 
+def test_a_workspace_named_by_config_is_locked_in_its_folder(workspace, tmp_path):
+    """--config with another file name and the store elsewhere: the lock is still the
+    workspace's (SPEC §7), not the store's folder."""
+    elsewhere = tmp_path / "data"
+    elsewhere.mkdir()
+    cfg = workspace / "bkpsdm.yaml"
+    (workspace / "talent.yaml").rename(cfg)
+    text = cfg.read_text()
+    assert "\ndb: talent.db" in text
+    cfg.write_text(text.replace("\ndb: talent.db", f"\ndb: {elsewhere / 'talent.db'}"))
+    with (workspace / ".talentcli.lock").open("a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        result = talentcli("run", "--config", cfg, cwd=tmp_path)
+    assert result.returncode == 75 and "lock" in result.stderr
+    assert not (elsewhere / ".talentcli.lock").exists()
+
+
 def test_bad_rules_stop_the_run_before_the_inbox(workspace):
     fill_inbox(workspace)
     rules = workspace / "rules" / "default.yaml"
