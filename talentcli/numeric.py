@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 _EPS = 1e-9  # half-up rounding: 89.995 held in binary as 89.99499999... must still go up
@@ -14,3 +16,12 @@ def round_half_up(values, decimals: int):
     """
     scale = 10.0**decimals
     return np.floor(values * scale + 0.5 + _EPS) / scale
+
+
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+
+
+def to_float(text: str) -> float:
+    """A cell's text as a number: a decimal comma or dot, spaces ignored; NaN if it is none."""
+    t = re.sub(r"\s+", "", text).replace(",", ".")
+    return float(t) if _NUMBER.fullmatch(t) else np.nan

@@ -851,7 +851,8 @@ CELLS = st.one_of(
 def test_cells_are_worded_and_read_as_numbers_cell_by_cell(cells):
     """Worded once per distinct value, a column says what each cell says on its own, and
     its numbers are those of its text."""
-    from talentcli.ingest.validate import _cell_text, _number, _Sheet, _to_float, worded
+    from talentcli.ingest.validate import _cell_text, _number, _Sheet, worded
+    from talentcli.numeric import to_float
 
     raw = pd.Series(cells, dtype=object)
     text, blank, coded = worded(raw)
@@ -861,7 +862,7 @@ def test_cells_are_worded_and_read_as_numbers_cell_by_cell(cells):
     sh = _Sheet.__new__(_Sheet)
     sh.text, sh.coded = {"x": text}, ({"x": coded} if coded is not None else {})
     numbers = _number(sh, "x").tolist()
-    assert numbers == pytest.approx([_to_float(t) for t in expected], nan_ok=True)
+    assert numbers == pytest.approx([to_float(t) for t in expected], nan_ok=True)
 
 
 @given(st.lists(st.sampled_from(["IV.a", "iv/a", " Eselon IV ", "", "JF Ahli Muda", "x", "é"])))

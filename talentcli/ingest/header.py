@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import re
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from talentcli.errors import InputFileError
 from talentcli.ingest.read import HEAD_ROWS, Grid
+from talentcli.numeric import to_float
 from talentcli.rules import Rules, norm_header
 
 KINDS = ("asesmen", "kinerja", "formasi")
-_NUMBER = re.compile(r"\s*[+-]?(\d+(\.\d*)?|\.\d+)\s*")  # a cell that reads as a number
 MIN_MATCHES = 3
 
 
@@ -128,7 +128,7 @@ def _value_subcolumns(
             end += 1
         words = [norm_header(sub[c]) if c < len(sub) else "" for c in range(col, end)]
         known = VALUE_SUBHEADERS | OTHER_SUBHEADERS
-        numbers = any(_NUMBER.fullmatch(sub[c].replace(",", ".")) for c in range(col, end))
+        numbers = any(not math.isnan(to_float(sub[c])) for c in range(col, end))
         if end - col < 2 or not all(words) or numbers or not any(w in known for w in words):
             continue  # not a group of sub-columns (a data row or a lone blank header)
         for c in range(col, end):

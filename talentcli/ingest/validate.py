@@ -17,7 +17,7 @@ import pandas as pd
 
 from talentcli.ingest.header import Header, fields_of
 from talentcli.ingest.read import Grid
-from talentcli.numeric import round_half_up
+from talentcli.numeric import round_half_up, to_float
 from talentcli.rules import Rules, norm_value
 
 VIOLATION_COLUMNS = [
@@ -177,14 +177,6 @@ def _is_number(v: Any) -> bool:
     return isinstance(v, int | float) and not isinstance(v, bool)
 
 
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
-
-
-def _to_float(text: str) -> float:
-    t = re.sub(r"\s+", "", text).replace(",", ".")
-    return float(t) if _NUMBER.fullmatch(t) else np.nan
-
-
 TEXT = pd.StringDtype("pyarrow", na_value=np.nan)  # Arrow-backed text: C-level string work
 
 
@@ -222,7 +214,7 @@ def worded(s: pd.Series) -> tuple[pd.Series, pd.Series, tuple[np.ndarray, np.nda
 
 def parse_number(text: pd.Series) -> pd.Series:
     """Text with a decimal comma or dot -> float; NaN where not a number."""
-    return pd.Series(per_value(text, _to_float, np.nan).astype(float))
+    return pd.Series(per_value(text, to_float, np.nan).astype(float))
 
 
 def _number(sh: _Sheet, name: str) -> pd.Series:
@@ -230,7 +222,7 @@ def _number(sh: _Sheet, name: str) -> pd.Series:
     if name not in sh.coded:
         return parse_number(sh.text[name])
     codes, words = sh.coded[name]
-    return pd.Series(np.array([_to_float(w) for w in words], dtype=float)[codes])
+    return pd.Series(np.array([to_float(w) for w in words], dtype=float)[codes])
 
 
 def validate(grid: Grid, header: Header, kind: str, rules: Rules, file: str) -> Checked:
@@ -393,7 +385,7 @@ def _signature_block(sh: _Sheet, key: str) -> np.ndarray:
 
 def _numeric(v: Any) -> bool:
     """A number, or text that reads as one (3,25; 2025)."""
-    return _is_number(v) or (isinstance(v, str) and not np.isnan(_to_float(v)))
+    return _is_number(v) or (isinstance(v, str) and not np.isnan(to_float(v)))
 
 
 def _duplicate_rows(sh: _Sheet, names: list[str], skipped: np.ndarray) -> np.ndarray:
