@@ -258,14 +258,12 @@ def validate(grid: Grid, header: Header, kind: str, rules: Rules, file: str) -> 
     key = {"asesmen": ["nip"], "kinerja": ["nip", "tahun"], "formasi": ["kode"]}[kind]
     live = live & ~_check_duplicate_keys(sh, out, key, live)
     violations = _collect(sh)
-    errors = violations.loc[violations["severity"] == "error", "pos"].unique().astype(np.int64)
-    bad = np.zeros(n, dtype=bool)
-    bad[errors] = True
+    bad = _with_errors(sh)
     accepted = out[live & ~bad].reset_index(drop=True)
     notes = [f"column not used: {t}" for t in header.unknown]
     if not live.any():
         notes.insert(0, "no data rows below the header: is this the right file or sheet?")
-    errors = np.sort(errors)
+    errors = np.flatnonzero(bad)
     return Checked(
         kind, accepted, violations, n, errors, _original(sh, errors), int((~live).sum()), notes
     )
@@ -309,6 +307,14 @@ def _formula_errors(sh: _Sheet, names: list[str], filled_rows: np.ndarray) -> No
             sh.coded.pop(name, None)  # the text no longer follows its codes
             sh.text[name].iat[pos] = value
             sh.blank[name].iat[pos] = False
+
+
+def _with_errors(sh: _Sheet) -> np.ndarray:
+    """The rows with an error (not a warning) recorded so far."""
+    out = np.zeros(sh.n, dtype=bool)
+    for found in sh.found:
+        out[found.loc[found["severity"] == "error", "pos"].to_numpy(dtype=np.int64)] = True
+    return out
 
 
 def _collect(sh: _Sheet) -> pd.DataFrame:
@@ -695,9 +701,9 @@ def _check_formasi(sh: _Sheet, rules: Rules, live: np.ndarray, out: pd.DataFrame
             1,
             10_000,
             None,
-            "a whole number such as 2",
-            "give the number of vacant posts, 1 or more",
-            "",
+            example="a whole number such as 2",
+            fix="give the number of vacant posts, 1 or more",
+            scale="",
         )
         frac = live & jumlah.notna().to_numpy() & (jumlah != np.floor(jumlah)).to_numpy()
         title = sh.header.title("jumlah")
@@ -736,10 +742,7 @@ def _check_duplicate_keys(
     values = pd.util.hash_pandas_object(sub, index=False).to_numpy()
     # only rows without errors can repeat one another: a value that did not read ('abc',
     # 'xyz') is missing in both, yet they differ, and each row is rejected for it anyway
-    faulty = np.zeros(len(out), dtype=bool)
-    for found in sh.found:
-        faulty[found.loc[found["severity"] == "error", "pos"].to_numpy(dtype=np.int64)] = True
-    clean = ~faulty[pos]
+    clean = ~_with_errors(sh)[pos]
     seen = pd.DataFrame({"g": group[clean], "v": values[clean]})
     again = np.zeros(len(pos), dtype=bool)  # the same values as an earlier row of its key
     again[clean] = seen.duplicated().to_numpy()
