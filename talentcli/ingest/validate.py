@@ -373,8 +373,6 @@ def _signature_block(sh: _Sheet, key: str) -> np.ndarray:
     and no number in any cell. A row with more, or with a number (a year, a score), may be
     a person whose identifier is missing: it is checked like any row."""
     out = np.zeros(sh.n, dtype=bool)
-    if key not in sh.text:
-        return out
     ids = np.flatnonzero(~sh.blank[key].to_numpy())
     texts = sh.text[key]
     last = len(ids) - 1
