@@ -17,8 +17,8 @@ SHEETS = {
     "mutasi": ("Mutasi", "Transfer"),
     "tindak_lanjut": ("Tindak Lanjut", "Follow-up"),
     "tetap": ("Tetap (Menjelang BUP)", "Stays (Near Retirement)"),
-    "suksesi": ("Kelompok Suksesi", "Succession Pool"),
-    "kandidat": ("Kandidat Formasi", "Vacancy Candidates"),
+    "suksesi": ("Kelompok Rencana Suksesi", "Succession Pool"),
+    "kandidat": ("Kandidat Jabatan Lowong", "Vacancy Candidates"),
     "rencana": ("Rencana Pengembangan", "Development Plans"),
     "tidak_lengkap": ("Data Tidak Lengkap", "Incomplete Data"),
 }
