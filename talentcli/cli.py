@@ -208,10 +208,10 @@ def import_(
 
     Example: talentcli import asesmen-2026.xlsx kinerja.xlsx formasi-2026.xlsx
     """
-    if kind not in ("auto", "asesmen", "kinerja", "formasi"):
-        raise typer.BadParameter(
-            f"{kind!r}: use auto, asesmen, kinerja or formasi", param_hint="--kind"
-        )
+    from talentcli.kinds import KINDS
+
+    if kind != "auto" and kind not in KINDS:
+        raise typer.BadParameter(f"{kind!r}: use auto, {', '.join(KINDS)}", param_hint="--kind")
     from talentcli.workbook import prefetch
 
     ws = _workspace()

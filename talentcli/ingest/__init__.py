@@ -12,6 +12,7 @@ from talentcli.ingest.header import check_columns, choose_sheet, detect_kind
 from talentcli.ingest.read import check_file, open_grids
 from talentcli.ingest.rejects import write_rejects
 from talentcli.ingest.validate import Checked, validate
+from talentcli.kinds import KINDS
 from talentcli.rules import Rules
 from talentcli.store import Store, save_batch
 from talentcli.workspace import Limits
@@ -129,10 +130,11 @@ def import_file(path: Path, store: Store, rules: Rules, opts: ImportOptions) -> 
 def _same_request(earlier: dict, opts: ImportOptions) -> bool:
     """The same file asked for the same way: an explicit other --sheet, --kind or --cycle
     is a new import (a correction), not a repeat."""
+    same_cycle = opts.cycle in (None, earlier["cycle"]) or not KINDS[earlier["kind"]].cycled
     return (
         (opts.sheet is None or opts.sheet == earlier["sheet"])
         and (opts.kind == "auto" or opts.kind == earlier["kind"])
-        and (opts.cycle is None or opts.cycle == earlier["cycle"] or earlier["kind"] == "kinerja")
+        and same_cycle
     )
 
 
@@ -153,12 +155,12 @@ def _read_and_check(path: Path, rules: Rules, opts: ImportOptions, report: FileR
         raise InputFileError(
             path.name,
             "unknown-kind",
-            "cannot tell whether this is asesmen, kinerja or formasi from its headers; give --kind",
+            f"cannot tell whether this is {' or '.join(KINDS)} from its headers; give --kind",
         )
     header_row = header.index + 1
     report.kind, report.sheet, report.header_row = kind, grid.sheet, header_row  # also if refused
     check_columns(header, kind, rules, path.name, grid.sheet, header_row)
-    if kind != "kinerja":
+    if KINDS[kind].cycled:
         report.cycle = opts.cycle or _year_in(path.name) or opts.default_cycle
     return validate(grid, header, kind, rules, path.name)
 

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 
 from talentcli.errors import InputFileError
 from talentcli.ingest.read import HEAD_ROWS, Grid
+from talentcli.kinds import KINDS
 from talentcli.numeric import to_float
 from talentcli.rules import Rules, norm_header
 
-KINDS = ("asesmen", "kinerja", "formasi")
 MIN_MATCHES = 3
 
 
@@ -29,25 +29,6 @@ class Header:
     def title(self, name: str) -> str:
         """The header text as written for a field."""
         return self.titles[self.columns[name]]
-
-
-def fields_of(kind: str, rules: Rules) -> tuple[str, ...]:
-    """The fields a file of this kind may carry."""
-    comps = tuple(rules.competency_codes)
-    return {
-        "asesmen": ("nip", "nama", "jabatan", "job_level", "unit", "golongan", "potensi", *comps),
-        "kinerja": ("nip", "nama", "tahun", "predikat", "nilai_kinerja"),
-        "formasi": ("kode", "jabatan", "unit", "job_level", "jumlah"),
-    }[kind]
-
-
-def required_of(kind: str, rules: Rules) -> tuple[str, ...]:
-    """The columns a file of this kind must have (kinerja: predikat or nilai_kinerja too)."""
-    return {
-        "asesmen": ("nip", "nama", "job_level", *rules.competency_codes),
-        "kinerja": ("nip", "tahun"),
-        "formasi": ("kode", "job_level"),
-    }[kind]
 
 
 def _texts(row: Iterable) -> list[str]:
@@ -219,9 +200,10 @@ def choose_sheet(
 
 def check_columns(header: Header, kind: str, rules: Rules, file: str, sheet: str, row: int) -> None:
     """Raise missing-column (exit 3) when a required column of the kind is absent."""
-    missing = [f for f in required_of(kind, rules) if f not in header.columns]
-    if kind == "kinerja" and not {"predikat", "nilai_kinerja"} & set(header.columns):
-        missing.append("predikat")
+    spec = KINDS[kind]
+    missing = [f for f in spec.required_for(rules) if f not in header.columns]
+    if spec.one_of and not set(spec.one_of) & set(header.columns):
+        missing.append(spec.one_of[0])
     unclear = [f for f in missing if f in header.unclear]
     if unclear:
         f = unclear[0]

@@ -15,8 +15,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from talentcli.ingest.header import Header, fields_of
+from talentcli.ingest.header import Header
 from talentcli.ingest.read import Grid
+from talentcli.kinds import KINDS
 from talentcli.numeric import round_half_up, to_float
 from talentcli.rules import Rules, norm_value
 
@@ -228,17 +229,14 @@ def _number(sh: _Sheet, name: str) -> pd.Series:
 def validate(grid: Grid, header: Header, kind: str, rules: Rules, file: str) -> Checked:
     """Validate every data row below the header of one sheet."""
     sh = _Sheet(grid, header, file)
-    names = [f for f in fields_of(kind, rules) if f in header.columns]
+    spec = KINDS[kind]
+    names = [f for f in spec.fields_for(rules) if f in header.columns]
     for name in names:
         sh.text[name], sh.blank[name], coded = worded(sh.raw(name))
         if coded is not None:
             sh.coded[name] = coded
     n = sh.n
-    ident = {
-        "asesmen": ["nip", *rules.competency_codes],
-        "kinerja": ["nip", "predikat", "nilai_kinerja"],
-        "formasi": ["kode"],
-    }[kind]
+    ident = list(spec.ident_for(rules))
     blank = np.logical_and.reduce([sh.blank[f].to_numpy() for f in ident if f in sh.blank])
     _formula_errors(sh, names, ~blank)
     blank = np.logical_and.reduce([sh.blank[f].to_numpy() for f in ident if f in sh.blank])
@@ -255,8 +253,7 @@ def validate(grid: Grid, header: Header, kind: str, rules: Rules, file: str) -> 
     for name in ("nama", "jabatan", "unit", "golongan"):
         if name in names:
             out[name] = sh.text[name]
-    key = {"asesmen": ["nip"], "kinerja": ["nip", "tahun"], "formasi": ["kode"]}[kind]
-    live = live & ~_check_duplicate_keys(sh, out, key, live)
+    live = live & ~_check_duplicate_keys(sh, out, list(spec.key), live)
     violations = _collect(sh)
     bad = _with_errors(sh)
     accepted = out[live & ~bad].reset_index(drop=True)
@@ -417,20 +414,16 @@ def _duplicate_rows(sh: _Sheet, names: list[str], skipped: np.ndarray) -> np.nda
 
 
 def _check_required(sh: _Sheet, kind: str, rules: Rules, live: np.ndarray) -> None:
-    need = {
-        "asesmen": ["nip", "nama", "job_level", *rules.competency_codes],
-        "kinerja": ["nip", "tahun"],
-        "formasi": ["kode", "job_level"],
-    }[kind]
-    for name in need:
+    spec = KINDS[kind]
+    for name in spec.required_for(rules):
         sh.add(
             name,
             live & sh.blank[name].to_numpy(),
             "missing-value",
             f"{sh.header.title(name)} is empty; fill it in and import the file again",
         )
-    if kind == "kinerja":
-        fields = [f for f in ("predikat", "nilai_kinerja") if f in sh.blank]
+    if spec.one_of:
+        fields = [f for f in spec.one_of if f in sh.blank]
         none = np.logical_and.reduce([sh.blank[f].to_numpy() for f in fields])
         sh.add(
             fields[0],
