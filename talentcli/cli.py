@@ -6,13 +6,12 @@ need them, so `talentcli --help` starts fast.
 
 from __future__ import annotations
 
-import contextlib
 import functools
+import json
 import signal
 import sqlite3
 import sys
 import traceback
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -22,7 +21,6 @@ from talentcli import __version__
 from talentcli.errors import ExitCode, TalentError, Terminated
 
 if TYPE_CHECKING:
-    from talentcli.ingest import FileReport
     from talentcli.workspace import Workspace
 
 app = typer.Typer(
@@ -132,42 +130,25 @@ def _global(
     STATE.db, STATE.quiet, STATE.verbose, STATE.debug = db, quiet, verbose, debug
 
 
-def _workspace() -> Workspace:
+def _workspace(config: Path | None = None, need_config: bool = False) -> Workspace:
     from talentcli.workspace import find_workspace
 
-    return find_workspace(db=STATE.db)
+    ws = find_workspace(config=config, db=STATE.db)
+    if need_config and not ws.configured:
+        from talentcli.errors import RulesError
+
+        raise RulesError(
+            "talent.yaml",
+            [
+                f"no talent.yaml in {ws.root} or above: run from a workspace made with "
+                "`talentcli init DIR`, or give --config DIR/talent.yaml"
+            ],
+        )
+    return ws
 
 
-@contextlib.contextmanager
-def _locked(ws: Workspace, log: Any = None) -> Iterator[None]:
-    """Hold the workspace lock that `talentcli run` takes (SPEC §7) while a command writes the
-    store: an import or classify by hand and a cron run never interleave (a run would
-    otherwise classify and report on data that changed under it). Exit 75 at once if held."""
-    from filelock import FileLock, Timeout
-
-    from talentcli.errors import LockedError
-
-    path = ws.lock
-    lock = FileLock(path, timeout=0, mode=0o600)
-    try:
-        lock.acquire()
-    except Timeout:
-        if log is not None:
-            log.warning("skipped: another talentcli command holds %s", path.name)
-        raise LockedError(
-            f"another talentcli command (a cron run?) holds {path}; try again when it ends"
-        ) from None
-    except OSError as exc:  # a read-only folder: the command works, unguarded, and says so
-        why = exc.strerror or type(exc).__name__
-        typer.echo(f"warning: no lock ({why}): {path.parent}", err=True)
-        if log is not None:
-            log.warning("no lock in %s: %s", path.parent, why)
-        lock = None
-    try:
-        yield
-    finally:
-        if lock is not None:
-            lock.release()
+def _warn(message: str) -> None:
+    typer.echo(message, err=True)
 
 
 # ------------------------------------------------------------------ commands
@@ -208,102 +189,22 @@ def import_(
 
     Example: talentcli import asesmen-2026.xlsx kinerja.xlsx formasi-2026.xlsx
     """
+    from talentcli import app as svc
     from talentcli.kinds import KINDS
+    from talentcli.render import busy, show_import
 
     if kind != "auto" and kind not in KINDS:
         raise typer.BadParameter(f"{kind!r}: use auto, {', '.join(KINDS)}", param_hint="--kind")
-    from talentcli.workbook import prefetch
-
-    ws = _workspace()
-    prefetch(files, ws.limits)  # begun by read_ahead already, unless its guess was wrong
-    from talentcli.ingest import ImportOptions, import_file
-    from talentcli.rules import load_rules
-    from talentcli.store import Store
-    from talentcli.workspace import open_log
-
-    rules = load_rules(ws.rules).rules
-    log = open_log(ws)
-    opts = ImportOptions(kind, cycle, sheet, ws.cycle, ws.limits, ws.path(ws.config.rejects))
-    from talentcli.render import busy
-
-    with _locked(ws, log):
-        store = Store(ws.db)
-        try:
-            reports = []
-            for f in files:
-                with busy(f"importing {f.name} ..."):
-                    reports.append(import_file(f, store, rules, opts))
-        finally:
-            store.close()
-    for r in reports:
-        _log_import(log, r)
+    done = svc.import_files(
+        _workspace(), files, kind, cycle, sheet, _warn, lambda f: busy(f"importing {f.name} ...")
+    )
     if json_out:
-        import json
-
         typer.echo(
-            json.dumps({"files": [r.as_json() for r in reports]}, ensure_ascii=False, indent=2)
+            json.dumps({"files": [r.as_json() for r in done.reports]}, ensure_ascii=False, indent=2)
         )
-    else:
-        for r in reports:
-            _show_import(r)
-    raise typer.Exit(int(_import_exit(reports)))
-
-
-def _import_exit(reports: list[FileReport]) -> ExitCode:
-    if any(r.status == "failed" for r in reports):
-        return ExitCode.INPUT
-    if any(r.rejected for r in reports):
-        return ExitCode.ATTENTION
-    return ExitCode.OK
-
-
-def _log_import(log: Any, r: FileReport) -> None:
-    """Codes, cells and counts only: never names or whole rows."""
-    if r.status == "failed":
-        log.error("import %s failed: %s", r.file, r.error["code"] if r.error else "?")
-        return
-    log.info(
-        "import %s %s kind=%s cycle=%s read=%d accepted=%d rejected=%d skipped=%d",
-        r.file,
-        r.status,
-        r.kind,
-        r.cycle,
-        r.rows_read,
-        r.accepted,
-        r.rejected,
-        r.skipped,
-    )
-    for e in r.errors:
-        level = log.error if e["severity"] == "error" else log.warning
-        level("%s %s %s %s", r.file, e["cell"], e["field"], e["code"])
-
-
-def _show_import(r: FileReport) -> None:
-    if r.status == "failed":
-        typer.echo(f"error: {r.file}: {r.error['message']} ({r.error['code']})", err=True)
-        return
-    where = f"{r.kind}, cycle {r.cycle}, " if r.cycle else f"{r.kind}, "
-    _echo(f"{r.file}: {where}sheet '{r.sheet}', header row {r.header_row}")
-    if r.status == "already-imported":
-        _echo(f"  already imported (same SHA-256): nothing stored; {r.notes[0]}")
-        return
-    _echo(
-        f"  {r.rows_read} rows read = {r.accepted} accepted + {r.rejected} rejected "
-        f"+ {r.skipped} skipped"
-    )
-    limit = None if STATE.verbose else 20
-    shown = r.errors[:limit]
-    for e in shown:
-        tag = "" if e["severity"] == "error" else " (warning)"
-        _echo(f"  {e['cell']}: {e['message']} ({e['code']}){tag}", err=False)
-    if len(shown) < len(r.errors):
-        _echo(
-            f"  ... and {len(r.errors) - len(shown)} more (all in the rejects file; -v shows all)"
-        )
-    if r.rejects:
-        _echo(f"  rejected rows with reasons: {r.rejects[0]} (and .csv)")
-    for note in r.notes:
-        _echo(f"  note: {note}")
+    for r in [] if json_out else done.reports:
+        show_import(r, _echo, STATE.verbose)
+    raise typer.Exit(int(done.code))
 
 
 def _as_of(value: str | None):
@@ -332,25 +233,14 @@ def classify(
 
     Example: talentcli classify --cycle 2026 --as-of 2026-01-01
     """
-    from talentcli.pipeline import classify_cycle
-    from talentcli.rules import load_rules
-    from talentcli.store import Store
-
-    ws = _workspace()
-    when = _as_of(as_of)
-    loaded = load_rules(rules or ws.rules)
+    from talentcli import app as svc
     from talentcli.render import busy, show_summary
 
-    with _locked(ws):
-        store = Store(ws.db, create=False)
-        try:
-            with busy("classifying ..."):
-                summary = classify_cycle(store, loaded, cycle or ws.cycle, when)
-        finally:
-            store.close()
-
-    show_summary(summary, loaded.rules, quiet=STATE.quiet)
-    raise typer.Exit(int(ExitCode.ATTENTION if len(summary.incomplete) else ExitCode.OK))
+    when = _as_of(as_of)
+    with busy("classifying ..."):
+        done = svc.classify(_workspace(), cycle, rules, when, _warn)
+    show_summary(done.summary, done.rules, quiet=STATE.quiet)
+    raise typer.Exit(int(done.code))
 
 
 @app.command()
@@ -363,21 +253,13 @@ def explain(
 
     Example: talentcli explain "19780923 200312 1 003"
     """
-    from talentcli.pipeline import load_run
+    from talentcli import app as svc
     from talentcli.render import explain_person
-    from talentcli.store import Store, load_ratings
 
     digits = "".join(ch for ch in nip if ch.isdigit())
     if len(digits) != 18 or any(ch not in "0123456789 .-'" for ch in nip.strip()):
         raise typer.BadParameter(f"{nip!r} is not a NIP (18 digits, spaces allowed)")
-
-    store = Store(_workspace().db, create=False)
-    try:
-        data = load_run(store, cycle)
-        ratings = load_ratings(store)
-        ratings = ratings.loc[ratings["nip"] == digits, ["tahun", "predikat", "nilai"]]
-    finally:
-        store.close()
+    data, ratings = svc.explain(_workspace(), digits, cycle)
     typer.echo(explain_person(data, nip, ratings))
 
 
@@ -407,9 +289,20 @@ def report(
 
     Example: talentcli report --format xlsx,html --out laporan --lang id
     """
-    from talentcli.pipeline import load_run
-    from talentcli.report import FORMATS, write_reports
-    from talentcli.store import Store
+    from talentcli import app as svc
+    from talentcli.render import busy
+
+    formats = _formats(fmt)
+    if lang not in ("id", "en"):
+        raise typer.BadParameter(f"{lang!r}: use id or en", param_hint="--lang")
+    with busy("writing reports ..."):
+        done = svc.report(_workspace(), formats, out, lang, cycle, assign, pseudonymize, _warn)
+    for path in done.paths:
+        _echo(f"wrote {path}")
+
+
+def _formats(fmt: str) -> list[str]:
+    from talentcli.report import FORMATS
 
     formats = [f.strip() for f in fmt.split(",") if f.strip()]
     unknown = [f for f in formats if f not in FORMATS]
@@ -417,26 +310,7 @@ def report(
         raise typer.BadParameter(
             f"{', '.join(unknown) or fmt!r}: use {', '.join(FORMATS)}", param_hint="--format"
         )
-    if lang not in ("id", "en"):
-        raise typer.BadParameter(f"{lang!r}: use id or en", param_hint="--lang")
-    ws = _workspace()
-    store = Store(ws.db, create=False)
-    from talentcli.render import busy
-
-    try:
-        with busy("reading the run ..."):
-            data = load_run(store, cycle, assign=assign)
-    finally:
-        store.close()
-    if pseudonymize is not None:
-        from talentcli.pipeline import pseudonymize as anonymise
-        from talentcli.safety import read_key
-
-        data = anonymise(data, read_key(pseudonymize))
-    with busy("writing reports ..."):
-        paths = write_reports(data, out or ws.path(ws.config.output), formats, lang)
-    for path in paths:
-        _echo(f"wrote {path}")
+    return formats
 
 
 @app.command("run")
@@ -451,79 +325,15 @@ def run_(
 
     Example (crontab): 15 6 * * * cd /srv/bkpsdm && talentcli run --config talent.yaml
     """
-    from talentcli.workspace import find_workspace, open_log
+    from talentcli import app as svc
+    from talentcli.render import busy, show_run
 
-    ws = find_workspace(config=config, db=STATE.db)
-    if not ws.configured:
-        from talentcli.errors import RulesError
-
-        raise RulesError(
-            "talent.yaml",
-            [
-                f"no talent.yaml in {ws.root} or above: run from a workspace made with "
-                "`talentcli init DIR`, or give --config DIR/talent.yaml"
-            ],
-        )
+    ws = _workspace(config, need_config=True)
     when = _as_of(as_of)
-    log = open_log(ws)
-    with _locked(ws, log):  # first, before the heavy imports: an overlapping run is told at once
-        from talentcli.pipeline import InboxOutcome, run_inbox
-        from talentcli.render import busy
-        from talentcli.rules import load_rules
-
-        loaded = load_rules(ws.rules)  # bad rules stop the run before the inbox is touched
-        outcome = InboxOutcome([], [])
-        try:
-            with busy("talentcli run: inbox, classify, report ..."):
-                run_inbox(ws, loaded, when, outcome)
-        except BaseException as exc:  # the log still tells what was imported and moved
-            for r in outcome.reports:
-                _log_import(log, r)
-            log.error(
-                "run stopped (%s) after files=%d moved=%d: what was imported is stored",
-                type(exc).__name__,
-                len(outcome.reports),
-                len(outcome.moved),
-            )
-            raise
-    code = _run_exit(outcome)
-    for r in outcome.reports:
-        _log_import(log, r)
-        _show_import(r)
-    for name, dest in outcome.moved:
-        _echo(f"moved {name} -> {dest}")
-    if outcome.summary:
-        from talentcli.render import show_summary
-
-        show_summary(outcome.summary, loaded.rules, quiet=STATE.quiet)
-    for path in outcome.written or []:
-        _echo(f"wrote {path}")
-    line = _run_line(outcome, code)
-    log.info(line)
-    _echo(line)
-    raise typer.Exit(int(code))
-
-
-def _run_exit(outcome: Any) -> ExitCode:
-    incomplete = outcome.summary is not None and len(outcome.summary.incomplete) > 0
-    if outcome.failed or outcome.rejected or incomplete:
-        return ExitCode.ATTENTION
-    return ExitCode.OK
-
-
-def _run_line(outcome: Any, code: ExitCode) -> str:
-    s = outcome.summary
-    if s:
-        done = f"classified={s.classified} incomplete={len(s.incomplete)} run={s.run_id}"
-    elif outcome.written:
-        done = "no new data: missing reports written again"
-    else:
-        done = "no new data: reports unchanged"
-    imported = sum(r.status == "imported" for r in outcome.reports)
-    return (
-        f"run: files={len(outcome.reports)} imported={imported} failed={outcome.failed} "
-        f"rejected_rows={outcome.rejected} {done} exit={int(code)}"
-    )
+    with busy("talentcli run: inbox, classify, report ..."):
+        done = svc.run(ws, when, _warn)
+    show_run(done, _echo, STATE.verbose, STATE.quiet)
+    raise typer.Exit(int(done.code))
 
 
 @app.command()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -12,20 +11,8 @@ import pandas as pd
 
 from talentcli import store as st
 from talentcli.errors import NotFoundError
+from talentcli.model import RunData, RunSummary
 from talentcli.rules import LoadedRules, Rules, check_rules_text
-
-
-@dataclass
-class RunSummary:
-    """What `classify` tells the user."""
-
-    run_id: int
-    cycle: str
-    as_of: str
-    people: int
-    classified: int
-    incomplete: pd.DataFrame
-    boxes: dict[int, int]
 
 
 def classify_cycle(store: st.Store, loaded: LoadedRules, cycle: str, as_of: dt.date) -> RunSummary:
@@ -62,21 +49,6 @@ def classify_cycle(store: st.Store, loaded: LoadedRules, cycle: str, as_of: dt.d
         result.incomplete,
         {b: int(boxes.get(b, 0)) for b in range(1, 10)},
     )
-
-
-@dataclass
-class RunData:
-    """Everything a report needs from one stored run."""
-
-    run: dict
-    rules: Rules
-    people: pd.DataFrame
-    incomplete: pd.DataFrame
-    inputs: pd.DataFrame
-    plans: pd.DataFrame
-    vacancies: pd.DataFrame
-    candidates: pd.DataFrame
-    assignment: pd.DataFrame | None = None  # report --assign: kode, seat, nip, fit
 
 
 def load_run(store: st.Store, cycle: str | None, assign: bool = False) -> RunData:
@@ -186,129 +158,3 @@ def run_rules(run: dict) -> Rules:
     if isinstance(rules, list):  # stored text was valid when stored; a schema change broke it
         raise NotFoundError(f"the rules stored with run {run['id']} no longer validate: {rules[0]}")
     return rules
-
-
-# ------------------------------------------------------------------ talentcli run (cron)
-
-
-@dataclass
-class InboxOutcome:
-    """What one unattended run did."""
-
-    reports: list  # FileReport per inbox file, in name order
-    moved: list[tuple[str, str]]  # (file, destination)
-    summary: RunSummary | None = None
-    written: list | None = None
-
-    @property
-    def failed(self) -> int:
-        """Files moved to failed/."""
-        return sum(r.status == "failed" for r in self.reports)
-
-    @property
-    def rejected(self) -> int:
-        """Rejected rows over all files."""
-        return sum(r.rejected for r in self.reports)
-
-
-def inbox_files(folder) -> list:
-    """Files waiting in the inbox, in name order (hidden and Office lock files ignored)."""
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "~$")))
-
-
-def file_away(path, folder, reason: str | None = None):
-    """Move PATH into FOLDER (never overwriting); with REASON also write <name>.reason.txt."""
-    import os
-    import shutil
-
-    folder.mkdir(parents=True, exist_ok=True)
-    dest = folder / path.name
-    n = 1
-    while dest.exists():
-        dest = folder / f"{path.stem}-{n}{path.suffix}"
-        n += 1
-    shutil.move(str(path), dest)
-    os.chmod(dest, 0o600)  # exports hold personal data: the archive is owner-only too
-    if reason is not None:
-        note = dest.with_name(dest.name + ".reason.txt")
-        fd = os.open(note, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(reason + "\n")
-    return dest
-
-
-def run_inbox(
-    ws, loaded: LoadedRules, as_of: dt.date, outcome: InboxOutcome | None = None
-) -> InboxOutcome:
-    """Import every inbox file (archive or fail it), then classify and report when needed.
-    OUTCOME, when given, is filled as the run goes: the caller sees how far a failed run got."""
-    from talentcli.ingest import ImportOptions, import_file
-    from talentcli.ingest.read import release_cells
-    from talentcli.workbook import prefetch
-
-    rejects = ws.path(ws.config.rejects)
-    opts = ImportOptions("auto", None, None, ws.cycle, ws.limits, rejects)
-    store = st.Store(ws.db)
-    outcome = outcome if outcome is not None else InboxOutcome([], [])
-    try:
-        archive = ws.path(ws.config.archive) / dt.date.today().isoformat()
-        files = inbox_files(ws.path(ws.config.inbox))
-        prefetch(files, ws.limits)  # the next workbook is read while one is validated
-        for path in files:
-            report = import_file(path, store, loaded.rules, opts)
-            outcome.reports.append(report)
-            err = report.error
-            reason = f"{err['code']}: {err['message']}" if err else None
-            dest = file_away(path, ws.path(ws.config.failed) if err else archive, reason)
-            outcome.moved.append((path.name, str(dest)))
-        release_cells()  # the last workbook's cells are not needed by classify and report
-        if _needs_classify(store, ws.cycle, loaded, outcome.reports):
-            outcome.summary = classify_cycle(store, loaded, ws.cycle, as_of)
-            outcome.written = _report(store, ws)
-        elif st.latest_run(store, ws.cycle) is not None and _reports_missing(ws, ws.cycle):
-            outcome.written = _report(store, ws)  # the run is current; its reports were not
-    finally:
-        store.close()
-    return outcome
-
-
-def _needs_classify(store: st.Store, cycle: str, loaded: LoadedRules, reports: list) -> bool:
-    """Something to classify, and the latest run does not reflect it: a batch the run did not
-    see (imported now or by hand since), other rules, or no run at all."""
-    has_cohort = store.db.execute(
-        "SELECT 1 FROM batches WHERE kind = 'asesmen' AND cycle = ? AND accepted > 0 LIMIT 1",
-        (cycle,),
-    ).fetchone()
-    if not has_cohort:
-        return False
-    last = st.latest_run(store, cycle)
-    if last is None or last["rules_sha256"] != loaded.sha256:
-        return True
-    unseen = store.db.execute(
-        "SELECT 1 FROM batches WHERE (kind = 'kinerja' OR cycle = ?) AND id NOT IN "
-        "(SELECT batch_id FROM run_inputs WHERE run_id = ?) LIMIT 1",
-        (cycle, last["id"]),
-    ).fetchone()
-    return unseen is not None
-
-
-def _reports_missing(ws, cycle: str) -> bool:
-    """A configured report is not in the output folder (deleted, or a run stopped early)."""
-    out = ws.path(ws.config.output)
-    expected = {
-        "xlsx": f"talenta-{cycle}.xlsx",
-        "html": "index.html",
-        "csv": f"talenta-{cycle}-hasil.csv",
-        "json": f"talenta-{cycle}.json",
-        "md": f"talenta-{cycle}.md",
-    }
-    return any(not (out / expected[f]).exists() for f in ws.config.formats)
-
-
-def _report(store: st.Store, ws) -> list:
-    from talentcli.report import write_reports
-
-    data = load_run(store, ws.cycle)
-    return write_reports(data, ws.path(ws.config.output), ws.config.formats, ws.config.lang)

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from talentcli.pipeline import RunData, RunSummary
+from talentcli.model import RunData, RunSummary
 from talentcli.rules import PERFORMANCE_LEVELS, Rules
+
+if TYPE_CHECKING:
+    from talentcli.app import InboxOutcome
+    from talentcli.ingest import FileReport
 
 
 @contextlib.contextmanager
@@ -22,6 +27,48 @@ def busy(message: str) -> Iterator[None]:
 
     with Console(stderr=True).status(message):
         yield
+
+
+Echo = Callable[..., None]
+
+
+def show_import(r: FileReport, echo: Echo, verbose: bool = False) -> None:
+    """One imported file: where its header is, the counts that add up, the problems."""
+    if r.status == "failed":
+        echo(f"error: {r.file}: {r.error['message']} ({r.error['code']})", err=True)
+        return
+    where = f"{r.kind}, cycle {r.cycle}, " if r.cycle else f"{r.kind}, "
+    echo(f"{r.file}: {where}sheet '{r.sheet}', header row {r.header_row}")
+    if r.status == "already-imported":
+        echo(f"  already imported (same SHA-256): nothing stored; {r.notes[0]}")
+        return
+    echo(
+        f"  {r.rows_read} rows read = {r.accepted} accepted + {r.rejected} rejected "
+        f"+ {r.skipped} skipped"
+    )
+    shown = r.errors if verbose else r.errors[:20]
+    for e in shown:
+        tag = "" if e["severity"] == "error" else " (warning)"
+        echo(f"  {e['cell']}: {e['message']} ({e['code']}){tag}")
+    if len(shown) < len(r.errors):
+        echo(f"  ... and {len(r.errors) - len(shown)} more (all in the rejects file; -v shows all)")
+    if r.rejects:
+        echo(f"  rejected rows with reasons: {r.rejects[0]} (and .csv)")
+    for note in r.notes:
+        echo(f"  note: {note}")
+
+
+def show_run(done: InboxOutcome, echo: Echo, verbose: bool = False, quiet: bool = False) -> None:
+    """What a cron run did: each file, where it went, the grid, the reports, the summary line."""
+    for r in done.reports:
+        show_import(r, echo, verbose)
+    for name, dest in done.moved:
+        echo(f"moved {name} -> {dest}")
+    if done.summary is not None and done.rules is not None:
+        show_summary(done.summary, done.rules, quiet=quiet)
+    for path in done.written or []:
+        echo(f"wrote {path}")
+    echo(done.line)
 
 
 def grid_rows(counts: dict[int, int], rules: Rules) -> list[list[str]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,7 +29,7 @@ def private_file(path: Path) -> Iterator[Path]:
 
     tmp = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         os.close(fd)
         os.chmod(tmp, 0o600)
@@ -41,6 +42,46 @@ def private_file(path: Path) -> Iterator[Path]:
         if tmp is not None:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
+
+
+def private_dir(path: Path) -> Path:
+    """PATH as a folder readable by its owner only (SPEC §8): the folders it creates are 0700
+    whatever the umask; an existing folder is left as its owner set it."""
+    missing = []
+    p = path
+    while not p.exists() and p != p.parent:
+        missing.append(p)
+        p = p.parent
+    for folder in reversed(missing):
+        folder.mkdir(mode=0o700, exist_ok=True)
+        os.chmod(folder, 0o700)  # mkdir's mode is filtered through the umask: set it whole
+    return path
+
+
+LEFTOVERS = (".*.tmp", ".xlsx-*", ".html-*")  # what private_file and the writers leave if killed
+
+
+def remove_leftovers(folder: Path) -> list[Path]:
+    """Remove the temporary files and folders a killed report writer left in FOLDER (they
+    hold personal data); call it under the workspace lock, so no live writer owns them."""
+    gone = []
+    for pattern in LEFTOVERS:
+        for path in folder.glob(pattern):
+            if path.is_symlink() or not path.is_dir():
+                path.unlink(missing_ok=True)
+            else:
+                shutil.rmtree(path, ignore_errors=True)
+            gone.append(path)
+    return gone
+
+
+_CONTROL = {i: f"\\x{i:02x}" for i in (*range(32), 127)}
+
+
+def safe_log_text(text: str) -> str:
+    """User text (a file name, a cell) for one log line: control characters escaped, so a
+    newline in a file name cannot forge a line of its own."""
+    return text.translate(_CONTROL)
 
 
 def pseudonym(key: bytes, nip: str) -> str:

@@ -97,7 +97,9 @@ def now() -> str:
 
 def create_private(path: Path) -> None:
     """Create an empty file readable by its owner only, whatever the umask."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    from talentcli.safety import private_dir
+
+    private_dir(path.parent)
     fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
     os.close(fd)
     os.chmod(path, 0o600)
@@ -530,3 +532,22 @@ def load_vacancies(store: Store, cycle: str) -> pd.DataFrame:
     """The cycle's formasi rows."""
     rows = stored_rows(store, "formasi", cycle)[list(LAYOUT["formasi"])]
     return rows.sort_values("kode", ignore_index=True)
+
+
+def has_cohort(store: Store, cycle: str) -> bool:
+    """The cycle has at least one accepted assessment."""
+    row = store.db.execute(
+        "SELECT 1 FROM batches WHERE kind = 'asesmen' AND cycle = ? AND accepted > 0 LIMIT 1",
+        (cycle,),
+    ).fetchone()
+    return row is not None
+
+
+def unseen_batches(store: Store, cycle: str, run_id: int) -> bool:
+    """A batch the run could use (a rating, or an import of its cycle) that it did not see."""
+    row = store.db.execute(
+        "SELECT 1 FROM batches WHERE (kind = 'kinerja' OR cycle = ?) AND id NOT IN "
+        "(SELECT batch_id FROM run_inputs WHERE run_id = ?) LIMIT 1",
+        (cycle, run_id),
+    ).fetchone()
+    return row is not None

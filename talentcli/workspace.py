@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from talentcli.errors import RulesError
+from talentcli.safety import private_dir
 from talentcli.workbook import CONFIG_NAME, Limits, config_file
 
 LOCK_NAME = ".talentcli.lock"  # the workspace lock `talentcli run` holds (SPEC §7)
@@ -165,14 +166,14 @@ def _config_problem(err: dict, lines: dict[str, int]) -> str:
 
 def init_workspace(folder: Path, cycle: str | None = None) -> list[Path]:
     """Create talent.yaml, rules/ (a copy of the packaged rules) and inbox/; never overwrite."""
-    folder.mkdir(parents=True, exist_ok=True)
+    private_dir(folder)
     made = []
     cfg = folder / CONFIG_NAME
     if not cfg.exists():
         cfg.write_text(CONFIG_TEMPLATE.format(cycle=cycle or date.today().year), encoding="utf-8")
         made.append(cfg)
     rules_dir = folder / "rules"
-    rules_dir.mkdir(exist_ok=True)
+    private_dir(rules_dir)
     from talentcli.rules import default_rules_path
 
     for src in sorted(default_rules_path().parent.glob("*.yaml")):
@@ -182,9 +183,21 @@ def init_workspace(folder: Path, cycle: str | None = None) -> list[Path]:
             made.append(dst)
     for sub in ("inbox",):
         if not (folder / sub).exists():
-            (folder / sub).mkdir()
-            made.append(folder / sub)
+            made.append(private_dir(folder / sub))
     return made
+
+
+class PrivateLog(logging.handlers.RotatingFileHandler):
+    """The rotating log, owner-only across rotation whatever the umask; a failure to write
+    it never prints a traceback (the command's own output still says everything)."""
+
+    def _open(self):
+        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        os.fchmod(fd, 0o600)
+        return os.fdopen(fd, "a", encoding="utf-8", errors="backslashreplace")
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        """Drop the record: a full disk or a removed folder must not stop a run."""
 
 
 def open_log(ws: Workspace) -> logging.Logger:
@@ -195,11 +208,8 @@ def open_log(ws: Workspace) -> logging.Logger:
     if any(getattr(h, "baseFilename", None) == str(path) for h in logger.handlers):
         return logger
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        if not path.exists():
-            path.touch(mode=0o600)
-        os.chmod(path, 0o600)
-        handler = logging.handlers.RotatingFileHandler(path, maxBytes=5 << 20, backupCount=5)
+        private_dir(folder)
+        handler = PrivateLog(path, maxBytes=5 << 20, backupCount=5)
     except OSError:
         return logger  # a read-only workspace still imports; the terminal shows everything
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))

@@ -898,27 +898,3 @@ def test_a_rejects_workbook_is_not_kept_without_the_cycle_collector(cli, tmp_pat
     finally:
         gc.enable()
     assert alive == []
-
-
-def test_run_lets_the_last_cells_go_before_it_classifies(cli, tmp_path, monkeypatch):
-    """`run` goes on in the same process after its imports: the last workbook's cells are not
-    held through classify and report."""
-    import shutil
-
-    from talentcli import pipeline
-    from talentcli.ingest import read
-
-    assert cli("init", tmp_path / "ws", "--cycle", "2026").exit_code == 0
-    monkeypatch.chdir(tmp_path / "ws")
-    samples = Path(__file__).resolve().parents[1] / "samples"
-    shutil.copy(samples / "asesmen-2026.xlsx", tmp_path / "ws" / "inbox")
-    held = []
-    classify = pipeline.classify_cycle
-
-    def spy(*args, **kwargs):
-        held.append(list(read._LAST_READ))
-        return classify(*args, **kwargs)
-
-    monkeypatch.setattr(pipeline, "classify_cycle", spy)
-    assert cli("run", "--as-of", "2026-01-01").exit_code in (0, 1)  # 1: the sample has rejects
-    assert held == [[]]

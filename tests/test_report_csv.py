@@ -13,7 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from talentcli.pipeline import RunData, pseudonymize
+from talentcli.model import RunData
+from talentcli.pipeline import pseudonymize
 from talentcli.report import columnar, csv_report, lists
 from talentcli.report.lists import AXES, PERSON, PLACEMENT_LISTS
 from talentcli.store import RESULT_COLUMNS

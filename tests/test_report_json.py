@@ -15,7 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from talentcli import __version__
-from talentcli.pipeline import RunData, load_run, pseudonymize
+from talentcli.model import RunData
+from talentcli.pipeline import load_run, pseudonymize
 from talentcli.report import columnar, json_report
 from talentcli.store import Store
 

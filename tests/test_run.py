@@ -261,20 +261,31 @@ def test_unwritable_output_folder_is_a_clear_error(tmp_path):
 
 
 def test_store_reports_and_log_are_owner_only(workspace):
+    """Under umask 000 every folder the run makes is 0700 and every file it writes 0600; the
+    inbox files it moves keep the mode their owner gave them (SPEC §7-§8)."""
+    fill_inbox(workspace)
+    modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in (workspace / "inbox").iterdir()}
     old = os.umask(0)
     try:
-        fill_inbox(workspace)
         talentcli("run", "--as-of", "2026-01-01", cwd=workspace)
     finally:
         os.umask(old)
-    files = [
+    folders = [workspace / name for name in ("laporan", "failed", "archive", "logs")]
+    for folder in [*folders, *(workspace / "archive").iterdir()]:
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+    moved = [*(workspace / "failed").iterdir(), *(workspace / "archive").rglob("*.xlsx")]
+    written = [
         workspace / "talent.db",
         workspace / "logs" / "talentcli.log",
-        *(workspace / "laporan").iterdir(),
-        *(workspace / "failed").iterdir(),
+        *(workspace / "laporan").rglob("*"),
+        *(p for p in moved if p.name.endswith(".reason.txt")),
     ]
-    for path in files:
-        assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0, path
+    for path in written:
+        want = 0o700 if path.is_dir() else 0o600
+        assert stat.S_IMODE(path.stat().st_mode) == want, path
+    for path in moved:
+        if path.name in modes:
+            assert stat.S_IMODE(path.stat().st_mode) == modes[path.name], path
 
 
 def test_pseudonymised_report_is_keyed_and_stable(workspace, tmp_path):
@@ -360,7 +371,8 @@ def test_a_cohort_without_a_unit_column_is_reported(workspace):
     assert result.returncode in (0, 1), result.stderr
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr
     out = workspace / "laporan"
-    assert sorted(p.name for p in out.iterdir()) == ["index.html", "rencana", "talenta-2026.xlsx"]
+    names = sorted(p.name for p in out.iterdir())
+    assert names == [".talentcli-run", "index.html", "rencana", "talenta-2026.xlsx"]
     sheet = openpyxl.load_workbook(out / "talenta-2026.xlsx", read_only=True)["Ringkasan"]
     rows = [
         r for r in sheet.iter_rows(values_only=True) if r and r[0] in ("(tanpa unit)", "Jumlah")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from talentcli.ingest.validate import Checked
-from talentcli.safety import private_file, safe_text
+from talentcli.safety import private_dir, private_file, safe_text
 
 
 def reasons_frame(checked: Checked) -> pd.DataFrame:
@@ -28,7 +28,7 @@ def write_rejects(source: Path, checked: Checked, folder: Path) -> list[Path]:
     import xlsxwriter
 
     frame = reasons_frame(checked)
-    folder.mkdir(parents=True, exist_ok=True)
+    private_dir(folder)
     xlsx = folder / f"{source.stem}.rejects.xlsx"
     csv = folder / f"{source.stem}.rejects.csv"
     with private_file(xlsx) as tmp:

@@ -1,33 +1,70 @@
-"""Report writers, one module per format; all read one RunData."""
+"""Report writers, one module per format, registered here; all read one model.RunData.
+
+Each folder of reports also records which run it shows (`.talentcli-run`), so `run` can
+tell reports that follow the store from reports a killed run left behind (SPEC §7).
+"""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
-from importlib import import_module
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from talentcli.pipeline import RunData
+from talentcli.model import RunData
+from talentcli.report import csv_report, html_report, json_report, md_report, xlsx_report
+from talentcli.safety import private_file
 
-# format -> module in this package with `write(data, folder, lang) -> list[Path]`
-FORMATS = {
-    "json": "json_report",
-    "csv": "csv_report",
-    "md": "md_report",
-    "xlsx": "xlsx_report",
-    "html": "html_report",
+Writer = Callable[[RunData, Path, str], list[Path]]
+
+WRITERS: dict[str, Writer] = {
+    "json": json_report.write,
+    "csv": csv_report.write,
+    "md": md_report.write,
+    "xlsx": xlsx_report.write,
+    "html": html_report.write,
 }
-
-
-def writer(fmt: str) -> Callable[..., list[Path]]:
-    """The write function of a format (imported only when used)."""
-    return import_module(f"talentcli.report.{FORMATS[fmt]}").write
+FORMATS = tuple(WRITERS)
+RECORD = ".talentcli-run"
+MAIN_FILE = {  # the file each format always writes, by which a missing report is seen
+    "xlsx": "talenta-{cycle}.xlsx",
+    "html": "index.html",
+    "csv": "talenta-{cycle}-hasil.csv",
+    "json": "talenta-{cycle}.json",
+    "md": "talenta-{cycle}.md",
+}
 
 
 def write_reports(data: RunData, folder: Path, formats: list[str], lang: str = "id") -> list[Path]:
     """Write every requested format into FOLDER; return the paths written."""
     paths: list[Path] = []
     for fmt in formats:
-        paths += writer(fmt)(data, folder, lang)
+        paths += WRITERS[fmt](data, folder, lang)
     return paths
+
+
+def record_run(folder: Path, run: dict, formats: list[str]) -> None:
+    """Note in FOLDER which run its reports of FORMATS come from (written last, atomically)."""
+    previous = _record(folder)
+    shown = set(formats) | (set(previous["formats"]) if previous.get("run") == run["id"] else set())
+    doc = {"run": run["id"], "cycle": run["cycle"], "formats": sorted(shown)}
+    with private_file(folder / RECORD) as tmp:
+        tmp.write_text(json.dumps(doc) + "\n", encoding="utf-8")
+
+
+def recorded_run(folder: Path, formats: list[str]) -> int | None:
+    """The run whose reports of every one of FORMATS are in FOLDER; None if any is not."""
+    doc = _record(folder)
+    if not set(formats) <= set(doc.get("formats", ())):
+        return None
+    cycle = str(doc.get("cycle"))
+    if any(not (folder / MAIN_FILE[f].format(cycle=cycle)).exists() for f in formats):
+        return None
+    return doc.get("run")
+
+
+def _record(folder: Path) -> dict:
+    try:
+        doc = json.loads((folder / RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return doc if isinstance(doc, dict) else {}

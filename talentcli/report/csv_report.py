@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from talentcli import __version__
-from talentcli.pipeline import RunData
+from talentcli.model import RunData
 from talentcli.report import columnar as col
 from talentcli.report import lists
 from talentcli.report.columnar import CHUNK, Coded, Lines

@@ -21,10 +21,11 @@ import pandas as pd
 from markupsafe import Markup
 
 from talentcli import __version__
-from talentcli.pipeline import RunData
+from talentcli.model import RunData
 from talentcli.report import lists
 from talentcli.report.labels import HEADERS, SHEETS, Labels
 from talentcli.rules import PERFORMANCE_LEVELS, Rules
+from talentcli.safety import private_dir
 
 # colour group per box, as the regulation's matrix is usually drawn (9 dark green ... 1 red)
 TONES = {9: "t9", 8: "t8", 7: "t8", 6: "t5", 5: "t5", 4: "t5", 3: "t3", 2: "t3", 1: "t1"}
@@ -527,7 +528,7 @@ def _swap_in(out: Path, pages: dict[str, str]) -> None:
     Each move is a rename: a reader sees the old or the new report, never half a page, and
     plan pages of people no longer in the run disappear with the old folder.
     """
-    out.mkdir(parents=True, exist_ok=True)
+    private_dir(out)
     tmp = Path(tempfile.mkdtemp(prefix=".html-", dir=out))  # 0700
     try:
         (tmp / "rencana").mkdir(mode=0o700)

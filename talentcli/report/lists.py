@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.compute as pc
 
-from talentcli.pipeline import RunData
+from talentcli.model import RunData
 from talentcli.report.columnar import factorize, first_codes, identities, positions, strings
 from talentcli.store import RESULT_COLUMNS
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from talentcli import __version__
-from talentcli.pipeline import RunData
+from talentcli.model import RunData
 from talentcli.render import rupiah
 from talentcli.report import lists
 from talentcli.report.labels import Labels

@@ -22,7 +22,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from talentcli import __version__
-from talentcli.pipeline import RunData
+from talentcli.model import RunData
 from talentcli.report import lists
 from talentcli.report.labels import CODED, Labels
 from talentcli.rules import PERFORMANCE_LEVELS

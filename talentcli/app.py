@@ -1,0 +1,481 @@
+"""The services behind the commands: import_files, classify, report, explain, run.
+
+Each takes the workspace lock (SPEC §7) where it writes, logs what it did (codes, cells and
+counts only: never names or whole rows) and returns an outcome that carries its exit code.
+A Typer command parses, calls one of these and renders; a Python caller of `run` gets the
+same lock and the same log.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import os
+import shutil
+import stat
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from talentcli.errors import ExitCode, LockedError
+from talentcli.model import RunData, RunSummary
+from talentcli.safety import private_dir, remove_leftovers, safe_log_text
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from talentcli.ingest import FileReport
+    from talentcli.rules import LoadedRules, Rules
+    from talentcli.workspace import Workspace
+
+Warn = Callable[[str], None]
+
+
+def _ignore(message: str) -> None:
+    """The default `warn`: a Python caller that passes none hears nothing."""
+
+
+# ------------------------------------------------------------------ the lock
+
+
+@contextlib.contextmanager
+def locked(
+    ws: Workspace, log: logging.Logger | None = None, warn: Warn = _ignore
+) -> Iterator[None]:
+    """Hold the workspace lock that `run` takes while the store or the reports change: an
+    import by hand and a cron run never interleave. LockedError (exit 75) at once if held."""
+    from filelock import FileLock, Timeout
+
+    path = ws.lock
+    lock: FileLock | None = FileLock(path, timeout=0, mode=0o600)
+    try:
+        lock.acquire()
+    except Timeout:
+        if log is not None:
+            log.warning("skipped: another talentcli command holds %s", path.name)
+        raise LockedError(
+            f"another talentcli command (a cron run?) holds {path}; try again when it ends"
+        ) from None
+    except OSError as exc:  # a read-only folder: the command works, unguarded, and says so
+        why = exc.strerror or type(exc).__name__
+        warn(f"warning: no lock ({why}): {path.parent}")
+        if log is not None:
+            log.warning("no lock in %s: %s", safe_log_text(str(path.parent)), why)
+        lock = None
+    try:
+        yield
+    finally:
+        if lock is not None:
+            lock.release()
+
+
+# ------------------------------------------------------------------ import
+
+
+@dataclass
+class ImportOutcome:
+    """What `import` did, file by file."""
+
+    reports: list[FileReport]
+    code: ExitCode = ExitCode.OK
+
+
+def import_exit(reports: list[FileReport]) -> ExitCode:
+    """3 if a file was unusable, 1 if rows were rejected, else 0 (SPEC §2)."""
+    if any(r.status == "failed" for r in reports):
+        return ExitCode.INPUT
+    if any(r.rejected for r in reports):
+        return ExitCode.ATTENTION
+    return ExitCode.OK
+
+
+def import_files(
+    ws: Workspace,
+    files: list[Path],
+    kind: str = "auto",
+    cycle: str | None = None,
+    sheet: str | None = None,
+    warn: Warn = _ignore,
+    each: Callable[[Path], contextlib.AbstractContextManager] | None = None,
+) -> ImportOutcome:
+    """Import FILES into the workspace store under the lock; every file gets a report."""
+    from talentcli.ingest import ImportOptions, import_file
+    from talentcli.rules import load_rules
+    from talentcli.store import Store
+    from talentcli.workspace import open_log
+
+    rules = load_rules(ws.rules).rules
+    log = open_log(ws)
+    opts = ImportOptions(kind, cycle, sheet, ws.cycle, ws.limits, ws.path(ws.config.rejects))
+    reports = []
+    with locked(ws, log, warn):
+        store = Store(ws.db)
+        try:
+            for f in files:
+                with each(f) if each is not None else contextlib.nullcontext():
+                    reports.append(import_file(f, store, rules, opts))
+        finally:
+            store.close()
+    for r in reports:
+        log_import(log, r)
+    return ImportOutcome(reports, import_exit(reports))
+
+
+def log_import(log: logging.Logger, r: FileReport) -> None:
+    """One import in the log: codes, cells and counts only, never names or whole rows."""
+    name = safe_log_text(r.file)
+    if r.status == "failed":
+        log.error("import %s failed: %s", name, r.error["code"] if r.error else "?")
+        return
+    log.info(
+        "import %s %s kind=%s cycle=%s read=%d accepted=%d rejected=%d skipped=%d",
+        name,
+        r.status,
+        r.kind,
+        r.cycle,
+        r.rows_read,
+        r.accepted,
+        r.rejected,
+        r.skipped,
+    )
+    for e in r.errors:
+        level = log.error if e["severity"] == "error" else log.warning
+        level("%s %s %s %s", name, safe_log_text(str(e["cell"])), e["field"], e["code"])
+
+
+# ------------------------------------------------------------------ classify
+
+
+@dataclass
+class ClassifyOutcome:
+    """A stored run and the rules it was made with."""
+
+    summary: RunSummary
+    rules: Rules
+    code: ExitCode = ExitCode.OK
+
+
+def classify(
+    ws: Workspace,
+    cycle: str | None = None,
+    rules_path: Path | None = None,
+    as_of: dt.date | None = None,
+    warn: Warn = _ignore,
+) -> ClassifyOutcome:
+    """Classify the cycle's cohort and store the run, under the lock."""
+    from talentcli.pipeline import classify_cycle
+    from talentcli.rules import load_rules
+    from talentcli.store import Store
+    from talentcli.workspace import open_log
+
+    loaded = load_rules(rules_path or ws.rules)
+    log = open_log(ws)
+    with locked(ws, log, warn):
+        store = Store(ws.db, create=False)
+        try:
+            summary = classify_cycle(store, loaded, cycle or ws.cycle, as_of or dt.date.today())
+        finally:
+            store.close()
+    log.info(_classified(summary))
+    code = ExitCode.ATTENTION if len(summary.incomplete) else ExitCode.OK
+    return ClassifyOutcome(summary, loaded.rules, code)
+
+
+def _classified(s: RunSummary) -> str:
+    return (
+        f"classify: cycle={s.cycle} as_of={s.as_of} run={s.run_id} people={s.people} "
+        f"classified={s.classified} incomplete={len(s.incomplete)}"
+    )
+
+
+# ------------------------------------------------------------------ report and explain
+
+
+@dataclass
+class ReportOutcome:
+    """The report files written."""
+
+    paths: list[Path]
+    code: ExitCode = ExitCode.OK
+
+
+def report(
+    ws: Workspace,
+    formats: list[str],
+    out: Path | None = None,
+    lang: str = "id",
+    cycle: str | None = None,
+    assign: bool = False,
+    key_file: Path | None = None,
+    warn: Warn = _ignore,
+) -> ReportOutcome:
+    """Write the reports of the latest run of the cycle, under the lock."""
+    from talentcli.safety import read_key
+    from talentcli.workspace import open_log
+
+    key = read_key(key_file) if key_file is not None else None
+    log = open_log(ws)
+    with locked(ws, log, warn):
+        paths = _write_reports(
+            ws, cycle, formats, out or ws.path(ws.config.output), lang, assign, key
+        )
+    log.info("report: %s", " ".join(safe_log_text(p.name) for p in paths))
+    return ReportOutcome(paths)
+
+
+def _write_reports(
+    ws: Workspace,
+    cycle: str | None,
+    formats: list[str],
+    folder: Path,
+    lang: str,
+    assign: bool = False,
+    key: bytes | None = None,
+) -> list[Path]:
+    """Gather the run from the store and write every format (leftovers of a killed writer
+    removed first); record which run the folder now shows."""
+    from talentcli.pipeline import load_run, pseudonymize
+    from talentcli.report import record_run, write_reports
+    from talentcli.store import Store
+
+    store = Store(ws.db, create=False)
+    try:
+        data = load_run(store, cycle, assign=assign)
+    finally:
+        store.close()
+    if key is not None:
+        data = pseudonymize(data, key)
+    private_dir(folder)
+    remove_leftovers(folder)
+    paths = write_reports(data, folder, formats, lang)
+    record_run(folder, data.run, formats)
+    return paths
+
+
+def explain(ws: Workspace, nip: str, cycle: str | None = None) -> tuple[RunData, pd.DataFrame]:
+    """The latest run and the person's stored ratings, for `explain`."""
+    from talentcli.pipeline import load_run
+    from talentcli.store import Store, load_ratings
+
+    store = Store(ws.db, create=False)
+    try:
+        data = load_run(store, cycle)
+        ratings = load_ratings(store)
+    finally:
+        store.close()
+    return data, ratings.loc[ratings["nip"] == nip, ["tahun", "predikat", "nilai"]]
+
+
+# ------------------------------------------------------------------ run (cron)
+
+
+@dataclass
+class InboxOutcome:
+    """What one unattended run did."""
+
+    reports: list = field(default_factory=list)  # FileReport per inbox entry, in name order
+    moved: list[tuple[str, str]] = field(default_factory=list)  # (file, destination)
+    summary: RunSummary | None = None
+    written: list | None = None
+    rules: Rules | None = None
+    code: ExitCode = ExitCode.OK
+    line: str = ""
+
+    @property
+    def failed(self) -> int:
+        """Files moved to failed/."""
+        return sum(r.status == "failed" for r in self.reports)
+
+    @property
+    def rejected(self) -> int:
+        """Rejected rows over all files."""
+        return sum(r.rejected for r in self.reports)
+
+
+def inbox_entries(folder: Path) -> list[Path]:
+    """Everything waiting in the inbox, in name order (hidden and Office lock files ignored);
+    links, folders and devices included: they are failed, never followed."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if not p.name.startswith((".", "~$")))
+
+
+def not_regular(path: Path) -> str | None:
+    """Why PATH is not a regular file to read (None when it is), looked at without following
+    a symbolic link."""
+    mode = path.lstat().st_mode
+    if stat.S_ISREG(mode):
+        return None
+    what = (
+        "a symbolic link"
+        if stat.S_ISLNK(mode)
+        else "a folder"
+        if stat.S_ISDIR(mode)
+        else "not a regular file (a device, pipe or socket)"
+    )
+    return f"not-a-file: {what}; not followed or read: put the export itself in the inbox"
+
+
+def file_away(path: Path, folder: Path, reason: str | None = None) -> Path:
+    """Move PATH (a link as the link itself) into FOLDER, never overwriting; with REASON also
+    write <name>.reason.txt. The moved entry's mode, owner and bytes are left as they were:
+    the owner-only folder keeps it private."""
+    private_dir(folder)
+    dest = folder / path.name
+    n = 1
+    while dest.exists() or dest.is_symlink():
+        dest = folder / f"{path.stem}-{n}{path.suffix}"
+        n += 1
+    os.rename(path, dest) if _same_device(path, folder) else shutil.move(str(path), dest)
+    if reason is not None:
+        note = dest.with_name(dest.name + ".reason.txt")
+        fd = os.open(note, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(reason + "\n")
+    return dest
+
+
+def _same_device(path: Path, folder: Path) -> bool:
+    return path.lstat().st_dev == folder.stat().st_dev
+
+
+def run(ws: Workspace, as_of: dt.date | None = None, warn: Warn = _ignore) -> InboxOutcome:
+    """The cron job (SPEC §7): under the lock, import every inbox entry kind by kind (each
+    archived, or failed with a reason), classify when the store has news, and write the
+    reports when the latest run is not the one they show. Logged, with one summary line."""
+    from talentcli.rules import load_rules
+    from talentcli.workspace import open_log
+
+    log = open_log(ws)
+    outcome = InboxOutcome()
+    with locked(ws, log, warn):
+        loaded = load_rules(ws.rules)  # bad rules stop the run before the inbox is touched
+        outcome.rules = loaded.rules
+        try:
+            _run_inbox(ws, loaded, as_of or dt.date.today(), outcome)
+        except BaseException as exc:  # the log still tells what was imported and moved
+            for r in outcome.reports:
+                log_import(log, r)
+            log.error(
+                "run stopped (%s) after files=%d moved=%d: what was imported is stored",
+                type(exc).__name__,
+                len(outcome.reports),
+                len(outcome.moved),
+            )
+            raise
+    for r in outcome.reports:
+        log_import(log, r)
+    outcome.code = _run_exit(outcome)
+    outcome.line = _run_line(outcome)
+    log.info(outcome.line)
+    return outcome
+
+
+def _run_inbox(ws: Workspace, loaded: LoadedRules, as_of: dt.date, outcome: InboxOutcome) -> None:
+    from talentcli.store import Store
+
+    store = Store(ws.db)
+    try:
+        _import_inbox(ws, store, loaded, outcome)
+        cycle = ws.cycle
+        if _needs_classify(store, cycle, loaded):
+            from talentcli.pipeline import classify_cycle
+
+            outcome.summary = classify_cycle(store, loaded, cycle, as_of)
+    finally:
+        store.close()
+    if outcome.summary is not None or _reports_stale(ws, cycle):
+        folder = ws.path(ws.config.output)
+        outcome.written = _write_reports(ws, cycle, ws.config.formats, folder, ws.config.lang)
+
+
+def _import_inbox(ws: Workspace, store, loaded: LoadedRules, outcome: InboxOutcome) -> None:
+    """Each inbox entry is imported or failed on its own: one bad file never stops the run."""
+    from talentcli.ingest import FileReport, ImportOptions
+
+    opts = ImportOptions("auto", None, None, ws.cycle, ws.limits, ws.path(ws.config.rejects))
+    archive = ws.path(ws.config.archive) / dt.date.today().isoformat()
+    failed = ws.path(ws.config.failed)
+    for path in inbox_entries(ws.path(ws.config.inbox)):
+        why = not_regular(path)
+        if why is not None:
+            report = FileReport(path.name, error={"code": why.split(":")[0], "message": why})
+        else:
+            report = _import_one(path, store, loaded.rules, opts)
+        outcome.reports.append(report)
+        err = report.error
+        reason = f"{err['code']}: {err['message']}" if err else None
+        dest = file_away(path, failed if err else archive, reason)
+        outcome.moved.append((path.name, str(dest)))
+
+
+def _import_one(path: Path, store, rules: Rules, opts) -> FileReport:
+    """import_file, with any failure inside it made that file's (SPEC §7): its transaction
+    is rolled back, and the file is failed with the error's type (no traceback, no data)."""
+    from talentcli.ingest import FileReport, import_file
+
+    try:
+        return import_file(path, store, rules, opts)
+    except Exception as exc:
+        message = (
+            f"reading it failed inside talentcli ({type(exc).__name__}); nothing of it was "
+            "stored. Open and save it again as .xlsx, or report it with talentcli --debug import"
+        )
+        return FileReport(path.name, error={"code": "internal-error", "message": message})
+
+
+def _needs_classify(store, cycle: str, loaded: LoadedRules) -> bool:
+    """Something to classify, and the latest run does not reflect it: a batch the run did not
+    see (imported now or by hand since), other rules, or no run at all."""
+    from talentcli.store import has_cohort, latest_run, unseen_batches
+
+    if not has_cohort(store, cycle):
+        return False
+    last = latest_run(store, cycle)
+    if last is None or last["rules_sha256"] != loaded.sha256:
+        return True
+    return unseen_batches(store, cycle, last["id"])
+
+
+def _reports_stale(ws: Workspace, cycle: str) -> bool:
+    """The reports on disk are not those of the latest run of the cycle (or one is missing):
+    a run killed between classify and report, or a classify by hand since."""
+    from talentcli.report import recorded_run
+    from talentcli.store import Store, latest_run
+
+    store = Store(ws.db, create=False)
+    try:
+        last = latest_run(store, cycle)
+    finally:
+        store.close()
+    if last is None:
+        return False
+    return recorded_run(ws.path(ws.config.output), ws.config.formats) != last["id"]
+
+
+def _run_exit(outcome: InboxOutcome) -> ExitCode:
+    incomplete = outcome.summary is not None and len(outcome.summary.incomplete) > 0
+    if outcome.failed or outcome.rejected or incomplete:
+        return ExitCode.ATTENTION
+    return ExitCode.OK
+
+
+def _run_line(outcome: InboxOutcome) -> str:
+    s = outcome.summary
+    if s:
+        done = f"classified={s.classified} incomplete={len(s.incomplete)} run={s.run_id}"
+    elif outcome.written:
+        done = "no new data: reports written again from the latest run"
+    else:
+        done = "no new data: reports unchanged"
+    imported = sum(r.status == "imported" for r in outcome.reports)
+    people = " ".join(
+        f"{safe_log_text(r.file)}={r.accepted}" for r in outcome.reports if r.status == "imported"
+    )
+    return (
+        f"run: files={len(outcome.reports)} imported={imported} failed={outcome.failed} "
+        f"rejected_rows={outcome.rejected} {done} exit={int(outcome.code)}"
+        + (f" accepted: {people}" if people else "")
+    )
