@@ -9,16 +9,16 @@ from __future__ import annotations
 import functools
 import json
 import signal
-import sqlite3
 import sys
 import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer.exceptions import TyperException
 
 from talentcli import __version__
-from talentcli.errors import ExitCode, TalentError, Terminated
+from talentcli.errors import ExitCode, Terminated, describe
 
 if TYPE_CHECKING:
     from talentcli.workspace import Workspace
@@ -83,22 +83,14 @@ def handled(func: Any) -> Any:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except TalentError as exc:
-            typer.echo(f"error: {exc}", err=True)
-            raise typer.Exit(int(exc.exit_code)) from None
-        except sqlite3.DatabaseError as exc:  # disk full, locked or damaged store
-            typer.echo(f"error: the store cannot be used: {exc}; nothing was changed", err=True)
-            raise typer.Exit(int(ExitCode.INPUT)) from None
-        except OSError as exc:  # a folder that cannot be created or written
-            where = f" {exc.filename}" if exc.filename else ""
-            typer.echo(f"error: cannot access{where}: {exc.strerror or exc}", err=True)
-            raise typer.Exit(int(ExitCode.INPUT)) from None
-        except KeyboardInterrupt:
-            typer.echo("interrupted: nothing of the current file was stored", err=True)
-            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
-        except Terminated:
-            typer.echo("terminated: nothing of the current file was stored", err=True)
-            raise typer.Exit(int(ExitCode.TERMINATED)) from None
+        except (SystemExit, typer.Exit, typer.Abort, TyperException):
+            raise
+        except BaseException as exc:
+            code, line = describe(exc)
+            if STATE.debug:
+                traceback.print_exception(type(exc), exc, exc.__traceback__)
+            typer.echo(line, err=True)
+            raise typer.Exit(int(code)) from None
 
     return wrapper
 
@@ -398,13 +390,12 @@ def main() -> None:
         if isinstance(exc.code, int | None):
             _leave(exc.code or 0)
         raise
-    except BaseException as exc:  # a bug: say so in one line, keep personal data out of it
+    except BaseException as exc:  # a signal before a command ran, or a bug: one line
+        code, line = describe(exc)
         if debug:
             traceback.print_exception(type(exc), exc, exc.__traceback__)
-        typer.echo(
-            f"internal error: {type(exc).__name__}; run again with --debug and report it", err=True
-        )
-        sys.exit(70)
+        typer.echo(line, err=True)
+        sys.exit(int(code))
     _leave(0)
 
 

@@ -13,6 +13,7 @@ class ExitCode(IntEnum):
     USAGE = 2
     INPUT = 3
     RULES = 4
+    INTERNAL = 70
     LOCKED = 75
     INTERRUPTED = 130
     TERMINATED = 143
@@ -91,3 +92,39 @@ class LockedError(TalentError):
 
 class Terminated(BaseException):  # a signal, like KeyboardInterrupt
     """SIGTERM arrived: unwind like an interrupt (open transactions roll back)."""
+
+
+STOPPED = (
+    "the store keeps every import and run that finished before; the one in progress was not stored"
+)
+
+
+def describe(exc: BaseException) -> tuple[ExitCode, str]:
+    """The one map from an exception to its exit code and its one line for the user (SPEC §2).
+
+    Never the exception's data beyond its type for what is not talentcli's own: a bug's
+    message can hold personal data.
+    """
+    import errno
+    import sqlite3
+
+    if isinstance(exc, TalentError):
+        return exc.exit_code, f"error: {exc}"
+    if isinstance(exc, KeyboardInterrupt):
+        return ExitCode.INTERRUPTED, f"interrupted: {STOPPED}"
+    if isinstance(exc, Terminated):
+        return ExitCode.TERMINATED, f"terminated: {STOPPED}"
+    full = "the disk is full: free some space and run again; " + STOPPED
+    if isinstance(exc, sqlite3.DatabaseError):
+        if "full" in str(exc):
+            return ExitCode.INPUT, f"error: {full}"
+        return ExitCode.INPUT, f"error: the store cannot be used ({exc}); {STOPPED}"
+    if isinstance(exc, OSError):
+        if exc.errno == errno.ENOSPC:
+            return ExitCode.INPUT, f"error: {full}"
+        where = f" {exc.filename}" if exc.filename else ""
+        return ExitCode.INPUT, f"error: cannot access{where}: {exc.strerror or type(exc).__name__}"
+    return (
+        ExitCode.INTERNAL,
+        f"internal error: {type(exc).__name__}; run again with --debug and report it",
+    )

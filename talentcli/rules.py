@@ -420,6 +420,78 @@ _LineLoader.construct_mapping_plain = _SAFE.construct_mapping  # type: ignore[at
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
+MAX_YAML_BYTES = 1 << 20  # rules and talent.yaml: far above any real file (SPEC §8)
+_PLAIN_TAGS = frozenset(
+    f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")
+)
+_MAP, _SEQ = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+
+
+def read_yaml_text(path: Path, what: str) -> tuple[bytes, str]:
+    """The bytes and UTF-8 text of a rules or config file, refused past MAX_YAML_BYTES."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_YAML_BYTES:
+            raise RulesError(
+                str(path),
+                [
+                    f"the {what} is {size:,} bytes, over the limit of {MAX_YAML_BYTES:,}: is it "
+                    "the right file?"
+                ],
+            )
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise RulesError(str(path), [f"cannot read the {what}: {exc.strerror}"]) from None
+    try:
+        return raw, raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise RulesError(
+            str(path),
+            [
+                f"line {line}: the file is not UTF-8 (saved as 'ANSI' or UTF-16?); "
+                "save it as UTF-8 in your editor and try again"
+            ],
+        ) from None
+
+
+def plain_yaml_problems(text: str) -> list[str]:
+    """Where TEXT uses YAML beyond plain mappings, lists and scalars (complex keys, merge
+    keys, anchors and aliases, tags): each with its line. Empty when it is plain."""
+    try:
+        root = yaml.compose(text, Loader=_SAFE)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        return [f"line {mark.line + 1 if mark else 1}: {exc.problem}"]
+    except yaml.YAMLError as exc:
+        return [f"line 1: not a readable YAML text ({type(exc).__name__}); save it as UTF-8"]
+    problems = [  # the pure-Python parser: the C one misplaces an alias's line
+        f"line {event.start_mark.line + 1}: anchors and aliases (&, *) are not allowed: "
+        "write the value out"
+        for event in yaml.parse(text, Loader=yaml.SafeLoader)
+        if isinstance(event, yaml.AliasEvent)
+    ][:10]
+    stack = [root] if root is not None and not problems else []
+    while stack and len(problems) < 10:
+        node = stack.pop()
+        line = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode) and node.tag == _MAP:
+            for key, value in node.value:
+                if not isinstance(key, yaml.ScalarNode) or key.tag not in _PLAIN_TAGS:
+                    what = "a merge key (<<)" if key.tag.endswith(":merge") else "a complex key"
+                    problems.append(
+                        f"line {key.start_mark.line + 1}: {what} is not allowed: "
+                        "keys are plain words"
+                    )
+                    continue
+                stack.append(value)
+        elif isinstance(node, yaml.SequenceNode) and node.tag == _SEQ:
+            stack.extend(node.value)
+        elif not (isinstance(node, yaml.ScalarNode) and node.tag in _PLAIN_TAGS):
+            problems.append(f"line {line}: the tag {node.tag!r} is not allowed: use a plain value")
+    return sorted(problems, key=lambda p: int(p.split(":")[0].split()[1]))
+
+
 @dataclass(frozen=True)
 class LoadedRules:
     """Validated rules plus where they came from (traceability, SPEC §5)."""
@@ -439,21 +511,7 @@ def default_rules_path() -> Path:
 def load_rules(path: Path | None = None) -> LoadedRules:
     """Read and validate a rules file; RulesError lists every problem with its line."""
     path = path or default_rules_path()
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise RulesError(str(path), [f"cannot read the rules file: {exc.strerror}"]) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise RulesError(
-            str(path),
-            [
-                f"line {line}: the file is not UTF-8 (saved as 'ANSI' or UTF-16?); "
-                "save it as UTF-8 in your editor and try again"
-            ],
-        ) from None
+    raw, text = read_yaml_text(path, "rules file")
     problems = check_rules_text(text)
     if isinstance(problems, list):
         raise RulesError(str(path), problems)
@@ -462,6 +520,9 @@ def load_rules(path: Path | None = None) -> LoadedRules:
 
 def check_rules_text(text: str) -> Rules | list[str]:
     """Validate YAML text: the Rules, or a list of problems each naming its line and column."""
+    plain = plain_yaml_problems(text)
+    if plain:
+        return plain
     try:
         data = yaml.load(text, Loader=_LineLoader)  # a safe loader: see _LineLoader
     except yaml.MarkedYAMLError as exc:

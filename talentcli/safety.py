@@ -101,6 +101,14 @@ def read_key(path: Path) -> bytes:
     from talentcli.errors import InputFileError
 
     try:
+        mode = path.stat().st_mode
+        if mode & 0o077:
+            raise InputFileError(
+                path.name,
+                "key-permissions",
+                f"the key file can be read by others (mode {mode & 0o777:o}): anyone who reads "
+                f"it can undo the pseudonyms; run: chmod 600 {path}",
+            )
         key = path.read_bytes().strip()
     except OSError as exc:
         raise InputFileError(

@@ -125,14 +125,13 @@ def find_workspace(
 
 def load_config(path: Path) -> Config:
     """Read talent.yaml strictly: unknown keys are errors (exit 4)."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
-    except UnicodeDecodeError:
-        raise RulesError(str(path), ["the file is not UTF-8; save it as UTF-8"]) from None
-    except OSError as exc:
-        raise RulesError(str(path), [f"cannot read the config: {exc.strerror}"]) from None
-    except yaml.YAMLError as exc:
-        raise RulesError(str(path), [f"not valid YAML: {exc}"]) from None
+    from talentcli.rules import plain_yaml_problems, read_yaml_text
+
+    _, text = read_yaml_text(path, "config file")
+    problems = plain_yaml_problems(text)
+    if problems:
+        raise RulesError(str(path), problems)
+    data = yaml.safe_load(text) or {}
     if not isinstance(data, dict):
         raise RulesError(str(path), ["line 1: talent.yaml must be a mapping of keys"])
     try:

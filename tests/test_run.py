@@ -294,6 +294,8 @@ def test_pseudonymised_report_is_keyed_and_stable(workspace, tmp_path):
     key1, key2 = tmp_path / "k1", tmp_path / "k2"
     key1.write_text("a-long-secret-key-number-one\n")
     key2.write_text("another-secret-key-number-two\n")
+    key1.chmod(0o600)  # a key others can read is refused (SPEC §8)
+    key2.chmod(0o600)
 
     def people(key: Path, out: str) -> list[dict]:
         r = talentcli(
@@ -321,6 +323,7 @@ def test_pseudonymised_report_is_keyed_and_stable(workspace, tmp_path):
     assert {p["retirement_date"] for p in a} == {None}
     short = tmp_path / "short"
     short.write_text("tiny")
+    short.chmod(0o600)
     bad = talentcli("report", "--pseudonymize", short, cwd=workspace)
     assert bad.returncode == 3 and "16 bytes" in bad.stderr
 
@@ -403,7 +406,7 @@ def test_a_failing_report_leaves_the_log_and_no_temporary_files(workspace, monke
     monkeypatch.setattr(xlsx_report, "list_sheet", broken)
     monkeypatch.chdir(workspace)
     result = CliRunner().invoke(app, ["run", "--as-of", "2026-01-01"])
-    assert isinstance(result.exception, ValueError)  # main() turns it into exit 70
+    assert result.exit_code == 70 and "internal error: ValueError" in result.output
     log = (workspace / "logs" / "talentcli.log").read_text()
     assert "import asesmen-2026.xlsx imported" in log and "import kinerja.xlsx imported" in log
     assert "run stopped (ValueError) after files=2 moved=2" in log
