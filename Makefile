@@ -16,7 +16,8 @@ $(STAMP): pyproject.toml
 ## run: set up, run the main job on the shipped samples, say where the output is
 run: $(STAMP)
 	@rm -rf $(WORK) && mkdir -p $(WORK)
-	@cd $(WORK) && ../$(BIN)/talentcli init . --cycle 2026 >/dev/null
+	@cd $(WORK) && ../$(BIN)/talentcli init . --cycle 2026 \
+		--instansi "Pemerintah Kabupaten Serang" --kota Serang >/dev/null
 	@cd $(WORK) && ../$(BIN)/talentcli import ../samples/asesmen-2026.xlsx \
 		../samples/kinerja.xlsx ../samples/formasi-2026.xlsx; rc=$$?; test $$rc -le 1
 	@cd $(WORK) && ../$(BIN)/talentcli classify --cycle 2026; rc=$$?; test $$rc -le 1

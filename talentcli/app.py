@@ -15,7 +15,7 @@ import os
 import shutil
 import stat
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -245,6 +245,7 @@ def _write_reports(
         data = load_run(store, cycle, assign=assign)
     finally:
         store.close()
+    data = replace(data, instansi=ws.instansi)
     if key is not None:
         data = pseudonymize(data, key)
     private_dir(folder)

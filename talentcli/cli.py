@@ -151,14 +151,19 @@ def _warn(message: str) -> None:
 def init(
     folder: Annotated[Path, typer.Argument(help="Where to create the workspace.")] = Path("."),
     cycle: CycleOpt = None,
+    instansi: Annotated[
+        str, typer.Option(help="The agency, as report titles name it.", metavar="NAME")
+    ] = "",
+    kota: Annotated[str, typer.Option(help="The town above signatures.", metavar="NAME")] = "",
 ) -> None:
     """Create a workspace: talent.yaml, rules/ (copies of the shipped rules), inbox/.
 
-    Example: talentcli init bkpsdm --cycle 2026
+    Example: talentcli init bkpsdm --cycle 2026 --instansi "Pemerintah Kabupaten Serang"
+    --kota Serang
     """
     from talentcli.workspace import init_workspace
 
-    made = init_workspace(folder, cycle)
+    made = init_workspace(folder, cycle, instansi, kota)
     for path in made:
         _echo(f"created {path}")
     if (folder / "talent.yaml") not in made:

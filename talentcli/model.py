@@ -6,11 +6,32 @@ every layer can import it without a cycle.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
-from talentcli.rules import Rules
+    from talentcli.rules import Rules
+
+
+@dataclass(frozen=True)
+class Signatory:
+    """Who signs the lists (talent.yaml `penandatangan`)."""
+
+    jabatan: str = ""
+    nama: str = ""
+    nip: str = ""
+
+
+@dataclass(frozen=True)
+class Instansi:
+    """The agency the reports are for (talent.yaml `instansi`): titles and signature blocks
+    come from here, never from code (SPEC §5)."""
+
+    nama: str = ""
+    kota: str = ""
+    penandatangan: Signatory = field(default_factory=Signatory)
 
 
 @dataclass
@@ -39,3 +60,4 @@ class RunData:
     vacancies: pd.DataFrame
     candidates: pd.DataFrame
     assignment: pd.DataFrame | None = None  # report --assign: kode, seat, nip, fit
+    instansi: Instansi = field(default_factory=Instansi)  # from the workspace's talent.yaml

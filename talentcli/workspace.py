@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import logging.handlers
 import os
@@ -15,6 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from talentcli.errors import RulesError
+from talentcli.model import Instansi, Signatory
 from talentcli.safety import private_dir
 from talentcli.workbook import CONFIG_NAME, Limits, config_file
 
@@ -26,6 +28,19 @@ class LimitsConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
     max_file_mb: float = Field(50, gt=0)
     max_unzipped_mb: float = Field(1024, gt=0)
+
+
+class InstansiConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    nama: str = ""  # e.g. "Pemerintah Kabupaten Serang"
+    kota: str = ""  # for "Serang, 4 Desember 2026" above a signature
+
+
+class SignatoryConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    jabatan: str = ""
+    nama: str = ""
+    nip: str = ""
 
 
 class Config(BaseModel):
@@ -46,6 +61,8 @@ class Config(BaseModel):
     lang: Literal["id", "en"] = "id"
     cycle: str | None = Field(None, pattern=r"^(19|20)\d\d$")
     limits: LimitsConfig = LimitsConfig()
+    instansi: InstansiConfig = InstansiConfig()
+    penandatangan: SignatoryConfig = SignatoryConfig()
 
 
 CONFIG_TEMPLATE = """\
@@ -64,6 +81,13 @@ cycle: "{cycle}"          # assessment cycle (year)
 limits:
   max_file_mb: 50       # larger input files are refused
   max_unzipped_mb: 1024 # a workbook that unpacks to more is refused (zip bomb)
+instansi:               # titles of the reports
+  nama: {instansi}
+  kota: {kota}
+penandatangan:          # the signature block under every list
+  jabatan: {jabatan}
+  nama: ""
+  nip: ""
 """
 
 
@@ -104,6 +128,13 @@ class Workspace:
     def limits(self) -> Limits:
         """Input size limits."""
         return Limits(self.config.limits.max_file_mb, self.config.limits.max_unzipped_mb)
+
+    @property
+    def instansi(self) -> Instansi:
+        """The agency and signatory of the reports."""
+        c = self.config
+        signs = Signatory(c.penandatangan.jabatan, c.penandatangan.nama, c.penandatangan.nip)
+        return Instansi(c.instansi.nama, c.instansi.kota, signs)
 
     @property
     def cycle(self) -> str:
@@ -163,13 +194,23 @@ def _config_problem(err: dict, lines: dict[str, int]) -> str:
     return f"{where}{key}: {err['msg']}"
 
 
-def init_workspace(folder: Path, cycle: str | None = None) -> list[Path]:
+def init_workspace(
+    folder: Path, cycle: str | None = None, instansi: str = "", kota: str = ""
+) -> list[Path]:
     """Create talent.yaml, rules/ (a copy of the packaged rules) and inbox/; never overwrite."""
     private_dir(folder)
     made = []
     cfg = folder / CONFIG_NAME
     if not cfg.exists():
-        cfg.write_text(CONFIG_TEMPLATE.format(cycle=cycle or date.today().year), encoding="utf-8")
+        text = CONFIG_TEMPLATE.format(
+            cycle=cycle or date.today().year,
+            instansi=json.dumps(instansi, ensure_ascii=False),
+            kota=json.dumps(kota, ensure_ascii=False),
+            jabatan=json.dumps("Kepala BKPSDM" if instansi else ""),
+        )
+        fd = os.open(cfg, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
         made.append(cfg)
     rules_dir = folder / "rules"
     private_dir(rules_dir)
@@ -179,6 +220,7 @@ def init_workspace(folder: Path, cycle: str | None = None) -> list[Path]:
         dst = rules_dir / src.name
         if not dst.exists():
             shutil.copyfile(src, dst)
+            os.chmod(dst, 0o600)
             made.append(dst)
     for sub in ("inbox",):
         if not (folder / sub).exists():

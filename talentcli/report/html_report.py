@@ -48,7 +48,6 @@ MONTHS = (
 
 TEXT = {
     "title": ("Pemetaan Talenta ASN", "ASN Talent Mapping"),
-    "gov": ("Pemerintah Kabupaten Serang", "Serang Regency Government"),
     "agency": (
         "Badan Kepegawaian dan Pengembangan Sumber Daya Manusia",
         "Civil Service and Human Resources Development Agency",
@@ -108,10 +107,7 @@ TEXT = {
     "year_of": ("tahun", "year"),
     "none": ("—", "—"),
     "back": ("← Kembali ke ringkasan", "← Back to the summary"),
-    "place_date": (
-        "Serang, ........................ 20....",
-        "Serang, ........................ 20....",
-    ),
+    "place_date": ("{kota}, ........................ 20....",) * 2,
     "employee": ("Pegawai yang bersangkutan", "Employee"),
     "supervisor": ("Atasan langsung", "Direct supervisor"),
     "head": ("Kepala BKPSDM", "Head of BKPSDM"),
@@ -276,6 +272,8 @@ def _common(data: RunData, fmt: Fmt, env: jinja2.Environment) -> dict:
         "T": SimpleNamespace(
             **{k: fmt.t(k) for k in TEXT if "{" not in TEXT[k][0]},
             min_jp=fmt.t("min_jp", n=rules.training.min_jp),
+            gov=data.instansi.nama,
+            place_date=fmt.t("place_date", kota=data.instansi.kota or "............"),
             footer=fmt.t(
                 "footer",
                 v=__version__,
