@@ -359,25 +359,30 @@ def rules_check(
         Path | None, typer.Argument(help="Rules file (default: the workspace's).")
     ] = None,
 ) -> None:
-    """Validate a rules file; every problem names its YAML line. Exit 4 when invalid.
+    """Validate a rules file (or a talent.yaml); every problem names its YAML line. Exit 4
+    when invalid.
 
     Example: talentcli rules check rules/default.yaml
     """
     from talentcli.errors import RulesError
     from talentcli.rules import load_rules
+    from talentcli.workspace import CONFIG_NAME, load_config
 
     path = file or _workspace().rules
     try:
-        loaded = load_rules(path)
+        if path.name == CONFIG_NAME:  # a workspace's config is checked as one, not as rules
+            load_config(path)
+            _echo(f"{path}: ok (a valid talent.yaml)")
+            return
+        r = load_rules(path)
     except RulesError as exc:
         for problem in exc.problems:
             typer.echo(f"{path}: {problem}", err=True)
-        typer.echo(f"{path}: {len(exc.problems)} problem(s); the rules were not used", err=True)
+        typer.echo(f"{path}: {len(exc.problems)} problem(s); the file was not used", err=True)
         raise typer.Exit(int(ExitCode.RULES)) from None
-    r = loaded.rules
     _echo(
-        f"{path}: ok ({len(r.competencies)} competencies, {len(r.job_levels)} job levels, "
-        f"{len(r.training.catalogue)} programmes; sha256 {loaded.sha256[:12]})"
+        f"{path}: ok ({len(r.rules.competencies)} competencies, {len(r.rules.job_levels)} job "
+        f"levels, {len(r.rules.training.catalogue)} programmes; sha256 {r.sha256[:12]})"
     )
 
 

@@ -132,3 +132,13 @@ def test_private_dir_is_0700_under_umask_000(tmp_path):
     for folder in (tmp_path / "a", tmp_path / "a" / "b", made):
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
     assert isinstance(made, Path)
+
+
+def test_rules_check_on_a_talent_yaml_checks_it_as_a_config(cli, tmp_path):
+    assert cli("init", tmp_path / "ws", "--cycle", "2026").exit_code == 0
+    cfg = tmp_path / "ws" / "talent.yaml"
+    assert cli("rules", "check", cfg).exit_code == 0
+    cfg.write_text(cfg.read_text() + "formatz: [xlsx]\n")
+    result = cli("rules", "check", cfg)
+    assert result.exit_code == 4 and "unknown key 'formatz'" in result.output
+    assert "competencies" not in result.output  # not read as a rules file
