@@ -23,16 +23,27 @@ from talentcli.errors import ExitCode, Terminated, describe
 if TYPE_CHECKING:
     from talentcli.workspace import Workspace
 
+EXIT_CODES = (
+    "Exit codes: 0 done; 1 done, but rows were rejected or people left incomplete; "
+    "2 usage error; 3 an input file is unusable (nothing of it stored); 4 the rules or "
+    "talent.yaml is invalid; 70 internal error (run again with --debug); 75 another run holds "
+    "the workspace lock (try later); 130 interrupted; 143 terminated."
+)
 app = typer.Typer(
     name="talentcli",
     help="Competency assessments of civil servants -> talent maps, placement lists and "
-    "training plans (BKPSDM).",
+    "training plans (BKPSDM).\n\nExample: talentcli init bkpsdm --cycle 2026, then "
+    "talentcli run in that folder.",
+    epilog=EXIT_CODES,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,  # tracebacks hold personal data in locals: never shown
-    rich_markup_mode=None,
+    rich_markup_mode=None,  # click's plain help: typer's rich panels print Python type names
 )
-rules_app = typer.Typer(help="Check rules files.", no_args_is_help=True)
+rules_app = typer.Typer(
+    help="Check rules files.\n\nExample: talentcli rules check rules/default.yaml",
+    no_args_is_help=True,
+)
 app.add_typer(rules_app, name="rules")
 
 
@@ -106,7 +117,10 @@ def _global(
     db: Annotated[
         Path | None,
         typer.Option(
-            "--db", envvar="TALENTCLI_DB", help="Store file (default: talent.db in the workspace)."
+            "--db",
+            envvar="TALENTCLI_DB",
+            help="Store file (default: talent.db in the workspace).",
+            metavar="FILE",
         ),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors.")] = False,
@@ -149,7 +163,9 @@ def _warn(message: str) -> None:
 @app.command()
 @handled
 def init(
-    folder: Annotated[Path, typer.Argument(help="Where to create the workspace.")] = Path("."),
+    folder: Annotated[
+        Path, typer.Argument(help="Where to create the workspace.", metavar="DIR")
+    ] = Path("."),
     cycle: CycleOpt = None,
     instansi: Annotated[
         str, typer.Option(help="The agency, as report titles name it.", metavar="NAME")
@@ -174,12 +190,15 @@ def init(
 @app.command("import")
 @handled
 def import_(
-    files: Annotated[list[Path], typer.Argument(help="Exports: .xlsx .xlsm .xls .ods .csv")],
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="Exports: .xlsx .xlsm .xls .ods .csv .txt", metavar="FILE..."),
+    ],
     kind: Annotated[
         str, typer.Option(help="auto, asesmen, kinerja or formasi.", metavar="KIND")
     ] = "auto",
     cycle: CycleOpt = None,
-    sheet: Annotated[str | None, typer.Option(help="Read this sheet only.")] = None,
+    sheet: Annotated[str | None, typer.Option(help="Read this sheet only.", metavar="NAME")] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Read exports into the store, validating every row; rejected rows go to rejects/.
@@ -222,7 +241,10 @@ def _as_of(value: str | None):
 def classify(
     cycle: CycleOpt = None,
     rules: Annotated[
-        Path | None, typer.Option(help="Rules file (default: the workspace's, else the shipped).")
+        Path | None,
+        typer.Option(
+            help="Rules file (default: the workspace's, else the shipped).", metavar="FILE"
+        ),
     ] = None,
     as_of: AsOfOpt = None,
 ) -> None:
@@ -243,7 +265,7 @@ def classify(
 @app.command()
 @handled
 def explain(
-    nip: Annotated[str, typer.Argument(help="The person's NIP (spaces allowed).")],
+    nip: Annotated[str, typer.Argument(help="The person's NIP (spaces allowed).", metavar="NIP")],
     cycle: CycleOpt = None,
 ) -> None:
     """One person from the latest run: every number and the rule (file and key) behind it.
@@ -267,8 +289,10 @@ def report(
         str,
         typer.Option("--format", help="Comma-separated: xlsx,html,csv,json,md.", metavar="FORMATS"),
     ] = "xlsx,html,csv,json",
-    out: Annotated[Path | None, typer.Option(help="Output folder (default: laporan/).")] = None,
-    lang: Annotated[str, typer.Option(help="Report language: id or en.")] = "id",
+    out: Annotated[
+        Path | None, typer.Option(help="Output folder (default: laporan/).", metavar="DIR")
+    ] = None,
+    lang: Annotated[str, typer.Option(help="Report language: id or en.", metavar="LANG")] = "id",
     cycle: CycleOpt = None,
     assign: Annotated[
         bool, typer.Option("--assign", help="Add an optimal one-to-one vacancy assignment.")
@@ -314,7 +338,8 @@ def _formats(fmt: str) -> list[str]:
 @handled
 def run_(
     config: Annotated[
-        Path | None, typer.Option(help="The workspace's talent.yaml (default: found upwards).")
+        Path | None,
+        typer.Option(help="The workspace's talent.yaml (default: found upwards).", metavar="FILE"),
     ] = None,
     as_of: AsOfOpt = None,
 ) -> None:
@@ -336,10 +361,12 @@ def run_(
 @app.command()
 @handled
 def sample(
-    n: Annotated[int, typer.Option("--n", min=1, help="People in the cohort.")] = 800,
-    seed: Annotated[int, typer.Option(help="Random seed (same seed, same files).")] = 1,
-    out: Annotated[Path, typer.Option(help="Output folder.")] = Path("samples"),
-    cycle: Annotated[int, typer.Option(help="Assessment cycle (year).")] = 2026,
+    n: Annotated[int, typer.Option("--n", min=1, help="People in the cohort.", metavar="N")] = 800,
+    seed: Annotated[
+        int, typer.Option(help="Random seed (same seed, same files).", metavar="N")
+    ] = 1,
+    out: Annotated[Path, typer.Option(help="Output folder.", metavar="DIR")] = Path("samples"),
+    cycle: Annotated[int, typer.Option(help="Assessment cycle (year).", metavar="YEAR")] = 2026,
     csv: Annotated[bool, typer.Option("--csv", help="Write .csv instead of .xlsx.")] = False,
 ) -> None:
     """Write a realistic synthetic cohort: asesmen, kinerja (two years) and formasi files.
@@ -356,7 +383,7 @@ def sample(
 @handled
 def rules_check(
     file: Annotated[
-        Path | None, typer.Argument(help="Rules file (default: the workspace's).")
+        Path | None, typer.Argument(help="Rules file (default: the workspace's).", metavar="FILE")
     ] = None,
 ) -> None:
     """Validate a rules file (or a talent.yaml); every problem names its YAML line. Exit 4

@@ -19,6 +19,16 @@ def test_every_command_has_help_with_an_example():
         result = runner.invoke(app, [*command.split(), "--help"])
         assert result.exit_code == 0, command
         assert "Example" in result.output, command
+        assert not re.search(r"<\w+\[|<bool>|<str>|<int>", result.output), command
+
+
+def test_top_level_help_lists_the_exit_codes():
+    result = CliRunner().invoke(app, ["--help"])
+    assert "Example" in result.output
+    text = " ".join(result.output.split())
+    for code in ("0 done", "2 usage error", "3 an input file", "4 the rules", "70 internal",
+                 "75 another run", "130 interrupted", "143 terminated"):  # fmt: skip
+        assert code in text, code
 
 
 def test_readme_commands_exist():
