@@ -216,6 +216,22 @@ class Training(Strict):
     catalogue: list[Programme] = Field(min_length=1)
 
 
+class Equity(Strict):
+    """The equity view's thresholds (SPEC §4.11): the four-fifths rule, confirmed by Fisher."""
+
+    min_group: int = Field(10, ge=1)
+    ratio: float = Field(0.8, gt=0, le=1)
+    p_max: float = Field(0.05, gt=0, lt=1)
+    age_bands: list[int] = Field([30, 40, 50], min_length=1)
+    gender: dict[Literal[1, 2], str] = {1: "Laki-laki", 2: "Perempuan"}
+
+    @model_validator(mode="after")
+    def _ascending(self) -> Equity:
+        if self.age_bands != sorted(set(self.age_bands)):
+            raise ValueError("equity.age_bands: ages must rise, each once (e.g. [30, 40, 50])")
+        return self
+
+
 class Rules(Strict):
     """A whole rules file, cross-checked."""
 
@@ -233,6 +249,7 @@ class Rules(Strict):
     placements: dict[Code, Label]
     retirement: Retirement
     training: Training
+    equity: Equity = Equity()
 
     def recommendation(self, box: int, placement: str | None = None, en: bool = False) -> str:
         """The follow-up text of a box; people kept in post near retirement get the
