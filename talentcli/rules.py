@@ -79,12 +79,25 @@ class Competency(Strict):
     name_en: str | None = None
 
 
+class Eligibility(Strict):
+    """What a candidate for a post of this level must meet (SPEC §4.7; PP 11/2017 arts.
+    54-55, 107): each criterion left out is not checked."""
+
+    education_min: Code | None = None
+    years_in_post_min: int | None = Field(None, ge=0, le=40)
+    golongan_min: str | None = Field(None, pattern=r"^(I|II|III|IV)/[a-e]$")
+    performance_years: int | None = Field(None, ge=1, le=5)
+    no_discipline: bool = True
+    max_age: int | None = Field(None, ge=18, le=75)
+
+
 class JobLevel(Strict):
     name: str
     aliases: list[str] = Field(min_length=1)
     standard: dict[str, float]
     retirement_age: int = Field(ge=40, le=75)
     promotes_to: str | None = None
+    eligibility: Eligibility = Eligibility()
 
 
 class Status(Strict):
@@ -232,6 +245,14 @@ class Equity(Strict):
         return self
 
 
+class Education(Strict):
+    """Education levels from lowest to highest; the codes of one entry rank alike (D-IV = S1)."""
+
+    order: list[list[Code]] = [
+        ["sd"], ["smp"], ["sma"], ["d1"], ["d2"], ["d3"], ["d4", "s1"], ["s2"], ["s3"]
+    ]  # fmt: skip
+
+
 class Rules(Strict):
     """A whole rules file, cross-checked."""
 
@@ -250,6 +271,7 @@ class Rules(Strict):
     retirement: Retirement
     training: Training
     equity: Equity = Equity()
+    education: Education = Education()
 
     def recommendation(self, box: int, placement: str | None = None, en: bool = False) -> str:
         """The follow-up text of a box; people kept in post near retirement get the
