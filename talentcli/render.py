@@ -15,6 +15,7 @@ from talentcli.rules import PERFORMANCE_LEVELS, Rules
 if TYPE_CHECKING:
     from talentcli.app import InboxOutcome
     from talentcli.ingest import FileReport
+    from talentcli.report.labels import Labels
 
 
 @contextlib.contextmanager
@@ -32,6 +33,11 @@ def busy(message: str) -> Iterator[None]:
 Echo = Callable[..., None]
 
 
+def number(n: int) -> str:
+    """12345 -> '12.345': the Indonesian thousands separator of every human-readable count."""
+    return f"{int(n):,}".replace(",", ".")
+
+
 def show_import(r: FileReport, echo: Echo, verbose: bool = False) -> None:
     """One imported file: where its header is, the counts that add up, the problems."""
     if r.status == "failed":
@@ -43,8 +49,8 @@ def show_import(r: FileReport, echo: Echo, verbose: bool = False) -> None:
         echo(f"  already imported (same SHA-256): nothing stored; {r.notes[0]}")
         return
     echo(
-        f"  {r.rows_read} rows read = {r.accepted} accepted + {r.rejected} rejected "
-        f"+ {r.skipped} skipped"
+        f"  {number(r.rows_read)} rows read = {number(r.accepted)} accepted + "
+        f"{number(r.rejected)} rejected + {number(r.skipped)} skipped"
     )
     shown = r.errors if verbose else r.errors[:20]
     for e in shown:
@@ -76,7 +82,7 @@ def grid_rows(counts: dict[int, int], rules: Rules) -> list[list[str]]:
     rows = []
     for level in rules.potential.levels:
         cells = [
-            f"[{b}] {counts.get(b, 0)}"
+            f"[{b}] {number(counts.get(b, 0))}"
             for b in (rules.nine_box.grid[level.code][p] for p in PERFORMANCE_LEVELS)
         ]
         rows.append([level.name, *cells])
@@ -88,10 +94,12 @@ def show_summary(summary: RunSummary, rules: Rules, quiet: bool = False) -> None
     perf = {lv.code: lv.name for lv in rules.performance.levels}
     header = ["Potensi \\ Kinerja", *(perf[p] for p in PERFORMANCE_LEVELS)]
     rows = grid_rows(summary.boxes, rules)
+    from talentcli.report.labels import long_date
+
     head = (
-        f"run {summary.run_id}: cycle {summary.cycle}, as of {summary.as_of}: "
-        f"{summary.people} people = {summary.classified} classified + "
-        f"{len(summary.incomplete)} incomplete"
+        f"run {summary.run_id}: cycle {summary.cycle}, as of {long_date(summary.as_of)}: "
+        f"{number(summary.people)} people = {number(summary.classified)} classified + "
+        f"{number(len(summary.incomplete))} incomplete"
     )
     if not quiet:
         print(head)
@@ -127,16 +135,20 @@ def _plain_table(rows: list[list[str]]) -> str:
 
 
 def explain_person(data: RunData, nip: str, ratings: pd.DataFrame) -> str:
-    """Every number of one person and the rule (file and key) that produced it."""
+    """Every number of one person and the rule (file and key) that produced it, in the
+    reports' words (codes stay in --json and the reports' data)."""
     from talentcli.errors import NotFoundError
+    from talentcli.report.labels import Labels, long_date
 
     key = "".join(ch for ch in nip if ch.isdigit())
     rules, run = data.rules, data.run
+    lab = Labels(rules, "id")
     row = data.people[data.people["nip"] == key]
     if row.empty:
         inc = data.incomplete[data.incomplete["nip"] == key]
         if not inc.empty:
-            return f"{key}: not classified in run {run['id']}: {inc.iloc[0]['reason']}"
+            why = inc.iloc[0]["reason"]
+            return f"{key}: not classified in run {run['id']}: {lab.value(why)} ({why})"
         raise NotFoundError(
             f"NIP {nip} is not in run {run['id']} (cycle {run['cycle']}); "
             "check the number or import the person's assessment"
@@ -144,24 +156,25 @@ def explain_person(data: RunData, nip: str, ratings: pd.DataFrame) -> str:
     p = row.iloc[0]
     src = run["rules_name"]
     place = [p[f] for f in ("jabatan", "unit") if isinstance(p[f], str) and p[f]]  # if given
+    level = f"{lab.value(p['job_level'], 'job_level')} ({src}: job_levels.{p['job_level']})"
     lines = [
         f"{p['nip']}  {p['nama']}",
-        "  "
-        + " — ".join([*place, f"job level {p['job_level']} ({src}: job_levels.{p['job_level']})"]),
-        f"  run {run['id']}, cycle {run['cycle']}, as of {run['as_of']}, rules {src} "
+        "  " + " — ".join([*place, level]),
+        f"  run {run['id']}, cycle {run['cycle']}, as of {long_date(run['as_of'])}, rules {src} "
         f"sha256 {run['rules_sha256'][:12]}",
         "",
     ]
-    lines += _competencies(p, rules, src)
-    lines += _axes(p, rules, src, ratings, int(run["cycle"]))
-    lines += _plan(data, key)
+    lines += _competencies(p, rules, src, lab)
+    lines += _axes(p, rules, src, ratings, int(run["cycle"]), lab)
+    lines += _plan(data, key, lab)
     return "\n".join(lines)
 
 
-def _competencies(p: pd.Series, rules: Rules, src: str) -> list[str]:
+def _competencies(p: pd.Series, rules: Rules, src: str, lab: Labels) -> list[str]:
     st = rules.status
+    width = max(len("competency"), *(len(c.name) for c in rules.competencies))
     out = [
-        f"  competency            score  standard   delta  status   ({src}: status: gap < 0, "
+        f"  {'competency':{width}}  score  standard   delta  status   ({src}: status: gap < 0, "
         f"strength >= {st.strength_min:g}, berat <= {st.berat_max:g})"
     ]
     total_s = total_std = 0.0
@@ -169,10 +182,11 @@ def _competencies(p: pd.Series, rules: Rules, src: str) -> list[str]:
         s, std = p[f"score_{c.code}"], p[f"standard_{c.code}"]
         total_s, total_std = total_s + s, total_std + std
         sev = p[f"severity_{c.code}"]
-        status = p[f"status_{c.code}"] + (f" ({sev})" if isinstance(sev, str) else "")
-        out.append(
-            f"  {c.name[:20]:20}  {s:5.2f}  {std:8.2f}  {p[f'delta_{c.code}']:+6.2f}  {status}"
+        status = lab.value(p[f"status_{c.code}"], "status") + (
+            f" ({lab.value(sev)})" if isinstance(sev, str) else ""
         )
+        delta = p[f"delta_{c.code}"]
+        out.append(f"  {c.name:{width}}  {s:5.2f}  {std:8.2f}  {delta:+6.2f}  {status}")
     jpm = rules.jpm
     raw = 100 * total_s / total_std
     cap = " capped at 100" if jpm.cap and raw > 100 else ""
@@ -180,45 +194,50 @@ def _competencies(p: pd.Series, rules: Rules, src: str) -> list[str]:
         "",
         f"  JPM = 100 x {total_s:.2f} / {total_std:.2f} = {raw:.3f}{cap} -> {p['jpm']:.2f}"
         f"  ({src}: jpm.cap={jpm.cap}, jpm.cap_each={jpm.cap_each})",
-        f"  category {p['jpm_category']}  ({src}: jpm.band_sets.{jpm.bands})",
+        f"  Kategori JPM: {lab.value(p['jpm_category'], 'jpm_category')}  "
+        f"({src}: jpm.band_sets.{jpm.bands})",
     ]
     return out
 
 
-def _axes(p: pd.Series, rules: Rules, src: str, ratings: pd.DataFrame, cycle: int) -> list[str]:
+def _axes(
+    p: pd.Series, rules: Rules, src: str, ratings: pd.DataFrame, cycle: int, lab: Labels
+) -> list[str]:
+    from talentcli.report.labels import long_date
+
     comps = " + ".join(f"{c.weight:g} x {c.source}" for c in rules.potential.components)
     year = int(p["performance_year"])
     rated = ratings[ratings["tahun"] == year]
     what = rated.iloc[0]["predikat"] or rated.iloc[0]["nilai"] if not rated.empty else "?"
     box = int(p["box"])
     rec = rules.recommendation(box, p["placement"])
-    notes = ", ".join(p["notes"]) or "none"
+    notes = "; ".join(str(lab.value(n, "notes")) for n in p["notes"]) or "—"
+    pool = lab.value(bool(p["talent_pool"]), "talent_pool")
+    ready = lab.value(p["readiness"], "readiness") if p["readiness"] else "—"
+    rule = "retirement" if p["placement"] == rules.retirement.placement else f"nine_box.boxes.{box}"
     return [
-        f"  potential {p['potential_score']:.2f} = {comps} -> {p['potential']}  "
+        f"  Potensial {p['potential_score']:.2f} = {comps} -> "
+        f"{lab.value(p['potential'], 'potential')}  "
         f"({src}: potential.components, potential.levels)",
-        f"  performance {p['performance']}: kinerja {year} (latest year <= {cycle}) = {what}  "
-        f"({src}: performance.predikat / performance.score)",
-        f"  box {box}  ({src}: nine_box.grid.{p['potential']}.{p['performance']})",
-        f"  recommendation: {rec}",
-        f"  placement {p['placement']}, talent pool {'yes' if p['talent_pool'] else 'no'}, "
-        f"readiness {p['readiness'] or '—'}  ({src}: "
-        + (
-            "retirement"
-            if p["placement"] == rules.retirement.placement
-            else f"nine_box.boxes.{box}"
-        )
-        + ")",
-        f"  retirement date {p['retirement_date']}; notes: {notes}  ({src}: retirement, "
-        f"job_levels.{p['job_level']}.retirement_age)",
+        f"  Kinerja: {lab.value(p['performance'], 'performance')} — kinerja {year} (latest year "
+        f"<= {cycle}) = {what}  ({src}: performance.predikat / performance.score)",
+        f"  Kotak Talenta {box}  ({src}: nine_box.grid.{p['potential']}.{p['performance']})",
+        f"  Rekomendasi: {rec}",
+        f"  Penempatan: {lab.value(p['placement'], 'placement')}; Kelompok Rencana Suksesi: "
+        f"{pool}; Kesiapan: {ready}  ({src}: {rule})",
+        f"  TMT Pensiun (perkiraan): {long_date(p['retirement_date'])}; Catatan: {notes}  "
+        f"({src}: retirement, job_levels.{p['job_level']}.retirement_age)",
     ]
 
 
-def _plan(data: RunData, nip: str) -> list[str]:
+def _plan(data: RunData, nip: str, lab: Labels) -> list[str]:
     rows = data.plans[data.plans["nip"] == nip]
-    out = ["", f"  development plan ({data.run['rules_name']}: training):"]
+    width = max([len("Program"), *(len(str(x)) for x in rows["programme"])])
+    out = ["", f"  Rencana Pengembangan ({data.run['rules_name']}: training):"]
     for r in rows.itertuples():
+        why = lab.value(r.reason, "reason")
         out.append(
-            f"    {r.code:8} {r.programme[:50]:50} {r.jp:3d} JP  {rupiah(r.cost):>14}  {r.reason}"
+            f"    {r.code:8} {r.programme:{width}} {r.jp:3d} JP  {rupiah(r.cost):>14}  {why}"
         )
     out.append(f"    total {int(rows['jp'].sum())} JP, {rupiah(rows['cost'].sum())}")
     return out

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from talentcli.report.labels import Labels
 from talentcli.rules import default_rules_path, load_rules
 from tests.conftest import write_xlsx
 
@@ -118,10 +119,14 @@ def test_explain_shows_every_number_and_rule(cohort, tmp_path):
     result = cohort("explain", spaced)
     assert result.exit_code == 0, result.output
     out = result.output
-    assert p["nip"] in out and f"box {p['box']}" in out and "JPM = 100 x" in out
+    assert p["nip"] in out and f"Kotak Talenta {p['box']}" in out and "JPM = 100 x" in out
     assert f"nine_box.grid.{p['potential']}.{p['performance']}" in out
+    labels = Labels(load_rules().rules, "id")  # the reports' words, not the codes
+    assert f"Kategori JPM: {labels.value(p['jpm_category'], 'jpm_category')}" in out
+    assert f"Penempatan: {labels.value(p['placement'], 'placement')};" in out
+    assert "talent pool" not in out and "as of 1 Januari 2026" in out
     for step in p["plan"]:
-        assert step["code"] in out
+        assert f"{step['code']:8} {step['programme']} " in out  # whole names, never cut
     missing = cohort("explain", "199901012020011999")
     assert missing.exit_code == 1 and "not in run" in missing.output
     assert cohort("explain", "12345").exit_code == 2

@@ -351,7 +351,7 @@ def test_ringkasan_grid_layout_and_traceability(small):
     assert ws.cell(head + 3, 4).fill.fgColor.rgb.endswith("1B5E20")  # box 9 dark green
     got = _labelled(ws)
     assert got["Aplikasi"] == f"talentcli {doc['tool']['version']}"
-    assert (got["Siklus"], got["Kondisi per tanggal"]) == ("2026", AS_OF)
+    assert (got["Siklus"], got["Kondisi per tanggal"]) == ("2026", "1 Januari 2026")  # AS_OF
     assert got["SHA-256 aturan"] == doc["rules"]["sha256"]
     for inp in doc["inputs"]:
         assert got[inp["file"]] == inp["sha256"]

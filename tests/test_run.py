@@ -382,7 +382,7 @@ def test_a_cohort_without_a_unit_column_is_reported(workspace):
     ]
     assert [r[:2] for r in rows][-2:] == [("(tanpa unit)", 3), ("Jumlah", 3)]
     explained = talentcli("explain", people[0][0], cwd=workspace).stdout.splitlines()
-    assert explained[1].startswith("  job level ") and "None" not in explained[1]
+    assert explained[1].startswith("  Pengawas (Eselon IV) (") and "None" not in explained[1]
 
 
 def test_a_failing_report_leaves_the_log_and_no_temporary_files(workspace, monkeypatch):

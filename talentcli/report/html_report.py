@@ -23,7 +23,7 @@ from markupsafe import Markup
 from talentcli import __version__
 from talentcli.model import RunData
 from talentcli.report import lists
-from talentcli.report.labels import HEADERS, SHEETS, Labels
+from talentcli.report.labels import HEADERS, SHEETS, Labels, long_date
 from talentcli.rules import PERFORMANCE_LEVELS, Rules
 from talentcli.safety import private_dir
 
@@ -39,12 +39,6 @@ NUMERIC = {"jpm", "fit", "box", "rank", "jumlah", "jp", "cost", "plan_jp", "plan
 FREE_TEXT = {"nip", "nama", "jabatan", "unit", "golongan", "kode", "vacancy_jabatan",
              "vacancy_unit"}  # fmt: skip
 VACANCY_COLS = ("kode", "vacancy_jabatan", "vacancy_unit", "vacancy_level", "jumlah")
-MONTHS = (
-    ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
-     "Oktober", "November", "Desember"),
-    ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-     "October", "November", "December"),
-)  # fmt: skip
 
 TEXT = {
     "title": ("Pemetaan Talenta ASN", "ASN Talent Mapping"),
@@ -210,8 +204,7 @@ class Fmt:
         """'2026-01-01' -> '1 Januari 2026'."""
         if _missing(iso) or not isinstance(iso, str) or len(iso) != 10:
             return self.dash if _missing(iso) else str(iso)
-        y, m, d = iso.split("-")
-        return f"{int(d)} {MONTHS[self.labels.i][int(m) - 1]} {y}"
+        return long_date(iso, self.labels.lang)
 
     def value(self, v: object, column: str = "") -> str:
         """A coded value as text ('—' for none)."""

@@ -87,12 +87,30 @@ VALUES = {
     "no-potensi": ("Tidak ada nilai potensi", "No potential score"),
     "gap_reason": ("Kesenjangan kompetensi", "Competency gap"),
     "box": ("Rekomendasi 9-box", "9-box recommendation"),
-    "min_jp": ("Pemenuhan 20 JP", "Top-up to 20 JP"),
+    "min_jp": ("Pemenuhan {n} JP", "Top-up to {n} JP"),  # n: the rules' training.min_jp
     "klasikal": ("Klasikal", "Classroom"),
     "nonklasikal": ("Nonklasikal", "Non-classroom"),
     True: ("Ya", "Yes"),
     False: ("Tidak", "No"),
 }
+
+
+MONTHS = (
+    ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
+     "Oktober", "November", "Desember"),
+    ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+     "October", "November", "December"),
+)  # fmt: skip
+
+
+def long_date(iso: object, lang: str = "id") -> str:
+    """'2026-12-04' -> '4 Desember 2026' (en: '4 December 2026'): the one form of a date in
+    every human-readable output (SPEC §5); anything else is returned as text."""
+    text = str(iso)
+    if len(text) != 10 or text[4] != "-" or text[7] != "-":
+        return text
+    y, m, d = text.split("-")
+    return f"{int(d)} {MONTHS[0 if lang == 'id' else 1][int(m) - 1]} {y}"
 
 
 # columns whose values are codes (translated); every other column is free text
@@ -136,6 +154,7 @@ class Labels:
         self.competencies = {
             c.code: (c.name_en if en and c.name_en else c.name) for c in rules.competencies
         }
+        self.min_jp = rules.training.min_jp
 
     def sheet(self, code: str) -> str:
         """A sheet (or list) name."""
@@ -171,7 +190,7 @@ class Labels:
         if not isinstance(code, str):
             return code
         if code in VALUES:
-            return VALUES[code][self.i]
+            return VALUES[code][self.i].format(n=self.min_jp)
         return self.domain.get(code, code)
 
     def text(self, id_text: str, en_text: str) -> str:

@@ -8,7 +8,7 @@ from talentcli import __version__
 from talentcli.model import RunData
 from talentcli.render import rupiah
 from talentcli.report import lists
-from talentcli.report.labels import Labels
+from talentcli.report.labels import Labels, long_date
 from talentcli.rules import PERFORMANCE_LEVELS
 from talentcli.safety import private_file
 
@@ -40,7 +40,7 @@ def summary(data: RunData, lang: str = "id") -> str:
     lines = [
         f"# {t('Ringkasan Pemetaan Talenta', 'Talent Mapping Summary')} {run['cycle']}",
         "",
-        f"{t('Per tanggal', 'As of')} {run['as_of']}; {t('aturan', 'rules')} "
+        f"{t('Per tanggal', 'As of')} {long_date(run['as_of'], lang)}; {t('aturan', 'rules')} "
         f"{run['rules_name']} (`{run['rules_sha256'][:12]}`); talentcli {__version__}.",
         "",
         f"- {t('Pegawai', 'People')}: {run['people']}; {t('terklasifikasi', 'classified')}: "

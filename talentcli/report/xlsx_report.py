@@ -24,7 +24,7 @@ from xlsxwriter.worksheet import Worksheet
 from talentcli import __version__
 from talentcli.model import RunData
 from talentcli.report import lists
-from talentcli.report.labels import CODED, Labels
+from talentcli.report.labels import CODED, Labels, long_date
 from talentcli.rules import PERFORMANCE_LEVELS
 from talentcli.safety import private_file
 
@@ -416,7 +416,9 @@ def _title(cur: Cursor, fm: Formats, data: RunData, title: str, labels: Labels) 
     cur.ws.set_row(0, 24)
     cur.line(title, fmt=fm.title)
     sub = labels.text("Siklus {c} · kondisi per {d}", "Cycle {c} · as of {d}")
-    cur.line(sub.format(c=run["cycle"], d=run["as_of"]), fmt=fm.get(bold=True))
+    cur.line(
+        sub.format(c=run["cycle"], d=long_date(run["as_of"], labels.lang)), fmt=fm.get(bold=True)
+    )
 
 
 def _section(cur: Cursor, fm: Formats, text: str, span: int = 4) -> None:
@@ -655,7 +657,7 @@ def _traceability(cur: Cursor, fm: Formats, data: RunData, labels: Labels) -> No
     for text, value in [
         (t("Aplikasi", "Tool"), f"talentcli {__version__}"),
         (t("Siklus", "Cycle"), str(run["cycle"])),
-        (t("Kondisi per tanggal", "As of"), str(run["as_of"])),
+        (t("Kondisi per tanggal", "As of"), long_date(run["as_of"], labels.lang)),
         (t("Berkas aturan", "Rules file"), str(run["rules_name"])),
         (t("SHA-256 aturan", "Rules SHA-256"), str(run["rules_sha256"])),
     ]:
