@@ -7,6 +7,7 @@ The data is synthetic: no real civil servant is described.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -17,33 +18,25 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 
+from talentcli.rules import Rules, load_rules, norm_header, norm_value
 from talentcli.safety import private_file
 
 SHEET_ROW_LIMIT = 1_048_576
 _SLACK_ROWS = 20  # title block and footer around the data
 
-ASESMEN_HEADERS = (
-    "NO",
-    "NIP",
-    "NAMA",
-    "JABATAN",
-    "ESELON/JENJANG",
-    "UNIT KERJA",
-    "GOL. RUANG",
-    "KEMAMPUAN TEKNIS",
-    "SOSIO KULTURAL",
-    "LITERASI DIGITAL",
-    "KEMAMPUAN NUMERIK/BERPIKIR",
-)
+# The score columns follow, one per competency of the rules, headed by its name.
+_ASESMEN_FIXED = ("NO", "NIP", "NAMA", "JABATAN", "ESELON/JENJANG", "UNIT KERJA", "GOL. RUANG")
 KINERJA_HEADERS = ("NIP", "NAMA", "TAHUN", "PREDIKAT KINERJA")
 FORMASI_HEADERS = ("KODE JABATAN", "NAMA JABATAN", "UNIT KERJA", "JENJANG JABATAN", "JUMLAH")
 
-# --- job levels (SPEC §4.1) -------------------------------------------------------------------
+# --- job levels ---------------------------------------------------------------------------------
+# Standards, retirement ages and the texts an export writes for a level come from the rules
+# (_Domain); the numbers here only shape the synthetic cohort.
 
 ADMIN, PENGAWAS, MADYA, MUDA, PERTAMA = range(5)
+_LEVEL_CODES = ("administrator", "pengawas", "jf_ahli_madya", "jf_ahli_muda", "jf_ahli_pertama")
 _LEVEL_SHARE = (0.10, 0.35, 0.10, 0.30, 0.15)
-_STANDARD = np.array([[3, 3, 3, 3], [3, 2, 2, 2], [4, 3, 3, 3], [3, 2, 2, 2], [2, 2, 2, 2]])
-_RETIREMENT = np.array([58, 58, 60, 58, 58])
+_SUB_GRADES = "ab"  # eselon sub-grades, as aliases write them (III.a, III/b)
 _YOUNGEST = np.array([41, 33, 42, 31, 28])  # age reached in the cycle year
 _AGE_SHAPE = ((2.5, 2.0), (2.2, 2.0), (2.5, 1.8), (2.0, 2.0), (1.5, 3.0))  # beta(a, b)
 _MIN_SERVICE = np.array([12, 6, 12, 6, 2])  # years since TMT CPNS
@@ -51,19 +44,21 @@ _FEMALE = np.array([0.30, 0.40, 0.45, 0.50, 0.55])
 _MASTER = np.array([0.80, 0.50, 0.70, 0.45, 0.20])
 _DOCTOR = np.array([0.08, 0.01, 0.06, 0.01, 0.0])  # share of master holders with "Dr."
 _DOKTER, _PERAWAT = 1, 2  # functional jobs that imply the title dr. / S.Kep., Ners
-_SCORE_COLUMNS = ("teknis", "sosio", "digital", "numerik")
 _JF_WORD = {MADYA: "Ahli Madya", MUDA: "Ahli Muda", PERTAMA: "Ahli Pertama"}
 
-# How exports write a level; "{s}" is the eselon sub-grade (a/b). All are SPEC §4.1 aliases.
-_LEVEL_TEXTS = (
-    (("III.{s}", 30), ("III/{s}", 20), ("Eselon III", 10), ("Eselon III.{s}", 10),
-     ("3{s}", 5), ("III{s}", 5), ("Administrator", 20)),
-    (("IV.{s}", 30), ("IV/{s}", 20), ("Eselon IV", 10), ("Eselon IV.{s}", 10),
-     ("4{s}", 5), ("IV{s}", 5), ("Pengawas", 20)),
-    (("JF Ahli Madya", 50), ("Ahli Madya", 30), ("Fungsional Ahli Madya", 20)),
-    (("JF Ahli Muda", 50), ("Ahli Muda", 30), ("Fungsional Ahli Muda", 20)),
-    (("JF Ahli Pertama", 50), ("Ahli Pertama", 30), ("Fungsional Ahli Pertama", 20)),
-)  # fmt: skip
+# --- scores and ratings ----------------------------------------------------------------------
+# A score is the standard times (1 + the person's ability + the competency's noise), in
+# quarter steps. Centred about a fifth below the standard, so that in an assessed cohort JPM
+# (capped at 100) reaches every band: about a fifth at the top, a few at 100.
+_ABILITY = (-0.20, 0.09)  # mean and spread, as shares of the standard
+_NOISE = 0.12
+_YOUNG_DIGITAL = ("literasi_digital", 0.015)  # levels gained per year younger than 42
+# Ratings: the share of each performance level, spread over the level's predikat words, each
+# further word written half as often as the one before; a rating repeats the year before's
+# this often.
+_PERFORMANCE_SHARE = {"di_atas": 0.17, "sesuai": 0.70, "di_bawah": 0.13}
+_WORD_DECAY = 0.5
+_RATING_KEPT = 0.55
 
 # Pangkat per eselon (PP 13/2002 range, plus the grade below it, as happens in practice) and
 # per JF jenjang; index [level][sub-grade].
@@ -356,12 +351,6 @@ _MASTERS = (
     ("M.Kom.", "M.T.", "M.Si."),
 )
 
-# --- performance ratings (PermenPANRB 6/2022) ------------------------------------------------
-
-_PREDIKAT = ("Sangat Baik", "Baik", "Butuh Perbaikan", "Kurang", "Sangat Kurang")
-_PREDIKAT_SHARE = (0.20, 0.65, 0.10, 0.04, 0.01)
-
-
 _Table = dict[str, np.ndarray]  # named columns of equal length
 
 
@@ -404,15 +393,98 @@ def _choose(rng: np.random.Generator, weights: np.ndarray, group: np.ndarray) ->
     return out
 
 
+# --- what the rules say ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Domain:
+    """The rules' values the sample draws on, as arrays indexed by the synthetic level."""
+
+    competencies: tuple[str, ...]  # codes, in the rules' order
+    headers: tuple[str, ...]  # the score column header of each competency
+    standard: np.ndarray  # [level, competency]
+    retirement: np.ndarray  # [level] retirement age
+    scale: tuple[float, float]  # the lowest and highest quarter step on the rules' scale
+    decimals: int
+    level_texts: np.ndarray  # [level, sub-grade, k] the level's aliases
+    level_weights: np.ndarray  # [level * 2 + sub-grade, k] how often each is written
+    predikat: np.ndarray  # every predikat word of the rules
+    predikat_share: np.ndarray  # how often each word is written
+
+
+def _domain(rules: Rules) -> _Domain:
+    """Read the standards, retirement ages, scale, level aliases and predikat from RULES."""
+    missing = [code for code in _LEVEL_CODES if code not in rules.job_levels]
+    if missing:
+        raise ValueError(f"the rules have no job level {', '.join(missing)}; sample needs them")
+    levels = [rules.job_levels[code] for code in _LEVEL_CODES]
+    codes = tuple(rules.competency_codes)
+    texts, weights = _level_aliases([level.aliases for level in levels])
+    words, share = _predikat(rules)
+    return _Domain(
+        competencies=codes,
+        headers=tuple(_score_header(rules, c.code, c.name) for c in rules.competencies),
+        standard=np.array([[level.standard[c] for c in codes] for level in levels], float),
+        retirement=np.array([level.retirement_age for level in levels]),
+        scale=(math.ceil(rules.scale.min * 4) / 4, math.floor(rules.scale.max * 4) / 4),
+        decimals=rules.scale.decimals,
+        level_texts=texts,
+        level_weights=weights,
+        predikat=words,
+        predikat_share=share,
+    )
+
+
+def _score_header(rules: Rules, code: str, name: str) -> str:
+    """The competency's name, upper-cased as exports write it, if it is one of its column
+    aliases; else its first alias."""
+    aliases = rules.columns.get(code, [])
+    known = {norm_header(alias) for alias in aliases}
+    return (name if norm_header(name) in known or not aliases else aliases[0]).upper()
+
+
+def _sub_grade(alias: str, aliases: list[str]) -> str | None:
+    """The sub-grade an alias names (III.a names a: III.b is an alias too), else None."""
+    key, others = norm_value(alias), {norm_value(a) for a in aliases}
+    if not key or key[-1] not in _SUB_GRADES:
+        return None
+    twins = {key[:-1] + s for s in _SUB_GRADES if s != key[-1]}
+    return key[-1] if twins & others else None
+
+
+def _level_aliases(per_level: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+    """Per level and sub-grade, the aliases that fit it, weighted 1, 1/2, 1/3 ... in the
+    rules' order (the first alias is the usual one)."""
+    width = max(map(len, per_level))
+    texts = np.full((len(per_level), len(_SUB_GRADES), width), "", dtype=object)
+    weights = np.zeros((len(per_level) * len(_SUB_GRADES), width))
+    for lv, aliases in enumerate(per_level):
+        for s, grade in enumerate(_SUB_GRADES):
+            fit = [a for a in aliases if _sub_grade(a, aliases) in (None, grade)] or aliases
+            texts[lv, s, : len(fit)] = fit
+            weights[lv * len(_SUB_GRADES) + s, : len(fit)] = 1 / np.arange(1, len(fit) + 1)
+    return texts, weights
+
+
+def _predikat(rules: Rules) -> tuple[np.ndarray, np.ndarray]:
+    """Every predikat word of the rules and how often a rating is written with it."""
+    words, share = [], []
+    for level, names in rules.performance.predikat.items():
+        decay = _WORD_DECAY ** np.arange(len(names))
+        words += names
+        share += list(_PERFORMANCE_SHARE[level] * decay / decay.sum())
+    return _strings(words), np.array(share) / sum(share)
+
+
 # --- people --------------------------------------------------------------------------------------
 
 
-def _birth_dates(rng, level: np.ndarray, cycle: int) -> np.ndarray:
-    """Birth dates (datetime64[D]) fitting each level; about 2% reach retirement age this cycle."""
-    youngest, oldest = _YOUNGEST[level], _RETIREMENT[level] - 1
+def _birth_dates(rng, level: np.ndarray, retirement: np.ndarray, cycle: int) -> np.ndarray:
+    """Birth dates (datetime64[D]) fitting each level; about 2% reach RETIREMENT age this cycle."""
+    youngest, oldest = _YOUNGEST[level], retirement[level] - 1
     shape = np.array(_AGE_SHAPE)[level]
     age = youngest + (rng.beta(shape[:, 0], shape[:, 1]) * (oldest - youngest + 1)).astype(int)
-    age = np.where(rng.random(len(level)) < 0.02, _RETIREMENT[level], age)
+    age = np.where(rng.random(len(level)) < 0.02, retirement[level], age)
     year = (cycle - age - 1970).astype("datetime64[Y]")
     first = year.astype("datetime64[D]")
     days = ((year + 1).astype("datetime64[D]") - first).astype(int)
@@ -514,29 +586,24 @@ def _golongan(rng, level, sub, service) -> np.ndarray:
     return table[row, (frac * lengths[row]).astype(int)]
 
 
-def _level_text(rng, level: np.ndarray, sub: np.ndarray) -> np.ndarray:
-    """The level as an export writes it, in one of the varied forms of _LEVEL_TEXTS."""
-    width = max(map(len, _LEVEL_TEXTS))
-    weights = np.zeros((len(_LEVEL_TEXTS), width))
-    texts = np.full((len(_LEVEL_TEXTS), 2, width), "", dtype=object)
-    for lv, forms in enumerate(_LEVEL_TEXTS):
-        for k, (template, share) in enumerate(forms):
-            weights[lv, k] = share
-            texts[lv, :, k] = [template.format(s=s) for s in "ab"]
-    style = _choose(rng, weights, level)
-    return _strings(texts.tolist())[level, sub, style]
+def _level_text(rng, dom: _Domain, level: np.ndarray, sub: np.ndarray) -> np.ndarray:
+    """The level as an export writes it: one of the rules' aliases that fit its sub-grade."""
+    style = _choose(rng, dom.level_weights, level * len(_SUB_GRADES) + sub)
+    return dom.level_texts[level, sub, style]
 
 
-def _scores(rng, level: np.ndarray, age: np.ndarray) -> np.ndarray:
-    """Four competency levels around the level's standard, in quarter steps within 1-5."""
-    n = len(level)
-    person = rng.normal(-0.2, 0.5, (n, 1))  # JPM spreads over all three potential levels
-    raw = _STANDARD[level] + person + rng.normal(0, 0.45, (n, 4))
-    raw[:, 2] += 0.015 * (42 - age)  # younger people score a little higher on digital literacy
-    return np.clip(np.round(raw * 4) / 4, 1.0, 5.0)
+def _scores(rng, dom: _Domain, level: np.ndarray, age: np.ndarray) -> np.ndarray:
+    """Scores around the rules' standard of each level, in quarter steps on the rules' scale."""
+    n, k = len(level), len(dom.competencies)
+    ability = rng.normal(*_ABILITY, (n, 1))
+    raw = dom.standard[level] * (1 + ability + rng.normal(0, _NOISE, (n, k)))
+    code, per_year = _YOUNG_DIGITAL
+    if code in dom.competencies:
+        raw[:, dom.competencies.index(code)] += per_year * (42 - age)
+    return np.clip(np.round(raw * 4) / 4, *dom.scale)
 
 
-def _people(rng: np.random.Generator, cohort: int, extra: int, cycle: int) -> _Table:
+def _people(rng: np.random.Generator, dom: _Domain, cohort: int, extra: int, cycle: int) -> _Table:
     """Synthetic civil servants with unique NIPs, jobs, names with titles, and scores.
 
     The first COHORT are ordered as a recap lists them (by unit, level, NIP); EXTRA follow.
@@ -545,7 +612,7 @@ def _people(rng: np.random.Generator, cohort: int, extra: int, cycle: int) -> _T
     level = rng.choice(len(_LEVEL_SHARE), n, p=_LEVEL_SHARE)
     female = rng.random(n) < _FEMALE[level]
     gender = np.where(female, 2, 1)
-    birth = _birth_dates(rng, level, cycle)
+    birth = _birth_dates(rng, level, dom.retirement, cycle)
     birth_year = birth.astype("datetime64[Y]").astype(int) + 1970
     tmt = _tmt_cpns(rng, level, birth_year, cycle)
     nip = _unique_nips(rng, birth, tmt, gender)
@@ -562,7 +629,7 @@ def _people(rng: np.random.Generator, cohort: int, extra: int, cycle: int) -> _T
     age = cycle - birth_year
     prefix, suffix = _titles(rng, level, field, female, birth_year, age, jobs.kinds[option])
     nama = _join(*prefix, *_name_parts(rng, female), *suffix)
-    scores = _scores(rng, level, age)
+    scores = _scores(rng, dom, level, age)
     return {
         "nip": nip,
         "nip_text": _strings(nip.astype(str)),
@@ -570,41 +637,41 @@ def _people(rng: np.random.Generator, cohort: int, extra: int, cycle: int) -> _T
         "nama": nama,
         "jabatan": jabatan,
         "level": level,
-        "level_text": _level_text(rng, level, sub),
+        "level_text": _level_text(rng, dom, level, sub),
         "unit_index": unit,
         "unit": _strings([u.name for u in _units()])[unit],
         "golongan": _golongan(rng, level, sub, cycle - tmt // 100),
         "age": age,
-        **{c: scores[:, i] for i, c in enumerate(_SCORE_COLUMNS)},
+        "scores": scores,  # [person, competency]
     }
 
 
-def _predikat_text(rng, code: np.ndarray) -> np.ndarray:
-    """Predikat as typed into exports: mostly canonical, sometimes upper/lower case or a space."""
-    names = (*_PREDIKAT, "Kurang/Misconduct")
-    cased = [(name, name.upper(), name.lower()) for name in names]
+def _predikat_text(rng, words: np.ndarray, code: np.ndarray) -> np.ndarray:
+    """Predikat as typed into exports: mostly as the rules write it, sometimes upper or lower
+    case or with a trailing space."""
+    cased = [(word, word.upper(), word.lower()) for word in words]
     table = _strings([[[text, text + " "] for text in forms] for forms in cased])
-    u = rng.random((3, len(code)))
-    name = np.where((code == _PREDIKAT.index("Kurang")) & (u[0] < 0.4), len(_PREDIKAT), code)
-    case = np.select([u[1] < 0.12, u[1] > 0.93], [1, 2], 0)
-    return table[name, case, (u[2] < 0.02).astype(int)]
+    u = rng.random((2, len(code)))
+    case = np.select([u[0] < 0.12, u[0] > 0.93], [1, 2], 0)
+    return table[code, case, (u[1] < 0.02).astype(int)]
 
 
-def _kinerja(rng, people: _Table, n: int, cycle: int) -> _Table:
-    """Ratings for cycle-1 and cycle; about 2% of the cohort have none, 3% only the older year."""
-    total = len(people["nip"])
+def _kinerja(rng, dom: _Domain, people: _Table, n: int, cycle: int) -> _Table:
+    """Ratings for the two years before the cycle (the cycle's own year is not rated yet);
+    about 2% of the cohort have none, 3% only the older year."""
+    total, words = len(people["nip"]), len(dom.predikat)
     shuffled = rng.permutation(n)
     no_rows, old_only = shuffled[: round(0.02 * n)], shuffled[round(0.02 * n) : round(0.05 * n)]
-    prev = rng.choice(len(_PREDIKAT), total, p=_PREDIKAT_SHARE)
-    fresh = rng.choice(len(_PREDIKAT), total, p=_PREDIKAT_SHARE)
-    cur = np.where(rng.random(total) < 0.55, prev, fresh)
-    has_prev = np.ones(total, bool)
-    has_prev[no_rows] = False
-    has_cur = has_prev.copy()
-    has_cur[old_only] = False
-    who = np.concatenate([np.flatnonzero(has_prev), np.flatnonzero(has_cur)])
-    year = np.repeat([cycle - 1, cycle], [has_prev.sum(), has_cur.sum()])
-    code = np.concatenate([prev[has_prev], cur[has_cur]])
+    older = rng.choice(words, total, p=dom.predikat_share)
+    fresh = rng.choice(words, total, p=dom.predikat_share)
+    newer = np.where(rng.random(total) < _RATING_KEPT, older, fresh)
+    has_older = np.ones(total, bool)
+    has_older[no_rows] = False
+    has_newer = has_older.copy()
+    has_newer[old_only] = False
+    who = np.concatenate([np.flatnonzero(has_older), np.flatnonzero(has_newer)])
+    year = np.repeat([cycle - 2, cycle - 1], [has_older.sum(), has_newer.sum()])
+    code = np.concatenate([older[has_older], newer[has_newer]])
     order = np.lexsort((year, people["nip"][who]))
     who, spaced = who[order], rng.random(total) < 0.10
     return {
@@ -613,11 +680,11 @@ def _kinerja(rng, people: _Table, n: int, cycle: int) -> _Table:
         "spaced": spaced[who],
         "nama": people["nama"][who],
         "tahun": year[order],
-        "predikat": _predikat_text(rng, code[order]),
+        "predikat": _predikat_text(rng, dom.predikat, code[order]),
     }
 
 
-def _formasi(rng, n: int, cycle: int) -> _Table:
+def _formasi(rng, dom: _Domain, n: int, cycle: int) -> _Table:
     """About n/40 vacancies (at least 3), distinct jabatan+unit where the pool allows."""
     jobs, k = _job_table(), max(3, round(n / 40))
     level = rng.choice([ADMIN, MADYA, MUDA], 3 * k, p=[0.5, 0.3, 0.2])
@@ -629,13 +696,13 @@ def _formasi(rng, n: int, cycle: int) -> _Table:
     chosen = np.sort(np.concatenate([np.flatnonzero(~repeated), np.flatnonzero(repeated)])[:k])
     chosen = chosen[np.lexsort((level[chosen], unit[chosen]))]
     width = max(3, len(str(k)))
-    jenjang = {ADMIN: "Administrator", MADYA: "JF Ahli Madya", MUDA: "JF Ahli Muda"}
+    option, level = option[chosen], level[chosen]
     return {
         "kode": _strings([f"F-{cycle}-{i:0{width}d}" for i in range(1, k + 1)]),
-        "jabatan": jobs.titles[option[chosen]],
+        "jabatan": jobs.titles[option],
         "unit": _strings([u.name for u in _units()])[unit[chosen]],
-        "jenjang": _strings([jenjang.get(lv, "") for lv in range(5)])[level[chosen]],
-        "jumlah": np.where(level[chosen] == ADMIN, 1, 1 + (rng.random(k) < 0.4)),
+        "jenjang": _level_text(rng, dom, level, jobs.subs[option]),
+        "jumlah": np.where(level == ADMIN, 1, 1 + (rng.random(k) < 0.4)),
     }
 
 
@@ -653,29 +720,35 @@ class _Layout:
     kinds: tuple[str, ...]
     widths: tuple[int, ...]
     instructions: tuple[str, ...] = ()  # lines of a "Petunjuk" sheet placed first
+    decimals: int = 2  # of the score cells
 
 
-_PETUNJUK = (
-    "Petunjuk pengisian:",
-    "1. Sheet 'Rekap' memuat rekapitulasi hasil asesmen kompetensi, satu baris per pegawai.",
-    "2. NIP ditulis sebagai teks 18 digit (format sel: Teks), boleh dengan spasi.",
-    "3. Nilai kompetensi berskala 1,00 - 5,00 (level kompetensi), dua angka desimal.",
-    "4. ESELON/JENJANG: eselon III/IV atau jenjang jabatan fungsional hasil penyetaraan.",
-    "5. Jangan mengubah judul kolom pada baris 5.",
-    "",
-    "Data sintetis untuk uji coba; bukan data pegawai sebenarnya.",
-)
+def _petunjuk(dom: _Domain) -> tuple[str, ...]:
+    low, high = (f"{v:.{dom.decimals}f}".replace(".", ",") for v in dom.scale)
+    return (
+        "Petunjuk pengisian:",
+        "1. Sheet 'Rekap' memuat rekapitulasi hasil asesmen kompetensi, satu baris per pegawai.",
+        "2. NIP ditulis sebagai teks 18 digit (format sel: Teks), boleh dengan spasi.",
+        f"3. Nilai kompetensi berskala {low} - {high} (level kompetensi), "
+        f"{dom.decimals} angka desimal.",
+        "4. ESELON/JENJANG: eselon III/IV atau jenjang jabatan fungsional hasil penyetaraan.",
+        "5. Jangan mengubah judul kolom pada baris 5.",
+        "",
+        "Data sintetis untuk uji coba; bukan data pegawai sebenarnya.",
+    )
 
 
-def _layouts(cycle: int) -> tuple[_Layout, _Layout, _Layout]:
+def _layouts(cycle: int, dom: _Domain) -> tuple[_Layout, _Layout, _Layout]:
     asesmen_title = f"REKAPITULASI HASIL ASESMEN KOMPETENSI TAHUN {cycle}"
-    kinerja_title = f"REKAPITULASI PREDIKAT KINERJA PEGAWAI TAHUN {cycle - 1}-{cycle}"
+    kinerja_title = f"REKAPITULASI PREDIKAT KINERJA PEGAWAI TAHUN {cycle - 2}-{cycle - 1}"
     agency = "BADAN KEPEGAWAIAN DAN PENGEMBANGAN SUMBER DAYA MANUSIA"
+    scores = len(dom.headers)
+    widths = (5, 22, 40, 46, 15, 36, 9, *(12 if len(h) <= 16 else 14 for h in dom.headers))
     return (
         _Layout(f"asesmen-{cycle}", "Rekap",
-                ("PEMERINTAH KABUPATEN SERANG", agency, asesmen_title, ""), ASESMEN_HEADERS,
-                ("int",) + ("text",) * 6 + ("score",) * 4,
-                (5, 22, 40, 46, 15, 36, 9, 12, 12, 12, 14), _PETUNJUK),
+                ("PEMERINTAH KABUPATEN SERANG", agency, asesmen_title, ""),
+                _ASESMEN_FIXED + dom.headers, ("int",) + ("text",) * 6 + ("score",) * scores,
+                widths, _petunjuk(dom), dom.decimals),
         _Layout("kinerja", "Kinerja",
                 (kinerja_title, "BKPSDM KABUPATEN SERANG - SUMBER DATA: E-KINERJA", ""),
                 KINERJA_HEADERS, ("text", "text", "int", "text"), (22, 40, 8, 20)),
@@ -691,11 +764,12 @@ def _nip_column(table: _Table, spaced: bool) -> np.ndarray:
 
 def _asesmen_columns(cohort: _Table, spaced: bool) -> list[list]:
     nip = _nip_column(cohort, spaced)
-    texts = ("nama", "jabatan", "level_text", "unit", "golongan", *_SCORE_COLUMNS)
+    texts = ("nama", "jabatan", "level_text", "unit", "golongan")
     return [
         list(range(1, len(cohort["nip"]) + 1)),
         nip.tolist(),
         *(cohort[c].tolist() for c in texts),
+        *cohort["scores"].T.tolist(),
     ]
 
 
@@ -704,16 +778,20 @@ def _kinerja_columns(kinerja: _Table, spaced: bool) -> list[list]:
     return [nip.tolist(), *(kinerja[c].tolist() for c in ("nama", "tahun", "predikat"))]
 
 
-def _score_strings(values: list[float]) -> list[str]:
-    """Scores as `3.25`, through a lookup table: far faster than formatting a million floats."""
-    table = np.array([f"{cents / 100:.2f}" for cents in range(501)], dtype=object)
-    return table[np.rint(np.asarray(values) * 100).astype(int)].tolist()
+def _score_strings(values: list[float], decimals: int) -> list[str]:
+    """Scores (quarter steps) as `3.25`, through a lookup table: far faster than formatting a
+    million floats."""
+    quarters = np.rint(np.asarray(values) * 4).astype(np.int64)
+    low = int(quarters.min(initial=0))
+    steps = range(low, int(quarters.max(initial=0)) + 1)
+    table = np.array([f"{q / 4:.{decimals}f}" for q in steps], dtype=object)
+    return table[quarters - low].tolist()
 
 
-def _csv_field(values: list, kind: str) -> list[str]:
-    """One column as CSV fields: scores with 2 decimals, text quoted only where needed."""
+def _csv_field(values: list, kind: str, decimals: int = 2) -> list[str]:
+    """One column as CSV fields: scores with DECIMALS, text quoted only where needed."""
     if kind == "score":
-        return _score_strings(values)
+        return _score_strings(values, decimals)
     if kind == "int":
         return list(map(str, values))
     joined = "\0".join(values)  # one scan in C tells whether any field needs quotes
@@ -731,7 +809,7 @@ def _write_csv(path: Path, layout: _Layout, columns: list[list]) -> Path:
     Lines are joined in chunks rather than passed through csv.writer, which is slower at a
     million rows; the quoting is the same (minimal).
     """
-    fields = [_csv_field(c, k) for c, k in zip(columns, layout.kinds, strict=True)]
+    fields = [_csv_field(c, k, layout.decimals) for c, k in zip(columns, layout.kinds, strict=True)]
     with private_file(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as fh:
         fh.write(",".join(_csv_field(list(layout.headers), "text")) + "\n")
         for start in range(0, len(fields[0]), 100_000):
@@ -740,7 +818,7 @@ def _write_csv(path: Path, layout: _Layout, columns: list[list]) -> Path:
     return path
 
 
-def _formats(wb) -> dict:
+def _formats(wb, decimals: int) -> dict:
     border = {"border": 1, "valign": "top"}
     return {
         "title": wb.add_format({"bold": True, "font_size": 12, "align": "center"}),
@@ -749,7 +827,7 @@ def _formats(wb) -> dict:
         ),
         "text": wb.add_format({**border, "num_format": "@"}),
         "int": wb.add_format({**border, "num_format": "0", "align": "center"}),
-        "score": wb.add_format({**border, "num_format": "0.00"}),
+        "score": wb.add_format({**border, "num_format": f"0.{'0' * decimals}".rstrip(".")}),
         "footer": wb.add_format({"align": "center"}),
         "signer": wb.add_format({"align": "center", "bold": True, "underline": 1}),
     }
@@ -771,7 +849,7 @@ def _write_xlsx(path: Path, layout: _Layout, columns: list[list], cycle: int, fo
                 "created": datetime(cycle, 1, 15),
             }
         )
-        fmt = _formats(wb)
+        fmt = _formats(wb, layout.decimals)
         if layout.instructions:
             _write_lines(wb.add_worksheet("Petunjuk"), layout.instructions)
         ws = _sheet(wb, layout, fmt)
@@ -847,22 +925,30 @@ def _check(n: int, cycle: int) -> None:
 
 
 def write_sample(
-    out: Path, n: int = 800, seed: int = 1, cycle: int = 2026, csv: bool = False
+    out: Path,
+    n: int = 800,
+    seed: int = 1,
+    cycle: int = 2026,
+    csv: bool = False,
+    rules: Rules | None = None,
 ) -> list[Path]:
     """Write a realistic synthetic Kabupaten Serang cohort into OUT; return the paths written.
 
-    Each file is `.csv` instead of `.xlsx` with CSV=True or when its rows would not fit on a
-    sheet. About 5% more people than N appear in kinerja only (other civil servants).
+    Standards, retirement ages, the scale, level aliases and predikat words are those of
+    RULES (default: the packaged default rules). Each file is `.csv` instead of `.xlsx` with
+    CSV=True or when its rows would not fit on a sheet. About 5% more people than N appear
+    in kinerja only (other civil servants).
     """
     _check(n, cycle)
+    dom = _domain(rules or load_rules().rules)
     rng = np.random.default_rng(seed)
-    people = _people(rng, n, max(1, round(0.05 * n)), cycle)
+    people = _people(rng, dom, n, max(1, round(0.05 * n)), cycle)
     cohort, extras = _rows(people, slice(0, n)), _rows(people, slice(n, None))
-    kinerja = _kinerja(rng, people, n, cycle)
-    formasi = _formasi(rng, n, cycle)
+    kinerja = _kinerja(rng, dom, people, n, cycle)
+    formasi = _formasi(rng, dom, n, cycle)
     out = Path(out)
     out.mkdir(mode=0o700, parents=True, exist_ok=True)
-    asesmen_layout, kinerja_layout, formasi_layout = _layouts(cycle)
+    asesmen_layout, kinerja_layout, formasi_layout = _layouts(cycle, dom)
     outputs = (
         (asesmen_layout, n, lambda spaced: _asesmen_columns(cohort, spaced)),
         (kinerja_layout, len(kinerja["nip"]), lambda spaced: _kinerja_columns(kinerja, spaced)),

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import csv
+import json
 import re
 import runpy
-from collections import Counter
+from collections import Counter, defaultdict
 from pathlib import Path
+from statistics import mean
 
 import pytest
+import yaml
 from python_calamine import CalamineWorkbook
 
 import talentcli.sample as sample
+from talentcli.rules import Rules, check_rules_text, default_rules_path, load_rules
 from talentcli.sample import write_sample
 from tests.conftest import nip_is_valid
 
@@ -119,18 +123,22 @@ def test_scores_are_numbers_on_the_1_to_5_scale(rekap: list[list]):
             assert round(score, 2) == score
 
 
-def test_kinerja_has_two_years_with_gaps_and_extra_people(xlsx: list[Path], rekap: list[list]):
+def test_kinerja_rates_the_two_years_before_the_cycle_with_gaps_and_extra_people(
+    xlsx: list[Path], rekap: list[list]
+):
+    """A 2026 mapping has the 2024 and 2025 ratings: the 2026 rating does not exist yet."""
     rows = sheet(xlsx[1], "Kinerja")
+    assert rows[0][0] == "REKAPITULASI PREDIKAT KINERJA PEGAWAI TAHUN 2024-2025"
     assert rows[3] == ["NIP", "NAMA", "TAHUN", "PREDIKAT KINERJA"]
     data = rows[4:]
-    assert {row[2] for row in data} == {2025.0, 2026.0}
+    assert {row[2] for row in data} == {2024.0, 2025.0}
     assert {row[3].strip().lower() for row in data} <= PREDIKAT
     years: dict[str, set] = {}
     for row in data:
         years.setdefault(row[0].replace(" ", ""), set()).add(row[2])
     cohort = {row[1].replace(" ", "") for row in people(rekap)}
     assert len(cohort - set(years)) == round(0.02 * N)  # no performance row at all
-    assert sum(years[nip] == {2025.0} for nip in cohort & set(years)) == round(0.03 * N)
+    assert sum(years[nip] == {2024.0} for nip in cohort & set(years)) == round(0.03 * N)
     assert len(set(years) - cohort) == round(0.05 * N)  # other civil servants of the agency
 
 
@@ -176,6 +184,119 @@ def test_rejects_a_cohort_it_cannot_make_valid(tmp_path: Path, n: int, cycle: in
     with pytest.raises(ValueError):
         write_sample(tmp_path, n=n, cycle=cycle)
     assert not list(tmp_path.iterdir())
+
+
+# ------------------------------------------------------------------ drawn from the rules
+
+
+def rules_with(change) -> Rules:
+    """The packaged default rules, with CHANGE applied to its YAML data."""
+    data = yaml.safe_load(default_rules_path().read_text(encoding="utf-8"))
+    change(data)
+    rules = check_rules_text(yaml.safe_dump(data, allow_unicode=True))
+    assert isinstance(rules, Rules), rules
+    return rules
+
+
+def assessed(path: Path, rules: Rules) -> list[tuple[str, int, list[float]]]:
+    """(job level code, age in 2026 from the NIP, scores) per person of an asesmen workbook,
+    the level read through the rules' aliases as the importer does."""
+    rows = sheet(path, "Rekap")
+    header = rows.index(HEADER)
+    out = []
+    for row in rows[header + 1 :]:
+        if not row[1]:
+            break  # the signature block below the data
+        level = rules.job_level_aliases[norm(row[4]).replace(" ", "")]
+        out.append((level, 2026 - int(row[1].replace(" ", "")[:4]), row[SCORES]))
+    return out
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    return write_sample(tmp_path_factory.mktemp("big"), n=2000, seed=5)
+
+
+def test_scores_centre_below_the_rules_standard_of_each_level(big: list[Path]):
+    """Each level's scores follow its own standard (4 for a madya's teknis, 2 for a
+    pertama's), about a fifth below it: the standards are the rules', not a copy."""
+    rules = load_rules().rules
+    by_level = defaultdict(list)
+    for level, _, scores in assessed(big[0], rules):
+        by_level[level].append(scores)
+    assert set(by_level) == set(rules.job_levels)
+    for level, rows in by_level.items():
+        standard = rules.job_levels[level].standard
+        for i, code in enumerate(rules.competency_codes):
+            ratio = mean(row[i] for row in rows) / standard[code]
+            assert 0.7 < ratio < 0.9, (level, code, ratio)
+
+
+def test_ages_stop_at_the_rules_retirement_age(big: list[Path]):
+    rules = load_rules().rules
+    oldest: dict[str, int] = {}
+    for level, age, _ in assessed(big[0], rules):
+        oldest[level] = max(age, oldest.get(level, 0))
+    assert oldest == {code: lv.retirement_age for code, lv in rules.job_levels.items()}
+
+
+def test_other_rules_give_other_standards_ages_aliases_and_words(tmp_path: Path):
+    """Changing the rules changes the sample: nothing of the domain is a copy in sample.py."""
+
+    def change(data: dict) -> None:
+        pertama = data["job_levels"]["jf_ahli_pertama"]
+        pertama["standard"] = dict.fromkeys(pertama["standard"], 4)
+        pertama["retirement_age"] = 65
+        pertama["aliases"] = ["Penata Ahli Pertama"]
+        data["performance"]["predikat"]["di_atas"] = ["Istimewa"]
+
+    rules = rules_with(change)
+    asesmen, kinerja, _ = write_sample(tmp_path, n=1500, seed=5, rules=rules)
+    levels = Counter(row[4] for row in sheet(asesmen, "Rekap")[5:] if row[1])
+    assert "Penata Ahli Pertama" in levels and "JF Ahli Pertama" not in levels
+    pertama = [(age, s) for lv, age, s in assessed(asesmen, rules) if lv == "jf_ahli_pertama"]
+    assert 0.7 * 4 < mean(mean(s) for _, s in pertama) < 0.9 * 4
+    assert max(age for age, _ in pertama) == 65
+    words = {row[3].strip().lower() for row in sheet(kinerja, "Kinerja")[4:]}
+    assert "istimewa" in words and "sangat baik" not in words
+
+
+def test_a_rules_file_without_the_sample_job_levels_is_refused(tmp_path: Path):
+    def drop_madya(data: dict) -> None:
+        del data["job_levels"]["jf_ahli_madya"]
+        data["job_levels"]["jf_ahli_muda"]["promotes_to"] = None
+
+    rules = rules_with(drop_madya)
+    with pytest.raises(ValueError, match="jf_ahli_madya"):
+        write_sample(tmp_path / "out", n=10, rules=rules)
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_assessed_cohort_has_a_realistic_spread(cli, tmp_path: Path):
+    """Imported and classified, 2,000 sample people fill every box and JPM band, few reach
+    JPM 100 and about a fifth are in the talent pool (boxes 7-9 less those near
+    retirement)."""
+    assert cli("sample", "--n", "2000", "--seed", "11", "--out", tmp_path / "in").exit_code == 0
+    assert cli("import", *sorted((tmp_path / "in").iterdir())).exit_code == 0
+    assert cli("classify", "--cycle", "2026", "--as-of", "2026-01-01").exit_code == 1
+    assert cli("report", "--format", "json", "--out", tmp_path / "out").exit_code == 0
+    doc = json.loads((tmp_path / "out" / "talenta-2026.json").read_text(encoding="utf-8"))
+    people, cohort = doc["people"], doc["summary"]["people"]
+    assert cohort == 2000 and len(doc["incomplete"]) == round(0.02 * 2000)  # no rating
+    boxes = Counter(p["box"] for p in people)
+    assert set(boxes) == set(range(1, 10)) and min(boxes.values()) >= 0.01 * len(people)
+    bands = Counter(p["jpm_category"] for p in people)
+    assert set(bands) == {"optimal", "cukup_optimal", "kurang_optimal"}
+    assert min(bands.values()) >= 0.1 * len(people)
+    assert 0 < sum(p["jpm"] == 100 for p in people) < 0.2 * len(people)
+    performance = Counter(p["performance"] for p in people)
+    assert 0.12 < performance["di_atas"] / len(people) < 0.22
+    assert 0.6 < performance["sesuai"] / len(people) < 0.8
+    pool = [p for p in people if p["talent_pool"]]
+    assert 0.15 * cohort <= len(pool) <= 0.25 * cohort
+    assert {p["box"] for p in pool} == {7, 8, 9}
+    near = [p for p in people if p["box"] >= 7 and not p["talent_pool"]]
+    assert near and all(p["placement"] == "tetap" for p in near)
 
 
 MESSY_SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "make_messy_samples.py"
