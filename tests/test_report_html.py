@@ -12,7 +12,8 @@ import pytest
 
 from talentcli.pipeline import load_run
 from talentcli.report import RECORD
-from talentcli.report.html_report import plan_path, render_pages
+from talentcli.report.html_report import SCRIPT as TABLES_JS
+from talentcli.report.html_report import plan_path, render_pages, unit_slugs
 from talentcli.store import Store
 from tests.conftest import Cli, asesmen_rows, person, write_xlsx
 
@@ -178,7 +179,7 @@ def test_no_formasi_gives_an_empty_candidate_list(ws: Path) -> None:
 
 
 def test_one_plan_page_per_classified_person(ws: Path, doc: dict) -> None:
-    pages = {p.name for p in (ws / "html" / "rencana").iterdir()}
+    pages = {p.name for p in (ws / "html" / "rencana").iterdir() if p.name[0].isdigit()}
     assert pages == {f"{p['nip']}.html" for p in doc["people"]}
     assert f"{nip(7)}.html" not in pages and doc["incomplete"][0]["nip"] == nip(7)
     temp = [p for p in (ws / "html").iterdir() if p.name.startswith(".") and p.name != RECORD]
@@ -189,8 +190,8 @@ def test_user_values_are_escaped(ws: Path) -> None:
     for folder in ("html", "en"):
         files = [ws / folder / "index.html", *(ws / folder / "rencana").iterdir()]
         for f in files:
-            text = f.read_text(encoding="utf-8")
-            assert "<script" not in text.lower(), f  # neither from data nor from us
+            text = f.read_text(encoding="utf-8").replace(f"<script>{TABLES_JS}</script>", "")
+            assert "<script" not in text.lower(), f  # none from data; ours is the only one
             assert '"x")' not in text, f
         index = (ws / folder / "index.html").read_text(encoding="utf-8")
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in index
@@ -266,3 +267,63 @@ def test_plan_path_takes_only_an_18_digit_nip(bad: str) -> None:
     with pytest.raises(ValueError):
         plan_path(bad)
     assert plan_path("198001012005011001") == "rencana/198001012005011001.html"
+
+
+def test_the_inline_script_is_the_one_the_content_security_policy_allows(ws: Path) -> None:
+    import base64
+    import hashlib
+
+    for f in [ws / "html" / "index.html", *(ws / "html" / "rencana").iterdir()]:
+        text = f.read_text(encoding="utf-8")
+        policy = re.search(r'Content-Security-Policy" content="([^"]+)"', text).group(1)
+        allowed = re.search(r"script-src '(sha256-[^']+)'", policy).group(1)
+        scripts = re.findall(r"<script>(.*?)</script>", text, flags=re.S)
+        assert len(scripts) == (1 if f.name == "index.html" else 0), f  # plans need none
+        if not scripts:
+            continue
+        digest = base64.b64encode(hashlib.sha256(scripts[0].encode()).digest()).decode()
+        assert allowed == f"sha256-{digest}", f
+        assert "unsafe-inline" not in policy.split("script-src")[1], f
+
+
+def test_every_plan_in_one_print_document_and_one_per_unit(ws: Path, doc: dict) -> None:
+    folder = ws / "html" / "rencana"
+    every = (folder / "semua.html").read_text(encoding="utf-8")
+    assert every.count('<article class="sheet">') == len(doc["people"])
+    units = sorted(folder.glob("unit-*.html"))
+    per_unit = sum(u.read_text(encoding="utf-8").count('<article class="sheet">') for u in units)
+    assert per_unit == len(doc["people"]) and units
+    index = (ws / "html" / "index.html").read_text(encoding="utf-8")
+    assert 'href="rencana/semua.html"' in index
+    assert all(f'href="rencana/{u.name}"' in index for u in units)
+
+
+def test_a_long_list_gets_its_own_page(ws: Path, monkeypatch) -> None:
+    from talentcli.report import html_report
+
+    store = Store(ws / "talent.db")
+    try:
+        data = load_run(store, "2026")
+    finally:
+        store.close()
+    monkeypatch.setattr(html_report, "OWN_PAGE_ROWS", 2)
+    pages = render_pages(data)
+    own = [rel for rel in pages if rel.startswith("daftar/")]
+    assert own, "no list was long enough: the cohort has lists of more than 2 rows"
+    for rel in own:
+        assert f'href="{rel}"' in pages["index.html"]
+        code = rel.removeprefix("daftar/").removesuffix(".html")
+        assert f'id="tbl-{code}"' in pages[rel] and f'id="tbl-{code}"' not in pages["index.html"]
+
+
+def test_unit_slugs_are_ascii_and_never_collide() -> None:
+    got = unit_slugs(
+        ["Dinas Pendidikan", "DINAS PENDIDIKAN!", "Kecamatan Cikandé", "", "dinas-pendidikan"]
+    )
+    assert got == {
+        "Dinas Pendidikan": "dinas-pendidikan",
+        "DINAS PENDIDIKAN!": "dinas-pendidikan-2",
+        "Kecamatan Cikandé": "kecamatan-cikande",
+        "": "tanpa-unit",
+        "dinas-pendidikan": "dinas-pendidikan-3",
+    }

@@ -8,11 +8,15 @@ outside themselves (no CDN, fonts or scripts): the agency may be offline.
 
 from __future__ import annotations
 
+import base64
 import functools
+import hashlib
 import math
 import os
+import re
 import shutil
 import tempfile
+import unicodedata
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -39,6 +43,11 @@ NUMERIC = {"jpm", "fit", "box", "rank", "jumlah", "jp", "cost", "plan_jp", "plan
 FREE_TEXT = {"nip", "nama", "jabatan", "unit", "golongan", "kode", "vacancy_jabatan",
              "vacancy_unit"}  # fmt: skip
 VACANCY_COLS = ("kode", "vacancy_jabatan", "vacancy_unit", "vacancy_level", "jumlah")
+FILTERS = {"unit", "box", "job_level"}  # columns with a filter on the page (SPEC §5)
+OWN_PAGE_ROWS = 2000  # a longer list gets a page of its own: the index stays small at 100k
+PRINT_ALL_MAX = 2000  # up to this many people, rencana/semua.html holds every plan
+SCRIPT = (Path(__file__).parent.parent / "data" / "templates" / "tables.js").read_text("utf-8")
+SCRIPT_HASH = "sha256-" + base64.b64encode(hashlib.sha256(SCRIPT.encode()).digest()).decode()
 
 TEXT = {
     "title": ("Pemetaan Talenta ASN", "ASN Talent Mapping"),
@@ -107,6 +116,17 @@ TEXT = {
     "head": ("Kepala BKPSDM", "Head of BKPSDM"),
     "known": ("Mengetahui,", "Acknowledged,"),
     "agreed": ("Menyetujui,", "Approved,"),
+    "search": ("Cari nama, NIP, unit ...", "Search name, NIP, unit ..."),
+    "all": ("semua", "all"),
+    "own_page": (
+        "Daftar ini panjang: buka di halamannya sendiri",
+        "A long list: open its own page",
+    ),
+    "print_plans": ("Cetak rencana pengembangan", "Print development plans"),
+    "all_plans": (
+        "Semua rencana dalam satu dokumen (satu halaman A4 per pegawai)",
+        "Every plan in one document (one A4 page per person)",
+    ),
     "footer": (
         "Dibuat dengan talentcli {v} dari proses {run} (aturan {rules}, SHA-256 {sha}).",
         "Made with talentcli {v} from run {run} (rules {rules}, SHA-256 {sha}).",
@@ -133,12 +153,52 @@ def render_pages(data: RunData, lang: str = "id") -> dict[str, str]:
     fmt = Fmt(Labels(data.rules, lang), data.rules)
     people = _people(data, fmt)
     common = _common(data, fmt, env)
-    index = env.get_template("index.html").render(**common, **_index(data, fmt, people))
-    pages = {"index.html": index}
+    parts = _index(data, fmt, people)
+    pages = {}
+    listing = env.get_template("list.html")
+    for tb in parts["tables"]:
+        if len(tb["rows"]) > OWN_PAGE_ROWS:
+            tb["page"] = f"daftar/{tb['code']}.html"
+            pages[tb["page"]] = listing.render(**common, tb=tb)
+    parts.update(_print_pages(people, env, common, fmt, pages))
+    pages["index.html"] = env.get_template("index.html").render(**common, **parts)
     plan = env.get_template("plan.html")
     for p in people:
         pages[plan_path(p.nip)] = plan.render(**common, p=p)
     return pages
+
+
+def _print_pages(
+    people: list[SimpleNamespace], env: jinja2.Environment, common: dict, fmt: Fmt, pages: dict
+) -> dict:
+    """rencana/semua.html (up to PRINT_ALL_MAX people) and rencana/unit-<slug>.html: every plan
+    of the cohort or of a unit in one document, one A4 page each, for one print job."""
+    many = env.get_template("plans.html")
+    out: dict = {"plans_all": None, "plans_units": []}
+    if len(people) <= PRINT_ALL_MAX:
+        pages["rencana/semua.html"] = many.render(**common, ps=people, heading=fmt.t("all"))
+        out["plans_all"] = "rencana/semua.html"
+    by_unit: dict[str, list[SimpleNamespace]] = {}
+    for p in people:
+        by_unit.setdefault(p.unit_name, []).append(p)
+    for name, slug in unit_slugs(list(by_unit)).items():
+        rel = f"rencana/unit-{slug}.html"
+        pages[rel] = many.render(**common, ps=by_unit[name], heading=name or fmt.dash)
+        out["plans_units"].append((name or fmt.dash, rel, len(by_unit[name])))
+    return out
+
+
+def unit_slugs(units: list[str]) -> dict[str, str]:
+    """A file-name slug per unit: ASCII lower case, other characters '-', 'tanpa-unit' for
+    none; slugs that collide get -2, -3 (SPEC §5)."""
+    out: dict[str, str] = {}
+    seen: dict[str, int] = {}
+    for unit in units:
+        ascii_ = unicodedata.normalize("NFKD", unit or "").encode("ascii", "ignore").decode()
+        slug = re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-") or "tanpa-unit"
+        seen[slug] = seen.get(slug, 0) + 1
+        out[unit] = slug if seen[slug] == 1 else f"{slug}-{seen[slug]}"
+    return out
 
 
 @functools.cache
@@ -286,6 +346,8 @@ def _common(data: RunData, fmt: Fmt, env: jinja2.Environment) -> dict:
         "perf_names": [fmt.value(p) for p in PERFORMANCE_LEVELS],
         "tones": TONES,
         "recs": fmt.recs,
+        "script": Markup(SCRIPT),
+        "script_hash": SCRIPT_HASH,
     }
 
 
@@ -316,6 +378,7 @@ def _person(p: dict, comps: list, plan: list[dict], fmt: Fmt) -> SimpleNamespace
             "jabatan": v(p["jabatan"]),
             "job_level": v(p["job_level"], "job_level"),
             "unit": v(p["unit"]),
+            "unit_name": p["unit"] if isinstance(p["unit"], str) else "",
             "golongan": v(p["golongan"]),
             "comps": [_competency(p, c, fmt) for c in comps],
             "jpm": fmt.num(p["jpm"]),
@@ -449,6 +512,7 @@ def _table(code: str, frame, fmt: Fmt, links: set[str], title: str | None = None
             cells = None  # a vacancy with no candidate
         body.append(([(str(i + 1), None)] if numbered and cells else []) + (cells or []))
     heads = [(_header(c, fmt), _col_class(c)) for c in cols]
+    shift = 1 if numbered else 0  # the filters' column positions, after the row number
     return {
         "code": code,
         "title": title or _title(code, fmt),
@@ -457,6 +521,8 @@ def _table(code: str, frame, fmt: Fmt, links: set[str], title: str | None = None
         "rows": body,
         "groups": groups,
         "foot": None,
+        "filters": {i + shift for i, c in enumerate(cols) if c in FILTERS},
+        "page": None,
     }
 
 
@@ -513,6 +579,9 @@ def _cell(column: str, row: dict, fmt: Fmt, links: set[str]) -> tuple[str, str |
 # ------------------------------------------------------------------ writing
 
 
+FOLDERS = ("rencana", "daftar")  # swapped in whole: no page of an older run stays behind
+
+
 def _swap_in(out: Path, pages: dict[str, str]) -> None:
     """Write PAGES into a private sibling folder, then move rencana/ and index.html into OUT.
 
@@ -522,13 +591,15 @@ def _swap_in(out: Path, pages: dict[str, str]) -> None:
     private_dir(out)
     tmp = Path(tempfile.mkdtemp(prefix=".html-", dir=out))  # 0700
     try:
-        (tmp / "rencana").mkdir(mode=0o700)
+        for folder in FOLDERS:
+            (tmp / folder).mkdir(mode=0o700)
         for rel, text in pages.items():
             _write_private(tmp / rel, text)
-        old = out / "rencana"
-        if old.exists() or old.is_symlink():
-            os.replace(old, tmp / "old-rencana")
-        os.replace(tmp / "rencana", old)
+        for folder in FOLDERS:
+            old = out / folder
+            if old.exists() or old.is_symlink():
+                os.replace(old, tmp / f"old-{folder}")
+            os.replace(tmp / folder, old)
         os.replace(tmp / "index.html", out / "index.html")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
