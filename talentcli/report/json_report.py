@@ -60,7 +60,8 @@ def chunks(data: RunData) -> Iterator[bytes]:
         empty = True
         for batch in items(data):
             if batch:
-                yield (ITEM_FIRST if empty else ITEM_NEXT) + ITEM_NEXT.join(batch)
+                yield ITEM_FIRST if empty else ITEM_NEXT
+                yield ITEM_NEXT.join(batch)
                 empty = False
         yield (b"]" if empty else b"\n  ]") + (b",\n" if i < len(sections) - 1 else b"\n")
     yield b"}\n"
