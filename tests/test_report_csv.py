@@ -1,22 +1,30 @@
-"""The CSV files stay the same bytes as the lists and to_csv writer they replaced, kept here as
-the reference, on runs made awkward on purpose; and the columnar CSV text equals pandas'
-to_csv on random frames."""
+"""The CSV files hold the same cells as the lists and to_csv writer they replaced, kept here as
+the reference, on runs made awkward on purpose, in Arrow's CSV dialect: every text cell quoted,
+numbers in Arrow's shortest form (4, not 4.0). Those are the only byte differences
+(CHANGELOG, "CSV and JSON writers"): pyarrow.csv quotes every string ("needed" style) and has
+no option to quote only the cells that need it as to_csv did."""
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 import stat
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from talentcli.model import RunData
 from talentcli.pipeline import pseudonymize
-from talentcli.report import columnar, csv_report, lists
+from talentcli.report import csv_report, lists
 from talentcli.report.lists import AXES, PERSON, PLACEMENT_LISTS
+from talentcli.safety import FORMULA_START
 from talentcli.store import RESULT_COLUMNS
 from tests.test_report_json import awkward, cohort_run, reference_pseudonymize
 
@@ -127,8 +135,8 @@ REFERENCE_LISTS: dict[str, Callable[[RunData], pd.DataFrame]] = {
 
 
 def frame_text(frame: pd.DataFrame) -> str:
-    """A list as CSV text: codes as they are, booleans as true/false, NaN as empty; text that
-    starts like a formula gets a leading apostrophe (vectorised: one regex per column)."""
+    """A list as the to_csv writer made it: codes as they are, booleans as true/false, NaN as
+    empty; text that starts like a formula gets a leading apostrophe."""
     out = frame.copy()
     for col in out.columns:
         if out[col].dtype == bool:
@@ -142,19 +150,49 @@ def frame_text(frame: pd.DataFrame) -> str:
     return out.to_csv(index=False, lineterminator="\r\n")
 
 
-def reference_files(data: RunData) -> dict[str, bytes]:
-    """Every CSV file the reference writer made, by name."""
+def arrow_text(frame: pd.DataFrame) -> str:
+    """The same cells in Arrow's dialect, written out cell by cell: text (after the apostrophe)
+    always quoted, numbers bare in Arrow's own float text, booleans true/false, missing empty."""
+    columns = []
+    for col in frame.columns:
+        values = frame[col]
+        if values.dtype == bool:
+            cells = ["true" if v else "false" for v in values]
+        elif pd.api.types.is_numeric_dtype(values):
+            cells = pc.cast(pa.array(values, from_pandas=True), pa.string()).to_pylist()
+        else:
+            cells = [_quoted(v) for v in values]
+        columns.append(["" if c is None else c for c in cells])
+    rows = [",".join(frame.columns), *(",".join(r) for r in zip(*columns, strict=True))]
+    return "".join(r + "\r\n" for r in rows)
+
+
+def _quoted(value: object) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    text = str(value)
+    text = "'" + text if text.startswith(FORMULA_START) else text
+    return '"' + text.replace('"', '""') + '"'
+
+
+def reference_frames(data: RunData) -> dict[str, pd.DataFrame]:
+    """Every list the reference made, by file name."""
     frames = {"sumber": csv_report.provenance(data)}
     frames |= {code: build(data) for code, build in REFERENCE_LISTS.items()}
-    cycle = data.run["cycle"]
-    return {
-        f"talenta-{cycle}-{code}.csv": frame_text(f).encode("utf-8-sig")
-        for code, f in frames.items()
-    }
+    return {f"talenta-{data.run['cycle']}-{code}.csv": f for code, f in frames.items()}
+
+
+def reference_files(data: RunData) -> dict[str, bytes]:
+    """Every CSV file: the reference lists in Arrow's dialect, UTF-8 with BOM."""
+    return {n: arrow_text(f).encode("utf-8-sig") for n, f in reference_frames(data).items()}
 
 
 def written(data: RunData, folder) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in csv_report.write(data, folder)}
+
+
+def cells(text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text, newline="")))
 
 
 # ------------------------------------------------------------------ the run's lists
@@ -178,7 +216,40 @@ def test_awkward_values_and_row_orders_are_written_as_before(run, tmp_path):
     got = written(data, tmp_path)
     assert got == reference_files(data)
     hasil = got["talenta-2026-hasil.csv"].decode("utf-8-sig")
-    assert ",'=HYPERLINK(1)," in hasil and '"Siti ""Ani"" Rahma"' in hasil
+    assert ',"\'=HYPERLINK(1)",' in hasil and '"Siti ""Ani"" Rahma"' in hasil
+
+
+def test_the_cells_are_those_of_the_to_csv_writer(run, tmp_path):
+    """Only the bytes' dialect changed: read back, every cell is the to_csv writer's, text for
+    text; a number's text may differ (4.0 -> 4, 1e-05 -> 0.00001), never its value."""
+    data = awkward(run)
+    got = written(data, tmp_path)
+    changed = 0
+    for name, frame in reference_frames(data).items():
+        old, new = cells(frame_text(frame)), cells(got[name].decode("utf-8-sig"))
+        assert got[name].decode("utf-8-sig").split("\r\n")[0] == frame_text(frame).split("\r\n")[0]
+        assert len(old) == len(new), name
+        for a, b in zip(old, new, strict=True):
+            for x, y in zip(a, b, strict=True):
+                if x != y:
+                    assert float(x) == float(y), (name, x, y)
+                    changed += 1
+    assert changed  # whole numbers of float columns (scores, standards, jpm) lost their .0
+
+
+def test_whole_numbers_are_written_whole_also_beside_missing_values(run, tmp_path):
+    data = awkward(run)  # a vacancy without candidates: rank, fit and box missing on its row
+    rows = cells(written(data, tmp_path)["talenta-2026-kandidat.csv"].decode("utf-8-sig"))
+    head, body = rows[0], rows[1:]
+    assert lists.kandidat(data)["rank"].dtype.kind == "f" and len(body) > 5  # floats by NaN
+    for name in ("rank", "box", "jumlah"):
+        values = [r[head.index(name)] for r in body]
+        assert all(v.isdigit() for v in values if v), (name, values[:5])
+    empty = next(r for r in body if r[0] == "ZZ-1")
+    assert [empty[head.index(n)] for n in ("rank", "fit", "box")] == ["", "", ""]
+    rencana = cells(written(run, tmp_path)["talenta-2026-rencana.csv"].decode("utf-8-sig"))
+    jp = [r[rencana[0].index("jp")] for r in rencana[1:]]
+    assert jp and all(v.isdigit() for v in jp)
 
 
 def test_pseudonymised_run_is_written_as_before(run, tmp_path):
@@ -186,9 +257,8 @@ def test_pseudonymised_run_is_written_as_before(run, tmp_path):
     assert written(data, tmp_path) == reference_files(reference_pseudonymize(run, b"k" * 32))
 
 
-def test_small_chunks_give_the_same_bytes(run, tmp_path, monkeypatch):
-    monkeypatch.setattr(csv_report, "CHUNK", 5)
-    monkeypatch.setattr(columnar, "MERGE_LIMIT", 2)
+def test_small_batches_give_the_same_bytes(run, tmp_path, monkeypatch):
+    monkeypatch.setattr(csv_report, "BATCH", 5)
     assert written(awkward(run), tmp_path) == reference_files(awkward(run))
 
 
@@ -196,6 +266,27 @@ def test_files_are_owner_only(run, tmp_path):
     for path in csv_report.write(run, tmp_path):
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporaries
+
+
+def test_a_failure_leaves_the_previous_file_whole(run, tmp_path, monkeypatch):
+    path = tmp_path / "talenta-2026-hasil.csv"
+    path.write_text("the previous report\n")
+    frame = lists.hasil(run)
+    real = csv_report.table
+    calls = []
+
+    def failing(part: pd.DataFrame) -> pa.Table:
+        calls.append(1)
+        if len(calls) > 2:
+            raise RuntimeError("boom")
+        return real(part)
+
+    monkeypatch.setattr(csv_report, "BATCH", 10)
+    monkeypatch.setattr(csv_report, "table", failing)
+    with pytest.raises(RuntimeError, match="boom"):
+        csv_report.write_frame(frame, path)
+    assert path.read_text() == "the previous report\n"
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no temporary left
 
 
 # ------------------------------------------------------------------ any frame
@@ -232,32 +323,65 @@ def frames(draw) -> pd.DataFrame:
 
 
 @settings(max_examples=150, deadline=None)
-@given(frame=frames(), chunk=st.sampled_from([3, 50_000]))
-def test_columnar_text_equals_to_csv(frame, chunk):
-    old = csv_report.CHUNK
-    csv_report.CHUNK = chunk
+@given(frame=frames(), batch=st.sampled_from([3, 100_000]))
+def test_any_frame_is_written_as_arrow_text(frame, batch, tmp_path_factory):
+    path = tmp_path_factory.mktemp("any") / "x.csv"
+    old = csv_report.BATCH
+    csv_report.BATCH = batch
     try:
-        assert csv_report.frame_text(frame) == frame_text(frame)
+        csv_report.write_frame(frame, path)
     finally:
-        csv_report.CHUNK = old
+        csv_report.BATCH = old
+    text = path.read_bytes().decode("utf-8-sig")
+    assert text == arrow_text(frame.astype({c: "string" for c in frame if _mixed(frame[c])}))
+    assert cells(text) == cells(frame_text(frame)) or _same_values(text, frame_text(frame))
 
 
-def test_floats_as_to_csv_writes_them():
-    frame = pd.DataFrame({"a": [1e16, 0.1, math.nan, -0.0, 2.5e-7], "b": ["x", "y", "z", "", None]})
-    assert csv_report.frame_text(frame) == frame.to_csv(index=False, lineterminator="\r\n")
+def _mixed(values: pd.Series) -> bool:
+    """Objects that are not all text (pandas words them: csv_report.column)."""
+    return values.dtype == object and not all(isinstance(v, str) or v is None for v in values)
 
 
-def test_cells_of_people_are_reused_only_when_the_list_holds_their_values(run):
-    shown = csv_report.PeopleCells(run.people)
-    frame = lists.hasil(run)
-    rows = frame.attrs[lists.PEOPLE_ROWS].rows
-    assert shown.cells("nama", frame["nama"], rows) is not None  # the people's own objects
-    changed = frame.copy()
-    changed.loc[3, "nama"] = "Nama, Lain"  # a list edited after it was built
-    changed.loc[5, "jpm"] = -0.0
-    assert shown.cells("nama", changed["nama"], rows) is None
-    assert shown.cells("jpm", changed["jpm"], rows) is None
-    text = "".join(
-        p if isinstance(p, str) else p.text() for p in csv_report.csv_pieces(changed, shown)
-    )
-    assert text == frame_text(changed)
+def _same_values(new: str, old: str) -> bool:
+    """Cell by cell the same text, or the same number."""
+    for a, b in zip(cells(old), cells(new), strict=True):
+        for x, y in zip(a, b, strict=True):
+            if x != y and not (_number(x) and _number(y) and float(x) == float(y)):
+                return False
+    return True
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def test_every_formula_start_is_defused():
+    frame = pd.DataFrame({"a": [c + "1" for c in FORMULA_START] + ["a=1", None], "b": 1})
+    got = csv_report.defused(pa.array(frame["a"], pa.large_string(), from_pandas=True))
+    assert got.to_pylist() == ["'" + c + "1" for c in FORMULA_START] + ["a=1", None]
+
+
+def test_a_loaded_run_is_written_without_pandas_wording(run):
+    """Every column of every list is a kind Arrow takes as it is (csv_report._kind)."""
+    for build in lists.LISTS.values():
+        frame = build(run)
+        assert {
+            c: csv_report._kind(frame[c]) for c in frame if not csv_report._kind(frame[c])
+        } == {}
+
+
+# ------------------------------------------------------------------ the lists' grouping
+
+
+def test_factorize_keeps_what_pandas_merges():
+    values = pd.Series([0.0, -0.0, 1, 1.0, True, None, np.nan, "1", 1], dtype=object)
+    codes, uniques = lists.factorize(values)
+    assert [uniques[c] if c >= 0 else None for c in codes] == [
+        0.0, -0.0, 1, 1.0, True, None, None, "1", 1,
+    ]  # fmt: skip
+    assert [repr(u) for u in uniques] == ["0.0", "-0.0", "1", "1.0", "True", "'1'"]
+    assert list(codes) == [0, 1, 2, 3, 4, -1, -1, 5, 2]

@@ -376,10 +376,13 @@ def test_a_cohort_without_a_unit_column_is_reported(workspace):
     out = workspace / "laporan"
     names = sorted(p.name for p in out.iterdir())
     assert names == [".talentcli-run", "index.html", "rencana", "talenta-2026.xlsx"]
-    sheet = openpyxl.load_workbook(out / "talenta-2026.xlsx", read_only=True)["Ringkasan"]
+    book = openpyxl.load_workbook(out / "talenta-2026.xlsx", read_only=True)
     rows = [
-        r for r in sheet.iter_rows(values_only=True) if r and r[0] in ("(tanpa unit)", "Jumlah")
+        r
+        for r in book["Ringkasan"].iter_rows(values_only=True)
+        if r and r[0] in ("(tanpa unit)", "Jumlah")
     ]
+    book.close()  # read-only keeps the file open: left to the GC it warns in a later test
     assert [r[:2] for r in rows][-2:] == [("(tanpa unit)", 3), ("Jumlah", 3)]
     explained = talentcli("explain", people[0][0], cwd=workspace).stdout.splitlines()
     assert explained[1].startswith("  Pengawas (Eselon IV) (") and "None" not in explained[1]

@@ -591,7 +591,8 @@ def _swap_in(out: Path, pages: dict[str, str]) -> None:
     private_dir(out)
     tmp = Path(tempfile.mkdtemp(prefix=".html-", dir=out))  # 0700
     try:
-        for folder in FOLDERS:
+        used = [f for f in FOLDERS if f == "rencana" or any(p.startswith(f"{f}/") for p in pages)]
+        for folder in used:
             (tmp / folder).mkdir(mode=0o700)
         for rel, text in pages.items():
             _write_private(tmp / rel, text)
@@ -599,7 +600,8 @@ def _swap_in(out: Path, pages: dict[str, str]) -> None:
             old = out / folder
             if old.exists() or old.is_symlink():
                 os.replace(old, tmp / f"old-{folder}")
-            os.replace(tmp / folder, old)
+            if folder in used:
+                os.replace(tmp / folder, old)
         os.replace(tmp / "index.html", out / "index.html")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -6,14 +6,16 @@ rows and their order are decided here once, so xlsx, csv and html always agree.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from talentcli.model import RunData
-from talentcli.report.columnar import factorize, first_codes, identities, positions, strings
+from talentcli.plans import first_rows
 from talentcli.store import RESULT_COLUMNS
 
 # list code -> (placement filter or None) ; order = sheet order after Ringkasan/Peta Talenta/Hasil
@@ -25,7 +27,6 @@ PLACEMENT_LISTS = {
     "tetap": "tetap",  # near retirement, taken out of promotion (SPEC §4.6)
 }
 PERSON = ["nip", "nama", "jabatan", "job_level", "unit", "golongan"]
-PEOPLE_ROWS = "people_rows"  # attrs key: the row of data.people that each row of a list shows
 AXES = ["jpm", "jpm_category", "potential", "performance", "box"]
 
 
@@ -41,7 +42,7 @@ def hasil(data: RunData) -> pd.DataFrame:
     else:
         out = data.people.iloc[order, data.people.columns.get_indexer(cols)].copy(deep=False)
     out["notes"] = joined(out["notes"])
-    return shows(out.reset_index(drop=True), np.arange(len(out)) if order is None else order)
+    return out.reset_index(drop=True)
 
 
 def placement_list(data: RunData, placement: str) -> pd.DataFrame:
@@ -56,7 +57,7 @@ def placement_list(data: RunData, placement: str) -> pd.DataFrame:
     texts = [rec(b, pl) for b, pl in heads]
     texts = np.array(texts, dtype=object)[pairs]
     out["recommendation"] = pd.Series(texts, index=out.index, dtype=object)  # shared strings
-    return shows(out.reset_index(drop=True), rows)
+    return out.reset_index(drop=True)
 
 
 def suksesi(data: RunData) -> pd.DataFrame:
@@ -66,7 +67,7 @@ def suksesi(data: RunData) -> pd.DataFrame:
     cols = [*PERSON[:5], *AXES, "readiness"]
     out = data.people.iloc[rows, data.people.columns.get_indexer(cols)].copy(deep=False)
     out["promotes_to"] = out["job_level"].map(promotes)
-    return shows(out.reset_index(drop=True), rows)
+    return out.reset_index(drop=True)
 
 
 def best_first(people: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
@@ -79,24 +80,6 @@ def best_first(people: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
     box = people["box"].to_numpy()[take]
     jpm = people["jpm"].to_numpy(dtype=float)[take]
     return take[np.lexsort((nip_rank(people["nip"])[take], -jpm, -box))]
-
-
-def shows(frame: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
-    """FRAME, noting which rows of data.people it shows (the CSV writer reuses their cells)."""
-    frame.attrs[PEOPLE_ROWS] = PeopleRows(rows)
-    return frame
-
-
-class PeopleRows:
-    """The rows of data.people a list shows, in its attrs: read-only and shared, since pandas
-    deep-copies attrs on every column access."""
-
-    def __init__(self, rows: np.ndarray) -> None:
-        self.rows = rows
-        rows.setflags(write=False)
-
-    def __deepcopy__(self, memo: dict) -> PeopleRows:
-        return self
 
 
 def nip_rank(nip: pd.Series) -> np.ndarray:
@@ -177,7 +160,7 @@ def rencana(data: RunData) -> pd.DataFrame:
         for name in ("nama", "unit", "box"):
             values = people[name].to_numpy()[at]
             out[name] = pd.Series(values, index=out.index, dtype=values.dtype)  # objects stay
-        return shows(out[cols].reset_index(drop=True), at)
+        return out[cols].reset_index(drop=True)
     who = people[["nip", "nama", "unit", "box"]]
     out = plans.merge(who, on="nip", how="left").sort_values(["nip", "seq"])
     return out[cols].reset_index(drop=True)
@@ -268,3 +251,87 @@ def increasing(values: pd.Series) -> bool:
     return len(text) < 2 or bool(
         pc.all(pc.greater(text.slice(1), text.slice(0, len(text) - 1))).as_py()
     )
+
+
+# ------------------------------------------------------------------ grouping without hashing text
+
+
+def factorize(values: pd.Series) -> tuple[np.ndarray, list]:
+    """Codes by first appearance (-1 for NaN/None/NA) and the distinct values as Python
+    objects, distinct as far as their text goes: unlike pd.factorize, 0.0 and -0.0 differ,
+    and so do 1, 1.0 and True in a column of objects.
+
+    A column of Python objects is grouped by object identity first, one integer per row: the
+    engine's columns repeat a few shared strings, and hashing their text row by row is ten
+    times slower. Equal objects of one type are then merged among the few distinct ones.
+    """
+    if values.dtype == object:
+        ids, first = first_codes(identities(values))
+        return _by_value(ids, values.to_numpy()[first].tolist())
+    if isinstance(values.dtype, np.dtype) and values.dtype.kind == "f":  # by bits: -0.0 too
+        floats = values.to_numpy()
+        known = ~np.isnan(floats)
+        codes = np.full(len(floats), -1, dtype=np.int64)
+        codes[known], bits = pd.factorize(floats[known].view(f"i{floats.itemsize}"))
+        return codes, bits.view(floats.dtype).tolist()
+    plain = isinstance(values.dtype, np.dtype)  # integers, booleans; else Arrow strings
+    codes, uniques = pd.factorize(values.to_numpy() if plain else values)
+    return codes.astype(np.int64), list(uniques.tolist())
+
+
+def _by_value(ids: np.ndarray, objects: list) -> tuple[np.ndarray, list]:
+    """Codes of rows grouped by object (IDS into OBJECTS) merged by type and value."""
+    codes = np.full(len(objects) + 1, -1, dtype=np.int64)  # the last one: ids of -1 (none)
+    seen: dict = {}
+    uniques: list = []
+    for i, v in enumerate(objects):
+        if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v):
+            continue
+        key = (type(v), v, math.copysign(1.0, v) if isinstance(v, float) else 0.0)
+        try:
+            code = seen.setdefault(key, len(uniques))
+        except TypeError:  # unhashable: its own value
+            code = len(uniques)
+        if code == len(uniques):
+            uniques.append(v)
+        codes[i] = code
+    return codes[ids], uniques
+
+
+def first_codes(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Factorize codes of integer KEYS and the first row of each code."""
+    codes = pd.factorize(keys)[0].astype(np.int64)
+    return codes, first_rows(codes)
+
+
+def identities(values: pd.Series | np.ndarray) -> np.ndarray:
+    """The address of each object of an object column (valid while the column lives)."""
+    objects = values.to_numpy() if isinstance(values, pd.Series) else values
+    return np.frombuffer(objects.tobytes(), dtype=np.intp)
+
+
+def positions(keys: pd.Series, among: pd.Series) -> np.ndarray:
+    """For each of KEYS its row in AMONG (unique values), or -1.
+
+    Plans hold the very NIP objects of the people they were made for, in the same order, so
+    the usual case is recognised by object identity alone; otherwise rows are looked up.
+    """
+    if keys.dtype == object and among.dtype == object and len(keys):
+        ids, people = identities(keys), identities(among)
+        starts = np.flatnonzero(np.diff(ids, prepend=ids[0] - 1))
+        if len(starts) == len(people) and (ids[starts] == people).all():
+            return np.repeat(np.arange(len(people)), np.diff(starts, append=len(ids)))
+    text, known = strings(keys), strings(among)
+    if text is None or known is None:  # not text: pandas looks the values up
+        return pd.Index(among).get_indexer(keys).astype(np.int64)
+    found = pc.index_in(text, value_set=known)
+    return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def strings(values: pd.Series) -> pa.Array | None:
+    """A text column as an Arrow string array (None and NaN as null); None if not all text."""
+    try:
+        out = pa.array(values, type=pa.string(), from_pandas=True)
+    except (pa.ArrowTypeError, pa.ArrowInvalid):
+        return None
+    return out.combine_chunks() if isinstance(out, pa.ChunkedArray) else out
