@@ -418,3 +418,21 @@ def test_peek_kind_reads_the_head_only(tmp_path):
     assert peek_kind(csv, rules) == "kinerja"
     (tmp_path / "junk.xlsx").write_text("not a workbook")
     assert peek_kind(tmp_path / "junk.xlsx", rules) is None
+
+
+def test_rejected_kinerja_rows_keep_their_nip_and_year(tmp_path):
+    """What kinerja_tahun_ditolak needs: the NIP and year of each rejected kinerja row."""
+    from talentcli.ingest import FileReport, ImportOptions
+    from talentcli.ingest import _read_and_check as read_and_check
+    from talentcli.rules import load_rules
+
+    header = ["NIP", "NAMA", "TAHUN", "PREDIKAT"]
+    rows = [
+        [nip(1), "A", 2025, "Baik"],
+        [nip(1), "A", 2026, "Istimewa"],
+        ["123", "B", 2026, "Baik"],
+    ]
+    path = write_book(tmp_path / "k.xlsx", {"A": [header, rows[0]], "B": [header, *rows[1:]]})
+    got = read_and_check(path, load_rules().rules, ImportOptions(), FileReport(path.name))
+    assert got.rejected == 2
+    assert got.rejected_keys.to_dict("records") == [{"nip": nip(1), "tahun": 2026}]

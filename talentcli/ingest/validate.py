@@ -56,6 +56,9 @@ class Checked:
     # per sheet read: {sheet, header_row, rows_read, accepted, rejected, skipped}
     sheets: list[dict] = field(default_factory=list)
     columns: dict[str, tuple[str, str]] = field(default_factory=dict)  # field -> letter, header
+    # the key (nip, tahun) of each rejected row whose NIP and year did read: for the
+    # kinerja_tahun_ditolak note (SPEC §4.4), empty for other kinds
+    rejected_keys: pd.DataFrame = field(default_factory=lambda: pd.DataFrame())
     # data-row positions -> those rows' original cells (for rows rejected after validation)
     originals: Callable[[np.ndarray], pd.DataFrame] | None = None
 
@@ -270,6 +273,9 @@ def validate(grid: Grid, header: Header, kind: str, rules: Rules, file: str) -> 
     if not live.any():
         notes.insert(0, "no data rows below the header: is this the right file or sheet?")
     errors = np.flatnonzero(bad)
+    keys = pd.DataFrame()
+    if kind == "kinerja":
+        keys = out.loc[bad, ["nip", "tahun"]].dropna().reset_index(drop=True)
     return Checked(
         kind,
         accepted,
@@ -282,6 +288,7 @@ def validate(grid: Grid, header: Header, kind: str, rules: Rules, file: str) -> 
         grid.sheet,
         header.index + 1,
         columns={f: (column_letter(c), header.title(f)) for f, c in header.columns.items()},
+        rejected_keys=keys,
         originals=lambda pos: _original(sh, pos),
     )
 
@@ -1029,7 +1036,16 @@ def _merged(
         first.header_row,
         sheets,
         first.columns,
+        _rejected_keys(parts, both, clash),
     )
+
+
+def _rejected_keys(parts: list[Checked], both: pd.DataFrame, clash: np.ndarray) -> pd.DataFrame:
+    """Every sheet's rejected keys, and those of the rows rejected across sheets."""
+    frames = [p.rejected_keys for p in parts if len(p.rejected_keys)]
+    if "tahun" in both and clash.any():
+        frames.append(both.loc[clash, ["nip", "tahun"]].dropna())
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
 def one_spelling(values: pd.Series) -> pd.Series:
