@@ -92,7 +92,8 @@ def test_one_sheet_per_unit_every_person_accounted_for(cli, tmp_path):
     assert [e["cell"] for e in clash] == ["DINKES!B5", "BAPPEDA!B3"]
     repeat = [e for e in f["errors"] if e["code"] == "duplicate-row"]
     assert [(e["cell"], e["severity"]) for e in repeat] == [("DISDIK!B4", "warning")]
-    assert "DINKES!4" in repeat[0]["message"]
+    assert "repeats sheet 'DINKES' row 4 exactly" in repeat[0]["message"]
+    assert "NIP is on sheet 'DINKES' row 5, sheet 'BAPPEDA' row 3" in clash[0]["message"]
     notes = " | ".join(f["notes"])
     assert "'Petunjuk' holds instructions" in notes and "hidden sheet 'Lookup' not read" in notes
 

@@ -922,7 +922,10 @@ def combine(parts: list[Checked], kind: str) -> Checked:
         sub = both[dup]
         values = pd.util.hash_pandas_object(sub[fields], index=False)
         kinds = values.groupby([sub[k] for k in key]).transform("nunique")
-        where = [f"{parts[p].sheet}!{r}" for p, r in zip(sub["_part"], sub["_row"], strict=True)]
+        where = [
+            f"sheet {parts[p].sheet!r} row {r}"
+            for p, r in zip(sub["_part"], sub["_row"], strict=True)
+        ]
         place = pd.Series(where, index=sub.index)
         first = place.groupby([sub[k] for k in key]).transform("first")
         together = place.groupby([sub[k] for k in key]).transform(lambda s: ", ".join(s))
@@ -931,8 +934,8 @@ def combine(parts: list[Checked], kind: str) -> Checked:
         repeat[np.flatnonzero(dup)[same & later]] = True
         clash[np.flatnonzero(dup)[~same]] = True
         for mask, code, severity, words in (
-            (same & later, "duplicate-row", "warning", "repeats {first} (another sheet); skipped"),
-            (~same, "duplicate-nip", "error", _CLASH),
+            (same & later, "duplicate-row", "warning", _REPEAT),
+            (~same, "duplicate-nip", "error", _clash(key)),
         ):
             if mask.any():
                 found.append(
@@ -943,10 +946,16 @@ def combine(parts: list[Checked], kind: str) -> Checked:
     return _merged(parts, both, repeat, clash, found)
 
 
-_CLASH = (
-    "the same key is on {together} with different data; all of them are rejected: keep one "
-    "and import again"
-)
+_REPEAT = "the row repeats {first} exactly; skipped, the first is kept"
+
+
+def _clash(key: list[str]) -> str:
+    what = {"nip": "NIP", "kode": "Kode"}.get(key[0], key[0])
+    extra = " and year" if "tahun" in key else ""
+    return (
+        f"the same {what}{extra} is on {{together}} with different data; all of them are "
+        "rejected: keep one and import again"
+    )
 
 
 def _cross_violations(
