@@ -437,3 +437,12 @@ def test_rejected_kinerja_rows_keep_their_nip_and_year(tmp_path):
     got = read_and_check(path, load_rules().rules, ImportOptions(), FileReport(path.name))
     assert got.rejected == 2
     assert got.rejected_keys.to_dict("records") == [{"nip": nip(1), "tahun": 2026}]
+
+
+def test_a_sheet_of_no_known_kind_before_the_data_is_passed_over(cli, tmp_path):
+    staff = [["NIP", "NAMA", "JABATAN"], [nip(9), "X", "Staf"]]  # a list of names: no kind
+    path = write_book(tmp_path / "a.xlsx", {"Daftar": staff, "Nilai": [ASESMEN_HEADER, person(1)]})
+    f = cli.json("import", path)["files"][0]
+    assert (f["kind"], f["sheet"], f["accepted"]) == ("asesmen", "Nilai", 1)
+    assert any("'Daftar' (a header of no known kind)" in n for n in f["notes"])
+    assert stored_nips(cli) == [nip(1)]

@@ -263,6 +263,7 @@ def choose_sheets(
     the notes name them, and any sheet left unread."""
     seen: list[str] = []
     picked: list[tuple[Grid, Header]] = []
+    unknown: list[tuple[Grid, Header]] = []
     chosen_kind: str | None = None
     skipped: dict[str, list[str]] = {
         "hidden": [],
@@ -290,15 +291,19 @@ def choose_sheets(
                 skipped["combined"].append(f"sheet {grid.sheet!r}: the header cell {both!r}")
             continue
         this = detect_kind(header, rules) if kind == "auto" else kind
-        if picked and this != chosen_kind:
-            skipped["other"].append(f"{grid.sheet!r} ({this or 'another kind'})")
-            continue
-        if this is None and kind == "auto":
-            chosen_kind = None
-        picked.append((grid, header))
-        chosen_kind = this
+        if this is None:  # a header of no known kind: the file's kind is told by another
+            unknown.append((grid, header))
+        elif picked and this != chosen_kind:
+            skipped["other"].append(f"{grid.sheet!r} ({this})")
+        else:
+            picked.append((grid, header))
+            chosen_kind = this
+    if not picked and unknown:  # no sheet tells the kind: the caller asks for --kind
+        return Chosen(unknown[:1], None, _sheet_notes(skipped, None))
     if not picked:
         _no_sheet(file, seen, sheet, skipped, header_row)
+    if unknown:
+        skipped["other"] += [f"{g.sheet!r} (a header of no known kind)" for g, _ in unknown]
     return Chosen(picked, chosen_kind, _sheet_notes(skipped, chosen_kind))
 
 
