@@ -446,3 +446,12 @@ def test_a_sheet_of_no_known_kind_before_the_data_is_passed_over(cli, tmp_path):
     assert (f["kind"], f["sheet"], f["accepted"]) == ("asesmen", "Nilai", 1)
     assert any("'Daftar' (a header of no known kind)" in n for n in f["notes"])
     assert stored_nips(cli) == [nip(1)]
+
+
+def test_a_regulation_cited_in_the_title_is_not_the_files_year(cli, tmp_path):
+    cli("init", ".", "--cycle", "2026")
+    title = ["HASIL ASESMEN KOMPETENSI (PermenPANRB Nomor 3 Tahun 2020, PP 11/2017)"]
+    path = write_book(tmp_path / "asesmen.xlsx", {"Rekap": [title, ASESMEN_HEADER, person(1)]})
+    f = cli.json("import", path)["files"][0]
+    assert (f["status"], f["cycle"], f["cycle_from"]) == ("imported", "2026", "talent.yaml")
+    assert stored_nips(cli, "2026") == [nip(1)]

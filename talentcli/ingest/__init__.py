@@ -23,6 +23,12 @@ from talentcli.workspace import Limits
 __all__ = ["FileReport", "Limits", "import_file", "peek_kind"]
 
 _YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
+# a regulation cited in a title ("PermenPANRB Nomor 3 Tahun 2020", "PP 11/2017") names the
+# year of the regulation, not of the data
+_CITATION = re.compile(
+    r"(?i)\b(?:nomor|no\.?)\s*\d+\s*tahun\s*\d{4}"
+    r"|\b(?:pp|uu|perpres|permen\w*|perka\w*|per-?bkn)\s*(?:no\.?\s*)?\d+\s*/\s*\d{4}"
+)
 
 
 @dataclass
@@ -251,7 +257,7 @@ def _title_year(grid, header) -> str | None:
     for row in grid.head(header.index):
         for v in row:
             if isinstance(v, str):
-                year = _year_in(v)
+                year = _year_in(_CITATION.sub(" ", v))
                 if year:
                     return year
     return None
