@@ -1060,24 +1060,24 @@ def _rejected_keys(parts: list[Checked], both: pd.DataFrame, clash: np.ndarray) 
 def one_spelling(values: pd.Series) -> pd.Series:
     """Each unit written the way the file writes it most often (SPEC §3.2): BAPPEDA, Bappeda
     and 'Bappeda ' are one unit, compared without case or white space; a tie goes to the
-    spelling seen first. Empty cells stay as they are."""
-    text = values.astype(object)
-    filled = text.notna() & (text.astype(str).str.strip() != "")
-    if not filled.any():
-        return values
-    shown = text[filled].astype(str).str.strip()
-    key = shown.str.casefold().str.replace(r"\s+", "", regex=True)
-    if key.nunique() == shown.nunique():
+    spelling seen first. Empty cells stay as they are. Worked on the distinct values only."""
+    codes, uniques = pd.factorize(values.astype(object))
+    words = [str(u).strip() for u in uniques]
+    keys = [re.sub(r"\s+", "", w).casefold() for w in words]
+    if len(set(keys)) == len(set(words)):
         return values  # one spelling per unit already: nothing to change
-    counts = pd.DataFrame({"key": key, "shown": shown}).value_counts(sort=False)
-    first = {v: i for i, v in enumerate(dict.fromkeys(shown))}
-    best = (
-        counts.reset_index(name="n")
-        .assign(seen=lambda d: d["shown"].map(first))
-        .sort_values(["key", "n", "seen"], ascending=[True, False, True])
-        .drop_duplicates("key")
-        .set_index("key")["shown"]
+    counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
+    per_word: dict[str, int] = {}
+    for w, n in zip(words, counts, strict=True):  # 'Bappeda' and 'Bappeda ' are one spelling
+        per_word[w] = per_word.get(w, 0) + int(n)
+    best: dict[str, str] = {}
+    for w in dict.fromkeys(words):  # first seen first: a tie keeps the earlier spelling
+        k = re.sub(r"\s+", "", w).casefold()
+        if k not in best or per_word[w] > per_word[best[k]]:
+            best[k] = w
+    table = np.array(
+        [best[k] if w else u for w, k, u in zip(words, keys, uniques, strict=True)] + [None],
+        dtype=object,
     )
-    out = text.copy()
-    out[filled] = key.map(best).to_numpy()
-    return out
+    out = pd.Series(table[codes], index=values.index, dtype=object)
+    return out.where(codes >= 0, values.astype(object))
