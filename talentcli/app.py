@@ -99,6 +99,8 @@ def import_files(
     sheet: str | None = None,
     warn: Warn = _ignore,
     each: Callable[[Path], contextlib.AbstractContextManager] | None = None,
+    header_row: int | None = None,
+    force: bool = False,
 ) -> ImportOutcome:
     """Import FILES into the workspace store under the lock; every file gets a report."""
     from talentcli.ingest import ImportOptions, import_file
@@ -106,9 +108,20 @@ def import_files(
     from talentcli.store import Store
     from talentcli.workspace import open_log
 
-    rules = load_rules(ws.rules).rules
+    loaded = load_rules(ws.rules)
+    rules = loaded.rules
     log = open_log(ws)
-    opts = ImportOptions(kind, cycle, sheet, ws.cycle, ws.limits, ws.path(ws.config.rejects))
+    opts = ImportOptions(
+        kind,
+        cycle,
+        sheet,
+        ws.config.cycle,
+        ws.limits,
+        ws.path(ws.config.rejects),
+        header_row=header_row,
+        force=force,
+        rules_sha256=loaded.sha256,
+    )
     reports = []
     with locked(ws, log, warn):
         store = Store(ws.db)
@@ -396,10 +409,18 @@ def _import_inbox(ws: Workspace, store, loaded: LoadedRules, outcome: InboxOutco
     """Each inbox entry is imported or failed on its own: one bad file never stops the run."""
     from talentcli.ingest import FileReport, ImportOptions
 
-    opts = ImportOptions("auto", None, None, ws.cycle, ws.limits, ws.path(ws.config.rejects))
+    opts = ImportOptions(
+        "auto",
+        None,
+        None,
+        ws.config.cycle,
+        ws.limits,
+        ws.path(ws.config.rejects),
+        rules_sha256=loaded.sha256,
+    )
     archive = ws.path(ws.config.archive) / dt.date.today().isoformat()
     failed = ws.path(ws.config.failed)
-    for path in inbox_entries(ws.path(ws.config.inbox)):
+    for path in _in_run_order(inbox_entries(ws.path(ws.config.inbox)), loaded.rules):
         why = not_regular(path)
         if why is not None:
             report = FileReport(path.name, error={"code": why.split(":")[0], "message": why})
@@ -410,6 +431,20 @@ def _import_inbox(ws: Workspace, store, loaded: LoadedRules, outcome: InboxOutco
         reason = f"{err['code']}: {err['message']}" if err else None
         dest = file_away(path, failed if err else archive, reason)
         outcome.moved.append((path.name, str(dest)))
+
+
+def _in_run_order(entries: list[Path], rules: Rules) -> list[Path]:
+    """Kind by kind in RUN_ORDER (what a later kind refers to is stored first), by name
+    within a kind; an entry whose kind cannot be told from its head (or no regular file)
+    goes last, and fails there as it would anyway."""
+    from talentcli.ingest import peek_kind
+    from talentcli.kinds import RUN_ORDER
+
+    def place(path: Path) -> int:
+        kind = peek_kind(path, rules) if not_regular(path) is None else None
+        return RUN_ORDER.index(kind) if kind in RUN_ORDER else len(RUN_ORDER)
+
+    return sorted(entries, key=lambda p: (place(p), p.name))
 
 
 def _import_one(path: Path, store, rules: Rules, opts) -> FileReport:

@@ -21,8 +21,9 @@ from talentcli.numeric import round_half_up
 from talentcli.rules import PERFORMANCE_LEVELS, Box, Rules, norm_value
 
 NEAR_RETIREMENT = "pensiun_dekat"
+REJECTED_YEAR = "kinerja_tahun_ditolak"  # a later year's kinerja row was rejected at import
 # Incomplete reasons, in the order they are checked: the first that applies is given.
-REASONS = ("unknown-job-level", "missing-score", "no-potensi", "no-performance")
+REASONS = ("retired", "unknown-job-level", "missing-score", "no-potensi", "no-performance")
 STATUSES = ("gap", "meets", "strength")
 SEVERITIES = ("ringan", "berat")
 NIP_DIGITS = 18
@@ -43,21 +44,45 @@ def classify(
     cycle: int,
     as_of: datetime.date,
     detail: bool = True,
+    rejected_ratings: pd.DataFrame | None = None,
 ) -> Classification:
     """Classify the cycle's cohort (SPEC §4); anyone who cannot be is listed with a reason.
 
     Without DETAIL the per-competency standard, delta, status and severity are left out: a
-    stored run keeps only the scores and derives those when it is read.
+    stored run keeps only the scores and derives those when it is read. REJECTED_RATINGS
+    (nip, tahun) are the kinerja rows rejected at import: a person whose later year is
+    among them is classified on the older year, with the note kinerja_tahun_ditolak.
     """
     df = _prepare(people, rules)
     df["_perf"], df["_year"] = latest_performance(df["_key"], ratings, rules, int(cycle))
-    reason = incomplete_reasons(df, rules)
+    reason = incomplete_reasons(df, rules, as_of)
     ok = reason < 0
     incomplete = pd.DataFrame(  # the few incomplete rows first, then Python objects
         {"nip": df["nip"][~ok].to_numpy(), "nama": df["nama"][~ok].to_numpy()}
     ).assign(reason=np.asarray(REASONS)[reason[~ok]])
     done = df if ok.all() else _rows(df, ok)
-    return Classification(_classify_complete(done, rules, as_of, detail), incomplete)
+    out = _classify_complete(done, rules, as_of, detail)
+    if rejected_ratings is not None and len(rejected_ratings) and len(out):
+        later = rejected_year_after(done, rejected_ratings, int(cycle))
+        if later.any():
+            out["notes"] = pd.Series(
+                [(*n, REJECTED_YEAR) if x else n for n, x in zip(out["notes"], later, strict=True)],
+                dtype=object,
+            )
+    return Classification(out, incomplete)
+
+
+def rejected_year_after(df: pd.DataFrame, rejected: pd.DataFrame, cycle: int) -> np.ndarray:
+    """Per person of DF: a kinerja row of theirs for a later year than the one used (and not
+    after CYCLE) was rejected at import (SPEC §4.4, kinerja_tahun_ditolak)."""
+    tahun = pd.to_numeric(rejected["tahun"], errors="coerce").to_numpy(dtype=float)
+    keys = nip_keys(rejected["nip"].astype(str))
+    ok = (keys >= 0) & (tahun <= cycle)
+    pos = _positions(df["_key"].to_numpy(dtype=np.int64), keys[ok])
+    latest = np.full(len(df), -1.0)
+    hit = pos >= 0
+    np.maximum.at(latest, pos[hit], tahun[ok][hit])
+    return latest > df["_year"].to_numpy(dtype=float)
 
 
 def _classify_complete(
@@ -234,14 +259,24 @@ def job_level_index(job_level: pd.Series, rules: Rules) -> np.ndarray:
     return np.append(known, -1)[codes]  # code -1 (missing) picks the appended -1
 
 
-def incomplete_reasons(df: pd.DataFrame, rules: Rules) -> np.ndarray:
-    """Per person: the index in REASONS of the first that stops classification, or -1."""
+def incomplete_reasons(
+    df: pd.DataFrame, rules: Rules, as_of: datetime.date | None = None
+) -> np.ndarray:
+    """Per person: the index in REASONS of the first that stops classification, or -1.
+    Retired (TMT pensiun on or before AS_OF) is checked first: no placement, no plan."""
     missing = np.zeros(len(df), dtype=bool)
     for c in rules.competency_codes:
         missing |= np.isnan(_column(df, f"score_{c}").to_numpy(dtype=float))
     needs_potensi = any(c.source == "potensi" for c in rules.potential.components)
+    level = df["_level"].to_numpy()
+    retired = np.zeros(len(df), dtype=bool)
+    if as_of is not None and len(df):
+        known = level >= 0
+        retire = retirement_dates(df["_key"].to_numpy(), np.where(known, level, 0), rules)
+        retired = known & (retire <= np.datetime64(as_of))
     checks = {
-        "unknown-job-level": df["_level"].to_numpy() < 0,
+        "retired": retired,
+        "unknown-job-level": level < 0,
         "missing-score": missing,
         "no-potensi": needs_potensi & _column(df, "potensi").isna().to_numpy(),
         "no-performance": df["_perf"].to_numpy() < 0,
@@ -447,12 +482,12 @@ def add_years(day: datetime.date, years: int) -> datetime.date:
 
 
 def retirement_dates(key: np.ndarray, level: np.ndarray, rules: Rules) -> np.ndarray:
-    """NIP birth date (digits 1-8) plus the job level's retirement age, as datetime64[D]."""
+    """TMT pensiun (SPEC §4.6): the first day of the month after the month in which the
+    person reaches the job level's retirement age (birth date: NIP digits 1-8), as
+    datetime64[D]."""
     birth = key // 10 ** (NIP_DIGITS - 8)  # YYYYMMDD
     ages = np.array([jl.retirement_age for jl in rules.job_levels.values()], dtype=np.int64)
     year = birth // 10_000 + ages[level]
-    month, day = birth // 100 % 100, birth % 100
-    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
-    day = np.where((month == 2) & (day == 29) & ~leap, 28, day)
-    months = ((year - 1970) * 12 + month - 1).astype("datetime64[M]")
-    return months.astype("datetime64[D]") + (day - 1).astype("timedelta64[D]")
+    month = birth // 100 % 100
+    months = ((year - 1970) * 12 + month).astype("datetime64[M]")  # month - 1, plus one
+    return months.astype("datetime64[D]")

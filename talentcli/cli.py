@@ -199,6 +199,15 @@ def import_(
     ] = "auto",
     cycle: CycleOpt = None,
     sheet: Annotated[str | None, typer.Option(help="Read this sheet only.", metavar="NAME")] = None,
+    header_row: Annotated[
+        int | None,
+        typer.Option(
+            help="The header is on this row (when not in the first 30).", min=1, metavar="N"
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Import again even if this file was imported.")
+    ] = False,
     json_out: JsonOpt = False,
 ) -> None:
     """Read exports into the store, validating every row; rejected rows go to rejects/.
@@ -212,7 +221,15 @@ def import_(
     if kind != "auto" and kind not in KINDS:
         raise typer.BadParameter(f"{kind!r}: use auto, {', '.join(KINDS)}", param_hint="--kind")
     done = svc.import_files(
-        _workspace(), files, kind, cycle, sheet, _warn, lambda f: busy(f"importing {f.name} ...")
+        _workspace(),
+        files,
+        kind,
+        cycle,
+        sheet,
+        _warn,
+        lambda f: busy(f"importing {f.name} ..."),
+        header_row=header_row,
+        force=force,
     )
     if json_out:
         typer.echo(

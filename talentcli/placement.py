@@ -39,14 +39,40 @@ def vacancy_candidates(people: pd.DataFrame, vacancies: pd.DataFrame, rules: Rul
     if not parts:
         return pd.DataFrame(columns=CANDIDATE_COLUMNS)
     out = pd.concat(parts, ignore_index=True).sort_values(["kode", "rank"], ignore_index=True)
-    return out[CANDIDATE_COLUMNS]
+    return out[CANDIDATE_COLUMNS].astype({"rank": "int64", "box": "int64"})  # whole numbers
+
+
+def empty_vacancies(people: pd.DataFrame, vacancies: pd.DataFrame, rules: Rules) -> pd.DataFrame:
+    """Why each vacancy without a candidate has none (SPEC §4.7): columns kode, reason.
+
+    No level of the rules promotes to the vacancy's level; or nobody of the talent pool is
+    at a level that does.
+    """
+    candidates = vacancy_candidates(people, vacancies, rules)
+    empty = vacancies[~vacancies["kode"].isin(candidates["kode"])]
+    feeders: dict[str, list[str]] = {}
+    for code, lv in rules.job_levels.items():
+        if lv.promotes_to:
+            feeders.setdefault(lv.promotes_to, []).append(code)
+    reasons = []
+    for level in empty["job_level"]:
+        below = feeders.get(level, [])
+        if not below:
+            reasons.append(f"no job level promotes to {level} (promotes_to in the rules)")
+        else:
+            names = " or ".join(below)
+            reasons.append(f"nobody in the talent pool is at {names} (the levels promoting to it)")
+    return pd.DataFrame({"kode": empty["kode"].to_numpy(), "reason": reasons}, dtype=object)
 
 
 def _ranked(keys: dict[str, np.ndarray], level: str, rules: Rules) -> tuple[np.ndarray, ...]:
-    """The pool's order for LEVEL: by fit (SPEC §4.7: the JPM formula), box, NIP; and fit."""
+    """The pool's order for LEVEL (SPEC §4.7): fit (the JPM formula) descending, the sum of
+    the scores descending (fit is capped at 100, so many strong people tie), box descending,
+    NIP ascending; and the fit."""
     standards = np.repeat(_standards(pd.Series([level]), rules), len(keys["box"]), axis=0)
     fit = jpm(keys["scores"], standards, rules)
-    return np.lexsort((keys["nip"], -keys["box"], -fit)), fit
+    total = np.round(np.nansum(keys["scores"], axis=1), 2)  # 2 decimals: no float noise
+    return np.lexsort((keys["nip"], -keys["box"], -total, -fit)), fit
 
 
 def _nip_rank(nip: pd.Series) -> np.ndarray:

@@ -37,6 +37,17 @@ _PUNCT = re.compile(r"[.,:;/\\\-_()]")
 _SPACE = re.compile(r"\s+")
 _ESELON = re.compile(r"\beselon\b")
 
+INSTRUCTION_SHEETS = (
+    "Petunjuk",
+    "Panduan",
+    "Cara Pengisian",
+    "Contoh",
+    "Keterangan",
+    "Instruksi",
+    "Read Me",
+    "Readme",
+)
+
 Code = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
 
 
@@ -261,6 +272,8 @@ class Rules(Strict):
     scale: Scale
     competencies: list[Competency] = Field(min_length=1)
     columns: dict[str, list[str]]
+    # sheets never read as data, even with an example header and row (SPEC §3.2)
+    instruction_sheets: list[str] = list(INSTRUCTION_SHEETS)
     job_levels: dict[Code, JobLevel] = Field(min_length=1)
     status: Status
     jpm: Jpm
@@ -290,6 +303,20 @@ class Rules(Strict):
     def header_aliases(self) -> dict[str, str]:
         """Normalised header text -> field."""
         return {norm_header(a): field for field, names in self.columns.items() for a in names}
+
+    @cached_property
+    def alias_rank(self) -> dict[str, int]:
+        """Normalised header text -> its place in its field's alias list (0 = listed first):
+        of two columns for one field, the alias listed first wins (SPEC §3.2)."""
+        out: dict[str, int] = {}
+        for names in self.columns.values():
+            for i, a in enumerate(names):
+                out.setdefault(norm_header(a), i)
+        return out
+
+    def is_instruction_sheet(self, name: str) -> bool:
+        """A sheet named like one of instruction_sheets (compared like headers)."""
+        return norm_header(name) in {norm_header(n) for n in self.instruction_sheets}
 
     @cached_property
     def job_level_aliases(self) -> dict[str, str]:

@@ -132,7 +132,7 @@ def test_the_spec_example_person_in_full():
     assert (got["jpm"], got["jpm_category"], got["potential"]) == (100.0, "optimal", "tinggi")
     assert (got["performance"], got["box"], got["placement"]) == ("sesuai", 8, "rotasi")
     assert (got["talent_pool"], got["readiness"], got["notes"]) == (True, "siap_1_2_tahun", ())
-    assert got["retirement_date"] == "2036-09-23"  # 1978-09-23 + 58 years, as ISO text
+    assert got["retirement_date"] == "2036-10-01"  # 58 in September 2036: TMT 1 October
     assert got["golongan"] == "III/c"
 
 
@@ -244,9 +244,12 @@ def test_potensi_on_another_scale_is_put_on_0_100_first():
 @pytest.mark.parametrize(
     ("born", "retires", "near"),
     [
-        ("19681231", datetime.date(2026, 12, 31), True),  # the day before as_of + 1 year
-        ("19690101", datetime.date(2027, 1, 1), False),  # on as_of + 1 year: not before
-        ("19690102", datetime.date(2027, 1, 2), False),  # the day after
+        # pengawas retires at 58: TMT pensiun is the first of the month after the 58th
+        # birthday's month; as_of 2026-01-01 + 1 year = 2027-01-01
+        ("19681130", datetime.date(2026, 12, 1), True),  # before as_of + 1 year
+        ("19681201", datetime.date(2027, 1, 1), False),  # on as_of + 1 year: not before
+        ("19681231", datetime.date(2027, 1, 1), False),  # the month's last day: the same
+        ("19690101", datetime.date(2027, 2, 1), False),  # the day after
     ],
 )
 def test_near_retirement_only_strictly_before_as_of_plus_notice(born, retires, near):
@@ -257,7 +260,8 @@ def test_near_retirement_only_strictly_before_as_of_plus_notice(born, retires, n
 
 
 def test_box_9_near_retirement_leaves_promotion_and_the_pool():
-    got = one(HIGH, "Sangat Baik", born="19680601")  # retires 2026-06-01
+    got = one(HIGH, "Sangat Baik", born="19680601")  # retires 2026-07-01
+    assert got["retirement_date"] == "2026-07-01"
     assert (got["box"], got["placement"], got["talent_pool"]) == (9, "tetap", False)
     assert got["readiness"] is None
     assert got["notes"] == ("pensiun_dekat",)
@@ -275,18 +279,55 @@ def test_box_5_near_retirement_keeps_mutasi():
 
 
 def test_retirement_age_follows_the_job_level_and_29_february():
-    madya = one((4.0, 3.0, 3.0, 3.0), level="jf_ahli_madya", born="19640229")
-    assert madya["retirement_date"] == "2024-02-29"  # + 60, a leap year
-    assert madya["notes"] == ("pensiun_dekat",)  # already past
-    pengawas = one(HIGH, born="19680229")
-    assert pengawas["retirement_date"] == "2026-02-28"  # 2026 has no 29 Feb
+    pengawas = one(HIGH, born="19680229")  # 58 on 2026-02-28 (no 29 Feb): TMT 2026-03-01
+    assert pengawas["retirement_date"] == "2026-03-01"
+    assert pengawas["notes"] == ("pensiun_dekat",)
+    madya = one((4.0, 3.0, 3.0, 3.0), level="jf_ahli_madya", born="19660229")  # 60 in 2026
+    assert madya["retirement_date"] == "2026-03-01"
+
+
+@pytest.mark.parametrize(
+    ("born", "retired"),
+    [
+        ("19671130", True),  # TMT 2025-12-01: before as_of 2026-01-01
+        ("19671201", True),  # TMT 2026-01-01: on as_of -> retired
+        ("19671231", True),  # the same month: the same TMT
+        ("19680101", False),  # TMT 2026-02-01: after as_of, near retirement
+    ],
+)
+def test_retired_is_incomplete_and_checked_first(born, retired):
+    result = run([person(born=born)], [], as_of=AS_OF)  # no kinerja either
+    reason = "retired" if retired else "no-performance"
+    assert result.incomplete["reason"].tolist() == [reason]
+    assert result.people.empty
+
+
+def test_retired_madya_at_60():
+    people = [person(1, level="jf_ahli_madya", born="19640229", scores=(4.0, 3.0, 3.0, 3.0))]
+    result = run(people, [rating(1, born="19640229")])  # TMT 2024-03-01: long retired
+    assert result.incomplete["reason"].tolist() == ["retired"] and result.people.empty
 
 
 def test_as_of_on_29_february():
     leap_day = datetime.date(2028, 2, 29)  # + 1 year -> 2029-02-28
-    born = "19710227"  # pengawas: retires 2029-02-27, before 2029-02-28
+    born = "19710115"  # pengawas: 58 in January 2029, TMT 2029-02-01, before 2029-02-28
     got = run([person(born=born)], [rating(born=born)], as_of=leap_day).people.iloc[0]
+    assert got["retirement_date"] == "2029-02-01"
     assert got["notes"] == ("pensiun_dekat",)
+
+
+def test_kinerja_year_rejected_at_import_gets_a_note():
+    """Person 1's 2026 row was rejected: 2025 is used, with kinerja_tahun_ditolak; person 2's
+    rejected row is for 2027 (after the cycle) and person 3's for 2024 (older than the one
+    used): no note."""
+    people = [person(1), person(2), person(3)]
+    ratings = [rating(1, "Baik", 2025), rating(2, "Baik", 2025), rating(3, "Baik", 2025)]
+    rejected = pd.DataFrame({"nip": [nip(1), nip(2), nip(3)], "tahun": [2026, 2027, 2024]})
+    df_people = pd.DataFrame(people)
+    df_ratings = pd.DataFrame(ratings, columns=["nip", "tahun", "predikat", "nilai"])
+    got = classify(df_people, df_ratings, RULES, CYCLE, AS_OF, rejected_ratings=rejected).people
+    assert got["performance_year"].tolist() == [2025, 2025, 2025]
+    assert got["notes"].tolist() == [("kinerja_tahun_ditolak",), (), ()]
 
 
 # ------------------------------------------------------------------ performance

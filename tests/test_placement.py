@@ -90,3 +90,51 @@ def test_vacancies_of_one_level_share_the_ranking():
     assert len(f1) == 3 and len(f2) == 6 and f2[:3] == f1
     # scores 3, 3, 3 - i/10, 3: fit falls as i grows, so the ranking is by NIP order here
     assert f2 == ["00", "01", "02", "03", "04", "05"]
+
+
+def test_a_tie_on_fit_is_broken_by_the_sum_of_scores_before_the_box():
+    # administrator standards 3/3/3/3 = 12: each of these sums >= 12, so fit is 100 for all
+    people = pool(
+        [
+            ("01", "pengawas", 9, True, 3, 3, 3, 3),  # sum 12, box 9
+            ("02", "pengawas", 8, True, 4, 4, 4, 4),  # sum 16, box 8: first despite the box
+            ("03", "pengawas", 7, True, 4, 3, 3, 3),  # sum 13
+            ("04", "pengawas", 8, True, 3.5, 3.5, 3, 3),  # sum 13, box 8 > 7
+        ]
+    )
+    vac = pd.DataFrame(
+        [("F1", "Kabag", "Setda", "administrator", 2)],
+        columns=["kode", "jabatan", "unit", "job_level", "jumlah"],
+    )
+    got = vacancy_candidates(people, vac, RULES)
+    assert got["fit"].tolist() == [100.0] * 4
+    assert got["nip"].tolist() == ["02", "04", "03", "01"]
+    assert got["rank"].tolist() == [1, 2, 3, 4] and got["rank"].dtype == "int64"
+    assert got["box"].dtype == "int64"
+
+
+def test_every_empty_vacancy_says_why():
+    from talentcli.placement import empty_vacancies
+
+    people = pool(
+        [
+            ("01", "pengawas", 9, True, 3, 3, 3, 3),  # promotes to administrator
+            ("02", "jf_ahli_pertama", 5, False, 3, 3, 3, 3),  # not in the pool
+        ]
+    )
+    vac = pd.DataFrame(
+        [
+            ("F1", "Kabag", "Setda", "administrator", 1),  # has a candidate
+            ("F2", "Ahli Muda", "Dinkes", "jf_ahli_muda", 1),  # 02 is at its feeder, not in pool
+            ("F3", "Ahli Madya", "Bappeda", "jf_ahli_madya", 1),  # jf_ahli_muda: nobody
+            ("F4", "Ahli Pertama", "Bappeda", "jf_ahli_pertama", 1),  # nothing promotes to it
+        ],
+        columns=["kode", "jabatan", "unit", "job_level", "jumlah"],
+    )
+    got = empty_vacancies(people, vac, RULES)
+    assert got["kode"].tolist() == ["F2", "F3", "F4"]
+    assert got["reason"].tolist() == [
+        "nobody in the talent pool is at jf_ahli_pertama (the levels promoting to it)",
+        "nobody in the talent pool is at jf_ahli_muda (the levels promoting to it)",
+        "no job level promotes to jf_ahli_pertama (promotes_to in the rules)",
+    ]

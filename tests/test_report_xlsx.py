@@ -412,7 +412,7 @@ def test_golden_hasil_and_rencana(small):
       88.89; the injection-named person 13 / 9 capped at 100; Budi 12.5 / 12 capped at 100.
     - 9-box (§4.5): Sangat Baik/Baik/Kurang/Butuh Perbaikan -> di_atas/sesuai/di_bawah, latest
       year <= 2026 (Hadi's 2027 'Kurang' ignored; Dewi's 2025 used) -> boxes 9, 8, 9, 5, 6, 1, 7.
-    - §4.6: Budi (born 1968-03-09, administrator 58) retires 2026-03-09 < 2027-01-01: box 9 but
+    - §4.6: Budi (born 1968-03-09, administrator 58) retires 2026-04-01 < 2027-01-01: box 9 but
       placement Tetap, not in the pool, no readiness, note Mendekati BUP; Hadi box 7 gets
       'Pertimbangkan tugas belajar'; Gita has no kinerja -> Data Tidak Lengkap only.
     - §4.8 plans: Dewi TEK-B (berat, -1) then NUM-R (-0.5) = 50 JP, Rp4.500.000; Fajar TEK-B,

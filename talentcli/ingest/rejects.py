@@ -14,13 +14,19 @@ from talentcli.safety import private_dir, private_file, safe_text
 def reasons_frame(checked: Checked) -> pd.DataFrame:
     """One row per rejected row: Excel row, original cells, codes, cells and messages."""
     v = checked.violations[checked.violations["severity"] == "error"]
-    grouped = v.groupby("row", sort=True).agg(
+    cells = checked.rejected_cells
+    by = ["row"]
+    if "_sheet" in cells.columns:  # several sheets read as one file: a row is sheet + row
+        v = v.assign(_sheet=v["cell"].str.rsplit("!", n=1).str[0])
+        by = ["_sheet", "row"]
+    grouped = v.groupby(by, sort=True).agg(
         codes=("code", lambda s: ", ".join(dict.fromkeys(s))),
         cells=("cell", lambda s: ", ".join(dict.fromkeys(s))),
         messages=("message", lambda s: " | ".join(s)),
     )
-    out = checked.rejected_cells.merge(grouped, left_on="_row", right_index=True, how="left")
-    return out.rename(columns={"_row": "row"})
+    left = ["_row"] if by == ["row"] else ["_sheet", "_row"]
+    out = cells.merge(grouped, left_on=left, right_index=True, how="left")
+    return out.rename(columns={"_row": "row", "_sheet": "sheet"})
 
 
 def write_rejects(source: Path, checked: Checked, folder: Path) -> list[Path]:

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from talentcli.ingest.header import Header
+from talentcli.ingest.header import Header, column_letter
 from talentcli.ingest.read import Grid
 from talentcli.kinds import KINDS
 from talentcli.numeric import round_half_up, to_float
@@ -51,21 +51,32 @@ class Checked:
     rejected_cells: pd.DataFrame  # the original cells of the rejected rows, `_row` first
     skipped: int
     notes: list[str] = field(default_factory=list)
+    sheet: str = ""
+    header_row: int = 0  # Excel row of the header (its last row when it spans two)
+    # per sheet read: {sheet, header_row, rows_read, accepted, rejected, skipped}
+    sheets: list[dict] = field(default_factory=list)
+    columns: dict[str, tuple[str, str]] = field(default_factory=dict)  # field -> letter, header
+    # the key (nip, tahun) of each rejected row whose NIP and year did read: for the
+    # kinerja_tahun_ditolak note (SPEC §4.4), empty for other kinds
+    rejected_keys: pd.DataFrame = field(default_factory=lambda: pd.DataFrame())
+    # data-row positions -> those rows' original cells (for rows rejected after validation)
+    originals: Callable[[np.ndarray], pd.DataFrame] | None = None
 
     @property
     def rejected(self) -> int:
         """Number of rejected rows."""
         return len(self.rejected_pos)
 
-
-def column_letter(index: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
+    def counts(self) -> dict:
+        """This sheet's line of `sheets` in --json."""
+        return {
+            "sheet": self.sheet,
+            "header_row": self.header_row,
+            "rows_read": self.rows_read,
+            "accepted": len(self.accepted),
+            "rejected": self.rejected,
+            "skipped": self.skipped,
+        }
 
 
 class _Sheet:
@@ -78,6 +89,7 @@ class _Sheet:
         self.rows = np.arange(self.start + 1, self.start + 1 + self.n)  # Excel row numbers
         self.header = header
         self.where = file if grid.is_csv else grid.sheet
+        self.file = file
         self.found: list[pd.DataFrame] = []
         self.text: dict[str, pd.Series] = {}
         self.blank: dict[str, pd.Series] = {}
@@ -240,7 +252,7 @@ def validate(grid: Grid, header: Header, kind: str, rules: Rules, file: str) -> 
     blank = np.logical_and.reduce([sh.blank[f].to_numpy() for f in ident if f in sh.blank])
     _formula_errors(sh, names, ~blank)
     blank = np.logical_and.reduce([sh.blank[f].to_numpy() for f in ident if f in sh.blank])
-    skipped = blank | _numbering_row(sh, names) | _footer_rows(sh, ident)
+    skipped = blank | _numbering_row(sh, names) | _footer_rows(sh, ident) | _summary_rows(sh, blank)
     dup = _duplicate_rows(sh, names, skipped)
     live = ~(skipped | dup)
     out = pd.DataFrame({"_row": sh.rows})
@@ -257,13 +269,37 @@ def validate(grid: Grid, header: Header, kind: str, rules: Rules, file: str) -> 
     violations = _collect(sh)
     bad = _with_errors(sh)
     accepted = out[live & ~bad].reset_index(drop=True)
-    notes = [f"column not used: {t}" for t in header.unknown]
+    notes = [*header.chosen, *_unknown_note(header.unknown)]
     if not live.any():
         notes.insert(0, "no data rows below the header: is this the right file or sheet?")
     errors = np.flatnonzero(bad)
+    keys = pd.DataFrame()
+    if kind == "kinerja":
+        keys = out.loc[bad, ["nip", "tahun"]].dropna().reset_index(drop=True)
     return Checked(
-        kind, accepted, violations, n, errors, _original(sh, errors), int((~live).sum()), notes
+        kind,
+        accepted,
+        violations,
+        n,
+        errors,
+        _original(sh, errors),
+        int((~live).sum()),
+        notes,
+        grid.sheet,
+        header.index + 1,
+        columns={f: (column_letter(c), header.title(f)) for f, c in header.columns.items()},
+        rejected_keys=keys,
+        originals=lambda pos: _original(sh, pos),
     )
+
+
+def _unknown_note(unknown: list[str]) -> list[str]:
+    """The columns no alias knows, in one note line: the first 10 and how many in all."""
+    if not unknown:
+        return []
+    more = f", and {len(unknown) - 10} more" if len(unknown) > 10 else ""
+    what = "column" if len(unknown) == 1 else f"{len(unknown)} columns"
+    return [f"{what} not used: {', '.join(unknown[:10])}{more}"]
 
 
 def _original(sh: _Sheet, pos: np.ndarray) -> pd.DataFrame:
@@ -356,6 +392,29 @@ def _footer_rows(sh: _Sheet, ident: list[str]) -> np.ndarray:
         [t.str.match(_SUMMARY).to_numpy(dtype=bool) for t in at.values()]
     )
     out[pos] |= label | (summary & sh.blank[key].to_numpy()[pos])
+    return out
+
+
+# A summary row's label (SPEC §3.2), the whole text of a cell: "Jumlah", "RATA-RATA :",
+# "Nilai Rata-rata", "Total Skor"; never a name that happens to start with "Total".
+_SUMMARY_CELL = re.compile(
+    r"(?i)^\s*(nilai\s+)?(jumlah|total|rata[\s-]*rata|rerata)"
+    r"(\s+(nilai|skor|pegawai|keseluruhan|akhir|kelompok|unit))?\s*:?\s*$"
+)
+
+
+def _summary_rows(sh: _Sheet, blank: np.ndarray) -> np.ndarray:
+    """Rows with the identifier empty and a cell that says Jumlah, Total, Rata-rata, Rerata
+    or Nilai Rata-rata (any case): summary rows, skipped wherever they are (SPEC §3.2),
+    even with numbers (the averages) in the score columns. Rows already BLANK are skipped
+    anyway: only rows with values but no identifier are looked at (few, in any file)."""
+    key = "nip" if "nip" in sh.blank else "kode"
+    out = np.zeros(sh.n, dtype=bool)
+    pos = np.flatnonzero(sh.blank[key].to_numpy() & ~blank)
+    if not len(pos):
+        return out
+    for p, row in zip(pos, sh.grid.rows_at(pos + sh.start), strict=True):
+        out[p] = any(isinstance(v, str) and _SUMMARY_CELL.match(v) for v in row)
     return out
 
 
@@ -644,8 +703,52 @@ def _check_job_level(sh: _Sheet, rules: Rules, live: np.ndarray) -> pd.Series:
     return code
 
 
+_LETTERS = re.compile(r"^[A-Ea-e][+-]?$")
+
+
+def _other_scale(
+    sh: _Sheet, name: str, live: np.ndarray, lo: float, hi: float, decimals: int | None
+) -> str | None:
+    """The scale a score column's values all lie on when it is not the rules' (SPEC §3.2):
+    '0-100' (every value outside lo-hi, within 0-100, some above 10) or 'letters A-E'."""
+    filled = live & ~sh.blank[name].to_numpy()
+    if not filled.any():
+        return None
+    value = _number(sh, name)
+    value = (round_half_up(value, decimals) if decimals is not None else value).to_numpy()
+    value = value[filled]  # rounded as the scores are: 5.004 is 5.00, on the scale
+    if not np.isnan(value).any():
+        inside = (value >= lo) & (value <= hi)
+        on_100 = (value >= 0) & (value <= 100)
+        return "0-100" if not inside.any() and on_100.all() and value.max() > 10 else None
+    text = sh.text[name][filled]
+    if np.isnan(value).all() and text.map(lambda t: bool(_LETTERS.match(str(t)))).all():
+        return "letters A-E"
+    return None
+
+
+def _refuse_other_scale(sh: _Sheet, name: str, found: str, lo: float, hi: float) -> None:
+    from talentcli.errors import InputFileError
+
+    col = sh.header.columns[name]
+    seen = ", ".join(dict.fromkeys(sh.text[name][~sh.blank[name]].head(20).tolist()))
+    seen = seen if len(seen) <= 40 else seen[:37] + "..."
+    raise InputFileError(
+        sh.file,
+        "scale-mismatch",
+        f"sheet {sh.grid.sheet!r}, column {column_letter(col)} {sh.header.title(name)!r}: the "
+        f"scores are on a {found} scale ({seen}), not the competency levels {lo:g}-{hi:g}; "
+        f"ask the assessor for the {lo:g}-{hi:g} levels of the assessment report and import "
+        "those",
+    )
+
+
 def _check_asesmen(sh: _Sheet, rules: Rules, live: np.ndarray, out: pd.DataFrame) -> None:
     s = rules.scale
+    for comp in rules.competency_codes:
+        found = _other_scale(sh, comp, live, s.min, s.max, s.decimals)
+        if found is not None:
+            _refuse_other_scale(sh, comp, found, s.min, s.max)
     for comp in rules.competency_codes:
         out[comp] = _check_scores(sh, comp, live, s.min, s.max, s.decimals)
     if "potensi" in sh.text:
@@ -793,3 +896,188 @@ def _repeated(keys: list[pd.Series], among: np.ndarray) -> np.ndarray:
     sub = pd.DataFrame(dict(enumerate(keys)))[among]
     out[np.flatnonzero(among)[sub.duplicated(keep=False).to_numpy()]] = True
     return out
+
+
+# ------------------------------------------------------------------ several sheets, one file
+
+
+def combine(parts: list[Checked], kind: str) -> Checked:
+    """The sheets of one file (one per unit) as one file: counts per sheet and in all, and
+    the duplicate check across the sheets (SPEC §3.2) -- a key accepted on two sheets with
+    the same values is a repeat (skipped with a warning), with other values a conflict (every
+    such row rejected, duplicate-nip)."""
+    if len(parts) == 1:
+        part = parts[0]
+        part.sheets = [part.counts()]
+        return part
+    key = list(KINDS[kind].key)
+    frames = [p.accepted.assign(_part=i) for i, p in enumerate(parts)]
+    both = pd.concat(frames, ignore_index=True)
+    fields = [c for c in both.columns if c not in ("_row", "_part")]
+    dup = both[key].notna().all(axis=1) & both.duplicated(key, keep=False)
+    repeat = np.zeros(len(both), dtype=bool)
+    clash = np.zeros(len(both), dtype=bool)
+    found: list[pd.DataFrame] = []
+    if dup.any():
+        sub = both[dup]
+        values = pd.util.hash_pandas_object(sub[fields], index=False)
+        kinds = values.groupby([sub[k] for k in key]).transform("nunique")
+        where = [
+            f"sheet {parts[p].sheet!r} row {r}"
+            for p, r in zip(sub["_part"], sub["_row"], strict=True)
+        ]
+        place = pd.Series(where, index=sub.index)
+        first = place.groupby([sub[k] for k in key]).transform("first")
+        together = place.groupby([sub[k] for k in key]).transform(lambda s: ", ".join(s))
+        same = (kinds == 1).to_numpy()
+        later = sub.duplicated(key, keep="first").to_numpy()
+        repeat[np.flatnonzero(dup)[same & later]] = True
+        clash[np.flatnonzero(dup)[~same]] = True
+        for mask, code, severity, words in (
+            (same & later, "duplicate-row", "warning", _REPEAT),
+            (~same, "duplicate-nip", "error", _clash(key)),
+        ):
+            if mask.any():
+                found.append(
+                    _cross_violations(
+                        parts, sub[mask], key[0], code, severity, words, first[mask], together[mask]
+                    )
+                )
+    return _merged(parts, both, repeat, clash, found)
+
+
+_REPEAT = "the row repeats {first} exactly; skipped, the first is kept"
+
+
+def _clash(key: list[str]) -> str:
+    what = {"nip": "NIP", "kode": "Kode"}.get(key[0], key[0])
+    extra = " and year" if "tahun" in key else ""
+    return (
+        f"the same {what}{extra} is on {{together}} with different data; all of them are "
+        "rejected: keep one and import again"
+    )
+
+
+def _cross_violations(
+    parts: list[Checked],
+    rows: pd.DataFrame,
+    name: str,
+    code: str,
+    severity: str,
+    words: str,
+    first: pd.Series,
+    together: pd.Series,
+) -> pd.DataFrame:
+    out = []
+    for (p, r, value), f, t in zip(
+        rows[["_part", "_row", name]].itertuples(index=False), first, together, strict=True
+    ):
+        letter, header = parts[p].columns.get(name, ("", name))
+        out.append(
+            {
+                "pos": int(r) - parts[p].header_row - 1,
+                "severity": severity,
+                "row": int(r),
+                "cell": f"{parts[p].sheet}!{letter}{r}",
+                "column": letter,
+                "header": header,
+                "field": name,
+                "code": code,
+                "value": str(value),
+                "message": words.format(first=f, together=t),
+                "_part": p,
+            }
+        )
+    return pd.DataFrame(out)
+
+
+def _merged(
+    parts: list[Checked],
+    both: pd.DataFrame,
+    repeat: np.ndarray,
+    clash: np.ndarray,
+    found: list[pd.DataFrame],
+) -> Checked:
+    extra = pd.concat(found, ignore_index=True) if found else None
+    accepted, violations, rejected_cells, sheets = [], [], [], []
+    rejected_pos: list[np.ndarray] = []
+    offset = 0
+    for i, part in enumerate(parts):
+        mine = (both["_part"] == i).to_numpy()
+        keep = mine & ~repeat & ~clash
+        accepted.append(both[keep].drop(columns="_part"))
+        v = part.violations
+        if extra is not None and (extra["_part"] == i).any():
+            v = pd.concat([v, extra[extra["_part"] == i].drop(columns="_part")], ignore_index=True)
+            v = v.sort_values(["row", "column"], kind="stable")
+        violations.append(v)
+        newly = both.loc[mine & clash, "_row"].to_numpy(dtype=np.int64) - part.header_row - 1
+        cells = [part.rejected_cells]
+        if len(newly) and part.originals is not None:
+            cells.append(part.originals(newly))
+        cells = pd.concat(cells, ignore_index=True)
+        cells.insert(0, "_sheet", part.sheet)
+        rejected_cells.append(cells)
+        rejected_pos.append(np.concatenate([part.rejected_pos, newly]) + offset)
+        offset += part.rows_read
+        skipped = part.skipped + int((mine & repeat).sum())
+        sheets.append(
+            {
+                "sheet": part.sheet,
+                "header_row": part.header_row,
+                "rows_read": part.rows_read,
+                "accepted": int(keep.sum()),
+                "rejected": part.rejected + len(newly),
+                "skipped": skipped,
+            }
+        )
+    first = parts[0]
+    return Checked(
+        first.kind,
+        pd.concat(accepted, ignore_index=True),
+        pd.concat(violations, ignore_index=True),
+        sum(p.rows_read for p in parts),
+        np.concatenate(rejected_pos),
+        pd.concat(rejected_cells, ignore_index=True),
+        sum(s["skipped"] for s in sheets),
+        list(dict.fromkeys(n for p in parts for n in p.notes)),
+        first.sheet,
+        first.header_row,
+        sheets,
+        first.columns,
+        _rejected_keys(parts, both, clash),
+    )
+
+
+def _rejected_keys(parts: list[Checked], both: pd.DataFrame, clash: np.ndarray) -> pd.DataFrame:
+    """Every sheet's rejected keys, and those of the rows rejected across sheets."""
+    frames = [p.rejected_keys for p in parts if len(p.rejected_keys)]
+    if "tahun" in both and clash.any():
+        frames.append(both.loc[clash, ["nip", "tahun"]].dropna())
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def one_spelling(values: pd.Series) -> pd.Series:
+    """Each unit written the way the file writes it most often (SPEC §3.2): BAPPEDA, Bappeda
+    and 'Bappeda ' are one unit, compared without case or white space; a tie goes to the
+    spelling seen first. Empty cells stay as they are. Worked on the distinct values only."""
+    codes, uniques = pd.factorize(values.astype(object))
+    words = [str(u).strip() for u in uniques]
+    keys = [re.sub(r"\s+", "", w).casefold() for w in words]
+    if len(set(keys)) == len(set(words)):
+        return values  # one spelling per unit already: nothing to change
+    counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
+    per_word: dict[str, int] = {}
+    for w, n in zip(words, counts, strict=True):  # 'Bappeda' and 'Bappeda ' are one spelling
+        per_word[w] = per_word.get(w, 0) + int(n)
+    best: dict[str, str] = {}
+    for w in dict.fromkeys(words):  # first seen first: a tie keeps the earlier spelling
+        k = re.sub(r"\s+", "", w).casefold()
+        if k not in best or per_word[w] > per_word[best[k]]:
+            best[k] = w
+    table = np.array(
+        [best[k] if w else u for w, k, u in zip(words, keys, uniques, strict=True)] + [None],
+        dtype=object,
+    )
+    out = pd.Series(table[codes], index=values.index, dtype=object)
+    return out.where(codes >= 0, values.astype(object))
