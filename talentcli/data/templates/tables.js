@@ -5,7 +5,7 @@ document.addEventListener("DOMContentLoaded", function () {
     var t = text.trim(), n = t.replace(/\./g, "").replace(",", ".");
     return /^-?\d+(\.\d+)?$/.test(n) ? [0, parseFloat(n)] : [1, t.toLowerCase()];
   };
-  each(document.querySelectorAll("table.list"), function (table) {
+  each(document.querySelectorAll("table[data-search]"), function (table) {
     var body = table.tBodies[0];
     if (!body || !table.tHead) { return; }
     var heads = table.tHead.rows[0].cells, width = heads.length, filters = [];
