@@ -237,12 +237,12 @@ def test_nip_is_text_and_numbers_are_numbers(small):
         assert cells and all(c.data_type == "s" and len(c.value) == 18 for c in cells), name
     ws = wb["Hasil"]
     head = [c.value for c in ws[1]]
-    for col in ("JPM (%)", "Kotak 9-Box", "Nilai Kemampuan Teknis", "Total JP", "Biaya (Rp)"):
+    for col in ("JPM (%)", "Kotak Talenta", "Nilai Kemampuan Teknis", "Total JP", "Biaya (Rp)"):
         cells = [ws.cell(r, head.index(col) + 1) for r in range(2, ws.max_row + 1)]
         assert all(c.data_type == "n" and c.value is not None for c in cells), col
     cost = ws.cell(2, head.index("Biaya (Rp)") + 1)
     assert "#,##0" in cost.number_format
-    bup = ws.cell(2, head.index("Tanggal BUP") + 1)
+    bup = ws.cell(2, head.index("TMT Pensiun (perkiraan)") + 1)
     assert bup.is_date
 
 
@@ -250,10 +250,10 @@ def test_coded_values_are_readable(small):
     rows = table(book(small)["Hasil"])
     a = next(r for r in rows if r["NIP"] == "198001012005011001")
     assert a["Kelompok Rencana Suksesi"] == "Ya" and a["Kesiapan"] == "Siap sekarang"
-    assert a["Penempatan"] == "Promosi" and a["Potensi"] == "Tinggi"
+    assert a["Penempatan"] == "Promosi" and a["Potensial"] == "Tinggi"
     assert a["Status Kemampuan Teknis"] == "Keunggulan"
     budi = next(r for r in rows if r["NIP"] == "196803091990031003")
-    assert budi["Catatan"] == "Mendekati BUP" and budi["Kelompok Rencana Suksesi"] == "Tidak"
+    assert budi["Catatan"] == "Menjelang BUP" and budi["Kelompok Rencana Suksesi"] == "Tidak"
     en = table(book(small, "en")["Results"])
     a = next(r for r in en if r["NIP"] == "198001012005011001")
     assert a["Talent pool"] == "Yes" and a["Readiness"] == "Ready now"
@@ -328,9 +328,9 @@ def test_ringkasan_counts_equal_the_json_summary(small):
     names = {
         "promosi": "Promosi",
         "rotasi": "Rotasi",
-        "mutasi": "Mutasi (penempatan yang sesuai)",
+        "mutasi": "Penempatan yang Sesuai (Mutasi)",
         "tindak_lanjut": "Tindak Lanjut (diproses sesuai ketentuan)",
-        "tetap": "Tetap (mendekati pensiun)",
+        "tetap": "Tetap (Menjelang BUP)",
     }
     for code, n in summary["placements"].items():
         assert got[names[code]] == n, code
@@ -413,7 +413,7 @@ def test_golden_hasil_and_rencana(small):
     - 9-box (§4.5): Sangat Baik/Baik/Kurang/Butuh Perbaikan -> di_atas/sesuai/di_bawah, latest
       year <= 2026 (Hadi's 2027 'Kurang' ignored; Dewi's 2025 used) -> boxes 9, 8, 9, 5, 6, 1, 7.
     - §4.6: Budi (born 1968-03-09, administrator 58) retires 2026-04-01 < 2027-01-01: box 9 but
-      placement Tetap, not in the pool, no readiness, note Mendekati BUP; Hadi box 7 gets
+      placement Tetap, not in the pool, no readiness, note Menjelang BUP; Hadi box 7 gets
       'Pertimbangkan tugas belajar'; Gita has no kinerja -> Data Tidak Lengkap only.
     - §4.8 plans: Dewi TEK-B (berat, -1) then NUM-R (-0.5) = 50 JP, Rp4.500.000; Fajar TEK-B,
       SOS-B (tie at -1: competency order), DIG-R = 76 JP, Rp7.500.000; Eko TEK-R, SOS-R, BKK (box
