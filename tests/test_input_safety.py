@@ -280,3 +280,17 @@ def test_a_failure_inside_a_reader_is_that_files_error(cli, tmp_path, monkeypatc
     assert result.exit_code == 3, result.output
     assert "a.csv: the file cannot be read" in result.output and "(corrupt)" in result.output
     assert cli.sql("SELECT count(*) FROM batches") == [(1,)]
+
+
+def test_a_file_the_system_will_not_let_us_read_is_that_files_error(tmp_path, monkeypatch):
+    """A permission error (root reads anything, so it is injected) is exit 3, `unreadable`,
+    not an internal error."""
+    path = write_xlsx(tmp_path / "a.xlsx", asesmen_rows([person(1)]))
+
+    def denied(self, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "open", denied)
+    with pytest.raises(InputFileError) as err:
+        check_file(path, Limits())
+    assert err.value.code == "unreadable" and "Permission denied" in err.value.message

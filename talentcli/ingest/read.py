@@ -45,6 +45,23 @@ T = TypeVar("T")
 
 def check_file(path: Path, limits: Limits) -> None:
     """Refuse a missing, oversized, unsupported, encrypted or zip-bomb file before reading it."""
+    try:
+        _check_file(path, limits)
+    except OSError as exc:  # no permission, or gone while looked at
+        raise unreadable(path.name, exc) from exc
+
+
+def unreadable(name: str, exc: OSError) -> InputFileError:
+    """The refusal of a file the system will not let talentcli read."""
+    return InputFileError(
+        name,
+        "unreadable",
+        f"cannot read the file ({exc.strerror or type(exc).__name__}); check that it is "
+        "readable by the user running talentcli, or copy it again",
+    )
+
+
+def _check_file(path: Path, limits: Limits) -> None:
     name = path.name
     if not path.is_file():
         raise InputFileError(name, "not-found", "file not found; check the path")
@@ -97,10 +114,11 @@ def _refuse_web_page(name: str, ext: str, head: bytes) -> None:
         what = "an HTML page (a web export)"
     else:
         return
+    named = "a spreadsheet" if ext == ".ods" else "an Excel"
     raise InputFileError(
         name,
         "not-a-spreadsheet",
-        f"the file is {what} saved with an Excel name ({ext}), not a workbook; open it in "
+        f"the file is {what} saved with {named} name ({ext}), not a workbook; open it in "
         "Excel or LibreOffice and save it as an Excel Workbook (.xlsx), then import that",
     )
 
@@ -290,9 +308,7 @@ def _guarded(path: Path, read: Callable[[Path], T]) -> T:
     except InputFileError:
         raise
     except OSError as exc:
-        raise InputFileError(
-            path.name, "unreadable", f"cannot read the file ({exc.strerror or exc}); check it"
-        ) from exc
+        raise unreadable(path.name, exc) from exc
     except MemoryError:
         raise InputFileError(
             path.name, "too-large", "the file does not fit in memory; split it into smaller files"
