@@ -1,5 +1,5 @@
 """python -m talentcli."""
 
-from talentcli.launch import main
+from talentcli.cli import main
 
 main()

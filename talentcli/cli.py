@@ -436,42 +436,14 @@ def _terminate(signum: int, frame: Any) -> None:
 
 def main() -> None:
     """Console entry point: no traceback reaches a user unless --debug."""
-    debug = "--debug" in sys.argv
     signal.signal(signal.SIGTERM, _terminate)
     try:
         app()
-    except SystemExit as exc:
-        if isinstance(exc.code, int | None):
-            _leave(exc.code or 0)
+    except SystemExit:
         raise
     except BaseException as exc:  # a signal before a command ran, or a bug: one line
         code, line = describe(exc)
-        if debug:
+        if STATE.debug:
             traceback.print_exception(type(exc), exc, exc.__traceback__)
         typer.echo(line, err=True)
         sys.exit(int(code))
-    _leave(0)
-
-
-def _leave(code: int) -> None:
-    """End the process without tearing the interpreter down.
-
-    Every command has closed its files and its store by now; what is left is freeing
-    pandas, Arrow and millions of objects one by one (0.2 s for pandas' modules alone, more
-    after a big run), which the operating system does at once. Output and the log are
-    flushed first. A thread still working (none is, by design) gets the normal exit.
-    """
-    import contextlib
-    import logging
-    import os
-    import threading
-
-    main_thread = threading.main_thread()
-    if any(t is not main_thread and not t.daemon for t in threading.enumerate()):
-        sys.exit(code)
-    logging.shutdown()
-    for stream in (sys.stdout, sys.stderr):
-        if stream is not None:  # None when the process was started with it closed
-            with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing to add
-                stream.flush()
-    os._exit(code)

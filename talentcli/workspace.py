@@ -16,9 +16,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from talentcli.errors import RulesError
+from talentcli.limits import CONFIG_NAME, Limits, config_file
 from talentcli.model import Instansi, Signatory
 from talentcli.safety import private_dir
-from talentcli.workbook import CONFIG_NAME, Limits, config_file
 
 LOCK_NAME = ".talentcli.lock"  # the workspace lock `talentcli run` holds (SPEC §7)
 LOG_NAME = "talentcli"

@@ -1,23 +1,201 @@
-"""Open a spreadsheet or CSV file as grids of raw cells, refusing unusable files early."""
+"""Every input file is read here (SPEC §3, §3.2, §8): the checks made before a byte of it
+is parsed, workbooks (xlsx, xlsm, xls, ods, xlsb) through python-calamine, and delimited
+text (CSV, Excel's "Unicode Text") through Arrow or pandas under one encoding rule.
+
+Whatever goes wrong inside a reader becomes an InputFileError for that file: a damaged or
+hostile export is refused with a message, never a traceback.
+"""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import itertools
-from collections.abc import Iterator
+import re
+import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
 
+from talentcli.errors import InputFileError
 from talentcli.ingest.extras import ods_extras, xls_formula_errors, xlsx_formula_errors
-from talentcli.workbook import check_file, corrupt, read_sheets, take
+from talentcli.limits import Limits
 
-__all__ = ["HEAD_ROWS", "Grid", "check_file", "open_grids", "read_csv"]
+__all__ = ["HEAD_ROWS", "Grid", "Limits", "check_file", "open_grids", "read_text"]
 HEAD_ROWS = 30  # the header is looked for in the first 30 rows (SPEC §3)
+
+SPREADSHEET = {".xlsx", ".xlsm", ".xls", ".ods", ".xlsb"}
+ZIPPED = {".xlsx", ".xlsm", ".ods", ".xlsb"}
+TEXT = {".csv", ".txt"}  # .txt: Excel's "Unicode Text" (SPEC §3.2)
+CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the OLE container of .xls (and encrypted xlsx)
+ODS_MANIFEST = "META-INF/manifest.xml"
+CHUNK = 1 << 16
+
+Sheet = tuple[str, list[list[Any]], list, bool]  # name, rows of cells, merged ranges, hidden
+T = TypeVar("T")
+
+# ------------------------------------------------------------------ checks before reading
+
+
+def check_file(path: Path, limits: Limits) -> None:
+    """Refuse a missing, oversized, unsupported, encrypted or zip-bomb file before reading it."""
+    try:
+        _check_file(path, limits)
+    except OSError as exc:  # no permission, or gone while looked at
+        raise unreadable(path.name, exc) from exc
+
+
+def unreadable(name: str, exc: OSError) -> InputFileError:
+    """The refusal of a file the system will not let talentcli read."""
+    return InputFileError(
+        name,
+        "unreadable",
+        f"cannot read the file ({exc.strerror or type(exc).__name__}); check that it is "
+        "readable by the user running talentcli, or copy it again",
+    )
+
+
+def _check_file(path: Path, limits: Limits) -> None:
+    name = path.name
+    if not path.is_file():
+        raise InputFileError(name, "not-found", "file not found; check the path")
+    ext = path.suffix.lower()
+    if ext not in SPREADSHEET | TEXT:
+        raise InputFileError(
+            name,
+            "not-a-spreadsheet",
+            f"{ext or 'no extension'} is not a supported type; "
+            "save it as .xlsx, .xls, .ods or .csv",
+        )
+    size = path.stat().st_size
+    if size == 0:
+        raise corrupt(name, "the file is empty, 0 bytes")
+    size_mb = size / 2**20
+    if size_mb > limits.max_file_mb:
+        raise InputFileError(
+            name,
+            "too-large",
+            f"the file is {size_mb:.1f} MB, over the limit of "
+            f"{limits.max_file_mb:g} MB; raise limits.max_file_mb in talent.yaml if it is genuine",
+        )
+    if ext in SPREADSHEET:
+        _check_workbook(path, ext, limits)
+
+
+def _check_workbook(path: Path, ext: str, limits: Limits) -> None:
+    with path.open("rb") as fh:
+        head = fh.read(2048)
+    if not head.startswith((b"PK", CFB_MAGIC)):
+        _refuse_web_page(path.name, ext, head)
+    if ext in ZIPPED and head.startswith(CFB_MAGIC):
+        raise (
+            encrypted(path.name)
+            if _is_encrypted_ole(path)
+            else corrupt(path.name, "an old binary file")
+        )
+    if ext in ZIPPED:
+        _check_zip(path, limits)
+
+
+def _refuse_web_page(name: str, ext: str, head: bytes) -> None:
+    """Web exports often save an HTML table (or Excel 2003 XML) under an .xls name."""
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if not text.startswith(b"<"):
+        return
+    if b"urn:schemas-microsoft-com:office:spreadsheet" in text:
+        what = "an Excel 2003 XML spreadsheet"
+    elif any(tag in text for tag in (b"<html", b"<!doctype html", b"<table", b"<body")):
+        what = "an HTML page (a web export)"
+    else:
+        return
+    named = "a spreadsheet" if ext == ".ods" else "an Excel"
+    raise InputFileError(
+        name,
+        "not-a-spreadsheet",
+        f"the file is {what} saved with {named} name ({ext}), not a workbook; open it in "
+        "Excel or LibreOffice and save it as an Excel Workbook (.xlsx), then import that",
+    )
+
+
+def encrypted(name: str) -> InputFileError:
+    """The refusal of a password-protected workbook."""
+    return InputFileError(
+        name,
+        "encrypted",
+        "the workbook is password-protected; open it in Excel or LibreOffice, "
+        "remove the password (File > Info > Protect Workbook) and save a copy",
+    )
+
+
+def corrupt(name: str, what: str) -> InputFileError:
+    """The refusal of a file that cannot be read as what its name says."""
+    return InputFileError(
+        name,
+        "corrupt",
+        f"the file cannot be read as a spreadsheet ({what}); "
+        "export it again or open and re-save it in Excel or LibreOffice",
+    )
+
+
+def _is_encrypted_ole(path: Path) -> bool:
+    import olefile
+
+    try:
+        with olefile.OleFileIO(str(path)) as ole:
+            return ole.exists("EncryptionInfo") or ole.exists("EncryptedPackage")
+    except OSError:
+        return False
+
+
+def _check_zip(path: Path, limits: Limits) -> None:
+    """The declared unpacked size of every entry is checked before any entry is read; the
+    one entry read here (an ods manifest) is read in chunks, never whole."""
+    name = path.name
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            _check_unpacked_size(name, infos, limits)
+            manifest = ODS_MANIFEST in {i.filename for i in infos}
+            if manifest and _entry_holds(zf, ODS_MANIFEST, b"encryption-data"):
+                raise encrypted(name)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError, RuntimeError):
+        raise corrupt(name, "not a complete xlsx/ods file: truncated, or not a workbook") from None
+
+
+def _check_unpacked_size(name: str, infos: list[zipfile.ZipInfo], limits: Limits) -> None:
+    total_mb = sum(i.file_size for i in infos) / 2**20
+    if total_mb <= limits.max_unzipped_mb:
+        return
+    big = max(infos, key=lambda i: i.file_size)
+    raise InputFileError(
+        name,
+        "too-large",
+        f"the workbook unpacks to {total_mb:,.0f} MB ({big.filename} alone "
+        f"{big.file_size / 2**20:,.0f} MB), over the limit of {limits.max_unzipped_mb:g} MB "
+        "(a damaged or hostile file?); nothing was read. If it is genuine, raise "
+        "limits.max_unzipped_mb in talent.yaml",
+    )
+
+
+def _entry_holds(zf: zipfile.ZipFile, entry: str, needle: bytes) -> bool:
+    """Whether ENTRY holds NEEDLE, read a chunk at a time (zipfile stops at the entry's
+    declared size, already within the limit, and checks its CRC)."""
+    tail = b""
+    with zf.open(entry) as fh:
+        while chunk := fh.read(CHUNK):
+            if needle in tail + chunk:
+                return True
+            tail = chunk[-len(needle) :]
+    return False
+
+
+# ------------------------------------------------------------------ reading
 
 
 @dataclass
@@ -41,13 +219,15 @@ class Grid:
         calamine reads those as empty; read on demand (xlsx, xlsm, ods XML; xls via xlrd).
         """
         ext = self.source.suffix.lower() if self.source else ""
-        if ext in (".xlsx", ".xlsm"):
-            return xlsx_formula_errors(self.source, self.sheet)
-        if ext == ".ods":
-            return ods_extras(self.source, self.sheet)[0]
-        if ext == ".xls":
-            return xls_formula_errors(self.source, self.sheet)
-        return {}
+        readers = {
+            ".xlsx": xlsx_formula_errors,
+            ".xlsm": xlsx_formula_errors,
+            ".ods": lambda path, sheet: ods_extras(path, sheet)[0],
+            ".xls": xls_formula_errors,
+        }
+        if self.source is None or ext not in readers:
+            return {}
+        return _guarded(self.source, lambda path: readers[ext](path, self.sheet))
 
     def formula_errors_read(self) -> dict[tuple[int, int], str]:
         """formula_errors if they were looked up already (validation does so only when a row
@@ -58,7 +238,8 @@ class Grid:
         """calamine reports no merged ranges for ods: read them from the XML and fill."""
         if self.source is not None and self.source.suffix.lower() == ".ods":
             assert isinstance(self.data, list)
-            _fill_merged(self.data, ods_extras(self.source, self.sheet)[1])
+            merged = _guarded(self.source, lambda path: ods_extras(path, self.sheet)[1])
+            _fill_merged(self.data, merged)
 
     def __len__(self) -> int:
         return len(self.data)
@@ -109,35 +290,71 @@ class Grid:
         return [list(self.data[p]) for p in positions]
 
 
-# The cells of the workbook read last stay referenced until the next file is opened: a
-# command that imports one file ends (os._exit) without freeing a million Python objects one
-# by one (0.1 s at 100k rows). Two workbooks are held at most, as while the next one is read.
-_LAST_READ: list = []
-
-
-def release_cells() -> None:
-    """Let the cells of the workbook read last go: for a command that goes on after its
-    imports (`run` classifies and reports in the same process)."""
-    _LAST_READ.clear()
-
-
 def open_grids(path: Path) -> Iterator[Grid]:
-    """Yield each sheet of a workbook (or the one table of a CSV) as a Grid, first sheet first."""
-    release_cells()  # the cells of the file read before this one may go now
-    if path.suffix.lower() == ".csv":
-        yield read_csv(path)
+    """Yield each sheet of a workbook (or the one table of a text file) as a Grid, first
+    sheet first. The file is read whole here: an unreadable file fails before any Grid."""
+    if path.suffix.lower() in TEXT:
+        yield _guarded(path, read_text)
         return
-    yield from _read_workbook(path)
-
-
-def _read_workbook(path: Path) -> Iterator[Grid]:
-    sheets = take(path)
-    if sheets is None:
-        sheets = read_sheets(path)
-    _LAST_READ.append(sheets)
-    for name, data, merged, hidden in sheets:
+    for name, data, merged, hidden in _guarded(path, read_sheets):
         _fill_merged(data, merged)
         yield Grid(name, data, source=path, hidden=hidden)
+
+
+def _guarded(path: Path, read: Callable[[Path], T]) -> T:
+    """READ(PATH), any failure inside it an InputFileError for that file."""
+    try:
+        return read(path)
+    except InputFileError:
+        raise
+    except OSError as exc:
+        raise unreadable(path.name, exc) from exc
+    except MemoryError:
+        raise InputFileError(
+            path.name, "too-large", "the file does not fit in memory; split it into smaller files"
+        ) from None
+    except Exception as exc:  # a reader's own error types: a damaged or unusual file
+        raise corrupt(path.name, type(exc).__name__) from exc
+
+
+def read_sheets(path: Path) -> list[Sheet]:
+    """Every sheet of a checked workbook: its cells as python-calamine reads them."""
+    import python_calamine as pc
+
+    try:
+        wb = pc.CalamineWorkbook.from_path(str(path))
+        names = wb.sheet_names
+    except pc.PasswordError:
+        raise encrypted(path.name) from None
+    except Exception as exc:  # calamine raises several types for damaged files
+        raise corrupt(path.name, type(exc).__name__) from None
+    hidden = _hidden_sheets(wb)
+    sheets = []
+    for name in names:
+        try:
+            sheet = wb.get_sheet_by_name(name)
+            data = sheet.to_python(skip_empty_area=False)
+            merged = _merged_ranges(sheet)
+        except pc.PasswordError:
+            raise encrypted(path.name) from None
+        except Exception as exc:
+            raise corrupt(path.name, f"sheet {name!r}: {type(exc).__name__}") from None
+        sheets.append((name, data, merged, name in hidden))
+    return sheets
+
+
+def _hidden_sheets(wb: object) -> set[str]:
+    try:
+        return {m.name for m in wb.sheets_metadata if "Visible" not in str(m.visible)}
+    except Exception:  # metadata is best effort: treat every sheet as visible
+        return set()
+
+
+def _merged_ranges(sheet: object) -> list:
+    try:
+        return list(getattr(sheet, "merged_cell_ranges", None) or [])
+    except Exception:  # not every format reports merged cells
+        return []
 
 
 def _fill_merged(data: list[list], merged: list) -> None:
@@ -152,38 +369,87 @@ def _fill_merged(data: list[list], merged: list) -> None:
                 row[c] = value
 
 
-def read_csv(path: Path) -> Grid:
-    """Read a CSV (comma or semicolon; UTF-8 with or without BOM, else Windows-1252) as strings."""
-    raw = path.read_bytes()
-    encoding = _encoding(raw)
-    if b"\x00" in raw[:4096]:
-        raise corrupt(path.name, "binary content in a .csv file")
-    sample = raw[:65536].decode(encoding, errors="replace")
+# ------------------------------------------------------------------ delimited text
+
+
+def read_text(path: Path) -> Grid:
+    """Read a CSV or Excel "Unicode Text" file (comma, semicolon or tab) as strings."""
+    text = utf8_text(path.read_bytes(), path.name)
+    if b"\x00" in text[:4096]:
+        raise corrupt(path.name, "binary content in a text file")
+    sample = text[:65536].decode("utf-8", errors="ignore")  # the cut may split a character
     sep = _delimiter(sample)
     width = _width(sample, sep)
-    fast = _read_csv_arrow(raw, encoding, sep, width, sample)
+    fast = _read_csv_arrow(text, sep, width, sample)
     if fast is not None:
         return Grid(path.name, fast, is_csv=True)
     try:
         cells = pd.read_csv(
-            io.BytesIO(raw),
+            io.BytesIO(text),
             sep=sep,
             header=None,
             names=range(width),
             dtype=str,
             keep_default_na=False,
             skip_blank_lines=False,
-            encoding=encoding,
+            encoding="utf-8",
             engine="c",
         )
     except (pd.errors.ParserError, ValueError):
-        cells = _read_csv_slow(raw.decode(encoding), sep)
+        cells = _read_csv_slow(text.decode("utf-8"), sep)
     return Grid(path.name, cells.fillna(""), is_csv=True)
 
 
-def _read_csv_arrow(
-    raw: bytes, encoding: str, sep: str, width: int, sample: str
-) -> pd.DataFrame | None:
+# A UTF-8 sequence of two to four bytes (RFC 3629): a file holding one is UTF-8 text.
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+    rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
+    rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
+
+
+def utf8_text(raw: bytes, name: str) -> bytes:
+    """RAW as UTF-8 without a BOM (SPEC §8): UTF-16 with a BOM (Excel's Unicode Text) and
+    UTF-8 as they are; a file with no UTF-8 sequence at all is Windows-1252; one mixing
+    UTF-8 with bytes that are not is refused, naming the line, never read as mojibake."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return raw.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].decode("utf-16", errors="replace").count("\n") + 1
+            raise _encoding_error(name, line, "is not valid UTF-16 (Unicode Text)") from None
+    body = raw[3:] if raw.startswith(codecs.BOM_UTF8) else raw
+    try:
+        body.decode("utf-8")
+        return body
+    except UnicodeDecodeError as exc:
+        bad = exc.start
+    line = body.count(b"\n", 0, bad) + 1
+    if body is not raw:
+        raise _encoding_error(name, line, "is not UTF-8, though the file starts with UTF-8's mark")
+    if _UTF8_MULTIBYTE.search(body):
+        raise _encoding_error(name, line, "is not UTF-8, while the file has UTF-8 text elsewhere")
+    try:
+        return body.decode("cp1252").encode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = body.count(b"\n", 0, exc.start) + 1
+        byte = body[exc.start]
+        raise _encoding_error(
+            name, line, f"holds byte 0x{byte:02X}, neither UTF-8 nor Windows-1252 text"
+        ) from None
+
+
+def _encoding_error(name: str, line: int, what: str) -> InputFileError:
+    return InputFileError(
+        name,
+        "encoding-error",
+        f"line {line} {what} (two files pasted together, or a damaged export?); nothing was "
+        "read: open the file in Excel or a text editor, correct that line and save it as "
+        "CSV UTF-8",
+    )
+
+
+def _read_csv_arrow(text: bytes, sep: str, width: int, sample: str) -> pd.DataFrame | None:
     """The common case fast: every row below a title block as wide as the header, read by
     Arrow's multi-threaded parser into Arrow-backed text columns. None when the file is
     ragged (blank lines, footers, ...): the caller reads it with pandas, which pads rows."""
@@ -195,14 +461,12 @@ def _read_csv_arrow(
     if lead is None or any(len(r) != width for r in rows[lead:]):
         return None
     names = [str(c) for c in range(width)]
-    body = raw[3:] if encoding == "utf-8-sig" else raw
     try:
         table = pacsv.read_csv(
-            pa.BufferReader(body),
+            pa.BufferReader(text),
             read_options=pacsv.ReadOptions(
                 skip_rows=lead,
                 column_names=names,
-                encoding="utf8" if encoding.startswith("utf-8") else encoding,
             ),
             parse_options=pacsv.ParseOptions(
                 delimiter=sep, newlines_in_values=True, ignore_empty_lines=False
@@ -221,16 +485,6 @@ def _read_csv_arrow(
         top = pd.DataFrame([r + [""] * (width - len(r)) for r in rows[:lead]], dtype=text)
         frame = pd.concat([top, frame], ignore_index=True)
     return frame
-
-
-def _encoding(raw: bytes) -> str:
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig"
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return "cp1252"
-    return "utf-8"
 
 
 def _delimiter(sample: str) -> str:
