@@ -206,8 +206,8 @@ def test_interrupted_import_rolls_back(tmp_path, monkeypatch):
     store exactly as it was; the user sees one line and exit 130."""
     from typer.testing import CliRunner
 
-    from talentcli import store as st
     from talentcli.cli import app
+    from talentcli.store import io
 
     monkeypatch.chdir(tmp_path)  # the workspace (its log and rejects) is the current folder
     db = tmp_path / "talent.db"
@@ -219,7 +219,7 @@ def test_interrupted_import_rolls_back(tmp_path, monkeypatch):
     def interrupted(*args):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(st, "_save_violations", interrupted)
+    monkeypatch.setattr(io, "store_rows", interrupted)  # after the batch row, before commit
     result = runner.invoke(
         app, ["--db", str(db), "import", str(REPO / "samples" / "asesmen-2026.xlsx")]
     )

@@ -220,3 +220,15 @@ def test_old_runs_are_pruned_from_every_run_table(tmp_path: Path) -> None:
 def test_the_store_file_is_owner_only(tmp_path: Path) -> None:
     st.Store(tmp_path / "t.db").close()
     assert (tmp_path / "t.db").stat().st_mode & 0o777 == 0o600
+
+
+def test_a_locked_store_raises_the_sqlite_error_the_cli_maps(tmp_path: Path) -> None:
+    import sqlite3
+
+    holder, other = st.Store(tmp_path / "t.db"), st.Store(tmp_path / "t.db")
+    try:
+        with holder.transaction(), pytest.raises(sqlite3.OperationalError, match="locked"):
+            save(other, "asesmen", "2026", asesmen(["A1"], 2.0))  # after the busy timeout
+    finally:
+        holder.close()
+        other.close()

@@ -47,13 +47,16 @@ def create_private(path: Path) -> None:
 
 
 class Db:
-    """One ADBC connection: small statements as tuples, bulk rows as Arrow tables."""
+    """One ADBC connection: small statements as tuples, bulk rows as Arrow tables. The
+    driver's errors come out as `sqlite3` errors (locked, disk full, not a database), as the
+    CLI maps them, and an interrupt inside a driver call as KeyboardInterrupt."""
 
     def __init__(self, path: Path) -> None:
         import adbc_driver_sqlite.dbapi as adbc
 
+        self.closed = True
+        self.conn = _driver(lambda: adbc.connect(str(path), autocommit=True))  # ours: BEGIN
         self.closed = False
-        self.conn = adbc.connect(str(path), autocommit=True)  # transactions are ours
         self.cur = self.conn.cursor()
         self.cur.adbc_statement.set_options(**BATCH_ROWS)
 
@@ -70,29 +73,26 @@ class Db:
 
     def run(self, sql: str, params: tuple = ()) -> None:
         """Execute one statement."""
-        self.cur.execute(sql, params or None)
+        _driver(lambda: self.cur.execute(sql, params or None))
 
     def rows(self, sql: str, params: tuple = ()) -> list[tuple]:
         """Execute a query: its rows as tuples."""
-        self.cur.execute(sql, params or None)
-        return self.cur.fetchall()
+        self.run(sql, params)
+        return _driver(self.cur.fetchall)
 
     def record(self, sql: str, params: tuple = ()) -> dict | None:
         """The first row of a query as a dict, or None."""
-        self.cur.execute(sql, params or None)
-        row = self.cur.fetchone()
+        rows = self.rows(sql, params)
         names = [d[0] for d in self.cur.description]
-        while self.cur.fetchone() is not None:  # drain: the statement is then finished
-            pass
-        return dict(zip(names, row, strict=True)) if row is not None else None
+        return dict(zip(names, rows[0], strict=True)) if rows else None
 
     def arrow(self, sql: str, params: tuple = (), types: dict[str, str] | None = None) -> Any:
         """A query's result as one Arrow table; TYPES (column -> SQL type) casts the columns
         SQLite cannot type from their values (a column of NULLs)."""
         import pyarrow as pa
 
-        self.cur.execute(sql, params or None)
-        table = self.cur.fetch_arrow_table()
+        self.run(sql, params)
+        table = _driver(self.cur.fetch_arrow_table)
         for i, name in enumerate(table.column_names):
             want = (types or {}).get(name)
             if want and table.column(i).null_count == len(table):
@@ -110,13 +110,27 @@ class Db:
         cur = self.conn.cursor()
         try:
             mode = "create" if temporary else "append"
-            cur.adbc_ingest(table, data, mode=mode, temporary=temporary)
+            _driver(lambda: cur.adbc_ingest(table, data, mode=mode, temporary=temporary))
         finally:
             cur.close()
 
     def declared(self, table: str) -> dict[str, str]:
         """TABLE's columns and their declared SQL types."""
         return {r[1]: r[2] for r in self.rows(f"PRAGMA table_info({table})")}
+
+
+def _driver(call: Callable[[], Any]) -> Any:
+    """CALL into the ADBC driver, its errors as the stdlib's sqlite3 errors."""
+    import sqlite3
+
+    import adbc_driver_manager
+
+    try:
+        return call()
+    except adbc_driver_manager.Error as exc:
+        if isinstance(exc.__cause__, KeyboardInterrupt):  # SIGINT while the driver worked
+            raise KeyboardInterrupt from None
+        raise sqlite3.OperationalError(str(exc)) from exc
 
 
 def objects(frame: pd.DataFrame) -> pd.DataFrame:
@@ -134,7 +148,7 @@ class Store:
     """A talentcli database file."""
 
     def __init__(self, path: Path, create: bool = True) -> None:
-        import adbc_driver_manager
+        import sqlite3
 
         self.path = path
         if not path.exists():
@@ -146,13 +160,14 @@ class Store:
             create_private(path)
         try:
             self.db = Db(path)
-        except adbc_driver_manager.Error as exc:
+        except sqlite3.DatabaseError as exc:
             raise StoreError(f"{path}: cannot open the store ({exc})") from None
         try:
+            self.db.run("PRAGMA busy_timeout = 5000")  # as the stdlib's default: wait, then fail
             self.db.run("PRAGMA foreign_keys = ON")
             self.db.run("PRAGMA synchronous = NORMAL")
             self._migrate()
-        except adbc_driver_manager.Error as exc:
+        except sqlite3.DatabaseError as exc:
             self.db.close()
             raise StoreError(f"{path}: not a talentcli database ({exc})") from None
         except BaseException:
