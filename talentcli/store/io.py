@@ -622,11 +622,6 @@ def run_candidates(store: Store, run_id: int) -> pd.DataFrame:
     return frame if len(frame) else pd.DataFrame(columns=CANDIDATE_COLUMNS)
 
 
-def has_plans(store: Store, run_id: int) -> bool:
-    """The run's standards, plans and candidates are stored (every run since schema 4)."""
-    return bool(store.db.rows("SELECT 1 FROM standards WHERE run_id = ? LIMIT 1", (run_id,)))
-
-
 def migrate_run(db: Db, run: int, people: pd.DataFrame) -> None:
     """A schema-3 run's results as rows, with the plans, candidates and standards a run
     of today stores, derived with the run's own rules (the engine's functions, as classify
