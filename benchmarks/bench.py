@@ -13,6 +13,8 @@ Floors:
 * import   python-calamine alone reading the same file (whole process, same interpreter);
            for the 1M CSV, pandas.read_csv of the same file;
 * classify the interpreter start-up of `talentcli --version` (classify work = time - that);
+           the work includes storing the run's results, plans and candidates as rows, and
+           the note gives the store's size after it;
 * report   bare xlsxwriter (constant_memory) writing the same cells as talentcli's workbook
            (read back from it first, not timed); talentcli's time is its process minus start-up;
 * --help   a bare Typer app with the same commands and no imports of its own.
@@ -257,9 +259,9 @@ def bench_size(n: int) -> list[dict]:
     classify = [TALENTCLI, "-q", "classify", "--as-of", "2026-01-01"]
     t, mb = median(lambda: (classify, folder), repeat=REPEAT if n <= BIG else 1)
     work = inproc("classify", folder, "")
-    rows.append(
-        row("classify (work)", n, t - start, None, mb, f"start-up {start:.2f}s excluded", work)
-    )
+    size = (folder / "talent.db").stat().st_size / 1e6  # the store with the run's rows
+    note = f"start-up {start:.2f}s excluded; store {size:.0f} MB"
+    rows.append(row("classify (work)", n, t - start, None, mb, note, work))
     out = folder / "laporan"
     if ext == "xlsx":
         t, mb = median(

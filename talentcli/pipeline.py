@@ -14,9 +14,12 @@ from talentcli.errors import NotFoundError
 from talentcli.model import RunData, RunSummary
 from talentcli.rules import LoadedRules, Rules, check_rules_text
 
+PLAN_TOTALS = ["plan_jp", "plan_cost"]
+
 
 def classify_cycle(store: st.Store, loaded: LoadedRules, cycle: str, as_of: dt.date) -> RunSummary:
-    """Classify every person of the cycle's cohort and store the run."""
+    """Classify every person of the cycle's cohort and store the run with its plans and
+    vacancy candidates."""
     from talentcli.classify import classify
 
     rules = loaded.rules
@@ -27,7 +30,8 @@ def classify_cycle(store: st.Store, loaded: LoadedRules, cycle: str, as_of: dt.d
             "import an asesmen file first (talentcli import FILE --cycle YEAR)"
         )
     ratings = st.load_ratings(store, cycle)
-    result = classify(cohort, ratings, rules, int(cycle), as_of, detail=False)  # derived later
+    result = classify(cohort, ratings, rules, int(cycle), as_of, detail=False)  # derived below
+    people, plans, candidates = derive(result.people, rules, st.load_vacancies(store, cycle))
     meta = {
         "cycle": cycle,
         "as_of": as_of.isoformat(),
@@ -35,27 +39,40 @@ def classify_cycle(store: st.Store, loaded: LoadedRules, cycle: str, as_of: dt.d
         "rules_sha256": loaded.sha256,
         "rules_text": loaded.text,
         "people": len(cohort),
-        "classified": len(result.people),
+        "classified": len(people),
         "incomplete": len(result.incomplete),
     }
-    run = st.save_run(store, meta, result.people, result.incomplete, rules.competency_codes)
-    boxes = result.people["box"].value_counts().to_dict()
+    codes = rules.competency_codes
+    run = st.save_run(store, meta, people, result.incomplete, codes, plans, candidates, rules=rules)
+    boxes = people["box"].value_counts().to_dict()
     return RunSummary(
         run,
         cycle,
         meta["as_of"],
         len(cohort),
-        len(result.people),
+        len(people),
         result.incomplete,
         {b: int(boxes.get(b, 0)) for b in range(1, 10)},
     )
 
 
+def derive(
+    people: pd.DataFrame, rules: Rules, vacancies: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """PEOPLE with plan_jp and plan_cost, their plans and the vacancy candidates: what a run
+    stores beside its results (the engine's own functions, with the run's rules)."""
+    from talentcli.placement import vacancy_candidates
+    from talentcli.plans import plan_and_totals
+
+    detailed = with_competency_detail(people, rules)
+    plans, plan_jp, plan_cost = plan_and_totals(detailed, rules)
+    candidates = vacancy_candidates(detailed, vacancies, rules)
+    return people.assign(plan_jp=plan_jp, plan_cost=plan_cost), plans, candidates
+
+
 def load_run(store: st.Store, cycle: str | None, assign: bool = False) -> RunData:
     """The latest run (of the cycle), with the rules it was made with, plans and candidates."""
     from talentcli.placement import assign as solve
-    from talentcli.placement import vacancy_candidates
-    from talentcli.plans import plan_and_totals
 
     run = st.latest_run(store, cycle)
     if run is None:
@@ -66,12 +83,11 @@ def load_run(store: st.Store, cycle: str | None, assign: bool = False) -> RunDat
     for name in people.select_dtypes(exclude=["number", "bool"]).columns:
         people[name] = python_values(people[name])  # NULL -> None
     people["notes"] = python_values(people["notes"], lambda s: tuple(s.split()) if s else ())
-    people["talent_pool"] = people["talent_pool"].astype(bool)
     people = with_competency_detail(people, rules)  # its text columns are objects already
-    plans, plan_jp, plan_cost = plan_and_totals(people, rules)
-    people["plan_jp"], people["plan_cost"] = plan_jp, plan_cost
+    people = people[[c for c in people if c not in PLAN_TOTALS] + PLAN_TOTALS]  # last, as ever
+    plans = st.run_plans(store, run["id"])
     vacancies = st.load_vacancies(store, run["cycle"])
-    candidates = vacancy_candidates(people, vacancies, rules)
+    candidates = st.run_candidates(store, run["id"])
     assignment = solve(candidates, vacancies) if assign else None
     return RunData(run, rules, people, incomplete, inputs, plans, vacancies, candidates, assignment)
 

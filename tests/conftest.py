@@ -105,31 +105,14 @@ class Cli:
         return store_sql(self.root / "talent.db", query, params)
 
 
-STORED_AS = {"asesmen": "assessments", "kinerja": "ratings", "formasi": "vacancies"}
-
-
 def store_sql(db: Path, query: str, params: tuple = ()) -> list[tuple]:
-    """QUERY against the store file, which also sees the accepted rows in force as temporary
-    tables `assessments`, `ratings`, `vacancies` and a view `people`. The file keeps them as
-    one Parquet blob per batch; they are read here through talentcli's own store reader, so
-    the tests check what classify and report will get."""
-    from talentcli.store import Store, stored_rows
+    """QUERY against the store file, as anyone with `sqlite3 talent.db` would run it (the
+    accepted rows are the tables `assessments`, `ratings`, `vacancies`; `people` a view)."""
+    from talentcli.store import Store
 
     store = Store(db, create=False)
-    con = store.db
     try:
-        for kind, table in STORED_AS.items():
-            rows = stored_rows(store, kind)
-            names = ", ".join(f'"{c}"' for c in rows.columns)
-            con.execute(f"CREATE TEMP TABLE {table} ({names})")
-            values = rows.astype(object).where(rows.notna(), None)
-            marks = ", ".join("?" * rows.shape[1])
-            con.executemany(f"INSERT INTO {table} VALUES ({marks})", values.to_numpy().tolist())
-        con.execute(
-            "CREATE TEMP VIEW people AS SELECT nip, nama, max(batch_id) AS batch_id "
-            "FROM assessments GROUP BY nip"
-        )
-        return con.execute(query, params).fetchall()
+        return store.db.rows(query, params)
     finally:
         store.close()
 

@@ -158,7 +158,7 @@ def test_bad_rules_stop_the_run_before_the_inbox(workspace):
 
 
 def store_dump(db: Path) -> list:
-    return [store_sql(db, f"SELECT * FROM {t}") for t in ("batches", "batch_data", "assessments")]
+    return [store_sql(db, f"SELECT * FROM {t}") for t in ("batches", "violations", "assessments")]
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL])
@@ -194,11 +194,11 @@ def test_killed_import_leaves_the_store_whole(tmp_path, sig):
         assert proc.returncode == -signal.SIGKILL
     after = store_dump(tmp_path / "talent.db")
     if after != before:  # committed before the signal: one more batch, complete
-        batches, blobs, people = after
-        assert batches[:-1] == before[0] and blobs[:-1] == before[1]
+        batches, violations, people = after
+        assert batches[:-1] == before[0] and violations[: len(before[1])] == before[1]
         new = batches[-1]
         assert new[3] == "asesmen" and new[8] == 20000 == len(people)
-        assert blobs[-1][0] == new[0] and blobs[-1][2] == 20000
+        assert {row[-1] for row in people} == {new[0]}  # batch_id: every row of the batch
 
 
 def test_interrupted_import_rolls_back(tmp_path, monkeypatch):
@@ -206,8 +206,8 @@ def test_interrupted_import_rolls_back(tmp_path, monkeypatch):
     store exactly as it was; the user sees one line and exit 130."""
     from typer.testing import CliRunner
 
-    from talentcli import store as st
     from talentcli.cli import app
+    from talentcli.store import io
 
     monkeypatch.chdir(tmp_path)  # the workspace (its log and rejects) is the current folder
     db = tmp_path / "talent.db"
@@ -219,7 +219,7 @@ def test_interrupted_import_rolls_back(tmp_path, monkeypatch):
     def interrupted(*args):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(st, "_save_violations", interrupted)
+    monkeypatch.setattr(io, "store_rows", interrupted)  # after the batch row, before commit
     result = runner.invoke(
         app, ["--db", str(db), "import", str(REPO / "samples" / "asesmen-2026.xlsx")]
     )

@@ -1,5 +1,6 @@
-"""The store's columnar batches: rows in force across batches and cycles, and the migration of
-a store written by the earlier row-per-person schema."""
+"""The store as plain tables: rows in force across batches and cycles (newest batch wins, on
+write), a batch whole or absent, run results read back as written, and the migrations of the
+row-per-person schema (2) and of the blob schema (3)."""
 
 from __future__ import annotations
 
@@ -108,24 +109,9 @@ def test_a_store_of_the_row_schema_migrates_without_losing_a_row(tmp_path: Path)
     assert cohort[["nip", "nama"]].to_dict("list") == {"nip": ["A1", "A2"], "nama": ["Ani", "Budi"]}
     assert cohort["score_teknis"].iloc[0] == 3.25 and pd.isna(cohort["score_teknis"].iloc[1])
     assert st.load_ratings(store, "2026")["predikat"].tolist() == ["Baik", "Kurang"]
-    tables = {r[0] for r in store.db.execute("SELECT name FROM sqlite_master")}
-    assert "assessments" not in tables and "batch_data" in tables
-    assert store.db.execute("PRAGMA user_version").fetchone()[0] == st.SCHEMA_VERSION
-
-
-def test_a_batch_stored_as_parquet_by_an_earlier_build_still_reads(tmp_path: Path) -> None:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    store = st.Store(tmp_path / "t.db")
-    batch = save(store, "asesmen", "2026", asesmen(["A1"], 2.0))
-    sink = pa.BufferOutputStream()
-    pq.write_table(pa.table({"nip": ["A9"], "job_level": ["eselon_iv"]}), sink)
-    store.db.execute(
-        "UPDATE batch_data SET format = 'parquet', data = ? WHERE batch_id = ?",
-        (sink.getvalue().to_pybytes(), batch),
-    )
-    assert st.load_cohort(store, "2026", ["teknis"])["nip"].tolist() == ["A9"]
+    tables = {r[0] for r in store.db.rows("SELECT name FROM sqlite_master")}
+    assert "batch_data" not in tables and {"assessments", "results", "plans"} <= tables
+    assert store.db.rows("PRAGMA user_version") == [(st.SCHEMA_VERSION,)]
 
 
 def results(n: int) -> pd.DataFrame:
@@ -156,24 +142,93 @@ def results(n: int) -> pd.DataFrame:
     )
 
 
-@pytest.mark.parametrize("readiness", ["some", "none"])
-def test_run_results_shared_text_stored_once_and_read_back(tmp_path: Path, readiness) -> None:
-    import pyarrow as pa
+RUN_META = {"cycle": "2026", "as_of": "2026-01-01", "rules_name": "r", "rules_sha256": "0"}
+RUN_META |= {"rules_text": "", "people": 6, "classified": 6, "incomplete": 0}
+NO_ONE = pd.DataFrame({"nip": [], "nama": [], "reason": []})
 
+
+@pytest.mark.parametrize("readiness", ["some", "none"])
+def test_run_results_are_rows_and_read_back_as_written(tmp_path: Path, readiness) -> None:
     store = st.Store(tmp_path / "t.db")
-    meta = {"cycle": "2026", "as_of": "2026-01-01", "rules_name": "r", "rules_sha256": "0"}
-    meta |= {"rules_text": "", "people": 6, "classified": 6, "incomplete": 0}
     people = results(6)
-    if readiness == "none":  # a column of None (the engine gives objects): stored as nulls
+    if readiness == "none":  # a column of None (the engine gives objects): stored as NULLs
         people["readiness"] = pd.Series([None] * 6, dtype=object)
-    no_one = pd.DataFrame({"nip": [], "nama": [], "reason": []})
-    run = st.save_run(store, meta, people, no_one, ["teknis"])
-    blob = store.db.execute("SELECT data FROM results WHERE run_id = ?", (run,)).fetchone()[0]
-    schema = pa.ipc.open_stream(blob).schema
-    shared = [n for n in st.SHARED_TEXT if readiness == "some" or n != "readiness"]
-    assert [f.name for f in schema if pa.types.is_dictionary(f.type)] == shared
+    run = st.save_run(store, RUN_META, people, NO_ONE, ["teknis"])
+    rows = store.db.rows(
+        "SELECT nip, placement, talent_pool, notes, score_teknis FROM results "
+        "WHERE run_id = ? ORDER BY nip LIMIT 2",
+        (run,),
+    )
+    assert rows == [
+        ("198001012005011000", "rotasi", 1, "", 3.25),
+        ("198001012005011001", "promosi", 1, "pensiun_dekat", 3.25),
+    ]
     got, _, _ = st.run_results(store, run)
     want = people.assign(notes=["", "pensiun_dekat"] * 3)  # notes are stored joined
     for name in st.RESULT_COLUMNS:
         seen = [None if pd.isna(v) else v for v in got[name]]
         assert seen == [None if pd.isna(v) else v for v in want[name]], name
+
+
+def test_a_batch_is_rolled_back_when_before_commit_fails(tmp_path: Path) -> None:
+    store = st.Store(tmp_path / "t.db")
+    save(store, "asesmen", "2026", asesmen(["A1"], 2.0))
+    before = [store.db.rows(f"SELECT * FROM {t}") for t in ("batches", "assessments")]
+
+    def fail() -> None:
+        raise OSError("disk full")
+
+    meta = {**META, "kind": "asesmen", "cycle": "2026", "rows_read": 2, "accepted": 2}
+    frame = asesmen(["A1", "A2"], 4.0)
+    with pytest.raises(OSError):
+        st.save_batch(store, meta, frame, NO_VIOLATIONS, ["teknis"], before_commit=fail)
+    assert [store.db.rows(f"SELECT * FROM {t}") for t in ("batches", "assessments")] == before
+    called = []
+    st.save_batch(store, meta, frame, NO_VIOLATIONS, ["teknis"], lambda: called.append(1))
+    assert called == [1] and len(store.db.rows("SELECT * FROM assessments")) == 2
+
+
+def test_batch_by_sha_returns_the_rules_it_was_validated_under(tmp_path: Path) -> None:
+    store = st.Store(tmp_path / "t.db")
+    meta = {**META, "kind": "formasi", "cycle": "2026", "rows_read": 0, "accepted": 0}
+    st.save_batch(store, {**meta, "rules_sha256": "a" * 64}, pd.DataFrame(), NO_VIOLATIONS, [])
+    st.save_batch(store, {**meta, "rules_sha256": "b" * 64}, pd.DataFrame(), NO_VIOLATIONS, [])
+    assert store.batch_by_sha("0" * 64)["rules_sha256"] == "b" * 64
+    assert store.batch_by_sha("1" * 64) is None
+
+
+def test_old_runs_are_pruned_from_every_run_table(tmp_path: Path) -> None:
+    store = st.Store(tmp_path / "t.db")
+    plans = pd.DataFrame({"nip": ["198001012005011000"], "seq": [1], "code": ["X"]})
+    plans["reason"] = "gap"
+    runs = [
+        st.save_run(store, RUN_META, results(2), NO_ONE, ["teknis"], plans=plans)
+        for _ in range(st.KEEP_RUNS + 2)
+    ]
+    other = st.save_run(store, {**RUN_META, "cycle": "2025"}, results(2), NO_ONE, ["teknis"])
+    kept = [*runs[2:], other]
+    assert [r for (r,) in store.db.rows("SELECT id FROM runs ORDER BY id")] == kept
+    for table in ("results", "plans"):
+        ids = {r for (r,) in store.db.rows(f"SELECT DISTINCT run_id FROM {table}")}
+        assert ids == set(kept if table == "results" else runs[2:]), table
+    assert store.db.rows("SELECT DISTINCT cycle, run_id FROM v_hasil ORDER BY cycle") == [
+        ("2025", other),
+        ("2026", runs[-1]),
+    ]
+
+
+def test_the_store_file_is_owner_only(tmp_path: Path) -> None:
+    st.Store(tmp_path / "t.db").close()
+    assert (tmp_path / "t.db").stat().st_mode & 0o777 == 0o600
+
+
+def test_a_locked_store_raises_the_sqlite_error_the_cli_maps(tmp_path: Path) -> None:
+    import sqlite3
+
+    holder, other = st.Store(tmp_path / "t.db"), st.Store(tmp_path / "t.db")
+    try:
+        with holder.transaction(), pytest.raises(sqlite3.OperationalError, match="locked"):
+            save(other, "asesmen", "2026", asesmen(["A1"], 2.0))  # after the busy timeout
+    finally:
+        holder.close()
+        other.close()

@@ -1,0 +1,281 @@
+"""The store's schema: tables, views and the migrations that build them (SPEC §6).
+
+Every stored fact is a row of a plain table; docs/store.md documents each table and view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from talentcli.kinds import KINDS, SCORES, Kind
+from talentcli.store import legacy
+
+SCORE_PREFIX = "score_"  # one REAL column per competency code: score_teknis, score_numerik ...
+# Stored type of the kinds' fields that are not text (the registry names fields, not types).
+FIELD_TYPES = {"potensi": "REAL", "nilai_kinerja": "REAL", "tahun": "INTEGER", "jumlah": "INTEGER"}
+# A run's per-person results: the person columns of the JSON report (SPEC §5), then the
+# plan totals; the scores follow as score_<code>.
+RESULT_TYPES = {
+    "nip": "TEXT NOT NULL",
+    "nama": "TEXT",
+    "jabatan": "TEXT",
+    "job_level": "TEXT",
+    "unit": "TEXT",
+    "golongan": "TEXT",
+    "jpm": "REAL",
+    "jpm_category": "TEXT",
+    "potential_score": "REAL",
+    "potential": "TEXT",
+    "performance": "TEXT",
+    "performance_year": "INTEGER",
+    "box": "INTEGER",
+    "placement": "TEXT",
+    "talent_pool": "INTEGER",
+    "readiness": "TEXT",
+    "notes": "TEXT",
+    "retirement_date": "TEXT",
+    "plan_jp": "INTEGER",
+    "plan_cost": "INTEGER",
+}
+# The lists of the report as views over the latest run of each cycle (SPEC §6).
+PLACEMENT_VIEWS = {
+    "v_promosi": "placement = 'promosi'",
+    "v_rotasi": "placement = 'rotasi'",
+    "v_mutasi": "placement = 'mutasi'",
+    "v_tindak_lanjut": "placement = 'tindak_lanjut'",
+    "v_suksesi": "talent_pool = 1",
+}
+
+
+def kind_columns(kind: Kind, competencies: list[str]) -> dict[str, str]:
+    """The columns of KIND's table with their SQL types (cycle first when cycled)."""
+    cols = {"cycle": "TEXT NOT NULL"} if kind.cycled else {}
+    for name in kind.fields:
+        if name == SCORES:
+            cols |= {SCORE_PREFIX + c: "REAL" for c in competencies}
+        else:
+            cols[name] = FIELD_TYPES.get(name, "TEXT")
+    for name in kind.key:
+        cols[name] += " NOT NULL"
+    return cols | {"batch_id": "INTEGER NOT NULL REFERENCES batches(id)"}
+
+
+def create_kind_table(db: Any, kind: Kind, competencies: list[str]) -> None:
+    """KIND's table of accepted rows: one row per key (per cycle), the newest batch's."""
+    cols = kind_columns(kind, competencies)
+    key = ", ".join((["cycle"] if kind.cycled else []) + list(kind.key))
+    body = ", ".join(f'"{n}" {t}' for n, t in cols.items())
+    db.run(f"CREATE TABLE IF NOT EXISTS {kind.table} ({body}, PRIMARY KEY ({key}))")
+
+
+RUN_TABLES = """
+CREATE TABLE standards (
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    job_level TEXT NOT NULL, competency TEXT NOT NULL, standard REAL NOT NULL,
+    strength_min REAL NOT NULL, berat_max REAL NOT NULL, decimals INTEGER NOT NULL,
+    PRIMARY KEY (run_id, job_level, competency)
+);
+CREATE TABLE programmes (
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    code TEXT NOT NULL, programme TEXT, competency TEXT, form TEXT,
+    jp INTEGER NOT NULL, cost INTEGER NOT NULL,
+    PRIMARY KEY (run_id, code)
+);
+CREATE TABLE plans (
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    nip TEXT NOT NULL, seq INTEGER NOT NULL, code TEXT NOT NULL, reason TEXT NOT NULL,
+    PRIMARY KEY (run_id, nip, seq)
+) WITHOUT ROWID;
+CREATE TABLE candidates (
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    kode TEXT NOT NULL, rank INTEGER NOT NULL, nip TEXT NOT NULL, nama TEXT,
+    job_level TEXT, fit REAL, box INTEGER,
+    PRIMARY KEY (run_id, kode, rank)
+);
+CREATE VIEW latest_runs AS SELECT cycle, max(id) AS run_id FROM runs GROUP BY cycle;
+CREATE VIEW people AS
+    SELECT nip, nama,
+           substr(nip, 1, 4) || '-' || substr(nip, 5, 2) || '-' || substr(nip, 7, 2)
+               AS birth_date,
+           CAST(substr(nip, 15, 1) AS INTEGER) AS gender,
+           max(batch_id) AS batch_id
+    FROM assessments GROUP BY nip;
+CREATE VIEW v_rencana AS
+    SELECT l.cycle, p.run_id, p.nip, r.nama, r.unit, p.seq, p.code, g.programme,
+           g.competency, g.form, g.jp, g.cost, p.reason
+    FROM latest_runs l JOIN plans p ON p.run_id = l.run_id
+    JOIN programmes g ON g.run_id = p.run_id AND g.code = p.code
+    JOIN results r ON r.run_id = p.run_id AND r.nip = p.nip;
+CREATE VIEW v_kandidat AS
+    SELECT l.cycle, c.run_id, c.kode AS code, v.jabatan, v.unit, v.job_level, v.jumlah,
+           c.rank, c.nip, c.nama, c.fit, c.box
+    FROM latest_runs l JOIN candidates c ON c.run_id = l.run_id
+    LEFT JOIN vacancies v ON v.cycle = l.cycle AND v.kode = c.kode
+"""
+
+
+def results_table(db: Any, competencies: list[str]) -> None:
+    """The results table (one row per run x classified person) and the views over it."""
+    cols = RESULT_TYPES | {SCORE_PREFIX + c: "REAL" for c in competencies}
+    body = ", ".join(f'"{n}" {t}' for n, t in cols.items())
+    db.run(
+        "CREATE TABLE results (run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE, "
+        f"{body}, PRIMARY KEY (run_id, nip)) WITHOUT ROWID"
+    )
+    db.run(
+        "CREATE VIEW v_hasil AS SELECT l.cycle, r.* "
+        "FROM latest_runs l JOIN results r ON r.run_id = l.run_id"
+    )
+    for name, where in PLACEMENT_VIEWS.items():
+        db.run(f"CREATE VIEW {name} AS SELECT * FROM v_hasil WHERE {where}")
+
+
+def competency_view(db: Any, competencies: list[str]) -> None:
+    """v_kompetensi: score, standard, delta, status and severity per person x competency of
+    the latest run of each cycle, computed from the scores and the run's standards (no
+    stored row per competency). Rebuilt when a competency column is added."""
+    db.run("DROP VIEW IF EXISTS v_kompetensi")
+    pick = " ".join(f"WHEN '{c}' THEN r.{SCORE_PREFIX}{c}" for c in competencies)
+    score = f"CASE s.competency {pick} END" if competencies else "NULL"
+    db.run(
+        "CREATE VIEW v_kompetensi AS "
+        "SELECT cycle, run_id, nip, competency, score, standard, delta, "
+        "CASE WHEN delta < 0 THEN 'gap' WHEN delta >= strength_min THEN 'strength' "
+        "ELSE 'meets' END AS status, "
+        "CASE WHEN delta <= berat_max THEN 'berat' WHEN delta < 0 THEN 'ringan' END "
+        "AS severity FROM ("
+        f"SELECT l.cycle, r.run_id, r.nip, s.competency, {score} AS score, s.standard, "
+        f"round({score} - s.standard, s.decimals) AS delta, s.strength_min, s.berat_max "
+        "FROM latest_runs l JOIN results r ON r.run_id = l.run_id "
+        "JOIN standards s ON s.run_id = r.run_id AND s.job_level = r.job_level)"
+    )
+
+
+def score_columns(db: Any, table: str) -> list[str]:
+    """The competency codes TABLE has a score column for, in column order."""
+    names = [r[1] for r in db.rows(f"PRAGMA table_info({table})")]
+    return [n[len(SCORE_PREFIX) :] for n in names if n.startswith(SCORE_PREFIX)]
+
+
+def add_score_columns(db: Any, table: str, competencies: list[str]) -> bool:
+    """Add a REAL column to TABLE for each competency it lacks; True if one was added."""
+    have = set(score_columns(db, table))
+    new = [c for c in competencies if c not in have]
+    for code in new:
+        db.run(f'ALTER TABLE {table} ADD COLUMN "{SCORE_PREFIX}{code}" REAL')
+    return bool(new)
+
+
+def _tables(db: Any) -> None:
+    """Schema 4: accepted rows and run results move from blobs into plain tables (one row
+    per fact), with plans, candidates and standards per run and the report's views."""
+    batches = legacy.batch_frames(db)
+    runs = legacy.run_frames(db)
+    db.run("ALTER TABLE batches ADD COLUMN rules_sha256 TEXT")
+    db.run("DROP TABLE batch_data")
+    db.run("DROP TABLE results")
+    scored = [f for _, k, _, f in batches if k == "asesmen"] + [f for _, f in runs]
+    names = [c for f in scored for c in f.columns if c.startswith(SCORE_PREFIX)]
+    comps = [c[len(SCORE_PREFIX) :] for c in dict.fromkeys(names)]
+    for kind in KINDS.values():
+        create_kind_table(db, kind, comps if kind.name == "asesmen" else [])
+    for stmt in _statements(RUN_TABLES):
+        db.run(stmt)
+    results_table(db, comps)
+    competency_view(db, comps)
+    from talentcli.store import io
+
+    for batch, kind, cycle, frame in batches:
+        io.store_rows(db, KINDS[kind], cycle, batch, legacy_rows(kind, frame))
+    for run, frame in runs:
+        io.migrate_run(db, run, frame)
+
+
+def legacy_rows(kind: str, frame: Any) -> Any:
+    """A schema-3 batch's rows under the field names of the registry (nilai -> nilai_kinerja)."""
+    out = frame.rename(columns={"nilai": "nilai_kinerja"})
+    return out.rename(columns=lambda c: c[len(SCORE_PREFIX) :] if c.startswith("score_") else c)
+
+
+def _statements(script: str) -> list[str]:
+    return [s.strip() for s in script.split(";") if s.strip()]
+
+
+# Each entry migrates the schema from version i to i + 1: SQL text, or a Python step for what
+# SQL cannot do. Never edit a released one: append.
+MIGRATIONS: list[str | Callable[[Any], None]] = [
+    """
+    CREATE TABLE batches (
+        id INTEGER PRIMARY KEY,
+        file TEXT NOT NULL, sha256 TEXT NOT NULL, kind TEXT NOT NULL, cycle TEXT,
+        sheet TEXT, header_row INTEGER,
+        rows_read INTEGER NOT NULL, accepted INTEGER NOT NULL,
+        rejected INTEGER NOT NULL, skipped INTEGER NOT NULL,
+        imported_at TEXT NOT NULL, tool_version TEXT NOT NULL
+    );
+    CREATE INDEX batches_sha256 ON batches (sha256);
+    CREATE TABLE violations (
+        batch_id INTEGER NOT NULL REFERENCES batches(id),
+        severity TEXT NOT NULL, row INTEGER, cell TEXT, column_letter TEXT, header TEXT,
+        field TEXT, code TEXT NOT NULL, value TEXT, message TEXT
+    );
+    CREATE TABLE assessments (
+        cycle TEXT NOT NULL, nip TEXT NOT NULL, nama TEXT, jabatan TEXT, job_level TEXT NOT NULL,
+        unit TEXT, golongan TEXT, potensi REAL,
+        batch_id INTEGER NOT NULL REFERENCES batches(id),
+        PRIMARY KEY (cycle, nip)
+    );
+    CREATE VIEW people AS
+        SELECT nip, nama,
+               substr(nip, 1, 4) || '-' || substr(nip, 5, 2) || '-' || substr(nip, 7, 2)
+                   AS birth_date,
+               CAST(substr(nip, 15, 1) AS INTEGER) AS gender,
+               max(batch_id) AS batch_id
+        FROM assessments GROUP BY nip;
+    CREATE TABLE ratings (
+        nip TEXT NOT NULL, tahun INTEGER NOT NULL, predikat TEXT, nilai REAL,
+        batch_id INTEGER NOT NULL REFERENCES batches(id),
+        PRIMARY KEY (nip, tahun)
+    );
+    CREATE TABLE vacancies (
+        cycle TEXT NOT NULL, kode TEXT NOT NULL, jabatan TEXT, unit TEXT,
+        job_level TEXT NOT NULL, jumlah INTEGER NOT NULL,
+        batch_id INTEGER NOT NULL REFERENCES batches(id),
+        PRIMARY KEY (cycle, kode)
+    );
+    """,
+    """
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY,
+        cycle TEXT NOT NULL, as_of TEXT NOT NULL,
+        rules_name TEXT NOT NULL, rules_sha256 TEXT NOT NULL, rules_text TEXT NOT NULL,
+        tool_version TEXT NOT NULL, created_at TEXT NOT NULL,
+        people INTEGER NOT NULL, classified INTEGER NOT NULL, incomplete INTEGER NOT NULL
+    );
+    CREATE TABLE run_inputs (
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        batch_id INTEGER NOT NULL REFERENCES batches(id),
+        PRIMARY KEY (run_id, batch_id)
+    );
+    CREATE TABLE results (
+        run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+        format TEXT NOT NULL,
+        people INTEGER NOT NULL,
+        data BLOB NOT NULL
+    );
+    CREATE TABLE incomplete (
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        nip TEXT NOT NULL, nama TEXT, reason TEXT NOT NULL,
+        PRIMARY KEY (run_id, nip)
+    );
+    """,
+    lambda db: legacy.columnar_batches(db),
+    lambda db: _tables(db),
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def statements(script: str) -> list[str]:
+    """The statements of an SQL script (no semicolon inside a statement of ours)."""
+    return _statements(script)

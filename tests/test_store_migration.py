@@ -1,0 +1,64 @@
+"""A store written before the store became tables (schema 3: blobs, committed under
+tests/data/store-v3 with the JSON report the old code wrote from it) opens, is migrated to
+plain tables and gives the same report, byte for byte."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from talentcli import store as st
+from talentcli.pipeline import load_run
+from talentcli.report import write_reports
+
+OLD = Path(__file__).resolve().parent / "data" / "store-v3"
+
+
+@pytest.fixture
+def migrated(tmp_path: Path) -> st.Store:
+    shutil.copy(OLD / "talent.db", tmp_path / "talent.db")
+    store = st.Store(tmp_path / "talent.db", create=False)
+    yield store
+    store.close()
+
+
+def test_the_old_store_is_of_schema_3_with_blobs() -> None:
+    import sqlite3
+
+    db = sqlite3.connect(f"file:{OLD / 'talent.db'}?mode=ro", uri=True)
+    try:
+        assert db.execute("PRAGMA user_version").fetchone() == (3,)
+        assert db.execute("SELECT count(*) FROM batch_data").fetchone() == (4,)
+    finally:
+        db.close()
+
+
+def test_a_blob_store_migrates_to_tables_and_reports_the_same(migrated, tmp_path) -> None:
+    assert migrated.db.rows("PRAGMA user_version") == [(st.SCHEMA_VERSION,)]
+    write_reports(load_run(migrated, "2026"), tmp_path / "out", ["json"])
+    got = (tmp_path / "out" / "talenta-2026.json").read_bytes()
+    assert got == (OLD / "talenta-2026.json").read_bytes()
+
+
+def test_migrated_rows_keep_their_batch_and_the_newest_wins(migrated) -> None:
+    # asesmen-b.csv (batch 2) gave three people of asesmen-a.csv (batch 1) teknis 4.75
+    rows = migrated.db.rows(
+        "SELECT batch_id, count(*), sum(score_teknis = 4.75) FROM assessments "
+        "GROUP BY batch_id ORDER BY batch_id"
+    )
+    assert rows == [(1, 56, 0), (2, 5, 3)]  # 59 accepted, 3 replaced; 5 from batch 2
+    assert migrated.db.rows("SELECT count(*) FROM ratings") == [(79,)]
+    assert migrated.db.rows("SELECT count(*) FROM vacancies") == [(20,)]
+
+
+def test_migrated_runs_have_results_plans_and_candidates_as_rows(migrated) -> None:
+    counts = migrated.db.rows(
+        "SELECT r.id, (SELECT count(*) FROM results WHERE run_id = r.id), "
+        "(SELECT count(*) FROM candidates WHERE run_id = r.id), "
+        "(SELECT count(DISTINCT nip) FROM plans WHERE run_id = r.id) FROM runs r ORDER BY r.id"
+    )
+    assert counts == [(1, 39, 51, 39), (2, 39, 51, 39)]  # the report: 39 classified, 51 listed
+    assert migrated.db.rows("SELECT count(*), min(cycle) FROM v_hasil") == [(39, "2026")]
+    assert migrated.db.rows("SELECT min(plan_jp) >= 20 FROM v_hasil") == [(1,)]
