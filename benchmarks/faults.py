@@ -24,7 +24,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from tests.faults_harness import COMMANDS, Harness, figures, schedule  # noqa: E402
+from tests.faults_harness import (  # noqa: E402
+    COMMANDS,
+    Harness,
+    figures,
+    quick_schedule,
+    schedule,
+)
 
 
 def main() -> int:
@@ -37,11 +43,17 @@ def main() -> int:
     )
     parser.add_argument("--commands", default=",".join(COMMANDS), help="commands to kill")
     parser.add_argument("--trial", type=int, action="append", help="run only trial K (replay)")
+    parser.add_argument(
+        "--quick", action="store_true", help="the schedule of tests/test_faults.py (replay)"
+    )
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
     args = parser.parse_args()
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(10**6)
     commands = tuple(c for c in args.commands.split(",") if c)
-    trials = schedule(args.trials, seed, commands)
+    if args.quick:
+        trials = quick_schedule(args.trials, seed)
+    else:
+        trials = schedule(args.trials, seed, commands)
     if args.trial:
         trials = [t for t in trials if t.index in args.trial]
     print(

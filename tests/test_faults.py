@@ -4,8 +4,8 @@
 N >= 50 trials is `make faults` (benchmarks/faults.py).
 
 The seed is random unless FAULTS_SEED is set; it is in every failure message, and
-`python benchmarks/faults.py --n 300 --formats json,csv,md,html --seed S` replays a schedule
-of the same shape (the quick schedule is `quick_schedule(TRIALS, S)`).
+`python benchmarks/faults.py --quick --trials 6 --n 200 --formats json,csv,html --seed S`
+replays the same schedule (`--trial K` for one of it).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ KNOWN = {"sigterm-default", "sigterm-ignored"}
 @pytest.fixture(scope="module")
 def harness(tmp_path_factory: pytest.TempPathFactory) -> Harness:
     h = Harness(
-        tmp_path_factory.mktemp("faults"), n=300, formats=("json", "csv", "md", "html"), say=print
+        tmp_path_factory.mktemp("faults"), n=200, formats=("json", "csv", "html"), say=print
     )
     h.prepare()
     return h
