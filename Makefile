@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 WORK   := .run
 
-.PHONY: run test lint fmt bench samples messy clean
+.PHONY: run test lint fmt bench faults samples messy clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ fmt: $(STAMP)
 ## bench: timings against the floor of each stage (not part of make test)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py
+
+## faults: kill import/classify/report/run at random moments, check what is left (not in make test)
+faults: $(STAMP)
+	$(BIN)/python benchmarks/faults.py $(FAULTS_ARGS)
 
 ## samples: regenerate the committed 800-person samples and the messy files
 samples: $(STAMP)
