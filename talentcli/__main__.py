@@ -1,5 +1,5 @@
 """python -m talentcli."""
 
-from talentcli.cli import main
+from talentcli.entry import main
 
 main()

@@ -430,16 +430,23 @@ def rules_check(
     )
 
 
-def _terminate(signum: int, frame: Any) -> None:
-    raise Terminated()
-
-
 def main() -> None:
-    """Console entry point: no traceback reaches a user unless --debug."""
-    signal.signal(signal.SIGTERM, _terminate)
+    """The Typer app with one line and one exit code for whatever ends it (talentcli.entry
+    installs the SIGTERM handler before this module loads)."""
+    from talentcli.entry import _terminate
+
+    signal.signal(signal.SIGTERM, _terminate)  # also for callers that come straight here
     try:
         app()
-    except SystemExit:
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
+        if Terminated.received and code != ExitCode.TERMINATED:
+            typer.echo(
+                "terminated: the signal came as the command ended; what it did is stored "
+                f"(it would have exited {code})",
+                err=True,
+            )
+            sys.exit(int(ExitCode.TERMINATED))
         raise
     except BaseException as exc:  # a signal before a command ran, or a bug: one line
         code, line = describe(exc)

@@ -91,7 +91,13 @@ class LockedError(TalentError):
 
 
 class Terminated(BaseException):  # a signal, like KeyboardInterrupt
-    """SIGTERM arrived: unwind like an interrupt (open transactions roll back)."""
+    """SIGTERM arrived: unwind like an interrupt (open transactions roll back).
+
+    `received` is set by the handler too: Python drops an exception raised inside some of
+    its own callbacks (an import lock's, a weakref's), and the command then runs to its end;
+    the entry point still exits 143 and says what happened."""
+
+    received = False
 
 
 STOPPED = (

@@ -272,6 +272,11 @@ class Reference:
     rc: int | None
 
 
+# Before this many seconds the Python interpreter may still be starting, before any line of
+# talentcli has run (its first line installs the SIGTERM handler: talentcli.entry).
+INTERPRETER = 0.05
+
+
 @dataclass
 class Trial:
     index: int
@@ -444,6 +449,9 @@ class Harness:
         if trial.ended_first:
             if trial.rc != after.rc:
                 lose("exit", f"ended by itself with {trial.rc}, uninterrupted {after.rc}")
+        elif sig == signal.SIGTERM and trial.rc == -signal.SIGTERM and trial.delay < INTERPRETER:
+            trial.ended_first = True  # the interpreter itself was still starting: no code of
+            # talentcli ran yet to turn the signal into 143 (and nothing was done)
         elif sig == signal.SIGTERM and trial.rc == -signal.SIGTERM:
             lose("sigterm-default", "SIGTERM killed it before talentcli handled it: -15, not 143")
         elif sig == signal.SIGTERM and trial.rc in (0, 1):

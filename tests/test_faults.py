@@ -22,12 +22,6 @@ TRIALS = 6
 SEED = int(os.environ.get("FAULTS_SEED") or random.SystemRandom().randrange(10**6))
 SCHEDULE = quick_schedule(TRIALS, SEED)
 
-# Known defects (reported, owned by others): SIGTERM while Python is still loading talentcli,
-# before its handler is installed, ends the process with -15 instead of 143 (SPEC §7: "SIGTERM
-# at any moment, start-up included, exits 143"); a SIGTERM that a start-up import swallows lets
-# the command run on to exit 0/1. Nothing is lost in the store either way; only these.
-KNOWN = {"sigterm-default", "sigterm-ignored"}
-
 
 @pytest.fixture(scope="module")
 def harness(tmp_path_factory: pytest.TempPathFactory) -> Harness:
@@ -41,8 +35,6 @@ def harness(tmp_path_factory: pytest.TempPathFactory) -> Harness:
 @pytest.mark.parametrize("trial", SCHEDULE, ids=lambda t: f"{t.index}-{t.command}-{t.signal}")
 def test_a_killed_command_loses_nothing(harness: Harness, trial: Trial):
     harness.run_trial(trial)
-    if trial.lost and trial.kinds <= KNOWN:
-        pytest.xfail(f"known defect (seed {SEED}): {trial.line()}")
     assert not trial.lost, f"seed {SEED}: {trial.line()}"
 
 
