@@ -170,3 +170,25 @@ def test_sigterm_at_start_up_exits_143(tmp_path):
         assert proc.returncode == 143, (delay, proc.returncode, err)
         assert "Traceback" not in err and "internal error" not in err
         assert err.startswith("terminated")
+
+
+def test_rejects_that_cannot_be_written_roll_the_import_back(tmp_path):
+    """The rejects file is written before the batch commits: when it cannot be written, the
+    import stores nothing, says so, and exits 3 (SPEC §7); the store and the file are as
+    before, so the same file imports once the folder is fixed."""
+    from tests.conftest import asesmen_rows, person, store_sql, write_xlsx
+
+    ws = tmp_path / "ws"
+    assert talentcli("init", ws, "--cycle", "2026", cwd=tmp_path).returncode == 0
+    src = write_xlsx(tmp_path / "asesmen-2026.xlsx", asesmen_rows([person(1), person(2, "123")]))
+    (ws / "rejects").write_text("a file where the rejects folder should be")
+    failed = talentcli("import", src, cwd=ws)
+    assert failed.returncode == 3, failed.stderr
+    assert (
+        "nothing of the file was stored" in failed.stderr and "rejects-unwritable" in failed.stderr
+    )
+    assert store_sql(ws / "talent.db", "SELECT count(*) FROM batches") == [(0,)]
+    (ws / "rejects").unlink()
+    again = talentcli("import", src, cwd=ws)
+    assert again.returncode == 1 and "1 accepted + 1 rejected" in again.stdout
+    assert (ws / "rejects" / "asesmen-2026.rejects.xlsx").exists()

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from talentcli.errors import InputFileError
+from talentcli.errors import InputFileError, OutputError
 from talentcli.ingest.header import check_columns, choose_sheets
 from talentcli.ingest.hidden import hidden_columns, hidden_sheets
 from talentcli.ingest.peek import peek_kind
@@ -142,14 +142,28 @@ def import_file(path: Path, store: Store, rules: Rules, opts: ImportOptions) -> 
         )
     }
     meta["rules_sha256"] = opts.rules_sha256
-    save_batch(store, meta, checked.accepted, checked.violations, rules.competency_codes)
-    report.status = "imported"
-    if opts.rejects_dir is not None:
+
+    def rejects() -> None:  # inside the batch's transaction: both are stored, or neither
+        if opts.rejects_dir is None:
+            return
         if checked.rejected:
             report.rejects = [str(p) for p in write_rejects(path, checked, opts.rejects_dir)]
         else:  # a corrected file: the old rejects of that name no longer apply
             for old in opts.rejects_dir.glob(f"{path.stem}.rejects.*"):
                 old.unlink(missing_ok=True)
+
+    try:
+        save_batch(store, meta, checked.accepted, checked.violations, rules.competency_codes,
+                   before_commit=rejects)  # fmt: skip
+    except OutputError as exc:
+        report.error = {
+            "code": "rejects-unwritable",
+            "message": f"{exc}; so nothing of the file was stored (its rows and its rejects "
+            "belong together): make the rejects folder writable and import it again",
+        }
+        report.rejects = []
+        return report
+    report.status = "imported"
     return report
 
 
