@@ -192,3 +192,29 @@ def test_rejects_that_cannot_be_written_roll_the_import_back(tmp_path):
     again = talentcli("import", src, cwd=ws)
     assert again.returncode == 1 and "1 accepted + 1 rejected" in again.stdout
     assert (ws / "rejects" / "asesmen-2026.rejects.xlsx").exists()
+
+
+def test_a_full_disk_during_import_says_the_disk_is_full(tmp_path):
+    """A store on a tiny tmpfs (root can mount one; skipped elsewhere): the import fails with
+    'the disk is full', not SQLite's 'cannot rollback', and the store stays usable."""
+    import subprocess
+
+    small = tmp_path / "small"
+    small.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=160k", "tmpfs", str(small)], capture_output=True
+    )
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here (needs root)")
+    try:
+        db = small / "talent.db"
+        result = talentcli("--db", db, "import", REPO / "samples" / "asesmen-2026.xlsx",
+                           cwd=tmp_path)  # fmt: skip
+        assert result.returncode == 3, result.stderr
+        assert "disk is full" in result.stderr and "cannot rollback" not in result.stderr
+        assert "Traceback" not in result.stderr
+        check = talentcli("--db", db, "import", REPO / "samples" / "formasi-2026.xlsx",
+                          cwd=tmp_path)  # fmt: skip
+        assert check.returncode == 0, check.stderr  # a small file still fits
+    finally:
+        subprocess.run(["umount", str(small)], capture_output=True)

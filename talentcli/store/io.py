@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sqlite3
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -201,7 +202,10 @@ class Store:
         try:
             yield self.db
         except BaseException:
-            self.db.run("ROLLBACK")
+            # SQLite may have rolled back already (a full disk does): the first error is the
+            # one to tell, not "cannot rollback - no transaction is active"
+            with contextlib.suppress(sqlite3.DatabaseError):
+                self.db.run("ROLLBACK")
             raise
         self.db.run("COMMIT")
 
