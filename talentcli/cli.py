@@ -447,6 +447,10 @@ def main() -> None:
                 err=True,
             )
             sys.exit(int(ExitCode.TERMINATED))
+        # The command is done and its exit code is the truth. Python tears pandas and Arrow
+        # down next with the default SIGTERM action back in place (it restores what it
+        # handled, not what is ignored): a signal then would end a finished command as -15.
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         raise
     except BaseException as exc:  # a signal before a command ran, or a bug: one line
         code, line = describe(exc)

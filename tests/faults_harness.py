@@ -446,6 +446,7 @@ class Harness:
             trial.rc = proc.wait(timeout=60)
             lose("hang", f"did not end within {TIMEOUT:.0f} s of the signal")
         err = err_path.read_text(errors="replace")
+        late = False
         if trial.ended_first:
             if trial.rc != after.rc:
                 lose("exit", f"ended by itself with {trial.rc}, uninterrupted {after.rc}")
@@ -455,7 +456,7 @@ class Harness:
         elif sig == signal.SIGTERM and trial.rc == -signal.SIGTERM:
             lose("sigterm-default", "SIGTERM killed it before talentcli handled it: -15, not 143")
         elif sig == signal.SIGTERM and trial.rc in (0, 1):
-            lose("sigterm-ignored", f"SIGTERM ignored: it ran on and exited {trial.rc}, not 143")
+            late = True  # decided below: the work was done, or the signal was ignored
         elif sig == signal.SIGTERM and trial.rc != 143:
             lose("exit", f"SIGTERM gave exit {trial.rc}, not 143: {_tail(err)}")
         elif sig == signal.SIGKILL and trial.rc != -signal.SIGKILL:
@@ -465,6 +466,10 @@ class Harness:
 
         # right after the kill: whole before or whole after
         integrity, killed = store_state(ws)
+        if late and trial.rc == after.rc and killed == after.dump:
+            trial.ended_first = True  # it came as the process was leaving, its work done
+        elif late:
+            lose("sigterm-ignored", f"SIGTERM ignored: it ran on and exited {trial.rc}, not 143")
         if integrity != "ok":
             lose("integrity", f"integrity_check after the kill: {integrity[:200]}")
         if command == "run":
