@@ -145,13 +145,21 @@ def plan_lists(plans: pd.DataFrame, nips: pd.Series) -> Callable[[int, int], lis
     body = plans.drop(columns=["nip", "seq"]).take(rows)
     ends = np.cumsum(np.bincount(pos[rows], minlength=len(nips)))
     item = struct(list(body.columns))
+    # A plan row is one of a few dozen (a programme and a reason): each distinct row is
+    # encoded once and spliced in wherever it occurs (millions of rows at 1M people).
+    ids, first = _distinct_rows(body)
+    distinct = body.iloc[first]
+    raw = np.empty(len(first), dtype=object)
+    raw[:] = [
+        msgspec.Raw(_encode(item(*row)))
+        for row in zip(*(distinct[c].tolist() for c in distinct.columns), strict=True)
+    ]
 
     def plans_of(start: int, end: int) -> list[list]:
         if end <= start:
             return []
         lo = int(ends[start - 1]) if start else 0
-        few = body.iloc[lo : int(ends[end - 1])]
-        items = list(map(item, *(few[c].tolist() for c in few.columns)))
+        items = raw[ids[lo : int(ends[end - 1])]].tolist()
         bounds = (ends[start:end] - lo).tolist()
         return list(map(items.__getitem__, map(slice, [0, *bounds[:-1]], bounds)))
 
@@ -193,6 +201,19 @@ def vacancy_items(data: RunData) -> Iterator[list[bytes]]:
 
 
 # ------------------------------------------------------------------ values
+
+
+def _distinct_rows(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """An id per row of FRAME (equal rows, equal ids; missing values equal) and the first row
+    of each id: columns factorized one by one, combined into one integer key."""
+    key = np.zeros(len(frame), dtype=np.int64)
+    for name in frame.columns:
+        codes, uniques = pd.factorize(frame[name], use_na_sentinel=False)
+        key = key * (len(uniques) + 1) + codes
+        key = pd.factorize(key)[0].astype(np.int64)  # kept small: no overflow
+    ids = key
+    first = np.unique(ids, return_index=True)[1] if len(ids) else np.zeros(0, dtype=np.int64)
+    return ids, first
 
 
 def struct(keys: list[str]) -> type[msgspec.Struct]:
