@@ -142,3 +142,24 @@ def test_rules_check_on_a_talent_yaml_checks_it_as_a_config(cli, tmp_path):
     result = cli("rules", "check", cfg)
     assert result.exit_code == 4 and "unknown key 'formatz'" in result.output
     assert "competencies" not in result.output  # not read as a rules file
+
+
+def test_a_cell_longer_than_a_spreadsheet_holds_is_cut_with_a_warning(cli, tmp_path):
+    from tests.conftest import nip_is_valid, store_sql
+
+    nip = "198001012005011001"
+    assert nip_is_valid(nip)
+    name = "A" * 40_000
+    csv = tmp_path / "asesmen-2026.csv"
+    csv.write_text(
+        "NIP,NAMA,ESELON,TEKNIS,SOSIO KULTURAL,LITERASI DIGITAL,NUMERIK\n"
+        f"{nip},{name},IV.a,3,2,2,2\n",
+        encoding="utf-8",
+    )
+    assert cli("init", tmp_path / "ws", "--cycle", "2026").exit_code == 0
+    result = cli("--db", tmp_path / "t.db", "import", csv, "--cycle", "2026")
+    assert result.exit_code == 0, result.output  # a warning, not a rejection
+    assert "too-long" in result.output and "32,767 characters" in result.output
+    assert "1 accepted + 0 rejected" in result.output
+    stored = store_sql(tmp_path / "t.db", "SELECT length(nama) FROM assessments")
+    assert stored == [(32_767,)]

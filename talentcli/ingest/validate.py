@@ -264,7 +264,7 @@ def validate(grid: Grid, header: Header, kind: str, rules: Rules, file: str) -> 
     )
     for name in ("nama", "jabatan", "unit", "golongan"):
         if name in names:
-            out[name] = sh.text[name]
+            out[name] = _within_cell_limit(sh, name, live)
     live = live & ~_check_duplicate_keys(sh, out, list(spec.key), live)
     violations = _collect(sh)
     bad = _with_errors(sh)
@@ -470,6 +470,27 @@ def _duplicate_rows(sh: _Sheet, names: list[str], skipped: np.ndarray) -> np.nda
     )
     sh.add(names[0], out, "duplicate-row", msg, severity="warning")
     return out
+
+
+EXCEL_CELL_MAX = 32_767  # characters a spreadsheet cell holds (Excel's limit)
+
+
+def _within_cell_limit(sh: _Sheet, name: str, live: np.ndarray) -> pd.Series:
+    """A text column with any value longer than a spreadsheet cell holds cut to the limit,
+    with a warning (a CSV can carry more: the reports and rejects would cut it silently)."""
+    text = sh.text[name]
+    long = live & (text.str.len().fillna(0).to_numpy() > EXCEL_CELL_MAX)
+    if not long.any():
+        return text
+    sh.add(
+        name,
+        long,
+        "too-long",
+        f"{sh.header.title(name)} holds more than {EXCEL_CELL_MAX:,} characters, a spreadsheet "
+        "cell's limit; it was cut to that length",
+        severity="warning",
+    )
+    return text.where(~long, text.str.slice(0, EXCEL_CELL_MAX))
 
 
 def _check_required(sh: _Sheet, kind: str, rules: Rules, live: np.ndarray) -> None:
