@@ -297,3 +297,44 @@ def test_a_file_the_system_will_not_let_us_read_is_that_files_error(tmp_path, mo
     with pytest.raises(InputFileError) as err:
         check_file(path, Limits())
     assert err.value.code == "unreadable" and "Permission denied" in err.value.message
+
+
+def test_a_hostile_inbox_beside_two_good_files(tmp_path, small_xlsx):
+    """Issue #19's acceptance: a symlink to a file outside the workspace, a CSV with an
+    undecodable byte and a manifest-entry zip bomb dropped in the inbox with two good files:
+    `run` exits 1, the good files are imported, the three are in failed/ with reasons, the
+    link's target is unchanged (mode and bytes), and the run's peak memory stays < 500 MB."""
+    import hashlib
+    import shutil
+
+    ws = tmp_path / "ws"
+    code, err, _, _ = run_cli(tmp_path, "init", str(ws), "--cycle", "2026")
+    assert code == 0, err
+    cfg = ws / "talent.yaml"
+    cfg.write_text(cfg.read_text().replace("formats: [xlsx, html, csv, json]", "formats: [json]"))
+    inbox = ws / "inbox"
+    samples = Path(__file__).parent.parent / "samples"
+    shutil.copy(samples / "asesmen-2026.xlsx", inbox / "asesmen-2026.xlsx")
+    shutil.copy(samples / "kinerja.xlsx", inbox / "kinerja.xlsx")
+    outside = tmp_path / "elsewhere.xlsx"
+    shutil.copy(small_xlsx, outside)
+    outside.chmod(0o644)
+    before = (outside.stat().st_mode, hashlib.sha256(outside.read_bytes()).hexdigest())
+    (inbox / "link.xlsx").symlink_to(outside)
+    text = "NIP;TAHUN;PREDIKAT\n198001012005011001;2025;Baik\n198001012005011002;2025;Sé\n"
+    (inbox / "kinerja-rusak.csv").write_bytes(text.encode() + b"198001012005011003;2025;B\x81\n")
+    rewrite_zip(small_xlsx, inbox / "bom.xlsx", "xl/sharedStrings.xml", GB_AND_A_BIT, True)
+    code, err, _, peak = run_cli(ws, "run", "--as-of", "2026-01-01")
+    assert code == 1, err
+    assert "Traceback" not in err and "internal error" not in err
+    failed = ws / "failed"
+    assert sorted(p.name for p in failed.iterdir() if not p.name.endswith(".reason.txt")) == [
+        "bom.xlsx", "kinerja-rusak.csv", "link.xlsx"]  # fmt: skip
+    reasons = {p.name: p.read_text() for p in failed.glob("*.reason.txt")}
+    assert "symbolic link" in reasons["link.xlsx.reason.txt"]
+    assert "encoding-error" in reasons["kinerja-rusak.csv.reason.txt"]
+    assert "too-large" in reasons["bom.xlsx.reason.txt"]
+    archived = sorted(p.name for p in (ws / "archive").rglob("*.xlsx"))
+    assert archived == ["asesmen-2026.xlsx", "kinerja.xlsx"]
+    assert (outside.stat().st_mode, hashlib.sha256(outside.read_bytes()).hexdigest()) == before
+    assert peak < 500, f"{peak:.0f} MB"
