@@ -18,7 +18,7 @@ import typer
 from typer.exceptions import TyperException
 
 from talentcli import __version__
-from talentcli.errors import ExitCode, Terminated, describe
+from talentcli.errors import ExitCode, Terminated, describe, on_sigterm
 
 if TYPE_CHECKING:
     from talentcli.workspace import Workspace
@@ -433,9 +433,7 @@ def rules_check(
 def main() -> None:
     """The Typer app with one line and one exit code for whatever ends it (talentcli.entry
     installs the SIGTERM handler before this module loads)."""
-    from talentcli.entry import _terminate
-
-    signal.signal(signal.SIGTERM, _terminate)  # also for callers that come straight here
+    signal.signal(signal.SIGTERM, on_sigterm)  # also for callers that come straight here
     try:
         app()
     except SystemExit as exc:

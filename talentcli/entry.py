@@ -10,17 +10,12 @@ from __future__ import annotations
 import signal
 import sys
 
-from talentcli.errors import STOPPED, ExitCode, Terminated
-
-
-def _terminate(signum: int, frame: object) -> None:
-    Terminated.received = True  # seen even where Python drops the exception (see cli.main)
-    raise Terminated()
+from talentcli.errors import STOPPED, ExitCode, Terminated, on_sigterm
 
 
 def main() -> None:
     """`talentcli`: the signal handler first, then the Typer app."""
-    signal.signal(signal.SIGTERM, _terminate)
+    signal.signal(signal.SIGTERM, on_sigterm)
     try:
         from talentcli.cli import main as run
     except (Terminated, KeyboardInterrupt) as exc:

@@ -134,3 +134,9 @@ def describe(exc: BaseException) -> tuple[ExitCode, str]:
         ExitCode.INTERNAL,
         f"internal error: {type(exc).__name__}; run again with --debug and report it",
     )
+
+
+def on_sigterm(signum: int, frame: object) -> None:
+    """The SIGTERM handler: unwind like an interrupt, and remember it (see Terminated)."""
+    Terminated.received = True
+    raise Terminated()

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from talentcli import store as st
+from talentcli.engine.runs import derive, run_rules, with_competency_detail
 from talentcli.errors import NotFoundError
 from talentcli.model import RunData, RunSummary
-from talentcli.rules import LoadedRules, Rules, check_rules_text
+from talentcli.rules import LoadedRules
 
 PLAN_TOTALS = ["plan_jp", "plan_cost"]
 
@@ -54,20 +54,6 @@ def classify_cycle(store: st.Store, loaded: LoadedRules, cycle: str, as_of: dt.d
         result.incomplete,
         {b: int(boxes.get(b, 0)) for b in range(1, 10)},
     )
-
-
-def derive(
-    people: pd.DataFrame, rules: Rules, vacancies: pd.DataFrame
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """PEOPLE with plan_jp and plan_cost, their plans and the vacancy candidates: what a run
-    stores beside its results (the engine's own functions, with the run's rules)."""
-    from talentcli.placement import vacancy_candidates
-    from talentcli.plans import plan_and_totals
-
-    detailed = with_competency_detail(people, rules)
-    plans, plan_jp, plan_cost = plan_and_totals(detailed, rules)
-    candidates = vacancy_candidates(detailed, vacancies, rules)
-    return people.assign(plan_jp=plan_jp, plan_cost=plan_cost), plans, candidates
 
 
 def load_run(store: st.Store, cycle: str | None, assign: bool = False) -> RunData:
@@ -145,32 +131,3 @@ def pseudonymize(data: RunData, key: bytes) -> RunData:
         candidates=swap(data.candidates),
         assignment=swap(data.assignment),
     )
-
-
-def with_competency_detail(people: pd.DataFrame, rules: Rules) -> pd.DataFrame:
-    """Standard, delta, status and severity per competency, derived from the stored scores
-    with the engine's own function and the run's own rules (so nothing derivable is stored).
-    """
-    from talentcli.classify import competency_columns, job_level_index
-
-    detail, _, _ = competency_columns(people, job_level_index(people["job_level"], rules), rules)
-    return people.assign(**{k: _report_column(v, people.index) for k, v in detail.items()})
-
-
-def _report_column(values: Any, index: pd.Index) -> Any:
-    """An engine column as the report writers take it: object arrays stay objects (not
-    re-encoded as a string column, 1M rows each); the engine's categoricals become text
-    columns (the writers' columnar paths work on text, not categories)."""
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        return pd.Series(values, index=index).astype("str")
-    if values.dtype == object:
-        return pd.Series(np.asarray(values), index=index, dtype=object, copy=False)
-    return values
-
-
-def run_rules(run: dict) -> Rules:
-    """The rules a run was made with, from the copy stored with it."""
-    rules = check_rules_text(run["rules_text"])
-    if isinstance(rules, list):  # stored text was valid when stored; a schema change broke it
-        raise NotFoundError(f"the rules stored with run {run['id']} no longer validate: {rules[0]}")
-    return rules

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from talentcli.model import RunData, RunSummary
+from talentcli.report.labels import number, rupiah
 from talentcli.rules import PERFORMANCE_LEVELS, Rules
 
 if TYPE_CHECKING:
@@ -31,11 +32,6 @@ def busy(message: str) -> Iterator[None]:
 
 
 Echo = Callable[..., None]
-
-
-def number(n: int) -> str:
-    """12345 -> '12.345': the Indonesian thousands separator of every human-readable count."""
-    return f"{int(n):,}".replace(",", ".")
 
 
 def show_import(r: FileReport, echo: Echo, verbose: bool = False) -> None:
@@ -121,11 +117,6 @@ def show_summary(summary: RunSummary, rules: Rules, quiet: bool = False) -> None
             "report (Data Tidak Lengkap / tidak_lengkap)",
             file=sys.stderr,
         )
-
-
-def rupiah(amount: float) -> str:
-    """4500000 -> 'Rp4.500.000' (Indonesian thousands separator)."""
-    return "Rp" + f"{int(amount):,}".replace(",", ".")
 
 
 def _plain_table(rows: list[list[str]]) -> str:

@@ -11,19 +11,24 @@ from collections.abc import Callable
 from pathlib import Path
 
 from talentcli.model import RunData
-from talentcli.report import csv_report, html_report, json_report, md_report, xlsx_report
 from talentcli.safety import private_file
 
 Writer = Callable[[RunData, Path, str], list[Path]]
+FORMATS = ("json", "csv", "md", "xlsx", "html")
 
-WRITERS: dict[str, Writer] = {
-    "json": json_report.write,
-    "csv": csv_report.write,
-    "md": md_report.write,
-    "xlsx": xlsx_report.write,
-    "html": html_report.write,
-}
-FORMATS = tuple(WRITERS)
+
+def writers() -> dict[str, Writer]:
+    """The writer of each format. Imported here, on use: the words of the reports
+    (report.labels) serve the terminal too, without loading xlsxwriter and jinja2."""
+    from talentcli.report import csv_report, html_report, json_report, md_report, xlsx_report
+
+    return {
+        "json": json_report.write,
+        "csv": csv_report.write,
+        "md": md_report.write,
+        "xlsx": xlsx_report.write,
+        "html": html_report.write,
+    }
 RECORD = ".talentcli-run"
 MAIN_FILE = {  # the file each format always writes, by which a missing report is seen
     "xlsx": "talenta-{cycle}.xlsx",
@@ -37,8 +42,9 @@ MAIN_FILE = {  # the file each format always writes, by which a missing report i
 def write_reports(data: RunData, folder: Path, formats: list[str], lang: str = "id") -> list[Path]:
     """Write every requested format into FOLDER; return the paths written."""
     paths: list[Path] = []
+    write = writers()
     for fmt in formats:
-        paths += WRITERS[fmt](data, folder, lang)
+        paths += write[fmt](data, folder, lang)
     return paths
 
 

@@ -113,6 +113,16 @@ def long_date(iso: object, lang: str = "id") -> str:
     return f"{int(d)} {MONTHS[0 if lang == 'id' else 1][int(m) - 1]} {y}"
 
 
+def number(n: int) -> str:
+    """12345 -> '12.345': the Indonesian thousands separator of every human-readable count."""
+    return f"{int(n):,}".replace(",", ".")
+
+
+def rupiah(amount: float) -> str:
+    """4500000 -> 'Rp4.500.000' (Indonesian thousands separator)."""
+    return "Rp" + f"{int(amount):,}".replace(",", ".")
+
+
 # columns whose values are codes (translated); every other column is free text
 CODED = {
     "job_level",

@@ -6,9 +6,8 @@ from pathlib import Path
 
 from talentcli import __version__
 from talentcli.model import RunData
-from talentcli.render import rupiah
 from talentcli.report import lists
-from talentcli.report.labels import Labels, long_date
+from talentcli.report.labels import Labels, long_date, rupiah
 from talentcli.rules import PERFORMANCE_LEVELS
 from talentcli.safety import private_file
 

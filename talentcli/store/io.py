@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import sys
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -189,7 +190,7 @@ class Store:
             step = schema.MIGRATIONS[i]
             with self.transaction():
                 if callable(step):
-                    step(self.db)
+                    step(self.db, sys.modules[__name__])  # this module's bulk writes
                 else:
                     for stmt in schema.statements(step):
                         self.db.run(stmt)
@@ -630,7 +631,7 @@ def migrate_run(db: Db, run: int, people: pd.DataFrame) -> None:
     """A schema-3 run's results as rows, with the plans, candidates and standards a run
     of today stores, derived with the run's own rules (the engine's functions, as classify
     does: the migrated run reads back as it did)."""
-    from talentcli.pipeline import derive, run_rules
+    from talentcli.engine.runs import derive, run_rules  # a migration only: the engine is pure
 
     meta = db.record("SELECT * FROM runs WHERE id = ?", (run,))
     rules = run_rules(meta)

@@ -167,7 +167,7 @@ def add_score_columns(db: Any, table: str, competencies: list[str]) -> bool:
     return bool(new)
 
 
-def _tables(db: Any) -> None:
+def _tables(db: Any, writes: Any) -> None:
     """Schema 4: accepted rows and run results move from blobs into plain tables (one row
     per fact), with plans, candidates and standards per run and the report's views."""
     batches = legacy.batch_frames(db)
@@ -184,12 +184,10 @@ def _tables(db: Any) -> None:
         db.run(stmt)
     results_table(db, comps)
     competency_view(db, comps)
-    from talentcli.store import io
-
     for batch, kind, cycle, frame in batches:
-        io.store_rows(db, KINDS[kind], cycle, batch, legacy_rows(kind, frame))
+        writes.store_rows(db, KINDS[kind], cycle, batch, legacy_rows(kind, frame))
     for run, frame in runs:
-        io.migrate_run(db, run, frame)
+        writes.migrate_run(db, run, frame)
 
 
 def legacy_rows(kind: str, frame: Any) -> Any:
@@ -204,7 +202,9 @@ def _statements(script: str) -> list[str]:
 
 # Each entry migrates the schema from version i to i + 1: SQL text, or a Python step for what
 # SQL cannot do. Never edit a released one: append.
-MIGRATIONS: list[str | Callable[[Any], None]] = [
+# A callable step gets the connection and io's bulk writes (`writes.store_rows`, ...):
+# passed in, so the schema never imports the module that imports it.
+MIGRATIONS: list[str | Callable[[Any, Any], None]] = [
     """
     CREATE TABLE batches (
         id INTEGER PRIMARY KEY,
@@ -270,8 +270,8 @@ MIGRATIONS: list[str | Callable[[Any], None]] = [
         PRIMARY KEY (run_id, nip)
     );
     """,
-    lambda db: legacy.columnar_batches(db),
-    lambda db: _tables(db),
+    lambda db, writes: legacy.columnar_batches(db),
+    lambda db, writes: _tables(db, writes),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
