@@ -29,6 +29,8 @@ def writers() -> dict[str, Writer]:
         "xlsx": xlsx_report.write,
         "html": html_report.write,
     }
+
+
 RECORD = ".talentcli-run"
 MAIN_FILE = {  # the file each format always writes, by which a missing report is seen
     "xlsx": "talenta-{cycle}.xlsx",

@@ -40,7 +40,8 @@ def summary(data: RunData, lang: str = "id") -> str:
         f"# {t('Ringkasan Pemetaan Talenta', 'Talent Mapping Summary')} {run['cycle']}",
         "",
         f"{t('Per tanggal', 'As of')} {long_date(run['as_of'], lang)}; {t('aturan', 'rules')} "
-        f"{run['rules_name']} (`{run['rules_sha256'][:12]}`); talentcli {__version__}.",
+        f"{run['rules_name']} (`{run['rules_sha256'][:12]}`); "
+        f"{t('proses klasifikasi', 'classification run')} #{run['id']}; talentcli {__version__}.",
         "",
         f"- {t('Pegawai', 'People')}: {run['people']}; {t('terklasifikasi', 'classified')}: "
         f"{len(data.people)}; {t('data tidak lengkap', 'incomplete')}: {len(data.incomplete)}",

@@ -657,6 +657,7 @@ def _traceability(cur: Cursor, fm: Formats, data: RunData, labels: Labels) -> No
     for text, value in [
         (t("Aplikasi", "Tool"), f"talentcli {__version__}"),
         (t("Siklus", "Cycle"), str(run["cycle"])),
+        (t("Proses klasifikasi", "Classification run"), f"#{run['id']}"),
         (t("Kondisi per tanggal", "As of"), long_date(run["as_of"], labels.lang)),
         (t("Berkas aturan", "Rules file"), str(run["rules_name"])),
         (t("SHA-256 aturan", "Rules SHA-256"), str(run["rules_sha256"])),
