@@ -31,11 +31,11 @@ def vacancy_candidates(people: pd.DataFrame, vacancies: pd.DataFrame, rules: Rul
     for level, vac in vacancies.groupby("job_level", sort=True):
         mine = target == level
         order, fit = _ranked({k: v[mine] for k, v in keys.items()}, level, rules)
-        order = order[: int(3 * vac["jumlah"].max())]
+        order = order[: int(rules.candidates_per_seat * vac["jumlah"].max())]
         top = people.iloc[pool[mine][order]][["nip", "nama", "job_level", "box"]]
         top = top.assign(fit=fit[order], rank=np.arange(1, len(order) + 1))
         pairs = vac[["kode", "jumlah"]].merge(top, how="cross")
-        parts.append(pairs[pairs["rank"] <= 3 * pairs["jumlah"]])
+        parts.append(pairs[pairs["rank"] <= rules.candidates_per_seat * pairs["jumlah"]])
     if not parts:
         return pd.DataFrame(columns=CANDIDATE_COLUMNS)
     out = pd.concat(parts, ignore_index=True).sort_values(["kode", "rank"], ignore_index=True)

@@ -285,6 +285,7 @@ class Rules(Strict):
     training: Training
     equity: Equity = Equity()
     education: Education = Education()
+    candidates_per_seat: int = Field(3, ge=1, le=50)
 
     def recommendation(self, box: int, placement: str | None = None, en: bool = False) -> str:
         """The follow-up text of a box; people kept in post near retirement get the

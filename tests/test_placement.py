@@ -52,6 +52,8 @@ def test_candidates_rank_by_fit_then_box_then_nip():
     assert got["rank"].tolist() == [1, 2, 3]
     vac2 = vac.assign(jumlah=2)
     assert vacancy_candidates(people, vac2, RULES)["nip"].tolist() == ["03", "01", "02", "04"]
+    two_per_seat = RULES.model_copy(update={"candidates_per_seat": 2})  # the rules' number
+    assert vacancy_candidates(people, vac, two_per_seat)["nip"].tolist() == ["03", "01"]
 
 
 def test_assignment_beats_greedy_ranking():
