@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import logging
 import os
 import shutil
@@ -122,6 +123,8 @@ def import_files(
         force=force,
         rules_sha256=loaded.sha256,
     )
+    gc.freeze()  # start-up's objects (pandas, the rules) are kept for good: the collector
+    # walks only what the import makes (SPEC §9 allows this one; measured in docs/scale.md)
     reports = []
     with locked(ws, log, warn):
         store = Store(ws.db)
