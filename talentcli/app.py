@@ -345,7 +345,10 @@ def file_away(path: Path, folder: Path, reason: str | None = None) -> Path:
     while dest.exists() or dest.is_symlink():
         dest = folder / f"{path.stem}-{n}{path.suffix}"
         n += 1
-    os.rename(path, dest) if _same_device(path, folder) else shutil.move(str(path), dest)
+    if _same_device(path, folder):
+        os.rename(path, dest)  # the entry itself: a link stays a link, never followed
+    else:
+        shutil.move(str(path), dest)
     if reason is not None:
         note = dest.with_name(dest.name + ".reason.txt")
         fd = os.open(note, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
