@@ -272,11 +272,6 @@ class Reference:
     rc: int | None
 
 
-# Before this many seconds the Python interpreter may still be starting, before any line of
-# talentcli has run (its first line installs the SIGTERM handler: talentcli.entry).
-INTERPRETER = 0.05
-
-
 @dataclass
 class Trial:
     index: int
@@ -431,6 +426,7 @@ class Harness:
         lose = trial.lose
 
         proc, _, err_path = start(self.args(command), ws, ws.parent / "killed")
+        unhandled = False
         try:
             proc.wait(timeout=trial.delay)
             trial.ended_first = True
@@ -438,6 +434,7 @@ class Harness:
             if _state(proc.pid) == "Z":  # ended, not yet reaped: the signal would do nothing
                 trial.ended_first = True
             else:
+                unhandled = not catches_sigterm(proc.pid)  # talentcli's first line not yet run
                 proc.send_signal(sig)
         try:
             trial.rc = proc.wait(timeout=TIMEOUT)
@@ -450,7 +447,7 @@ class Harness:
         if trial.ended_first:
             if trial.rc != after.rc:
                 lose("exit", f"ended by itself with {trial.rc}, uninterrupted {after.rc}")
-        elif sig == signal.SIGTERM and trial.rc == -signal.SIGTERM and trial.delay < INTERPRETER:
+        elif sig == signal.SIGTERM and trial.rc == -signal.SIGTERM and unhandled:
             trial.ended_first = True  # the interpreter itself was still starting: no code of
             # talentcli ran yet to turn the signal into 143 (and nothing was done)
         elif sig == signal.SIGTERM and trial.rc == -signal.SIGTERM:
@@ -549,6 +546,19 @@ class Harness:
             if changed:
                 problems.append(f"reports differ from the uninterrupted path's: {changed[:3]}")
         return problems
+
+
+def catches_sigterm(pid: int) -> bool:
+    """The process has a SIGTERM handler (/proc's SigCgt mask): talentcli.entry has run its
+    first line. Before that the interpreter itself is starting and nothing of talentcli ran,
+    so a SIGTERM ends it with the default action, whatever the code does."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("SigCgt:"):
+                return bool(int(line.split()[1], 16) >> (signal.SIGTERM - 1) & 1)
+    except (OSError, ValueError):
+        pass
+    return False
 
 
 def _state(pid: int) -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.faults_harness import catches_sigterm
 from tests.test_run import REPO, talentcli
 
 GOOD = ("asesmen-2026.xlsx", "kinerja.xlsx")
@@ -151,7 +152,7 @@ def test_sigterm_at_start_up_exits_143(tmp_path):
     import time
 
     env = {k: v for k, v in os.environ.items() if k != "TALENTCLI_DB"}
-    for delay in (0.12, 0.2, 0.3, 0.45):
+    for delay in (0.0, 0.05, 0.15, 0.3):
         proc = subprocess.Popen(
             [sys.executable, "-m", "talentcli", "sample", "--n", "20000", "--out", "s"],
             cwd=tmp_path,
@@ -161,7 +162,13 @@ def test_sigterm_at_start_up_exits_143(tmp_path):
             stderr=subprocess.PIPE,
             text=True,
         )
-        time.sleep(delay)
+        deadline = time.monotonic() + 30
+        while not catches_sigterm(proc.pid) and proc.poll() is None:  # talentcli's first line
+            assert time.monotonic() < deadline, "talentcli never installed its handler"
+            time.sleep(0.002)
+        maps = Path(f"/proc/{proc.pid}/maps").read_text() if proc.poll() is None else ""
+        assert "numpy" not in maps and "_calamine" not in maps  # caught before they load
+        time.sleep(delay)  # then somewhere in loading Typer, pandas, the command line
         ended = proc.poll() is not None
         proc.send_signal(signal.SIGTERM)
         _, err = proc.communicate(timeout=60)
