@@ -273,16 +273,38 @@ def _write_reports(
 
 def explain(ws: Workspace, nip: str, cycle: str | None = None) -> tuple[RunData, pd.DataFrame]:
     """The latest run and the person's stored ratings, for `explain`."""
+    from talentcli.errors import NotFoundError
     from talentcli.pipeline import load_run
-    from talentcli.store import Store, load_ratings
+    from talentcli.store import Store, load_ratings, whereabouts
 
     store = Store(ws.db, create=False)
     try:
         data = load_run(store, cycle)
         ratings = load_ratings(store)
+        known = nip in set(data.people["nip"]) or nip in set(data.incomplete["nip"])
+        where = None if known else whereabouts(store, nip)
     finally:
         store.close()
+    if where is not None:
+        raise NotFoundError(_not_in_run(nip, data.run, where))
     return data, ratings.loc[ratings["nip"] == nip, ["tahun", "predikat", "nilai"]]
+
+
+def _not_in_run(nip: str, run: dict, where: dict) -> str:
+    """Why a NIP is not in the run: another cycle, rejected at import, or never imported."""
+    head = f"NIP {nip} is not in run {run['id']} (cycle {run['cycle']})"
+    other = [c for c in where["cycles"] if c != str(run["cycle"])]
+    if other:
+        return (
+            f"{head}: it has an assessment in cycle {', '.join(other)}; "
+            f"try talentcli explain {nip} --cycle {other[-1]}"
+        )
+    if where["rejected"]:
+        cells = "; ".join(f"{r['file']} {r['cell']} ({r['code']})" for r in where["rejected"][:5])
+        return f"{head}: its row was rejected at import: {cells}; see the rejects/ files"
+    if str(run["cycle"]) in where["cycles"]:
+        return f"{head}: it was imported after the run; run talentcli classify again"
+    return f"{head}: no assessment of it was imported; check the number or import its file"
 
 
 # ------------------------------------------------------------------ run (cron)

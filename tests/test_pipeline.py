@@ -243,3 +243,30 @@ def test_a_loaded_run_has_only_columns_the_columnar_csv_writer_takes(cohort, tmp
     people = load_run(store, "2026").people
     store.close()
     assert {c: _kind(people[c]) for c in people.columns if _kind(people[c]) is None} == {}
+
+
+def test_explain_says_why_a_person_is_not_in_the_run(cli, tmp_path):
+    """Not in the run: assessed in another cycle, rejected at import (a NIP written twice with
+    different data), or never imported: each is said, with what to do (issue #17)."""
+    from tests.conftest import asesmen_rows, person, write_xlsx
+
+    a, b, c = (f"19800101200501{1 + i % 2}{i:03d}" for i in (1, 2, 3))
+    write_xlsx(tmp_path / "a-2025.xlsx", asesmen_rows([person(1)]))
+    twice = [person(3), [*person(3)[:-1], 4]]  # the same NIP, another score: both rejected
+    write_xlsx(tmp_path / "a-2026.xlsx", asesmen_rows([person(2), *twice]))
+    ratings = [["NIP", "Tahun", "Predikat"], *([n, 2025, "Baik"] for n in (a, b, c))]
+    write_xlsx(tmp_path / "kinerja.xlsx", ratings)
+    assert cli("import", tmp_path / "a-2025.xlsx", "--cycle", "2025").exit_code == 0
+    assert cli("import", tmp_path / "a-2026.xlsx", "--cycle", "2026").exit_code == 1
+    assert cli("import", tmp_path / "kinerja.xlsx").exit_code == 0
+    assert cli("classify", "--cycle", "2026", "--as-of", "2026-01-01").exit_code == 0
+    other = cli("explain", a, "--cycle", "2026")
+    assert other.exit_code == 1 and f"assessment in cycle 2025; try talentcli explain {a}" in (
+        other.output
+    )
+    rejected = cli("explain", c, "--cycle", "2026")
+    assert rejected.exit_code == 1 and "rejected at import: a-2026.xlsx" in rejected.output
+    assert "(duplicate-nip)" in rejected.output
+    never = cli("explain", "199001012015011004", "--cycle", "2026")
+    assert never.exit_code == 1 and "no assessment of it was imported" in never.output
+    assert cli("explain", b, "--cycle", "2026").exit_code == 0

@@ -22,6 +22,7 @@ from talentcli.store.io import (
     save_run,
     stored_rows,
     unseen_batches,
+    whereabouts,
 )
 from talentcli.store.schema import MIGRATIONS, SCHEMA_VERSION, SCORE_PREFIX
 
@@ -48,4 +49,5 @@ __all__ = [
     "save_run",
     "stored_rows",
     "unseen_batches",
+    "whereabouts",
 ]

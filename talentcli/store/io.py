@@ -649,3 +649,26 @@ def migrate_run(db: Db, run: int, people: pd.DataFrame) -> None:
     _save_rules_tables(db, run, rules)
     _save_frame(db, "plans", run, plans, ["nip", "seq", "code", "reason"])
     _save_frame(db, "candidates", run, candidates, CANDIDATE_COLUMNS)
+
+
+def whereabouts(store: Store, nip: str) -> dict:
+    """Where a NIP is in the store, for a person a run does not hold: the cycles with an
+    assessment of it, and the import cells that rejected a row under that NIP (its own NIP
+    cell: an invalid or duplicated NIP)."""
+    cycles = [
+        str(r[0])
+        for r in store.db.rows(
+            f"SELECT DISTINCT cycle FROM {KINDS['asesmen'].table} WHERE nip = ? ORDER BY cycle",
+            (nip,),
+        )
+    ]
+    rejected = store.db.rows(
+        "SELECT b.file, v.cell, v.code FROM violations v JOIN batches b ON b.id = v.batch_id "
+        "WHERE v.field = 'nip' AND v.severity = 'error' AND replace(replace(replace(v.value, "
+        "' ', ''), '.', ''), '-', '') = ? ORDER BY b.id, v.row",
+        (nip,),
+    )
+    return {
+        "cycles": cycles,
+        "rejected": [{"file": f, "cell": c, "code": k} for f, c, k in rejected],
+    }
