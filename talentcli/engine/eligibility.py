@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from talentcli.engine.dates import ages, whole_years
 from talentcli.rules import Eligibility, Rules
 
 OK, FAIL, UNKNOWN = "ok", "fail", "unknown"
@@ -134,9 +135,8 @@ def _years_in_post(tmt: pd.Series, minimum: int, as_of: dt.date) -> Result:
     known = day.notna().to_numpy()
     years = np.zeros(len(day), dtype=np.int64)
     if known.any():
-        d = day[known]
-        before = (d.dt.month > as_of.month) | ((d.dt.month == as_of.month) & (d.dt.day > as_of.day))
-        years[known] = as_of.year - d.dt.year.to_numpy() - before.to_numpy().astype(int)
+        d = day[known].dt
+        years[known] = whole_years(d.year.to_numpy(), d.month.to_numpy(), d.day.to_numpy(), as_of)
     iso = day.dt.strftime("%Y-%m-%d").fillna("").to_numpy(dtype=object)
     detail = np.where(
         known,
@@ -204,11 +204,6 @@ def _discipline(active: pd.Series) -> Result:
 
 
 def _age(nip: np.ndarray, maximum: int, as_of: dt.date) -> Result:
-    text = pd.Series(nip, dtype=object).astype(str)
-    year = text.str[0:4].astype(int).to_numpy()
-    month = text.str[4:6].astype(int).to_numpy()
-    day = text.str[6:8].astype(int).to_numpy()
-    before = (month > as_of.month) | ((month == as_of.month) & (day > as_of.day))
-    age = as_of.year - year - before.astype(int)
+    age = ages(nip, as_of)
     detail = "umur " + age.astype(str) + np.where(age <= maximum, " <= ", " > ") + str(maximum)
     return _result(age <= maximum, np.ones(len(nip), dtype=bool), detail.astype(object))

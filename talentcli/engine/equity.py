@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from talentcli.engine.dates import ages
 from talentcli.rules import Rules
 
 DIMENSIONS = ("gender", "age_band", "unit", "job_level")
@@ -42,11 +43,7 @@ def groups_of(people: pd.DataFrame, as_of: dt.date, rules: Rules) -> pd.DataFram
     nip = people["nip"].astype(str)
     eq = rules.equity
     gender = nip.str[14].map({"1": eq.gender[1], "2": eq.gender[2]}).fillna("?")
-    year = nip.str[0:4].astype(int).to_numpy()
-    month = nip.str[4:6].astype(int).to_numpy()
-    day = nip.str[6:8].astype(int).to_numpy()
-    before = (month > as_of.month) | ((month == as_of.month) & (day > as_of.day))
-    age = as_of.year - year - before.astype(int)
+    age = ages(nip, as_of)
     edges = np.asarray(eq.age_bands)
     labels = np.asarray(age_band_labels(eq.age_bands), dtype=object)
     band = labels[np.searchsorted(edges, age, side="right")]

@@ -1,0 +1,21 @@
+"""Whole years between dates, columnar: ages from the NIP birth date, years in post."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+
+def whole_years(year: np.ndarray, month: np.ndarray, day: np.ndarray, as_of: dt.date) -> np.ndarray:
+    """Whole years from each (YEAR, MONTH, DAY) to AS_OF: one less before the anniversary."""
+    before = (month > as_of.month) | ((month == as_of.month) & (day > as_of.day))
+    return as_of.year - np.asarray(year) - np.asarray(before).astype(int)
+
+
+def ages(nips: pd.Series | np.ndarray, as_of: dt.date) -> np.ndarray:
+    """Each person's age at AS_OF from the birth date in NIP digits 1-8 (YYYYMMDD)."""
+    text = pd.Series(np.asarray(nips, dtype=object)).astype(str)
+    parts = [text.str[a:b].astype(int).to_numpy() for a, b in ((0, 4), (4, 6), (6, 8))]
+    return whole_years(*parts, as_of)
