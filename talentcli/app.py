@@ -416,19 +416,20 @@ def run(ws: Workspace, as_of: dt.date | None = None, warn: Warn = _ignore) -> In
 
 
 def _run_inbox(ws: Workspace, loaded: LoadedRules, as_of: dt.date, outcome: InboxOutcome) -> None:
-    from talentcli.store import Store
+    from talentcli.store import Store, latest_run
 
+    cycle = ws.cycle
     store = Store(ws.db)
     try:
         _import_inbox(ws, store, loaded, outcome)
-        cycle = ws.cycle
         if _needs_classify(store, cycle, loaded):
             from talentcli.pipeline import classify_cycle
 
             outcome.summary = classify_cycle(store, loaded, cycle, as_of)
+        last = latest_run(store, cycle)
     finally:
         store.close()
-    if outcome.summary is not None or _reports_stale(ws, cycle):
+    if outcome.summary is not None or _reports_stale(ws, last):
         folder = ws.path(ws.config.output)
         outcome.written = _write_reports(ws, cycle, ws.config.formats, folder, ws.config.lang)
 
@@ -503,17 +504,11 @@ def _needs_classify(store, cycle: str, loaded: LoadedRules) -> bool:
     return unseen_batches(store, cycle, last["id"])
 
 
-def _reports_stale(ws: Workspace, cycle: str) -> bool:
-    """The reports on disk are not those of the latest run of the cycle (or one is missing):
-    a run killed between classify and report, or a classify by hand since."""
+def _reports_stale(ws: Workspace, last: dict | None) -> bool:
+    """The reports on disk are not those of LAST, the latest run of the cycle (or one is
+    missing): a run killed between classify and report, or a classify by hand since."""
     from talentcli.report import recorded_run
-    from talentcli.store import Store, latest_run
 
-    store = Store(ws.db, create=False)
-    try:
-        last = latest_run(store, cycle)
-    finally:
-        store.close()
     if last is None:
         return False
     return recorded_run(ws.path(ws.config.output), ws.config.formats) != last["id"]
