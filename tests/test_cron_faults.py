@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import stat
 from pathlib import Path
@@ -13,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.faults_harness import catches_sigterm
-from tests.test_run import REPO, talentcli
+from tests.test_run import REPO, spawn, talentcli
 
 GOOD = ("asesmen-2026.xlsx", "kinerja.xlsx")
 
@@ -147,21 +146,10 @@ def test_sigterm_at_start_up_exits_143(tmp_path):
     and one line, never a default death (-15), a traceback or exit 70. Only a signal during
     the interpreter's own start, before talentcli's first line, can end it otherwise."""
     import signal
-    import subprocess
-    import sys
     import time
 
-    env = {k: v for k, v in os.environ.items() if k != "TALENTCLI_DB"}
     for delay in (0.0, 0.05, 0.15, 0.3):
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "talentcli", "sample", "--n", "20000", "--out", "s"],
-            cwd=tmp_path,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        proc = spawn("sample", "--n", "20000", "--out", "s", cwd=tmp_path)
         deadline = time.monotonic() + 30
         while not catches_sigterm(proc.pid) and proc.poll() is None:  # talentcli's first line
             assert time.monotonic() < deadline, "talentcli never installed its handler"

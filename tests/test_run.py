@@ -37,6 +37,20 @@ def talentcli(*args, cwd: Path, timeout: float = 120) -> subprocess.CompletedPro
     )
 
 
+def spawn(*args, cwd: Path) -> subprocess.Popen:
+    """Start talentcli as cron would (no terminal, no input), to be signalled while it works."""
+    env = {k: v for k, v in os.environ.items() if k != "TALENTCLI_DB"}
+    return subprocess.Popen(
+        [sys.executable, "-m", "talentcli", *map(str, args)],
+        cwd=cwd,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
     ws = tmp_path / "bkpsdm"
@@ -170,16 +184,7 @@ def test_killed_import_leaves_the_store_whole(tmp_path, sig):
     small = talentcli("import", REPO / "samples" / "formasi-2026.xlsx", cwd=tmp_path)
     assert small.returncode == 0
     before = store_dump(tmp_path / "talent.db")
-    env = {k: v for k, v in os.environ.items() if k != "TALENTCLI_DB"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "talentcli", "import", str(tmp_path / "big" / "asesmen-2026.xlsx")],
-        cwd=tmp_path,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    proc = spawn("import", tmp_path / "big" / "asesmen-2026.xlsx", cwd=tmp_path)
     journal = tmp_path / "talent.db-journal"
     deadline = time.monotonic() + 0.6  # mid-import: reading, validating or writing
     while not journal.exists() and proc.poll() is None and time.monotonic() < deadline:
