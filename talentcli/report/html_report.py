@@ -85,7 +85,7 @@ TEXT = {
     "no_candidates": ("Belum ada kandidat dari kelompok suksesi.", "No candidate in the pool."),
     "total_jp": ("Total JP rencana pengembangan", "Total JP of the plans"),
     "total_cost": ("Total biaya rencana (Rp)", "Total cost of the plans (Rp)"),
-    "trace": ("Keterlacakan", "Traceability"),
+    "trace": ("Ketertelusuran", "Traceability"),
     "tool": ("Aplikasi", "Tool"),
     "run": ("Proses klasifikasi", "Classification run"),
     "rules": ("Berkas aturan", "Rules file"),
