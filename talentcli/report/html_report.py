@@ -27,7 +27,7 @@ from markupsafe import Markup
 from talentcli import __version__
 from talentcli.model import RunData
 from talentcli.report import lists
-from talentcli.report.labels import HEADERS, SHEETS, Labels, long_date
+from talentcli.report.labels import HEADERS, SHEETS, Labels, long_date, number
 from talentcli.rules import PERFORMANCE_LEVELS, Rules
 from talentcli.safety import private_dir
 
@@ -257,8 +257,7 @@ class Fmt:
         """4500000 -> '4.500.000' (id) / '4,500,000' (en)."""
         if _missing(x):
             return self.dash
-        s = f"{int(x):,}"
-        return s if self.en else s.replace(",", ".")
+        return f"{int(x):,}" if self.en else number(x)
 
     def date(self, iso: object) -> str:
         """'2026-01-01' -> '1 Januari 2026'."""

@@ -120,7 +120,7 @@ def number(n: int) -> str:
 
 def rupiah(amount: float) -> str:
     """4500000 -> 'Rp4.500.000' (Indonesian thousands separator)."""
-    return "Rp" + f"{int(amount):,}".replace(",", ".")
+    return "Rp" + number(amount)
 
 
 # columns whose values are codes (translated); every other column is free text
