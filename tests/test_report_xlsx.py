@@ -16,6 +16,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from talentcli.model import Instansi, Signatory
 from talentcli.report import RECORD
 from talentcli.report.labels import Labels
 from talentcli.rules import load_rules
@@ -135,9 +136,17 @@ def book(root: Path, sub: str = "id") -> openpyxl.Workbook:
     return openpyxl.load_workbook(root / sub / "talenta-2026.xlsx")
 
 
+def listed(ws) -> list[tuple]:
+    """A list sheet's rows: the header and the records, up to the blank row before the
+    signature block."""
+    rows = list(ws.iter_rows(values_only=True))
+    end = next((i for i, r in enumerate(rows) if all(v is None for v in r)), len(rows))
+    return rows[:end]
+
+
 def table(ws) -> list[dict]:
     """A list sheet as dicts keyed by the header row."""
-    rows = list(ws.iter_rows(values_only=True))
+    rows = listed(ws)
     return [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
 
 
@@ -233,12 +242,12 @@ def test_nip_is_text_and_numbers_are_numbers(small):
         ws = wb[name]
         head = [c.value for c in ws[1]]
         nip = head.index("NIP") + 1
-        cells = [ws.cell(r, nip) for r in range(2, ws.max_row + 1)]
+        cells = [ws.cell(r, nip) for r in range(2, len(listed(ws)) + 1)]
         assert cells and all(c.data_type == "s" and len(c.value) == 18 for c in cells), name
     ws = wb["Hasil"]
     head = [c.value for c in ws[1]]
     for col in ("JPM (%)", "Kotak Talenta", "Nilai Kemampuan Teknis", "Total JP", "Biaya (Rp)"):
-        cells = [ws.cell(r, head.index(col) + 1) for r in range(2, ws.max_row + 1)]
+        cells = [ws.cell(r, head.index(col) + 1) for r in range(2, len(listed(ws)) + 1)]
         assert all(c.data_type == "n" and c.value is not None for c in cells), col
     cost = ws.cell(2, head.index("Biaya (Rp)") + 1)
     assert "#,##0" in cost.number_format
@@ -290,7 +299,7 @@ def test_empty_lists_keep_their_sheet(small, tmp_path):
     empty = ("Promotion", "Vacancy Candidates", "Incomplete Data", "Succession Pool")
     for name in [n for n in wb.sheetnames if n in empty or n.startswith("Stays")]:
         ws = wb[name]
-        assert ws.max_row == 2 and ws["A2"].value == "No data", name
+        assert len(listed(ws)) == 2 and ws["A2"].value == "No data", name
         assert ws["A1"].value == ("NIP" if name != "Vacancy Candidates" else "Vacancy code")
         assert ws.auto_filter.ref and ws.freeze_panes == "A2"
     assert wb["Transfer"]["A2"].value == "199001012015011004"
@@ -400,7 +409,7 @@ def test_assigned_candidates_are_marked(small):
 
 
 def _sheet_values(ws) -> list[list]:
-    return [[plain(v) for v in row] for row in ws.iter_rows(values_only=True)]
+    return [[plain(v) for v in row] for row in listed(ws)]
 
 
 def test_golden_hasil_and_rencana(small):
@@ -441,3 +450,101 @@ def test_same_run_gives_the_same_bytes(small, tmp_path):
     first = write(data, tmp_path / "a")[0].read_bytes()
     assert write(data, tmp_path / "b")[0].read_bytes() == first
     assert first == (small / "id" / "talenta-2026.xlsx").read_bytes()
+
+
+# ------------------------------------------------------------------ print (SPEC §5)
+
+SIGNED = Instansi(
+    nama="Pemerintah Kota Contoh & Sekitarnya",
+    kota="Kota Contoh",
+    penandatangan=Signatory(jabatan="Kepala BKPSDM", nama="Drs. Penanda Tangan", nip="1"),
+)
+
+
+@pytest.fixture(scope="module")
+def signed(small, tmp_path_factory):
+    """The small cohort's workbook for an agency with a signatory (talent.yaml)."""
+    from talentcli.report.xlsx_report import write
+
+    data = dataclasses.replace(run_data(small), instansi=SIGNED)
+    return openpyxl.load_workbook(write(data, tmp_path_factory.mktemp("signed"), "id")[0])
+
+
+def test_every_sheet_prints_landscape_one_page_wide_with_header_and_footer(signed):
+    for ws in signed.worksheets:
+        setup, name = ws.page_setup, ws.title
+        assert setup.orientation == "landscape", name
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, name
+        assert (setup.fitToWidth or 1, setup.fitToHeight) == (1, 0), name  # absent: 1
+        head, foot = ws.oddHeader, ws.oddFooter
+        assert head.left.text.strip() == "Pemerintah Kota Contoh && Sekitarnya", name  # & escaped
+        assert head.center.text.strip() == f"&B {name}", name  # bold
+        assert head.right.text.strip() == "Siklus 2026 · kondisi per 1 Januari 2026", name
+        assert foot.center.text.strip() == "Halaman &P dari &N", name
+    lists = signed.worksheets[3:]  # after Ringkasan, Peta Talenta, Hasil
+    for ws in [signed["Hasil"], *lists]:
+        assert ws.print_title_rows == "$1:$1", ws.title  # the header row on every page
+    assert {ws.page_setup.paperSize for ws in lists} == {9}  # A4: they fit it legibly
+    assert signed["Hasil"].page_setup.paperSize == 8  # the full data: A3, not for paper
+
+
+def test_list_sheets_end_with_the_signature_block(signed):
+    for ws in signed.worksheets[3:]:
+        rows = list(ws.iter_rows(values_only=True))
+        tail = [next(v for v in r if v is not None) for r in rows[len(listed(ws)) :] if any(r)]
+        assert tail == [
+            "Kota Contoh, 1 Januari 2026",
+            "Kepala BKPSDM",
+            "Drs. Penanda Tangan",
+            "NIP 1",
+        ], ws.title
+    assert not any(v == "Kepala BKPSDM" for r in signed["Hasil"].values for v in r)
+
+
+def test_long_text_wraps_in_rows_tall_enough(signed):
+    """Recommendations wrap within their column; the row is sized for its lines (a PDF
+    converter does not size rows itself)."""
+    from talentcli.report.xlsx_report import _chars_per_line, wrapped_lines
+
+    ws = signed["Promosi"]
+    head = [c.value for c in ws[1]]
+    col = head.index("Rekomendasi") + 1
+    letter = openpyxl.utils.get_column_letter(col)
+    width = ws.column_dimensions[letter].width
+    for r in range(2, len(listed(ws)) + 1):
+        cell = ws.cell(r, col)
+        assert cell.alignment.wrap_text and cell.alignment.vertical == "top"
+        lines = wrapped_lines(cell.value, _chars_per_line(int(width)))
+        assert lines > 1 and ws.row_dimensions[r].height == 15.0 * lines
+    total = sum(d.width for d in ws.column_dimensions.values())
+    assert total <= 235  # about 68% on A4 landscape: 7.5 pt of Calibri 11
+
+
+def test_wrapped_lines_counts_word_wrapped_lines():
+    from talentcli.report.xlsx_report import wrapped_lines
+
+    assert wrapped_lines("Dinas Kependudukan dan Pencatatan Sipil", 19) == 3
+    assert wrapped_lines("Dinas Kependudukan dan Pencatatan Sipil", 22) == 2
+    assert wrapped_lines("Bappeda", 10) == 1
+    assert wrapped_lines("x" * 25, 10) == 3  # a word longer than the line is cut
+
+
+def test_hasil_colours_box_and_gap_cells(signed):
+    ws = signed["Hasil"]
+    head = [c.value for c in ws[1]]
+    box = openpyxl.utils.get_column_letter(head.index("Kotak Talenta") + 1)
+    rules = {
+        str(rng.sqref): [(r.operator, r.formula, r.dxf.fill.bgColor.rgb) for r in cf.rules]
+        for cf in ws.conditional_formatting
+        for rng in [cf]
+    }
+    on_box = next(v for k, v in rules.items() if k.startswith(box))
+    assert ("equal", ["9"], "FF1B5E20") in on_box and ("equal", ["1"], "FFD32F2F") in on_box
+    delta = openpyxl.utils.get_column_letter(head.index("Selisih Kemampuan Teknis") + 1)
+    on_delta = next(v for k, v in rules.items() if k.startswith(delta))
+    assert [(op, f) for op, f, _ in on_delta] == [
+        ("lessThanOrEqual", ["-1.0"]),
+        ("lessThan", ["0"]),
+    ]
+    status = openpyxl.utils.get_column_letter(head.index("Status Kemampuan Teknis") + 1)
+    assert next(v for k, v in rules.items() if k.startswith(status))[0][1] == ['"Kesenjangan"']
