@@ -364,7 +364,10 @@ def test_ringkasan_grid_layout_and_traceability(small):
     assert got["SHA-256 aturan"] == doc["rules"]["sha256"]
     for inp in doc["inputs"]:
         assert got[inp["file"]] == inp["sha256"]
-    units = {r[0]: r[1:] for r in rows if r[0] in ("Bappeda", "@cmd", "+SUM(1,2)", "Jumlah")}
+    units: dict = {}  # the Per Unit Kerja table: the first rows naming the units
+    for r in rows:
+        if r[0] in ("Bappeda", "@cmd", "+SUM(1,2)", "Jumlah"):
+            units.setdefault(r[0], r[1:])
     assert units["Bappeda"][0] == 3 and units["@cmd"][0] == 2 and units["+SUM(1,2)"][0] == 2
     assert units["Jumlah"][0] == 7  # the last 'Jumlah' row: the per-unit table's cohort total
 
@@ -548,3 +551,44 @@ def test_hasil_colours_box_and_gap_cells(signed):
     ]
     status = openpyxl.utils.get_column_letter(head.index("Status Kemampuan Teknis") + 1)
     assert next(v for k, v in rules.items() if k.startswith(status))[0][1] == ['"Kesenjangan"']
+
+
+# ------------------------------------------------------------------ charts (SPEC §5)
+
+
+def test_ringkasan_carries_the_native_charts(small):
+    """xl/charts/ holds the 9-box, JPM, gaps, programmes and boxes-per-unit charts, each
+    drawing cells of Ringkasan; the numbers beside them are the cohort's."""
+    import zipfile
+
+    with zipfile.ZipFile(small / "id" / "talenta-2026.xlsx") as z:
+        charts = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart")]
+    titles = [re.search(r"<a:t>([^<]*)</a:t>", c).group(1) for c in charts]
+    assert sorted(titles) == sorted(
+        [
+            "Sebaran 9-Box",
+            "Sebaran JPM",
+            "Kesenjangan per Kompetensi",
+            "Program Pengembangan: Peserta, JP dan Biaya",
+            "Kotak Talenta per Unit Kerja",
+        ]
+    )
+    unit_chart = next(c for c in charts if "Kotak Talenta per Unit" in c)
+    assert unit_chart.count("<c:ser>") == 9 and '<c:grouping val="stacked"/>' in unit_chart
+    assert "Ringkasan!$" in unit_chart
+    data = json.loads((small / "id" / "talenta-2026.json").read_text(encoding="utf-8"))
+    rows = list(book(small)["Ringkasan"].iter_rows(values_only=True))
+    at = next(i for i, r in enumerate(rows) if r[0] == "Sebaran JPM")
+    bins = {r[0]: r[1] for r in rows[at + 2 : at + 12]}
+    assert sum(bins.values()) == len(data["people"])
+    for p in data["people"]:  # each person in the bin of their JPM
+        lo = min(int(p["jpm"] // 10) * 10, 90)
+        assert bins[f"{lo}–{lo + 10}"] >= 1
+    at = next(i for i, r in enumerate(rows) if r[0] == "Kesenjangan per Kompetensi")
+    teknis = rows[at + 2]
+    deltas = [p["delta"]["teknis"] for p in data["people"]]
+    assert teknis[:3] == (
+        "Kemampuan Teknis",
+        sum(-1 < d < 0 for d in deltas),
+        sum(d <= -1 for d in deltas),
+    )

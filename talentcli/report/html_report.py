@@ -26,8 +26,9 @@ from markupsafe import Markup
 
 from talentcli import __version__
 from talentcli.model import RunData
-from talentcli.report import lists
+from talentcli.report import lists, svg
 from talentcli.report.labels import HEADERS, SHEETS, Labels, long_date, number
+from talentcli.report.xlsx_report import BOX_COLOURS
 from talentcli.rules import PERFORMANCE_LEVELS, Rules
 from talentcli.safety import private_dir
 
@@ -127,6 +128,7 @@ TEXT = {
         "Semua rencana dalam satu dokumen (satu halaman A4 per pegawai)",
         "Every plan in one document (one A4 page per person)",
     ),
+    "charts": ("Grafik", "Charts"),
     "footer": (
         "Dibuat dengan talentcli {v} dari proses {run} (aturan {rules}, SHA-256 {sha}).",
         "Made with talentcli {v} from run {run} (rules {rules}, SHA-256 {sha}).",
@@ -448,10 +450,62 @@ def _index(data: RunData, fmt: Fmt, people: list[SimpleNamespace]) -> dict:
     tables = [t for t in tables if t is not None]
     return {
         "summary": _summary(data, fmt),
+        "charts": charts(data, fmt),
+        "programmes": _programmes(data, fmt),
         "by_box": by_box,
         "tables": tables,
         "units": _unit_table(data, fmt),
     }
+
+
+def charts(data: RunData, fmt: Fmt) -> list[Markup]:
+    """The pictures of SPEC §5 as inline SVG (the workbook draws the same numbers natively):
+    9-box counts, JPM distribution, gaps per competency, programmes, boxes per unit."""
+    lab, num = fmt.labels, fmt.thousands
+    word = lab.text("Kotak", "Box")
+    boxes = lists.counts(data, "box", list(range(1, 10)))
+    out = [
+        svg.columns(
+            lab.chart("boxes"),
+            [f"{word} {b}" for b in boxes["box"]],
+            boxes["count"].tolist(),
+            [BOX_COLOURS.get(b, ("#888888",))[0] for b in boxes["box"]],
+            num,
+        )
+    ]
+    bins = lists.jpm_bins(data)
+    out.append(
+        svg.columns(lab.chart("jpm_bins"), bins["bin"].tolist(), bins["count"].tolist(),
+                    ["#2F5597"] * len(bins), num)
+    )  # fmt: skip
+    gaps = lists.gaps_by_competency(data)
+    names = [lab.competencies.get(c, c) for c in gaps["competency"]]
+    series = [(lab.header("ringan"), "#F4B183", gaps["ringan"].tolist()),
+              (lab.header("berat"), "#C00000", gaps["berat"].tolist())]  # fmt: skip
+    out.append(svg.stacked_bars(lab.chart("gaps"), names, series, num))
+    progs = lists.programme_summary(data)
+    if not progs.empty:
+        named = [f"{c} {n}" for c, n in zip(progs["code"], progs["programme"], strict=True)]
+        series = [(lab.header("people"), "#2F5597", progs["people"].tolist())]
+        out.append(svg.stacked_bars(lab.chart("programmes"), named, series, num))
+    units = lists.boxes_by_unit(data)
+    if not units.empty:
+        names = [u if isinstance(u, str) else fmt.dash for u in units["unit"]]
+        series = [(f"{word} {b}", BOX_COLOURS[b][0], units[str(b)].tolist()) for b in range(1, 10)]
+        out.append(svg.stacked_bars(lab.chart("boxes_by_unit"), names, series, num))
+    return out
+
+
+def _programmes(data: RunData, fmt: Fmt) -> dict:
+    """People, JP and cost per programme (the training planners' summary) as a table."""
+    frame = lists.programme_summary(data)
+    rows = [
+        [c, n, fmt.thousands(p), fmt.thousands(j), fmt.thousands(k)]
+        for c, n, p, j, k in frame.itertuples(index=False)
+    ]
+    heads = [fmt.labels.header(c) for c in ("code", "programme", "people", "jp", "cost")]
+    total = ["", fmt.t("total"), "", *(fmt.thousands(frame[c].sum()) for c in ("jp", "cost"))]
+    return {"title": fmt.labels.chart("programmes"), "heads": heads, "rows": rows, "foot": total}
 
 
 def _unit_table(data: RunData, fmt: Fmt) -> dict:

@@ -69,6 +69,18 @@ HEADERS = {
     "count": ("Jumlah", "Count"),
     "people": ("Pegawai", "People"),
     "assigned": ("Usulan Penetapan", "Proposed assignment"),
+    "bin": ("Rentang JPM", "JPM range"),
+    "ringan": ("Kesenjangan ringan", "Light gap"),
+    "berat": ("Kesenjangan berat", "Severe gap"),
+}
+
+# the charts of the workbook and the html (SPEC §5 "They would rather look than read")
+CHARTS = {
+    "boxes": ("Sebaran Kotak Talenta", "People per talent box"),
+    "jpm_bins": ("Sebaran JPM", "JPM distribution"),
+    "boxes_by_unit": ("Kotak Talenta per Unit Kerja", "Talent boxes per unit"),
+    "gaps": ("Kesenjangan per Kompetensi", "Gaps per competency"),
+    "programmes": ("Program Pengembangan: Peserta, JP dan Biaya", "Programmes: people, JP, cost"),
 }
 
 VALUES = {
@@ -169,6 +181,10 @@ class Labels:
     def sheet(self, code: str) -> str:
         """A sheet (or list) name."""
         return SHEETS[code][self.i]
+
+    def chart(self, code: str) -> str:
+        """A chart's title (CHARTS)."""
+        return CHARTS[code][self.i]
 
     def header(self, column: str) -> str:
         """A column header; per-competency columns read 'Nilai Kemampuan Teknis'."""

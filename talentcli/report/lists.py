@@ -335,3 +335,52 @@ def strings(values: pd.Series) -> pa.Array | None:
     except (pa.ArrowTypeError, pa.ArrowInvalid):
         return None
     return out.combine_chunks() if isinstance(out, pa.ChunkedArray) else out
+
+
+# ------------------------------------------------------------------ chart data (SPEC §5)
+
+JPM_BIN = 10  # the JPM distribution in bins of 10 points (a picture, not a rule)
+
+
+def jpm_bins(data: RunData) -> pd.DataFrame:
+    """How many classified people per JPM bin: 0-10, 10-20, ..., 90-100 (100 in the last)."""
+    edges = np.arange(0, 100 + JPM_BIN, JPM_BIN)
+    jpm = data.people["jpm"].to_numpy(dtype=float)
+    count, _ = np.histogram(np.clip(jpm[~np.isnan(jpm)], 0, 100), bins=edges)
+    labels = [f"{lo}–{lo + JPM_BIN}" for lo in edges[:-1]]
+    return pd.DataFrame({"bin": labels, "count": count.astype(int)})
+
+
+def boxes_by_unit(data: RunData) -> pd.DataFrame:
+    """Per unit (no unit last, as unit_counts), the people in each box 1-9."""
+    p = data.people
+    unit = p["unit"].astype(object).fillna("").rename("unit")
+    out = pd.crosstab(unit, p["box"]).reindex(columns=range(1, 10), fill_value=0)
+    out.columns = [str(b) for b in out.columns]
+    out = out.reset_index()
+    out["unit"] = out["unit"].replace("", np.nan)
+    return out.sort_values("unit").reset_index(drop=True)
+
+
+def gaps_by_competency(data: RunData) -> pd.DataFrame:
+    """Per competency (rules order): people with a light gap and with a severe one
+    (delta <= the rules' berat_max), as the plans read them."""
+    p, severe = data.people, data.rules.status.berat_max
+    rows = []
+    for code in data.rules.competency_codes:
+        gap = p[f"status_{code}"].to_numpy() == "gap"
+        berat = gap & (p[f"delta_{code}"].to_numpy(dtype=float) <= severe)
+        rows.append((code, int(gap.sum() - berat.sum()), int(berat.sum())))
+    return pd.DataFrame(rows, columns=["competency", "ringan", "berat"])
+
+
+def programme_summary(data: RunData) -> pd.DataFrame:
+    """Per programme of the plans (catalogue order): people, total JP and total cost."""
+    plans = data.plans
+    g = plans.groupby("code", sort=False)
+    out = pd.DataFrame({"people": g["nip"].nunique(), "jp": g["jp"].sum(), "cost": g["cost"].sum()})
+    names = {p.code: p.name for p in data.rules.training.catalogue}
+    order = [c for c in names if c in out.index] + sorted(set(out.index) - set(names))
+    out = out.reindex(order).reset_index(names="code")
+    out.insert(1, "programme", out["code"].map(names).fillna(out["code"]))
+    return out.astype({"people": int, "jp": int, "cost": int})

@@ -612,7 +612,117 @@ def ringkasan(ws: Worksheet, fm: Formats, data: RunData, labels: Labels) -> None
     _count_table(cur, fm, data, labels, "placement", list(data.rules.placements))
     _training(cur, fm, data, labels)
     _units(cur, fm, data, labels)
+    charts(cur, fm, data, labels)
     _traceability(cur, fm, data, labels)
+
+
+def charts(cur: Cursor, fm: Formats, data: RunData, labels: Labels) -> None:
+    """The pictures of SPEC §5, each a small table of its numbers and a native chart of it:
+    JPM distribution, gaps per competency, the programmes, talent boxes per unit."""
+    t = labels.text
+    h = labels.header
+    bins = lists.jpm_bins(data)
+    _section(cur, fm, labels.chart("jpm_bins"), 2)
+    rows = _data_table(cur, fm, [h("bin"), h("count")], bins.to_numpy().tolist(), [None, "jp"])
+    _chart(cur, fm, labels, "jpm_bins", "column", rows, [(1, h("count"), "#2F5597")], 280)
+    gaps = lists.gaps_by_competency(data)
+    _section(cur, fm, labels.chart("gaps"), 3)
+    named = [[labels.competencies.get(c, c), a, b] for c, a, b in gaps.to_numpy().tolist()]
+    rows = _data_table(
+        cur, fm, [h("competency"), h("ringan"), h("berat")], named, [None, "jp", "jp"]
+    )
+    series = [(1, h("ringan"), "#F4B183"), (2, h("berat"), "#C00000")]
+    _chart(cur, fm, labels, "gaps", "bar", rows, series, 260, stacked=True)
+    progs = lists.programme_summary(data)
+    _section(cur, fm, labels.chart("programmes"), 5)
+    heads = [h("code"), h("people"), h("jp"), h("cost"), h("programme")]  # names overflow right
+    kinds = [None, "jp", "jp", "rupiah", None]
+    table = progs[["code", "people", "jp", "cost", "programme"]].to_numpy().tolist()
+    rows = _data_table(cur, fm, heads, table, kinds)
+    series = [(1, h("people"), "#2F5597"), (2, h("jp"), "#A9D18E")]
+    _chart(cur, fm, labels, "programmes", "column", rows, series, 300, cost=3)
+    units = lists.boxes_by_unit(data)
+    _section(cur, fm, labels.chart("boxes_by_unit"), 10)
+    word = t("Kotak", "Box")
+    named = [
+        [u if isinstance(u, str) else t("(tanpa unit)", "(no unit)"), *n]
+        for u, *n in units.to_numpy().tolist()
+    ]
+    heads = [h("unit"), *(f"{word} {b}" for b in range(1, 10))]
+    rows = _data_table(cur, fm, heads, named, [None, *["jp"] * 9])
+    series = [(b, f"{word} {b}", BOX_COLOURS[b][0]) for b in range(1, 10)]
+    height = 60 + 18 * max(len(units), 4)
+    _chart(cur, fm, labels, "boxes_by_unit", "bar", rows, series, height, stacked=True)
+
+
+def _data_table(
+    cur: Cursor, fm: Formats, heads: list[str], rows: list[list], kinds: list
+) -> tuple[int, int]:
+    """A chart's numbers under their header row; returns its first and last data row."""
+    cur.line(*heads, formats=[fm.header, *[fm.header_num] * (len(heads) - 1)])
+    first = cur.row
+    formats = [fm.kind(k) if k else None for k in kinds]
+    for row in rows:
+        cur.line(
+            *(int(v) if k else str(v) for v, k in zip(row, kinds, strict=True)), formats=formats
+        )
+    return first, cur.row - 1
+
+
+def _chart(
+    cur: Cursor,
+    fm: Formats,
+    labels: Labels,
+    code: str,
+    kind: str,
+    rows: tuple[int, int],
+    series: list[tuple[int, str, str]],
+    height: int,
+    stacked: bool = False,
+    cost: int | None = None,
+) -> None:
+    """A native chart of table ROWS (column 0: categories; SERIES: column, name, colour)
+    in rows kept free for it under the table; COST: a column drawn as a line on a second
+    axis (rupiah beside counts)."""
+    first, last = rows
+    if last < first:  # nothing to draw
+        return
+    sheet = labels.sheet("ringkasan")
+    chart = fm.wb.add_chart({"type": kind, **({"subtype": "stacked"} if stacked else {})})
+    for col, name, colour in series:
+        chart.add_series(
+            {
+                "name": name,
+                "categories": [sheet, first, 0, last, 0],
+                "values": [sheet, first, col, last, col],
+                "fill": {"color": colour},
+                "gap": 60,
+                **({"data_labels": {"value": True}} if not stacked and len(series) == 1 else {}),
+            }
+        )
+    if cost is not None:
+        line = fm.wb.add_chart({"type": "line"})
+        line.add_series(
+            {
+                "name": labels.header("cost"),
+                "categories": [sheet, first, 0, last, 0],
+                "values": [sheet, first, cost, last, cost],
+                "y2_axis": True,
+                "marker": {"type": "circle"},
+                "line": {"color": "#C00000"},
+            }
+        )
+        chart.combine(line)
+    chart.set_title({"name": labels.chart(code), "name_font": {"size": 12}})
+    chart.set_legend(
+        {"none": True} if len(series) == 1 and cost is None else {"position": "bottom"}
+    )
+    if kind == "bar":  # categories top to bottom in table order
+        chart.set_y_axis({"reverse": True, "num_font": {"size": 8}})
+    chart.set_size({"width": 900, "height": height})
+    cur.skip()
+    cur.ws.insert_chart(cur.row, 0, chart)
+    cur.skip(-(-height // 20) + 1)  # rows of 20 px
 
 
 def _title(cur: Cursor, fm: Formats, data: RunData, title: str, labels: Labels) -> None:
