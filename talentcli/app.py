@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from talentcli.errors import ExitCode, LockedError
 from talentcli.model import RunData, RunSummary
+from talentcli.progress import tick
 from talentcli.safety import private_dir, remove_leftovers, safe_log_text
 
 if TYPE_CHECKING:
@@ -129,9 +130,11 @@ def import_files(
     with locked(ws, log, warn):
         store = Store(ws.db)
         try:
+            tick("import", 0, len(files), "files")
             for f in files:
                 with each(f) if each is not None else contextlib.nullcontext():
                     reports.append(import_file(f, store, rules, opts))
+                tick("import", len(reports), len(files), "files")
         finally:
             store.close()
     for r in reports:

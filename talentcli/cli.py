@@ -216,21 +216,14 @@ def import_(
     """
     from talentcli import app as svc
     from talentcli.kinds import KINDS
-    from talentcli.render import busy, show_import
+    from talentcli.render import meter, show_import
 
     if kind != "auto" and kind not in KINDS:
         raise typer.BadParameter(f"{kind!r}: use auto, {', '.join(KINDS)}", param_hint="--kind")
-    done = svc.import_files(
-        _workspace(),
-        files,
-        kind,
-        cycle,
-        sheet,
-        _warn,
-        lambda f: busy(f"importing {f.name} ..."),
-        header_row=header_row,
-        force=force,
-    )
+    with meter():
+        done = svc.import_files(
+            _workspace(), files, kind, cycle, sheet, _warn, header_row=header_row, force=force
+        )
     if json_out:
         typer.echo(
             json.dumps({"files": [r.as_json() for r in done.reports]}, ensure_ascii=False, indent=2)
@@ -270,10 +263,10 @@ def classify(
     Example: talentcli classify --cycle 2026 --as-of 2026-01-01
     """
     from talentcli import app as svc
-    from talentcli.render import busy, show_summary
+    from talentcli.render import meter, show_summary
 
     when = _as_of(as_of)
-    with busy("classifying ..."):
+    with meter():
         done = svc.classify(_workspace(), cycle, rules, when, _warn)
     show_summary(done.summary, done.rules, quiet=STATE.quiet)
     raise typer.Exit(int(done.code))
@@ -328,12 +321,12 @@ def report(
     Example: talentcli report --format xlsx,html --out laporan --lang id
     """
     from talentcli import app as svc
-    from talentcli.render import busy
+    from talentcli.render import meter
 
     formats = _formats(fmt)
     if lang not in ("id", "en"):
         raise typer.BadParameter(f"{lang!r}: use id or en", param_hint="--lang")
-    with busy("writing reports ..."):
+    with meter():
         done = svc.report(_workspace(), formats, out, lang, cycle, assign, pseudonymize, _warn)
     for path in done.paths:
         _echo(f"wrote {path}")
@@ -390,9 +383,12 @@ def sample(
 
     Example: talentcli sample --n 800 --seed 7 --out samples
     """
+    from talentcli.render import meter
     from talentcli.sample import write_sample
 
-    for path in write_sample(out, n=n, seed=seed, cycle=cycle, csv=csv):
+    with meter():
+        paths = write_sample(out, n=n, seed=seed, cycle=cycle, csv=csv)
+    for path in paths:
         _echo(f"wrote {path}")
 
 

@@ -12,6 +12,7 @@ from talentcli import store as st
 from talentcli.engine.runs import derive, run_rules, with_competency_detail
 from talentcli.errors import NotFoundError
 from talentcli.model import RunData, RunSummary
+from talentcli.progress import tick
 from talentcli.rules import LoadedRules
 
 PLAN_TOTALS = ["plan_jp", "plan_cost"]
@@ -29,9 +30,13 @@ def classify_cycle(store: st.Store, loaded: LoadedRules, cycle: str, as_of: dt.d
             f"no accepted assessment for cycle {cycle} in {store.path}; "
             "import an asesmen file first (talentcli import FILE --cycle YEAR)"
         )
+    n = len(cohort)
+    tick("classify", 0, n, "people")
     ratings = st.load_ratings(store, cycle)
     result = classify(cohort, ratings, rules, int(cycle), as_of, detail=False)  # derived below
+    tick("classify", n * 6 // 10, n, "people")  # the stages' usual shares of the time
     people, plans, candidates = derive(result.people, rules, st.load_vacancies(store, cycle))
+    tick("classify", n * 8 // 10, n, "people")
     meta = {
         "cycle": cycle,
         "as_of": as_of.isoformat(),
@@ -45,6 +50,7 @@ def classify_cycle(store: st.Store, loaded: LoadedRules, cycle: str, as_of: dt.d
     codes = rules.competency_codes
     run = st.save_run(store, meta, people, result.incomplete, codes, plans, candidates, rules=rules)
     boxes = people["box"].value_counts().to_dict()
+    tick("classify", n, n, "people")
     return RunSummary(
         run,
         cycle,

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 
+from talentcli.progress import tick
 from talentcli.rules import Rules, load_rules, norm_header, norm_value
 from talentcli.safety import private_file
 
@@ -955,10 +956,15 @@ def write_sample(
         (formasi_layout, len(formasi["kode"]), lambda _: [c.tolist() for c in formasi.values()]),
     )
     paths = []
+    total, done = sum(rows for _, rows, _ in outputs), 0
+    tick("sample", 0, total, "rows")
     for layout, rows, columns in outputs:
         if csv or not _fits_sheet(rows):
             paths.append(_write_csv(out / f"{layout.stem}.csv", layout, columns(False)))
-            continue
-        footer = _footer(extras, cycle) if layout is asesmen_layout else ()
-        paths.append(_write_xlsx(out / f"{layout.stem}.xlsx", layout, columns(True), cycle, footer))
+        else:
+            footer = _footer(extras, cycle) if layout is asesmen_layout else ()
+            path = _write_xlsx(out / f"{layout.stem}.xlsx", layout, columns(True), cycle, footer)
+            paths.append(path)
+        done += rows
+        tick("sample", done, total, "rows")
     return paths

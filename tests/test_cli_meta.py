@@ -22,6 +22,28 @@ def test_every_command_has_help_with_an_example():
         assert not re.search(r"<\w+\[|<bool>|<str>|<int>", result.output), command
 
 
+def _every_command(group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Every command of the app, by its words (sub-commands of groups too)."""
+    out = []
+    for name, cmd in sorted(group.commands.items()):
+        words = (*prefix, name)
+        out += _every_command(cmd, words) if hasattr(cmd, "commands") else [words]
+    return out
+
+
+def test_help_of_every_registered_command_has_an_example_and_no_type_names():
+    """Not only the commands named above: any command added later too (SPEC §5 terminal)."""
+    import typer.main
+
+    commands = _every_command(typer.main.get_command(app))
+    assert {" ".join(c) for c in commands} >= set(COMMANDS)
+    for words in [(), *commands]:
+        result = CliRunner().invoke(app, [*words, "--help"], env={"COLUMNS": "100"})
+        assert result.exit_code == 0, words
+        assert "Example" in result.output, words
+        assert not re.search(r"<[A-Za-z_][\w\[\], ]*>", result.output), words  # <list[Path]>, <NIP>
+
+
 def test_top_level_help_lists_the_exit_codes():
     result = CliRunner().invoke(app, ["--help"])
     assert "Example" in result.output

@@ -592,3 +592,23 @@ def test_ringkasan_carries_the_native_charts(small):
         sum(-1 < d < 0 for d in deltas),
         sum(d <= -1 for d in deltas),
     )
+
+
+def test_report_ticks_per_format_and_per_sheet(small, tmp_path):
+    """The report's progress: a tick per format, the workbook's rows per sheet (not per row)."""
+    from talentcli.progress import listening
+    from talentcli.report import write_reports
+
+    got: list = []
+    with listening(lambda what, done, total, unit="": got.append((what, done, total))):
+        write_reports(run_data(small), tmp_path, ["json", "xlsx"])
+    assert [t for t in got if t[0] == "report"] == [
+        ("report", 0, 2),
+        ("report", 1, 2),
+        ("report", 2, 2),
+    ]
+    rows = [t for t in got if t[0] == "xlsx"]
+    assert len(rows) == len(SPEC_SHEETS) - 2  # one per list sheet
+    assert (
+        rows[-1][1] == rows[-1][2] == sum(len(listed(ws)) - 1 for ws in book(small).worksheets[2:])
+    )

@@ -26,6 +26,7 @@ from markupsafe import Markup
 
 from talentcli import __version__
 from talentcli.model import RunData
+from talentcli.progress import tick
 from talentcli.report import lists, svg
 from talentcli.report.labels import HEADERS, SHEETS, Labels, long_date, number
 from talentcli.report.xlsx_report import BOX_COLOURS
@@ -165,8 +166,10 @@ def render_pages(data: RunData, lang: str = "id") -> dict[str, str]:
     parts.update(_print_pages(people, env, common, fmt, pages))
     pages["index.html"] = env.get_template("index.html").render(**common, **parts)
     plan = env.get_template("plan.html")
-    for p in people:
+    for i, p in enumerate(people, 1):
         pages[plan_path(p.nip)] = plan.render(**common, p=p)
+        if i % 1000 == 0 or i == len(people):
+            tick("html", i, len(people), "pages")
     return pages
 
 

@@ -97,6 +97,7 @@ VALUES = {
     "unknown-job-level": ("Jenjang tidak dikenal aturan", "Job level unknown to the rules"),
     "missing-score": ("Nilai kompetensi tidak lengkap", "Competency score missing"),
     "no-potensi": ("Tidak ada nilai potensi", "No potential score"),
+    "retired": ("Sudah pensiun per tanggal kondisi", "Retired by the as-of date"),
     "gap_reason": ("Kesenjangan kompetensi", "Competency gap"),
     "box": ("Rekomendasi 9-box", "9-box recommendation"),
     "min_jp": ("Pemenuhan {n} JP", "Top-up to {n} JP"),  # n: the rules' training.min_jp

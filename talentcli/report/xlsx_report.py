@@ -25,6 +25,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from talentcli import __version__
 from talentcli.model import RunData
+from talentcli.progress import tick
 from talentcli.report import lists
 from talentcli.report.labels import CODED, Labels, long_date
 from talentcli.rules import PERFORMANCE_LEVELS
@@ -129,8 +130,11 @@ def write(data: RunData, out: Path, lang: str = "id") -> list[Path]:
             fm = Formats(wb)
             ringkasan(wb.add_worksheet(labels.sheet("ringkasan")), fm, data, labels)
             peta(wb.add_worksheet(labels.sheet("peta")), fm, data, labels, frames["hasil"])
+            rows, done = sum(map(len, frames.values())), 0
             for code, frame in frames.items():
                 list_sheet(wb.add_worksheet(labels.sheet(code)), fm, code, frame, data, labels)
+                done += len(frame)
+                tick("xlsx", done, rows, "rows")
             wb.close()
         except BaseException:
             for sheet in wb.worksheets() if wb else []:  # unclosed, it keeps its spool files open
