@@ -162,7 +162,10 @@ def test_vacancy_candidates_grouped_per_vacancy(ws: Path, doc: dict) -> None:
     assert len(f01["candidates"]) == 3
     groups = [r[0] for r in rows if len(r) == 1]
     assert groups[0].startswith("F-01 · Kepala Bagian Umum · Setda")
-    assert groups[1].startswith("F-02") and groups[2] == "Belum ada kandidat dari kelompok suksesi."
+    assert (
+        groups[1].startswith("F-02")
+        and groups[2] == "Belum ada kandidat dari Kelompok Rencana Suksesi."
+    )
     ranked = [(r[0], r[1]) for r in rows if len(r) > 1 and r[0].isdigit()]
     assert ranked == [(str(c["rank"]), c["nip"]) for c in f01["candidates"]]
 

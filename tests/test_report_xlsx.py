@@ -612,3 +612,28 @@ def test_report_ticks_per_format_and_per_sheet(small, tmp_path):
     assert (
         rows[-1][1] == rows[-1][2] == sum(len(listed(ws)) - 1 for ws in book(small).worksheets[2:])
     )
+
+
+def test_a_placement_the_rules_add_gets_its_own_list_everywhere(small, tmp_path):
+    """Issue #13 item 5: the placement lists follow the rules' placements, not a fixed set."""
+    from talentcli.report import write_reports
+    from talentcli.rules import Label
+
+    data = run_data(small)
+    places = {**data.rules.placements, "pembinaan": Label(name="Pembinaan: Khusus")}
+    rules = data.rules.model_copy(update={"placements": places})
+    low = data.people["box"] == 1
+    people = data.people.assign(placement=data.people["placement"].where(~low, "pembinaan"))
+    data = dataclasses.replace(data, rules=rules, people=people)
+    write_reports(data, tmp_path, ["xlsx", "csv", "html"])
+    wb = openpyxl.load_workbook(tmp_path / "talenta-2026.xlsx")
+    names = wb.sheetnames
+    assert names.index("Pembinaan  Khusus") == names.index("Tetap (Menjelang BUP)") + 1  # ':' out
+    want = sorted(people.loc[low, "nip"])
+    assert want and sorted(r["NIP"] for r in table(wb["Pembinaan  Khusus"])) == want
+    csv = (tmp_path / "talenta-2026-pembinaan.csv").read_text(encoding="utf-8-sig")
+    assert all(n in csv for n in want)
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert 'id="pembinaan"' in index and "Pembinaan: Khusus" in index
+    heads = [r for r in wb["Ringkasan"].iter_rows(values_only=True) if r[0] == "Unit Kerja"]
+    assert "Pembinaan  Khusus" in heads[0]  # the per-unit counts have its column

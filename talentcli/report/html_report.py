@@ -63,7 +63,7 @@ TEXT = {
     "people": ("Pegawai dalam siklus", "People in the cycle"),
     "classified": ("Terpetakan", "Mapped"),
     "incomplete": ("Data tidak lengkap", "Incomplete data"),
-    "pool": ("Kelompok rencana suksesi", "Succession pool"),
+    "pool": ("Kelompok Rencana Suksesi", "Succession pool"),
     "by_placement": ("Per penempatan", "By placement"),
     "by_jpm": ("Per kategori JPM", "By JPM category"),
     "by_unit": ("Per unit kerja", "By unit"),
@@ -84,7 +84,10 @@ TEXT = {
         "Names per box: see the Promotion, Rotation, Transfer, Follow-up and Stays lists "
         "(grouped by box).",
     ),
-    "no_candidates": ("Belum ada kandidat dari kelompok suksesi.", "No candidate in the pool."),
+    "no_candidates": (
+        "Belum ada kandidat dari Kelompok Rencana Suksesi.",
+        "No candidate in the pool.",
+    ),
     "total_jp": ("Total JP rencana pengembangan", "Total JP of the plans"),
     "total_cost": ("Total biaya rencana (Rp)", "Total cost of the plans (Rp)"),
     "trace": ("Ketertelusuran", "Traceability"),
@@ -449,7 +452,7 @@ def _index(data: RunData, fmt: Fmt, people: list[SimpleNamespace]) -> dict:
     for p in sorted(people, key=lambda p: (-p.jpm_raw, p.nip)):
         by_box.setdefault(p.box, []).append(p)
     links = {p.nip for p in people}
-    tables = [_table(code, _list_frame(data, code), fmt, links) for code in INDEX_LISTS]
+    tables = [_table(code, _list_frame(data, code), fmt, links) for code in index_lists(data)]
     tables = [t for t in tables if t is not None]
     return {
         "summary": _summary(data, fmt),
@@ -511,6 +514,13 @@ def _programmes(data: RunData, fmt: Fmt) -> dict:
     return {"title": fmt.labels.chart("programmes"), "heads": heads, "rows": rows, "foot": total}
 
 
+def index_lists(data: RunData) -> list[str]:
+    """INDEX_LISTS with a section for each other placement of the rules, after 'tetap'."""
+    extra = [c for c in lists.placement_codes(data.rules) if c not in INDEX_LISTS]
+    at = INDEX_LISTS.index("tetap") + 1
+    return [*INDEX_LISTS[:at], *extra, *INDEX_LISTS[at:]]
+
+
 def _unit_table(data: RunData, fmt: Fmt) -> dict:
     """People, talent pool, placements and plan totals per unit, with a totals row."""
     frame = lists.unit_counts(data)
@@ -543,7 +553,7 @@ def _list_frame(data: RunData, code: str):
         return lists.placement_list(data, "tetap")
     if code == "kandidat" and data.vacancies.empty:  # no formasi imported: nothing to merge
         return pd.DataFrame(columns=["kode"])
-    return lists.LISTS[code](data)
+    return lists.lists_for(data.rules)[code](data)
 
 
 def _table(code: str, frame, fmt: Fmt, links: set[str], title: str | None = None) -> dict | None:
@@ -583,7 +593,7 @@ def _table(code: str, frame, fmt: Fmt, links: set[str], title: str | None = None
 
 
 def _header(column: str, fmt: Fmt) -> str:
-    if column in lists.PLACEMENT_LISTS:  # unit_counts: one count column per placement
+    if column in lists.PLACEMENT_LISTS or column in fmt.rules.placements:  # unit_counts
         return fmt.labels.sheet(column)
     return fmt.labels.header(column)
 

@@ -190,6 +190,27 @@ def counts(data: RunData, column: str, order: list) -> pd.DataFrame:
     return pd.DataFrame({column: keys, "count": [int(got.get(k, 0)) for k in keys]})
 
 
+def placement_codes(rules) -> list[str]:
+    """Every placement with a list: PLACEMENT_LISTS, then any other placement of RULES
+    (a rules file may add one: it gets its own list, sheet, csv file and html section)."""
+    return [*PLACEMENT_LISTS, *(c for c in rules.placements if c not in PLACEMENT_LISTS)]
+
+
+def lists_for(rules) -> dict[str, Callable[[RunData], pd.DataFrame]]:
+    """LISTS for RULES: a list for each placement of the rules LISTS has none for, placed
+    after the placement lists."""
+    extra = [c for c in placement_codes(rules) if c not in LISTS]
+    if not extra:
+        return LISTS
+    out: dict[str, Callable[[RunData], pd.DataFrame]] = {}
+    last = list(PLACEMENT_LISTS)[-1]
+    for code, build in LISTS.items():
+        out[code] = build
+        if code == last:
+            out.update({c: (lambda d, p=c: placement_list(d, p)) for c in extra})
+    return out
+
+
 def unit_counts(data: RunData) -> pd.DataFrame:
     """Per unit: people, talent pool, each placement, plan JP and cost."""
     p = data.people
@@ -197,7 +218,8 @@ def unit_counts(data: RunData) -> pd.DataFrame:
     # counted like any unit: crosstab would drop them, so they are grouped under ""
     unit = p["unit"].astype(object).fillna("").rename("unit")
     g = p.groupby(unit)
-    places = pd.crosstab(unit, p["placement"]).reindex(columns=list(PLACEMENT_LISTS))
+    codes = placement_codes(data.rules)
+    places = pd.crosstab(unit, p["placement"]).reindex(columns=codes)
     out = pd.DataFrame(
         {
             "people": g.size(),
@@ -206,7 +228,7 @@ def unit_counts(data: RunData) -> pd.DataFrame:
             "plan_cost": g["plan_cost"].sum(),
         }
     ).join(places.fillna(0).astype(int))
-    cols = ["people", "talent_pool", *PLACEMENT_LISTS, "plan_jp", "plan_cost"]
+    cols = ["people", "talent_pool", *codes, "plan_jp", "plan_cost"]
     out = out[cols].reset_index()
     out["unit"] = out["unit"].replace("", np.nan)  # no unit: last, as NaN sorts
     return out.sort_values("unit").reset_index(drop=True)

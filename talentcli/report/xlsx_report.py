@@ -118,7 +118,7 @@ def write(data: RunData, out: Path, lang: str = "id") -> list[Path]:
     """Write talenta-<cycle>.xlsx (owner-only, atomically) in the report language."""
     path = out / f"talenta-{data.run['cycle']}.xlsx"
     labels = Labels(data.rules, lang)
-    frames = {code: build(data) for code, build in lists.LISTS.items()}
+    frames = {code: build(data) for code, build in lists.lists_for(data.rules).items()}
     with private_file(path) as tmp:
         # constant_memory spools rows to temp files: kept beside the report in a folder of
         # their own (owner-only), removed even when the workbook is never closed (an error)
@@ -825,7 +825,7 @@ def _box_fmt(fm: Formats, box: int, part: str) -> object:
 def _box_table(cur: Cursor, fm: Formats, data: RunData, labels: Labels, boxes: pd.DataFrame):
     """Per box: count, share, placement, position; then a bar chart of it below."""
     t = labels.text
-    _section(cur, fm, t("Sebaran per Kotak", "People per box"), 5)
+    _section(cur, fm, t("Sebaran per Kotak Talenta", "People per talent box"), 5)
     position = f"{labels.header('potential')} / {labels.header('performance')}"
     h, n, indent = fm.header, fm.header_num, fm.get(indent=1)
     flat = fm.get(bold=True, bg_color="#D9E1F2", bottom=1)  # no wrap: overflows to the right
@@ -857,7 +857,11 @@ def _box_table(cur: Cursor, fm: Formats, data: RunData, labels: Labels, boxes: p
 
 def _placement_short(code: str, labels: Labels) -> str:
     """A placement's list name (Promosi, ...) where it has one, else its rules name."""
-    return labels.sheet(code) if code in lists.PLACEMENT_LISTS else str(labels.value(code))
+    return (
+        labels.sheet(code)
+        if code in lists.placement_codes(labels.rules)
+        else str(labels.value(code))
+    )
 
 
 def _box_chart(cur: Cursor, fm: Formats, labels: Labels, first: int, last: int) -> None:
@@ -948,10 +952,13 @@ def _units(cur: Cursor, fm: Formats, data: RunData, labels: Labels) -> None:
     table = lists.unit_counts(data)
     _section(cur, fm, t("Per Unit Kerja", "Per unit"), len(table.columns))
     heads = [
-        labels.header(c) if c not in lists.PLACEMENT_LISTS else labels.sheet(c)
+        labels.header(c) if c not in lists.placement_codes(data.rules) else labels.sheet(c)
         for c in table.columns
     ]
-    cur.ws.set_row(cur.row, header_height(heads, RINGKASAN_WIDTHS[: len(heads)]))
+    widths = [*RINGKASAN_WIDTHS, *[14] * len(heads)][: len(heads)]  # a placement the rules add
+    for c in range(len(RINGKASAN_WIDTHS), len(heads)):
+        cur.ws.set_column(c, c, 14)
+    cur.ws.set_row(cur.row, header_height(heads, widths))
     cur.line(*heads, formats=[fm.header, *[fm.header_num] * (len(heads) - 1)])
     kinds = [None, *["jp"] * (len(table.columns) - 2), "money"]
     formats = [fm.kind(k) if k else None for k in kinds]
