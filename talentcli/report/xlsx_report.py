@@ -1029,7 +1029,8 @@ def peta(ws: Worksheet, fm: Formats, data: RunData, labels: Labels, hasil: pd.Da
     _print_setup(ws, fit=True)
     page_header(ws, data, labels, labels.sheet("peta"))
     ws.set_column(0, 0, 16)
-    ws.set_column(1, 3, min(max([30, *widths]) + 2, PETA_WIDTH))  # longer names wrap
+    width = min(max([30, *widths]) + 2, PETA_WIDTH)  # longer names wrap
+    ws.set_column(1, 3, width)
     cur = Cursor(ws)
     _title(cur, fm, data, labels.sheet("peta"), labels)
     cur.line(
@@ -1046,13 +1047,14 @@ def peta(ws: Worksheet, fm: Formats, data: RunData, labels: Labels, hasil: pd.Da
     ws.freeze_panes(cur.row, 1)
     for level in data.rules.potential.levels:
         boxes = [data.rules.nine_box.grid[level.code][p] for p in PERFORMANCE_LEVELS]
-        _peta_band(cur, fm, labels, str(labels.value(level.code)), boxes, names)
+        _peta_band(cur, fm, labels, str(labels.value(level.code)), boxes, names, width)
 
 
 def _peta_band(
-    cur: Cursor, fm: Formats, labels: Labels, level: str, boxes: list[int], names: dict
+    cur: Cursor, fm: Formats, labels: Labels, level: str, boxes: list[int], names: dict, width
 ) -> None:
-    """One potential level: a heading per box (number, count), then the names beneath."""
+    """One potential level: a heading per box (number, count), then the names beneath (a
+    row as tall as its longest name wraps to: a PDF converter does not size rows)."""
     people = labels.text("pegawai", "people")
     word = labels.text("Kotak", "Box")
     heads = [f"{word} {b}: {len(names.get(b, [])):,} {people}".replace(",", ".") for b in boxes]
@@ -1063,8 +1065,12 @@ def _peta_band(
     cells = [_box_fmt(fm, b, "name") for b in boxes]
     edge = fm.get(bg_color="#D9E1F2", left=1, right=1, font_color="#808080")
     put, blank = cur.ws.write_string, cur.ws.write_blank
+    fits = _chars_per_line(width)
     for i in range(depth):
         r = cur.row + i
+        long = [col[i] for col in columns if i < len(col) and len(col[i]) > fits]
+        if long:
+            cur.ws.set_row(r, LINE_POINTS * max(wrapped_lines(t, fits) for t in long))
         put(r, 0, level, edge)  # the level on every row: still readable on page 5 or filtered
         for c, (col, f) in enumerate(zip(columns, cells, strict=True), 1):
             if i < len(col):
