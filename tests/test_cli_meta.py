@@ -69,3 +69,14 @@ def test_version_and_unknown_option():
     runner = CliRunner()
     assert runner.invoke(app, ["--version"]).output.startswith("talentcli ")
     assert runner.invoke(app, ["import", "--nope"]).exit_code == 2
+
+
+def test_readme_pictures_exist_and_stay_small():
+    """The README's pictures of the reports (docs/img/) are in the repository, under 300 KB."""
+    root = Path(__file__).resolve().parent.parent
+    pictures = re.findall(r"!\[[^\]]*\]\((docs/img/[^)]+\.png)\)", README)
+    assert len(pictures) >= 3
+    for rel in pictures:
+        path = root / rel
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", rel
+        assert path.stat().st_size < 300_000, rel
