@@ -637,3 +637,15 @@ def test_a_placement_the_rules_add_gets_its_own_list_everywhere(small, tmp_path)
     assert 'id="pembinaan"' in index and "Pembinaan: Khusus" in index
     heads = [r for r in wb["Ringkasan"].iter_rows(values_only=True) if r[0] == "Unit Kerja"]
     assert "Pembinaan  Khusus" in heads[0]  # the per-unit counts have its column
+
+
+def test_widened_gives_room_to_the_column_that_lacks_least_and_never_narrows():
+    from talentcli.report.xlsx_report import Column, widened
+
+    def col(width, fitted, usual, wrap=True):
+        return Column("h", "text", [], width, fitted, usual, wrap)
+
+    cols = [col(20, 20, 20, False), col(10, 40, 30), col(10, 14, 14), col(12, 50, 8)]
+    out = widened(cols, total=70)  # 52 used: 18 to give
+    assert [c.width for c in out] == [20, 24, 14, 12]  # 4 to the third, then 14 to the second
+    assert [c.wrap for c in out] == [False, True, False, True]

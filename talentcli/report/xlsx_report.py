@@ -326,6 +326,8 @@ def widened(cols: list[Column], total: float = PAGE_CHARS) -> list[Column]:
     for need, i in lacking:
         if room <= 0:
             break
+        if need <= 0:  # nine values in ten fit already: the few long ones wrap
+            continue
         give = min(need, room)
         room -= give
         col = out[i]
