@@ -74,3 +74,18 @@ def test_no_bar_without_a_terminal(tmp_path: Path):
     text = _run(["sample", "--n", "300", "--out", "s"], tmp_path, False, {})
     assert "━" not in text and "\x1b[" not in text
     assert "wrote s/asesmen-2026.xlsx" in text
+
+
+def test_import_and_classify_tick_per_file_and_per_stage(tmp_path: Path):
+    """import: a tick per file; classify: the cohort's people, from 0 to all, in 4 ticks."""
+    from tests.conftest import Cli
+
+    files = write_sample(tmp_path / "in", n=90, seed=5)
+    cli = Cli(tmp_path)
+    got, listener = _ticks()
+    with listening(listener):
+        assert cli("import", *files).exit_code in (0, 1)
+        assert cli("classify", "--cycle", "2026", "--as-of", "2026-01-01").exit_code in (0, 1)
+    assert [t for t in got if t[0] == "import"] == [("import", i, 3, "files") for i in range(4)]
+    people = [t for t in got if t[0] == "classify"]
+    assert [t[1] for t in people] == [0, 54, 72, 90] and {t[2] for t in people} == {90}
