@@ -520,7 +520,7 @@ def test_long_text_wraps_in_rows_tall_enough(signed):
         lines = wrapped_lines(cell.value, _chars_per_line(int(width)))
         assert lines > 1 and ws.row_dimensions[r].height == 15.0 * lines
     total = sum(d.width for d in ws.column_dimensions.values())
-    assert total <= 235  # about 68% on A4 landscape: 7.5 pt of Calibri 11
+    assert total <= 235  # about 60% on A4 landscape: 6.8 pt of Calibri 11
 
 
 def test_wrapped_lines_counts_word_wrapped_lines():
@@ -649,3 +649,37 @@ def test_widened_gives_room_to_the_column_that_lacks_least_and_never_narrows():
     out = widened(cols, total=70)  # 52 used: 18 to give
     assert [c.width for c in out] == [20, 24, 14, 12]  # 4 to the third, then 14 to the second
     assert [c.wrap for c in out] == [False, True, False, True]
+
+
+def test_printed_pdf_every_list_page_legible_with_header_and_page_numbers(signed, tmp_path):
+    """Looked at, by a machine: LibreOffice prints the workbook to PDF; every page carries
+    'Halaman x dari y', and a NIP (18 digits) on any page but Hasil's prints at 6 pt or more."""
+    import shutil
+    import subprocess
+
+    soffice, pdftotext = shutil.which("soffice"), shutil.which("pdftotext")
+    if not (soffice and pdftotext):
+        pytest.skip("LibreOffice / poppler not installed")
+    src = tmp_path / "book.xlsx"
+    signed.save(src)  # the signed workbook, as openpyxl read it: page setup kept
+    paper = openpyxl.load_workbook(src)
+    del paper["Hasil"]  # the full data, A3 and small: not meant for paper
+    paper.save(src)
+    env = {**os.environ, "HOME": str(tmp_path)}  # a profile of its own
+    subprocess.run(
+        [soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(src)],
+        check=True, capture_output=True, timeout=180, env=env,
+    )  # fmt: skip
+    words = subprocess.run(
+        [pdftotext, "-bbox", str(tmp_path / "book.pdf"), "-"],
+        check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    pages = words.split("<page ")[1:]
+    assert pages
+    for i, page in enumerate(pages, 1):
+        text = " ".join(re.findall(r">([^<]*)</word>", page))
+        assert f"Halaman {i} dari {len(pages)}" in text, i
+        for x0, x1 in re.findall(
+            r'xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"[^>]*>\d{18}<', page
+        ):
+            assert (float(x1) - float(x0)) / 18 / 0.507 >= 6.0, i  # Carlito digits: 0.507 em

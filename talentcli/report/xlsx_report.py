@@ -41,7 +41,8 @@ SHEET_ORDER = ["ringkasan", "peta", *lists.LISTS]  # lists.LISTS decides the lis
 MAX_WIDTH = 60
 # On paper (SPEC §5: landscape, one page wide, legible): a list column of text is at most this
 # many characters wide and wraps beyond it; the values are the widths of the make-run cohort's
-# lists that keep every row to three lines and the page at about 70% (Calibri 11 -> 7.5 pt).
+# lists that keep every row to three lines and the page at about 60% (Calibri 11 -> 6.8 pt,
+# measured in the PDF LibreOffice makes of `make run`'s workbook).
 PRINT_WIDTHS = {
     "nama": 24,
     "jabatan": 22,
@@ -65,7 +66,7 @@ PRINT_WIDTHS = {
 PETA_WIDTH = 46  # Peta Talenta's three box columns: 16 + 3 x 46 prints at about 90%
 PRINT_WIDTH = 24  # any other text column (a list added later) on paper
 A4, A3 = 9, 8  # xlsxwriter paper codes
-PAGE_CHARS = 210  # characters across A4 landscape at about 68% (Calibri 11 -> 7.5 pt)
+PAGE_CHARS = 210  # characters across A4 landscape at about 60% (Calibri 11 -> 6.8 pt)
 A4_CHARS = 230  # a list still wider than this prints on A3 to stay legible
 RINGKASAN_WIDTHS = [40, 21, 21, 21, 14, 14, 14, 14, 14, 17]  # A: labels, B-D: the grid
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
