@@ -452,7 +452,9 @@ def _import_inbox(ws: Workspace, store, loaded: LoadedRules, outcome: InboxOutco
     )
     archive = ws.path(ws.config.archive) / dt.date.today().isoformat()
     failed = ws.path(ws.config.failed)
-    for path in _in_run_order(inbox_entries(ws.path(ws.config.inbox)), loaded.rules):
+    entries = _in_run_order(inbox_entries(ws.path(ws.config.inbox)), loaded.rules)
+    for done, path in enumerate(entries):
+        tick("import", done, len(entries), "files")
         why = not_regular(path)
         if why is not None:
             report = FileReport(path.name, error={"code": why.split(":")[0], "message": why})
@@ -463,6 +465,7 @@ def _import_inbox(ws: Workspace, store, loaded: LoadedRules, outcome: InboxOutco
         reason = f"{err['code']}: {err['message']}" if err else None
         dest = file_away(path, failed if err else archive, reason)
         outcome.moved.append((path.name, str(dest)))
+    tick("import", len(entries), len(entries), "files")
 
 
 def _in_run_order(entries: list[Path], rules: Rules) -> list[Path]:

@@ -358,11 +358,11 @@ def run_(
     Example (crontab): 15 6 * * * cd /srv/bkpsdm && talentcli run --config talent.yaml
     """
     from talentcli import app as svc
-    from talentcli.render import busy, show_run
+    from talentcli.render import meter, show_run
 
     ws = _workspace(config, need_config=True)
     when = _as_of(as_of)
-    with busy("talentcli run: inbox, classify, report ..."):
+    with meter():  # by hand on a terminal: the bars of import, classify, report
         done = svc.run(ws, when, _warn)
     show_run(done, _echo, STATE.verbose, STATE.quiet)
     raise typer.Exit(int(done.code))
