@@ -226,8 +226,10 @@ def report(
     assign: bool = False,
     key_file: Path | None = None,
     warn: Warn = _ignore,
+    budget: int | None = None,
 ) -> ReportOutcome:
-    """Write the reports of the latest run of the cycle, under the lock."""
+    """Write the reports of the latest run of the cycle, under the lock; BUDGET (rupiah, else
+    talent.yaml's) funds the plans in the reports only."""
     from talentcli.safety import read_key
     from talentcli.workspace import open_log
 
@@ -235,7 +237,7 @@ def report(
     log = open_log(ws)
     with locked(ws, log, warn):
         paths = _write_reports(
-            ws, cycle, formats, out or ws.path(ws.config.output), lang, assign, key
+            ws, cycle, formats, out or ws.path(ws.config.output), lang, assign, key, budget
         )
     log.info("report: %s", " ".join(safe_log_text(p.name) for p in paths))
     return ReportOutcome(paths)
@@ -249,10 +251,12 @@ def _write_reports(
     lang: str,
     assign: bool = False,
     key: bytes | None = None,
+    budget: int | None = None,
 ) -> list[Path]:
     """Gather the run from the store and write every format (leftovers of a killed writer
-    removed first); record which run the folder now shows."""
-    from talentcli.pipeline import load_run, pseudonymize
+    removed first); record which run the folder now shows. BUDGET, else talent.yaml's, is
+    allocated over the plans (SPEC §4.12)."""
+    from talentcli.pipeline import apply_budget, load_run, pseudonymize
     from talentcli.report import record_run, write_reports
     from talentcli.store import Store
 
@@ -262,6 +266,7 @@ def _write_reports(
     finally:
         store.close()
     data = replace(data, instansi=ws.instansi)
+    data = apply_budget(data, budget if budget is not None else ws.config.budget)
     if key is not None:
         data = pseudonymize(data, key)
     private_dir(folder)

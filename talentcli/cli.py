@@ -74,6 +74,16 @@ def _year(value: str | None) -> str | None:
     return value
 
 
+def _rupiah(value: str | None) -> int | None:
+    """'150000000', '150.000.000' or 'Rp 150.000.000' -> 150000000."""
+    if value is None:
+        return None
+    text = value.strip().removeprefix("Rp").removeprefix("rp").strip().replace(".", "")
+    if not text.isdigit():
+        raise typer.BadParameter(f"{value!r} is not an amount in rupiah such as 150.000.000")
+    return int(text)
+
+
 CycleOpt = Annotated[
     str | None,
     typer.Option(
@@ -322,10 +332,18 @@ def report(
             metavar="KEYFILE",
         ),
     ] = None,
+    budget: Annotated[
+        str | None,
+        typer.Option(
+            help="The year's training budget in rupiah (default: talent.yaml's budget).",
+            metavar="RUPIAH",
+            callback=_rupiah,
+        ),
+    ] = None,
 ) -> None:
     """Write the reports of the latest classification run.
 
-    Example: talentcli report --format xlsx,html --out laporan --lang id
+    Example: talentcli report --format xlsx,html --out laporan --lang id --budget 150.000.000
     """
     from talentcli import app as svc
     from talentcli.render import busy
@@ -334,7 +352,9 @@ def report(
     if lang not in ("id", "en"):
         raise typer.BadParameter(f"{lang!r}: use id or en", param_hint="--lang")
     with busy("writing reports ..."):
-        done = svc.report(_workspace(), formats, out, lang, cycle, assign, pseudonymize, _warn)
+        done = svc.report(
+            _workspace(), formats, out, lang, cycle, assign, pseudonymize, _warn, budget
+        )
     for path in done.paths:
         _echo(f"wrote {path}")
 

@@ -61,3 +61,5 @@ class RunData:
     candidates: pd.DataFrame
     assignment: pd.DataFrame | None = None  # report --assign: kode, seat, nip, fit
     instansi: Instansi = field(default_factory=Instansi)  # from the workspace's talent.yaml
+    budget: int | None = None  # report --budget (rupiah): plans carry `funded` (SPEC §4.12)
+    title: str = ""  # report --per-unit: the unit a workbook is for (its name in the title)

@@ -72,10 +72,31 @@ def load_run(store: st.Store, cycle: str | None, assign: bool = False) -> RunDat
     people = with_competency_detail(people, rules)  # its text columns are objects already
     people = people[[c for c in people if c not in PLAN_TOTALS] + PLAN_TOTALS]  # last, as ever
     plans = st.run_plans(store, run["id"])
+    plans["funded"] = np.ones(len(plans), dtype=bool)  # the needs: all funded without a budget
     vacancies = st.load_vacancies(store, run["cycle"])
     candidates = st.run_candidates(store, run["id"])
     assignment = solve(candidates, vacancies) if assign else None
     return RunData(run, rules, people, incomplete, inputs, plans, vacancies, candidates, assignment)
+
+
+def apply_budget(data: RunData, budget: int | None) -> RunData:
+    """DATA with BUDGET (rupiah) allocated over its plans (SPEC §4.12): `funded` per plan row,
+    plan_jp and plan_cost of the funded rows. The store's plans stay the needs; no budget,
+    no change."""
+    from dataclasses import replace
+
+    from talentcli.engine.budget import allocate
+    from talentcli.plans import PLAN_COLUMNS
+
+    if budget is None:
+        return data
+    got = allocate(data.plans[PLAN_COLUMNS], data.people, data.rules, budget)
+    totals = got.totals.set_index("nip")
+    people = data.people.copy(deep=False)
+    for name in PLAN_TOTALS:
+        values = totals[name].reindex(people["nip"]).fillna(0).to_numpy(dtype=np.int64)
+        people[name] = values
+    return replace(data, people=people, plans=got.plans, budget=int(budget))
 
 
 def python_values(column: pd.Series, convert: Callable | None = None) -> pd.Series:

@@ -30,7 +30,7 @@ class Allocation:
 
     plans: pd.DataFrame
     totals: pd.DataFrame  # nip, plan_jp, plan_cost: funded rows only
-    total: int
+    total: int | None  # the budget given (None: no budget, every row funded)
     funded: int
     unfunded: int
     people_unfunded: int
@@ -172,7 +172,17 @@ def _funded_totals(plans: pd.DataFrame) -> pd.DataFrame:
     return totals.rename(columns={"jp": "plan_jp", "cost": "plan_cost"})
 
 
-def _summary(plans: pd.DataFrame, totals: pd.DataFrame, who: pd.DataFrame, budget: int):
+def summary(plans: pd.DataFrame, people: pd.DataFrame, budget: int | None) -> dict:
+    """The SPEC §5 JSON `budget` of PLANS (with `funded`) for PEOPLE (nip, unit): total (the
+    budget given, None without one), funded, unfunded, people_unfunded, per_unit,
+    per_programme."""
+    who = people[["nip", "unit"]].drop_duplicates("nip").set_index("nip")
+    got = _summary(plans, pd.DataFrame(), who, budget)
+    keys = ("total", "funded", "unfunded", "people_unfunded", "per_unit", "per_programme")
+    return {k: getattr(got, k) for k in keys}
+
+
+def _summary(plans: pd.DataFrame, totals: pd.DataFrame, who: pd.DataFrame, budget: int | None):
     cost = plans["cost"].to_numpy(dtype=np.int64)
     f = plans["funded"].to_numpy()
     unit = who["unit"].reindex(plans["nip"]).fillna("").to_numpy(dtype=object)
@@ -198,7 +208,7 @@ def _summary(plans: pd.DataFrame, totals: pd.DataFrame, who: pd.DataFrame, budge
     return Allocation(
         plans=plans,
         totals=totals,
-        total=int(budget),
+        total=None if budget is None else int(budget),
         funded=int(frame["funded"].sum()),
         unfunded=int(frame["unfunded"].sum()),
         people_unfunded=int(frame.loc[frame["unfunded"] > 0, "nip"].nunique()),

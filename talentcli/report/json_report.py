@@ -85,7 +85,15 @@ def head(data: RunData) -> dict:
             "boxes": {str(b): int(boxes.get(b, 0)) for b in range(1, 10)},
             "placements": {p: int(placements.get(p, 0)) for p in _placements(rules, placements)},
         },
+        **decisions(data),
     }
+
+
+def decisions(data: RunData) -> dict:
+    """The decision-support sections (SPEC §5): `budget`, null without one."""
+    from talentcli.report.lists import budget_summary
+
+    return {"budget": budget_summary(data) if data.budget is not None else None}
 
 
 def _placements(rules, counts: pd.Series) -> list[str]:

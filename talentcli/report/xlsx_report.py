@@ -66,6 +66,16 @@ NUMBER_KINDS = {
     "plan_jp": "jp",
     "cost": "money",
     "plan_cost": "money",
+    "budget": "money",
+    "funded_cost": "money",
+    "unfunded_cost": "money",
+    "people": "int",
+    "people_unfunded": "int",
+    "talent_pool_rate": "pct",
+    "promosi_rate": "pct",
+    "mean_jpm": "dec2",
+    "p_value": "dec4",
+    **{f"box_{b}": "int" for b in range(1, 10)},
 }
 PREFIX_KINDS = {"score_": "dec2", "standard_": "dec2", "delta_": "delta", "status_": "coded"}
 OTHER_KINDS = {"nip": "nip", "notes": "notes", "retirement_date": "date"}
@@ -78,6 +88,7 @@ NUM_FORMATS = {
     "money": "#,##0",
     "rupiah": '"Rp"\\ #,##0',
     "pct": "0.0%",
+    "dec4": "0.0000",
     "date": "yyyy-mm-dd",
 }
 TEXT_KINDS = {"text", "nip", "coded", "notes"}
