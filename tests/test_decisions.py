@@ -12,6 +12,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from tests.conftest import Cli, write_xlsx
+from tests.test_equity import fisher_two_sided
 
 REPO = Path(__file__).resolve().parent.parent
 AS_OF = "2026-01-01"
@@ -161,3 +162,70 @@ def test_samples_with_150_million(samples, monkeypatch):
     assert sum(g["unfunded"] for g in budget["per_programme"]) == unfunded
     short = {p["nip"] for p in doc["people"] if any(not r["funded"] for r in p["plan"])}
     assert budget["people_unfunded"] == len(short) > 0
+
+
+# ------------------------------------------------------------------ the equity view (SPEC §4.11)
+
+
+def equity_cohort(cli: Cli, tmp_path: Path) -> None:
+    """Unit X: 20 people, 10 in the pool (box 9); unit Y: 20 people, 2 in the pool; unit Z:
+    5 people, none (below min_group 10). Everyone else box 5. Born 1980: age band 40-49."""
+    rows, kin = [HEADER], [["NIP", "Tahun", "Predikat"]]
+    for unit, n, pool in (("X", 20, 10), ("Y", 20, 2), ("Z", 5, 0)):
+        for i in range(n):
+            nip = f"19800101200501{1 + len(rows) % 2}{len(rows):03d}"
+            top = i < pool
+            scores = [4, 3, 3, 3] if top else [2, 2, 2, 1.5]  # JPM 100 / 83.33
+            rows.append([nip, f"Pegawai {len(rows)}", "IV.a", unit, *scores])
+            kin.append([nip, 2025, "Sangat Baik" if top else "Baik"])
+    cli("import", write_xlsx(tmp_path / "asesmen-2026.xlsx", rows))
+    cli("import", write_xlsx(tmp_path / "kinerja.xlsx", kin))
+    assert cli("classify", "--cycle", "2026", "--as-of", AS_OF).exit_code == 0
+
+
+def test_equity_flags_a_group_below_four_fifths_that_fisher_confirms(cli, tmp_path):
+    """Y: 2/20 = 0.1 < 0.8 x 0.5 (X, the highest of the groups of >= 10) and Fisher's test of
+    [[2, 18], [10, 15]] (Y against X and Z together) gives p = 0.0404 <= 0.05 (test_equity's
+    hand-written hypergeometric sum): flagged. Z: 0/5
+    is lower still but below min_group: never flagged. X is the reference."""
+    equity_cohort(cli, tmp_path)
+    out = tmp_path / "o"
+    doc = report_doc(cli, out)
+    units = {g["group"]: g for g in doc["equity"]["unit"]}
+    assert [units[u]["flag"] for u in "XYZ"] == [None, "perlu_ditelaah", None]
+    y = units["Y"]
+    assert (y["people"], y["talent_pool_rate"], y["promosi_rate"]) == (20, 0.1, 0.1)
+    assert y["boxes"] == {"1": 0, "2": 0, "3": 0, "4": 0, "5": 18, "6": 0, "7": 0, "8": 0, "9": 2}
+    assert y["mean_jpm"] == round((2 * 100 + 18 * 83.33) / 20, 2)
+    assert y["p_value"] == round(fisher_two_sided(2, 18, 10, 15), 4) == 0.0404
+    assert units["Z"]["talent_pool_rate"] == 0.0 and units["Z"]["people"] == 5
+    assert [g["group"] for g in doc["equity"]["age_band"]] == ["40-49"]
+    assert {g["group"] for g in doc["equity"]["gender"]} == {"Laki-laki", "Perempuan"}
+    rows = sheet(out / "talenta-2026.xlsx", "Kesetaraan")
+    head = rows[0]
+    y_row = dict(zip(head, next(r for r in rows if r[1] == "Y"), strict=True))
+    assert y_row["Dimensi"] == "Unit kerja" and y_row["Tanda"].startswith("Perlu ditelaah")
+    assert "bukan temuan" in y_row["Tanda"]
+    assert y_row["Tingkat Kelompok Rencana Suksesi"] == 0.1
+    csv = (out / "talenta-2026-kesetaraan.csv").read_text(encoding="utf-8-sig")
+    assert '"unit","Y",20,0,0,0,0,18,0,0,0,2,0.1,0.1,' in csv
+
+
+def test_the_oldest_band_carries_the_retirement_note(cli, tmp_path):
+    """Age bands youngest first; the note sits beside the oldest band (>= 50)."""
+    rows = [HEADER]
+    kin = [["NIP", "Tahun", "Predikat"]]
+    nips = ["197001011995011001", "199801012020012002", "199001012015011003"]  # 56, 28, 36
+    for i, nip in enumerate(nips):
+        rows.append([nip, f"P{i}", "IV.a", "U", 3, 2, 2, 2])
+        kin.append([nip, 2025, "Baik"])
+    cli("import", write_xlsx(tmp_path / "asesmen-2026.xlsx", rows))
+    cli("import", write_xlsx(tmp_path / "kinerja.xlsx", kin))
+    assert cli("classify", "--cycle", "2026", "--as-of", AS_OF).exit_code == 0
+    out = tmp_path / "o"
+    doc = report_doc(cli, out)
+    assert [g["group"] for g in doc["equity"]["age_band"]] == ["< 30", "30-39", ">= 50"]
+    rows = sheet(out / "talenta-2026.xlsx", "Kesetaraan")
+    notes = {r[1]: r[-1] for r in rows[1:] if r[0] == "Kelompok usia"}
+    assert notes["< 30"] == notes["30-39"] == ""
+    assert "memang lebih rendah" in notes[">= 50"]

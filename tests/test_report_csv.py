@@ -132,6 +132,7 @@ REFERENCE_LISTS: dict[str, Callable[[RunData], pd.DataFrame]] = {
     "kandidat": kandidat,
     "rencana": rencana,
     "anggaran": lists.anggaran,  # new lists: their content is tested in test_decisions.py
+    "kesetaraan": lists.kesetaraan,
     "tidak_lengkap": tidak_lengkap,
 }
 

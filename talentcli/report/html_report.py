@@ -35,7 +35,7 @@ from talentcli.safety import private_dir
 TONES = {9: "t9", 8: "t8", 7: "t8", 6: "t5", 5: "t5", 4: "t5", 3: "t3", 2: "t3", 1: "t1"}
 # the lists of index.html in page order (lists.LISTS codes; "tetap" = near retirement, boxes 7-9)
 INDEX_LISTS = ("promosi", "rotasi", "mutasi", "tindak_lanjut", "tetap", "suksesi", "kandidat",
-               "tidak_lengkap", "anggaran")  # fmt: skip
+               "tidak_lengkap", "anggaran", "kesetaraan")  # fmt: skip
 # right-aligned list columns
 NUMERIC = {"jpm", "fit", "box", "rank", "jumlah", "jp", "cost", "plan_jp", "plan_cost", "count",
            "people", "seq", *lists.PLACEMENT_LISTS}  # fmt: skip

@@ -268,10 +268,13 @@ def equity_view(data: RunData) -> dict:
     """The equity view of the run's classified people (engine.equity), {dimension: groups}."""
     import datetime as dt
 
-    from talentcli.engine.equity import equity
+    from talentcli.engine.equity import age_band_labels, equity
 
     as_of = dt.date.fromisoformat(str(data.run["as_of"]))
-    return equity(data.people, as_of, data.rules)
+    view = equity(data.people, as_of, data.rules)
+    bands = {b: i for i, b in enumerate(age_band_labels(data.rules.equity.age_bands))}
+    view["age_band"] = sorted(view["age_band"], key=lambda g: bands.get(g.group, len(bands)))
+    return view  # age bands youngest first, as people read them
 
 
 def kesetaraan(data: RunData) -> pd.DataFrame:
@@ -308,6 +311,7 @@ LISTS: dict[str, Callable[[RunData], pd.DataFrame]] = {
     "kandidat": kandidat,
     "rencana": rencana,
     "anggaran": anggaran,
+    "kesetaraan": kesetaraan,
     "tidak_lengkap": tidak_lengkap,
 }
 

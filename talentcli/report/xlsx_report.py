@@ -112,6 +112,8 @@ def write(data: RunData, out: Path, lang: str = "id") -> list[Path]:
             peta(wb.add_worksheet(labels.sheet("peta")), fm, data, labels, frames["hasil"])
             for code, frame in frames.items():
                 list_sheet(wb.add_worksheet(labels.sheet(code)), fm, code, frame, data, labels)
+                if code == "kesetaraan":
+                    equity_charts(wb.worksheets()[-1], fm, frame, labels)
             wb.close()
         except BaseException:
             for sheet in wb.worksheets() if wb else []:  # unclosed, it keeps its spool files open
@@ -576,6 +578,38 @@ def _box_chart(cur: Cursor, fm: Formats, labels: Labels, first: int, last: int) 
     cur.skip()
     cur.ws.insert_chart(cur.row, 0, chart)
     cur.skip(15)  # 280 px of 20 px rows
+
+
+def equity_charts(ws: Worksheet, fm: Formats, frame: pd.DataFrame, labels: Labels) -> None:
+    """Beside the Kesetaraan list: a bar chart per dimension of the talent-pool rate of each
+    group (native, from the sheet's own cells); flagged groups in orange."""
+    if frame.empty:
+        return
+    name, col = labels.sheet("kesetaraan"), frame.columns.get_loc("talent_pool_rate")
+    dims = frame["dimension"].to_numpy()
+    at = 1
+    for dim in dict.fromkeys(dims):
+        rows = [i for i, d in enumerate(dims) if d == dim]
+        first, last = rows[0] + 1, rows[-1] + 1  # sheet rows: the header is row 0
+        flags = frame["flag"].to_numpy()[rows]
+        chart = fm.wb.add_chart({"type": "bar"})
+        chart.add_series(
+            {
+                "name": labels.header("talent_pool_rate"),
+                "categories": [name, first, 1, last, 1],
+                "values": [name, first, col, last, col],
+                "points": [{"fill": {"color": "#FB8C00" if f else "#43A047"}} for f in flags],
+                "data_labels": {"value": True, "num_format": "0.0%"},
+            }
+        )
+        title = f"{labels.header('talent_pool_rate')}: {labels.value(dim, 'dimension')}"
+        chart.set_title({"name": title, "name_font": {"size": 11}})
+        chart.set_legend({"none": True})
+        chart.set_x_axis({"num_format": "0%", "min": 0})
+        chart.set_y_axis({"reverse": True, "num_font": {"size": 8}})
+        chart.set_size({"width": 520, "height": max(200, 24 * len(rows) + 80)})
+        ws.insert_chart(at, len(frame.columns) + 1, chart)
+        at += max(11, (24 * len(rows) + 80) // 20 + 2)
 
 
 def _count_table(
