@@ -295,6 +295,47 @@ def explain(ws: Workspace, nip: str, cycle: str | None = None) -> tuple[RunData,
     return data, ratings.loc[ratings["nip"] == nip, ["tahun", "predikat", "nilai"]]
 
 
+@dataclass
+class CompareOutcome:
+    """`compare`: the comparison and what it compared (cycle, as_of, run, both rules)."""
+
+    comparison: object  # engine.whatif.Comparison
+    meta: dict
+    code: ExitCode = ExitCode.OK
+
+
+def compare(ws: Workspace, rules_path: Path, cycle: str | None = None) -> CompareOutcome:
+    """Classify the cycle's stored inputs with other rules, in memory (same as_of), and hold
+    the result against the latest run (SPEC §4.13). Reads the store, writes nothing to it."""
+    from talentcli.engine.whatif import compare as held_against
+    from talentcli.pipeline import compute_cycle, load_run
+    from talentcli.rules import load_rules
+    from talentcli.store import Store
+    from talentcli.workspace import open_log
+
+    loaded = load_rules(rules_path)
+    store = Store(ws.db, create=False)
+    try:
+        old = load_run(store, cycle)
+        as_of = dt.date.fromisoformat(str(old.run["as_of"]))
+        new = compute_cycle(store, loaded.rules, str(old.run["cycle"]), as_of)[2]
+    finally:
+        store.close()
+    comparison = held_against(old.people, new)
+    run = old.run
+    meta = {
+        "cycle": str(run["cycle"]),
+        "as_of": str(run["as_of"]),
+        "run": int(run["id"]),
+        "rules_a": {"name": run["rules_name"], "sha256": run["rules_sha256"]},
+        "rules_b": {"name": loaded.name, "sha256": loaded.sha256},
+    }
+    changed = " ".join(f"{k}={v}" for k, v in comparison.changed.items())
+    open_log(ws).info("compare: cycle=%s run=%s rules=%s %s", meta["cycle"], meta["run"],
+                      safe_log_text(loaded.name), changed)  # fmt: skip
+    return CompareOutcome(comparison, meta)
+
+
 def _not_in_run(nip: str, run: dict, where: dict) -> str:
     """Why a NIP is not in the run: another cycle, rejected at import, or never imported."""
     head = f"NIP {nip} is not in run {run['id']} (cycle {run['cycle']})"

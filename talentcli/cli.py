@@ -371,6 +371,50 @@ def _formats(fmt: str) -> list[str]:
     return formats
 
 
+@app.command()
+@handled
+def compare(
+    rules: Annotated[
+        Path, typer.Option(help="The other rules file to classify with.", metavar="FILE")
+    ],
+    cycle: CycleOpt = None,
+    fmt: Annotated[
+        str, typer.Option("--format", help="text, md, csv or json.", metavar="FORMAT")
+    ] = "text",
+    out: Annotated[
+        Path | None, typer.Option(help="Write to this file instead of stdout.", metavar="FILE")
+    ] = None,
+) -> None:
+    """What if: classify the stored cycle with other rules (in memory, same as_of) and list
+    who changes box, placement, talent pool, JPM category or plan JP. Stores nothing.
+
+    Example: talentcli compare --rules rules/seleksi.yaml --format md --out seleksi.md
+    """
+    from talentcli import app as svc
+    from talentcli.render import busy
+    from talentcli.report.compare_report import COMPARE_FORMATS, render
+
+    if fmt not in COMPARE_FORMATS:
+        raise typer.BadParameter(
+            f"{fmt!r}: use {', '.join(COMPARE_FORMATS)}", param_hint="--format"
+        )
+    with busy("classifying with the other rules ..."):
+        done = svc.compare(_workspace(), rules, cycle)
+    _write_or_echo(render(done.comparison, done.meta, fmt), out)
+
+
+def _write_or_echo(text: str, out: Path | None) -> None:
+    """TEXT on stdout, or into OUT (owner-only, atomically)."""
+    if out is None:
+        typer.echo(text, nl=False)
+        return
+    from talentcli.safety import private_file
+
+    with private_file(out) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    _echo(f"wrote {out}")
+
+
 @app.command("run")
 @handled
 def run_(

@@ -12,17 +12,17 @@ from talentcli import store as st
 from talentcli.engine.runs import derive, run_rules, with_competency_detail
 from talentcli.errors import NotFoundError
 from talentcli.model import RunData, RunSummary
-from talentcli.rules import LoadedRules
+from talentcli.rules import LoadedRules, Rules
 
 PLAN_TOTALS = ["plan_jp", "plan_cost"]
 
 
-def classify_cycle(store: st.Store, loaded: LoadedRules, cycle: str, as_of: dt.date) -> RunSummary:
-    """Classify every person of the cycle's cohort and store the run with its plans and
-    vacancy candidates."""
+def compute_cycle(store: st.Store, rules: Rules, cycle: str, as_of: dt.date) -> tuple:
+    """The cycle's stored inputs classified with RULES, in memory (nothing is stored):
+    (cohort, classify result, people with plan totals, plans, vacancy candidates). `classify`
+    stores what this gives; `compare` holds it against the latest run."""
     from talentcli.classify import classify
 
-    rules = loaded.rules
     cohort = st.load_cohort(store, cycle, rules.competency_codes)
     if cohort.empty:
         raise NotFoundError(
@@ -31,7 +31,17 @@ def classify_cycle(store: st.Store, loaded: LoadedRules, cycle: str, as_of: dt.d
         )
     ratings = st.load_ratings(store, cycle)
     result = classify(cohort, ratings, rules, int(cycle), as_of, detail=False)  # derived below
+    # the cycle's calibration (SPEC §4.9) belongs here, between the computed box and what
+    # follows from it, so that classify and compare both apply it
     people, plans, candidates = derive(result.people, rules, st.load_vacancies(store, cycle))
+    return cohort, result, people, plans, candidates
+
+
+def classify_cycle(store: st.Store, loaded: LoadedRules, cycle: str, as_of: dt.date) -> RunSummary:
+    """Classify every person of the cycle's cohort and store the run with its plans and
+    vacancy candidates."""
+    rules = loaded.rules
+    cohort, result, people, plans, candidates = compute_cycle(store, rules, cycle, as_of)
     meta = {
         "cycle": cycle,
         "as_of": as_of.isoformat(),

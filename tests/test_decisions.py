@@ -229,3 +229,69 @@ def test_the_oldest_band_carries_the_retirement_note(cli, tmp_path):
     notes = {r[1]: r[-1] for r in rows[1:] if r[0] == "Kelompok usia"}
     assert notes["< 30"] == notes["30-39"] == ""
     assert "memang lebih rendah" in notes[">= 50"]
+
+
+# ------------------------------------------------------------------ what-if (SPEC §4.13)
+
+
+def rules_with(tmp: Path, name: str, old: str, new: str) -> Path:
+    from talentcli.rules import default_rules_path
+
+    text = default_rules_path().read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    path = tmp / name
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return path
+
+
+def test_compare_one_threshold_changes_exactly_the_people_across_it(samples, tmp_path):
+    """Rules B = default but potential `tinggi` from 85 instead of 90: exactly the people whose
+    potential score lies in [85, 90) move up a row of the 9-box (3 -> 6, 5 -> 8, 7 -> 9; nobody
+    in 1, 2 or 4: those are rendah); nobody else changes box, no JPM category moves.
+    The store file is the same bytes afterwards."""
+    cli, root = samples
+    db = root / "talent.db"
+    before = db.read_bytes()
+    rules_b = rules_with(
+        tmp_path, "tinggi85.yaml", "{code: tinggi, min: 90,", "{code: tinggi, min: 85,"
+    )
+    doc = json.loads(cli("compare", "--rules", rules_b, "--format", "json").stdout)
+    assert db.read_bytes() == before
+    run = json.loads(cli("report", "--format", "json", "--out", tmp_path / "r").exit_code == 0
+                     and (tmp_path / "r" / "talenta-2026.json").read_text("utf-8"))  # fmt: skip
+    across = {p["nip"]: p["box"] for p in run["people"] if 85 <= p["potential_score"] < 90}
+    moved = {c["nip"]: (c["old"], c["new"]) for c in doc["changes"] if c["field"] == "box"}
+    up_a_row = {3: 6, 5: 8, 7: 9}  # menengah -> tinggi, per performance column (SPEC §4.5)
+    assert across and moved == {n: (b, up_a_row[b]) for n, b in across.items()}
+    assert doc["changed"]["box"] == len(across) and doc["changed"]["jpm_category"] == 0
+    up = {b: sum(1 for v in across.values() if v == b) for b in up_a_row}
+    assert {b: doc["box_matrix"][str(b)][str(up_a_row[b])] for b in up} == up
+    stay = sum(doc["box_matrix"][str(b)][str(b)] for b in range(1, 10))
+    assert stay + len(across) == doc["people"] == len(run["people"])
+    assert (doc["rules"]["name"], doc["compare_rules"]["name"]) == ("default.yaml", "tinggi85.yaml")
+    assert doc["as_of"] == AS_OF
+
+
+def test_compare_formats_and_same_rules_change_nothing(samples, tmp_path):
+    cli, root = samples
+    db = root / "talent.db"
+    before = db.read_bytes()
+    from talentcli.rules import default_rules_path
+
+    same = json.loads(cli("compare", "--rules", default_rules_path(), "--format", "json").stdout)
+    assert same["changes"] == [] and set(same["changed"].values()) == {0}
+    seleksi = default_rules_path().with_name("seleksi.yaml")
+    doc = json.loads(cli("compare", "--rules", seleksi, "--format", "json").stdout)
+    assert doc["changed"]["jpm_category"] == doc["people"]  # other category codes: everyone
+    assert doc["changed"]["box"] > 0  # capped per competency: some lose their surplus
+    text = cli("compare", "--rules", seleksi).stdout
+    assert f"box           {doc['changed']['box']:>7}" in text
+    csv = cli("compare", "--rules", seleksi, "--format", "csv").stdout.splitlines()
+    assert csv[0] == "nip,nama,field,old,new" and len(csv) - 1 == sum(doc["changed"].values())
+    out = tmp_path / "seleksi.md"
+    assert cli("compare", "--rules", seleksi, "--format", "md", "--out", out).exit_code == 0
+    assert out.read_text("utf-8").startswith("# What-if: seleksi.yaml against run")
+    assert oct(out.stat().st_mode & 0o777) == "0o600"
+    assert cli("compare", "--rules", seleksi, "--format", "xml").exit_code == 2
+    assert cli("compare", "--rules", tmp_path / "none.yaml").exit_code == 4
+    assert db.read_bytes() == before
