@@ -227,6 +227,7 @@ def report(
     key_file: Path | None = None,
     warn: Warn = _ignore,
     budget: int | None = None,
+    per_unit: bool = False,
 ) -> ReportOutcome:
     """Write the reports of the latest run of the cycle, under the lock; BUDGET (rupiah, else
     talent.yaml's) funds the plans in the reports only."""
@@ -237,8 +238,9 @@ def report(
     log = open_log(ws)
     with locked(ws, log, warn):
         paths = _write_reports(
-            ws, cycle, formats, out or ws.path(ws.config.output), lang, assign, key, budget
-        )
+            ws, cycle, formats, out or ws.path(ws.config.output), lang, assign, key, budget,
+            per_unit,
+        )  # fmt: skip
     log.info("report: %s", " ".join(safe_log_text(p.name) for p in paths))
     return ReportOutcome(paths)
 
@@ -252,6 +254,7 @@ def _write_reports(
     assign: bool = False,
     key: bytes | None = None,
     budget: int | None = None,
+    per_unit: bool = False,
 ) -> list[Path]:
     """Gather the run from the store and write every format (leftovers of a killed writer
     removed first); record which run the folder now shows. BUDGET, else talent.yaml's, is
@@ -272,6 +275,10 @@ def _write_reports(
     private_dir(folder)
     remove_leftovers(folder)
     paths = write_reports(data, folder, formats, lang)
+    if per_unit:  # one workbook per unit, for its head (unit/<slug>.xlsx)
+        from talentcli.report import write_per_unit
+
+        paths += write_per_unit(data, folder, lang)
     record_run(folder, data.run, formats)
     return paths
 

@@ -340,8 +340,12 @@ def report(
             callback=_rupiah,
         ),
     ] = None,
+    per_unit: Annotated[
+        bool, typer.Option("--per-unit", help="Also one workbook per unit: unit/<name>.xlsx.")
+    ] = False,
 ) -> None:
-    """Write the reports of the latest classification run.
+    """Write the reports of the latest classification run; --per-unit adds a workbook for each
+    unit's head.
 
     Example: talentcli report --format xlsx,html --out laporan --lang id --budget 150.000.000
     """
@@ -353,10 +357,14 @@ def report(
         raise typer.BadParameter(f"{lang!r}: use id or en", param_hint="--lang")
     with busy("writing reports ..."):
         done = svc.report(
-            _workspace(), formats, out, lang, cycle, assign, pseudonymize, _warn, budget
+            _workspace(), formats, out, lang, cycle, assign, pseudonymize, _warn, budget, per_unit
         )
+    units = [p for p in done.paths if p.parent.name == "unit"]
     for path in done.paths:
-        _echo(f"wrote {path}")
+        if path not in units:
+            _echo(f"wrote {path}")
+    if units:
+        _echo(f"wrote {len(units)} unit workbooks in {units[0].parent}")
 
 
 def _formats(fmt: str) -> list[str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import pandas as pd
@@ -107,6 +107,32 @@ def apply_budget(data: RunData, budget: int | None) -> RunData:
         values = totals[name].reindex(people["nip"]).fillna(0).to_numpy(dtype=np.int64)
         people[name] = values
     return replace(data, people=people, plans=got.plans, budget=int(budget))
+
+
+def by_unit(data: RunData) -> Iterator[tuple[str, RunData]]:
+    """(unit, DATA for that unit's classified people only) per unit, by name; people without
+    a unit are one group named "". The rest of the run (rules, inputs, budget) stays."""
+    from dataclasses import replace
+
+    unit = data.people["unit"].astype(object).fillna("").to_numpy()
+    plan_unit = pd.Series(unit, index=data.people["nip"]).reindex(data.plans["nip"]).to_numpy()
+    empty = data.incomplete.iloc[:0]
+    for name in sorted(set(unit.tolist())):
+        people = data.people.iloc[np.flatnonzero(unit == name)].reset_index(drop=True)
+        plans = data.plans.iloc[np.flatnonzero(plan_unit == name)].reset_index(drop=True)
+        yield (
+            name,
+            replace(
+                data,
+                people=people,
+                plans=plans,
+                incomplete=empty,
+                candidates=data.candidates.iloc[:0],
+                vacancies=data.vacancies.iloc[:0],
+                assignment=None,
+                title=name or "Tanpa unit",
+            ),
+        )
 
 
 def python_values(column: pd.Series, convert: Callable | None = None) -> pd.Series:

@@ -295,3 +295,51 @@ def test_compare_formats_and_same_rules_change_nothing(samples, tmp_path):
     assert cli("compare", "--rules", seleksi, "--format", "xml").exit_code == 2
     assert cli("compare", "--rules", tmp_path / "none.yaml").exit_code == 4
     assert db.read_bytes() == before
+
+
+# ------------------------------------------------------------------ report --per-unit
+
+
+def test_per_unit_workbooks_with_slugs_collisions_and_no_unit(cli, tmp_path):
+    """Units 'Dinas P K' and 'Dinas P&K' (two units, one slug: the second by name gets -2),
+    'Dinas Kesehatan' and none (tanpa-unit): one workbook each with only that unit's people,
+    the unit's name in the title, the plans of its people."""
+    rows = [
+        HEADER,
+        [A, "Ani", "IV.a", "Dinas P K", 1.5, 2, 2, 2],
+        [B, "Budi", "IV.a", "Dinas Kesehatan", 3, 1, 2, 2],
+        [C, "Citra", "IV.a", "Dinas P&K", 3, 2, 2, 2],
+        ["198001012005011004", "Dodi", "IV.a", None, 3, 2, 2, 2],
+    ]
+    nips = [r[0] for r in rows[1:]]
+    kin = [["NIP", "Tahun", "Predikat"], *([n, 2025, "Baik"] for n in nips)]
+    cli("import", write_xlsx(tmp_path / "asesmen-2026.xlsx", rows))
+    cli("import", write_xlsx(tmp_path / "kinerja.xlsx", kin))
+    assert cli("classify", "--cycle", "2026", "--as-of", AS_OF).exit_code == 0
+    out = tmp_path / "o"
+    result = cli("report", "--format", "json", "--out", out, "--per-unit")
+    assert result.exit_code == 0 and "wrote 4 unit workbooks" in result.output
+    books = sorted(p.name for p in (out / "unit").iterdir())
+    assert books == [
+        "dinas-kesehatan.xlsx", "dinas-p-k-2.xlsx", "dinas-p-k.xlsx", "tanpa-unit.xlsx"
+    ]  # fmt: skip
+    want = {"dinas-p-k": ("Dinas P K", A), "dinas-p-k-2": ("Dinas P&K", C)}
+    want |= {"dinas-kesehatan": ("Dinas Kesehatan", B), "tanpa-unit": ("Tanpa unit", nips[3])}
+    for slug, (title, nip) in want.items():
+        book = CalamineWorkbook.from_path(str(out / "unit" / f"{slug}.xlsx"))
+        assert book.sheet_names == [
+            "Ringkasan", "Peta Talenta", "Hasil", "Promosi", "Rotasi", "Mutasi",
+            "Tindak Lanjut", "Tetap (Menjelang BUP)", "Rencana Pengembangan",
+        ]  # fmt: skip
+        assert book.get_sheet_by_name("Ringkasan").to_python()[0][0].endswith(f"— {title}")
+        hasil = book.get_sheet_by_name("Hasil").to_python()
+        assert [r[0] for r in hasil[1:]] == [nip], slug
+        plans = book.get_sheet_by_name("Rencana Pengembangan").to_python()
+        assert {r[0] for r in plans[1:]} == {nip}
+    assert oct((out / "unit" / "dinas-p-k.xlsx").stat().st_mode & 0o777) == "0o600"
+    # a unit gone from the run takes its workbook with it; without --per-unit none is touched
+    (out / "unit" / "old-unit.xlsx").write_bytes(b"x")
+    assert cli("report", "--format", "json", "--out", out).exit_code == 0
+    assert (out / "unit" / "old-unit.xlsx").exists()
+    assert cli("report", "--format", "json", "--out", out, "--per-unit").exit_code == 0
+    assert not (out / "unit" / "old-unit.xlsx").exists()

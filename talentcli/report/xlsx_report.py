@@ -94,11 +94,14 @@ NUM_FORMATS = {
 TEXT_KINDS = {"text", "nip", "coded", "notes"}
 
 
-def write(data: RunData, out: Path, lang: str = "id") -> list[Path]:
-    """Write talenta-<cycle>.xlsx (owner-only, atomically) in the report language."""
-    path = out / f"talenta-{data.run['cycle']}.xlsx"
+def write(
+    data: RunData, out: Path, lang: str = "id", path: Path | None = None, only: tuple = ()
+) -> list[Path]:
+    """Write talenta-<cycle>.xlsx (owner-only, atomically) in the report language; PATH and
+    ONLY (list codes: those sheets only) for a unit's workbook (report --per-unit)."""
+    path = path or out / f"talenta-{data.run['cycle']}.xlsx"
     labels = Labels(data.rules, lang)
-    frames = {code: build(data) for code, build in lists.LISTS.items()}
+    frames = {code: build(data) for code, build in lists.LISTS.items() if code in (only or [code])}
     with private_file(path) as tmp:
         # constant_memory spools rows to temp files: kept beside the report in a folder of
         # their own (owner-only), removed even when the workbook is never closed (an error)
@@ -130,7 +133,9 @@ def _properties(data: RunData, labels: Labels) -> dict:
     """Document properties; 'created' is the run's as_of, so a rerun gives the same bytes."""
     run = data.run
     return {
-        "title": labels.text("Pemetaan Talenta ASN", "ASN Talent Mapping") + f" {run['cycle']}",
+        "title": labels.text("Pemetaan Talenta ASN", "ASN Talent Mapping")
+        + f" {run['cycle']}"
+        + (f" — {data.title}" if data.title else ""),
         "author": f"talentcli {__version__}",
         "comments": f"rules {run['rules_name']} sha256 {run['rules_sha256']}",
         "created": dt.datetime.fromisoformat(str(run["as_of"])),
@@ -426,6 +431,7 @@ def ringkasan(ws: Worksheet, fm: Formats, data: RunData, labels: Labels) -> None
 
 def _title(cur: Cursor, fm: Formats, data: RunData, title: str, labels: Labels) -> None:
     run = data.run
+    title = f"{title} — {data.title}" if data.title else title  # a unit's workbook
     cur.ws.set_row(0, 24)
     cur.line(title, fmt=fm.title)
     sub = labels.text("Siklus {c} · kondisi per {d}", "Cycle {c} · as of {d}")
