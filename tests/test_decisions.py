@@ -103,6 +103,10 @@ def test_budget_ties_go_to_the_lower_nip_and_the_sheet_shows_it(cli, tmp_path):
     assert sorted(r[col] for r in plans[1:] if r[0] == C) == ["Tidak", "Ya", "Ya"]
     csv = (out / "talenta-2026-anggaran.csv").read_text(encoding="utf-8-sig").splitlines()
     assert csv[1].startswith('"total",,,,,,,,7500000,7500000,4500000,1')
+    again = tmp_path / "again"
+    report_doc(cli, again, "--budget", "7500000")  # same store, rules and budget: same bytes
+    for name in ("talenta-2026.json", "talenta-2026-anggaran.csv", "talenta-2026-rencana.csv"):
+        assert (out / name).read_bytes() == (again / name).read_bytes(), name
 
 
 def test_talent_yaml_budget_is_used_and_the_option_wins(cli, tmp_path):

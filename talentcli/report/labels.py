@@ -176,6 +176,7 @@ CODED = {
     "funded",
     "section",
     "dimension",
+    "group",  # Kesetaraan: job-level codes read as their names; units, bands pass as they are
     "flag",
     "note",
     "promotes_to",
