@@ -27,6 +27,7 @@ from talentcli.safety import private_dir, remove_leftovers, safe_log_text
 if TYPE_CHECKING:
     import pandas as pd
 
+    from talentcli.engine.whatif import Comparison
     from talentcli.ingest import FileReport
     from talentcli.rules import LoadedRules, Rules
     from talentcli.workspace import Workspace
@@ -238,9 +239,16 @@ def report(
     log = open_log(ws)
     with locked(ws, log, warn):
         paths = _write_reports(
-            ws, cycle, formats, out or ws.path(ws.config.output), lang, assign, key, budget,
+            ws,
+            cycle,
+            formats,
+            out or ws.path(ws.config.output),
+            lang,
+            assign,
+            key,
+            budget,
             per_unit,
-        )  # fmt: skip
+        )
     log.info("report: %s", " ".join(safe_log_text(p.name) for p in paths))
     return ReportOutcome(paths)
 
@@ -306,7 +314,7 @@ def explain(ws: Workspace, nip: str, cycle: str | None = None) -> tuple[RunData,
 class CompareOutcome:
     """`compare`: the comparison and what it compared (cycle, as_of, run, both rules)."""
 
-    comparison: object  # engine.whatif.Comparison
+    comparison: Comparison
     meta: dict
     code: ExitCode = ExitCode.OK
 
@@ -338,8 +346,14 @@ def compare(ws: Workspace, rules_path: Path, cycle: str | None = None) -> Compar
         "rules_b": {"name": loaded.name, "sha256": loaded.sha256},
     }
     changed = " ".join(f"{k}={v}" for k, v in comparison.changed.items())
-    open_log(ws).info("compare: cycle=%s run=%s rules=%s %s", meta["cycle"], meta["run"],
-                      safe_log_text(loaded.name), changed)  # fmt: skip
+    log = open_log(ws)
+    log.info(
+        "compare: cycle=%s run=%s rules=%s %s",
+        meta["cycle"],
+        meta["run"],
+        safe_log_text(loaded.name),
+        changed,
+    )
     return CompareOutcome(comparison, meta)
 
 
