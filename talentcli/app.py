@@ -269,6 +269,7 @@ def _write_reports(
     allocated over the plans (SPEC §4.12)."""
     from talentcli.pipeline import apply_budget, load_run, pseudonymize
     from talentcli.report import record_run, write_reports
+    from talentcli.report.lists import equity_view
     from talentcli.store import Store
 
     store = Store(ws.db, create=False)
@@ -278,6 +279,7 @@ def _write_reports(
         store.close()
     data = replace(data, instansi=ws.instansi)
     data = apply_budget(data, budget if budget is not None else ws.config.budget)
+    data = replace(data, equity=equity_view(data))  # from the NIPs, before any pseudonym
     if key is not None:
         data = pseudonymize(data, key)
     private_dir(folder)

@@ -63,3 +63,4 @@ class RunData:
     instansi: Instansi = field(default_factory=Instansi)  # from the workspace's talent.yaml
     budget: int | None = None  # report --budget (rupiah): plans carry `funded` (SPEC §4.12)
     title: str = ""  # report --per-unit: the unit a workbook is for (its name in the title)
+    equity: dict | None = None  # the equity view, made once from the real NIPs (SPEC §4.11)

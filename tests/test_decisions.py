@@ -347,3 +347,16 @@ def test_per_unit_workbooks_with_slugs_collisions_and_no_unit(cli, tmp_path):
     assert (out / "unit" / "old-unit.xlsx").exists()
     assert cli("report", "--format", "json", "--out", out, "--per-unit").exit_code == 0
     assert not (out / "unit" / "old-unit.xlsx").exists()
+
+
+def test_equity_is_made_from_the_real_nips_before_pseudonymisation(cli, tmp_path):
+    """Gender and age come from NIP digits: a pseudonymised report shows the same view."""
+    equity_cohort(cli, tmp_path)
+    key = tmp_path / "pseudonym.key"
+    key.write_bytes(b"k" * 32)
+    key.chmod(0o600)
+    plain = report_doc(cli, tmp_path / "o")
+    hidden = report_doc(cli, tmp_path / "p", "--pseudonymize", str(key))
+    assert hidden["people"][0]["nip"] not in {p["nip"] for p in plain["people"]}
+    assert hidden["equity"] == plain["equity"]
+    assert {g["group"] for g in hidden["equity"]["gender"]} == {"Laki-laki", "Perempuan"}

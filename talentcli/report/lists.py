@@ -265,9 +265,13 @@ EQUITY_SCALE = 4  # rates: fractions with 4 decimals (SPEC §5)
 
 
 def equity_view(data: RunData) -> dict:
-    """The equity view of the run's classified people (engine.equity), {dimension: groups}."""
+    """The equity view of the run's classified people (engine.equity), {dimension: groups};
+    DATA's own when made already (gender and age come from the NIP: made before any
+    pseudonymisation, and once for every format)."""
     import datetime as dt
 
+    if data.equity is not None:
+        return data.equity
     from talentcli.engine.equity import age_band_labels, equity
 
     as_of = dt.date.fromisoformat(str(data.run["as_of"]))
