@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import pandas as pd
@@ -13,17 +13,17 @@ from talentcli.engine.runs import derive, run_rules, with_competency_detail
 from talentcli.errors import NotFoundError
 from talentcli.model import RunData, RunSummary
 from talentcli.progress import tick
-from talentcli.rules import LoadedRules
+from talentcli.rules import LoadedRules, Rules
 
 PLAN_TOTALS = ["plan_jp", "plan_cost"]
 
 
-def classify_cycle(store: st.Store, loaded: LoadedRules, cycle: str, as_of: dt.date) -> RunSummary:
-    """Classify every person of the cycle's cohort and store the run with its plans and
-    vacancy candidates."""
+def compute_cycle(store: st.Store, rules: Rules, cycle: str, as_of: dt.date) -> tuple:
+    """The cycle's stored inputs classified with RULES, in memory (nothing is stored):
+    (cohort, classify result, people with plan totals, plans, vacancy candidates). `classify`
+    stores what this gives; `compare` holds it against the latest run."""
     from talentcli.classify import classify
 
-    rules = loaded.rules
     cohort = st.load_cohort(store, cycle, rules.competency_codes)
     if cohort.empty:
         raise NotFoundError(
@@ -35,8 +35,18 @@ def classify_cycle(store: st.Store, loaded: LoadedRules, cycle: str, as_of: dt.d
     ratings = st.load_ratings(store, cycle)
     result = classify(cohort, ratings, rules, int(cycle), as_of, detail=False)  # derived below
     tick("classify", n * 6 // 10, n, "people")  # the stages' usual shares of the time
+    # the cycle's calibration (SPEC §4.9) belongs here, between the computed box and what
+    # follows from it, so that classify and compare both apply it
     people, plans, candidates = derive(result.people, rules, st.load_vacancies(store, cycle))
     tick("classify", n * 8 // 10, n, "people")
+    return cohort, result, people, plans, candidates
+
+
+def classify_cycle(store: st.Store, loaded: LoadedRules, cycle: str, as_of: dt.date) -> RunSummary:
+    """Classify every person of the cycle's cohort and store the run with its plans and
+    vacancy candidates."""
+    rules = loaded.rules
+    cohort, result, people, plans, candidates = compute_cycle(store, rules, cycle, as_of)
     meta = {
         "cycle": cycle,
         "as_of": as_of.isoformat(),
@@ -50,7 +60,7 @@ def classify_cycle(store: st.Store, loaded: LoadedRules, cycle: str, as_of: dt.d
     codes = rules.competency_codes
     run = st.save_run(store, meta, people, result.incomplete, codes, plans, candidates, rules=rules)
     boxes = people["box"].value_counts().to_dict()
-    tick("classify", n, n, "people")
+    tick("classify", len(cohort), len(cohort), "people")
     return RunSummary(
         run,
         cycle,
@@ -78,10 +88,57 @@ def load_run(store: st.Store, cycle: str | None, assign: bool = False) -> RunDat
     people = with_competency_detail(people, rules)  # its text columns are objects already
     people = people[[c for c in people if c not in PLAN_TOTALS] + PLAN_TOTALS]  # last, as ever
     plans = st.run_plans(store, run["id"])
+    plans["funded"] = np.ones(len(plans), dtype=bool)  # the needs: all funded without a budget
     vacancies = st.load_vacancies(store, run["cycle"])
     candidates = st.run_candidates(store, run["id"])
     assignment = solve(candidates, vacancies) if assign else None
     return RunData(run, rules, people, incomplete, inputs, plans, vacancies, candidates, assignment)
+
+
+def apply_budget(data: RunData, budget: int | None) -> RunData:
+    """DATA with BUDGET (rupiah) allocated over its plans (SPEC §4.12): `funded` per plan row,
+    plan_jp and plan_cost of the funded rows. The store's plans stay the needs; no budget,
+    no change."""
+    from dataclasses import replace
+
+    from talentcli.engine.budget import allocate
+    from talentcli.plans import PLAN_COLUMNS
+
+    if budget is None:
+        return data
+    got = allocate(data.plans[PLAN_COLUMNS], data.people, data.rules, budget)
+    totals = got.totals.set_index("nip")
+    people = data.people.copy(deep=False)
+    for name in PLAN_TOTALS:
+        values = totals[name].reindex(people["nip"]).fillna(0).to_numpy(dtype=np.int64)
+        people[name] = values
+    return replace(data, people=people, plans=got.plans, budget=int(budget))
+
+
+def by_unit(data: RunData) -> Iterator[tuple[str, RunData]]:
+    """(unit, DATA for that unit's classified people only) per unit, by name; people without
+    a unit are one group named "". The rest of the run (rules, inputs, budget) stays."""
+    from dataclasses import replace
+
+    unit = data.people["unit"].astype(object).fillna("").to_numpy()
+    plan_unit = pd.Series(unit, index=data.people["nip"]).reindex(data.plans["nip"]).to_numpy()
+    empty = data.incomplete.iloc[:0]
+    for name in sorted(set(unit.tolist())):
+        people = data.people.iloc[np.flatnonzero(unit == name)].reset_index(drop=True)
+        plans = data.plans.iloc[np.flatnonzero(plan_unit == name)].reset_index(drop=True)
+        yield (
+            name,
+            replace(
+                data,
+                people=people,
+                plans=plans,
+                incomplete=empty,
+                candidates=data.candidates.iloc[:0],
+                vacancies=data.vacancies.iloc[:0],
+                assignment=None,
+                title=name or "Tanpa unit",
+            ),
+        )
 
 
 def python_values(column: pd.Series, convert: Callable | None = None) -> pd.Series:
