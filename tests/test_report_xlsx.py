@@ -502,6 +502,10 @@ def test_list_sheets_end_with_the_signature_block(signed):
             "NIP 1",
         ], ws.title
     assert not any(v == "Kepala BKPSDM" for r in signed["Hasil"].values for v in r)
+    for ws in signed.worksheets[3:]:  # the print area: the list and its signature, no more
+        width = sum(1 for c in ws[1] if c.value is not None)  # the header row's columns
+        last = openpyxl.utils.get_column_letter(width)
+        assert ws.print_area == f"'{ws.title}'!$A$1:${last}${ws.max_row}", ws.title
 
 
 def test_long_text_wraps_in_rows_tall_enough(signed):

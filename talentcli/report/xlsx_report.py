@@ -313,7 +313,8 @@ def list_sheet(
     if code == "hasil":
         colour_hasil(ws, fm, frame, data, labels)
     else:
-        signature(ws, max(len(frame), 1) + 2, [c.width for c in cols], data, labels)
+        last = signature(ws, max(len(frame), 1) + 2, [c.width for c in cols], data, labels)
+        ws.print_area(0, 0, last, len(cols) - 1)  # the list: a chart beside it stays on screen
 
 
 def colour_hasil(ws: Worksheet, fm: Formats, frame: pd.DataFrame, data: RunData, labels: Labels):
@@ -444,9 +445,10 @@ def page_header(ws: Worksheet, data: RunData, labels: Labels, title: str) -> Non
     ws.set_footer(f"&C&9 {page}", {"margin": 0.3})
 
 
-def signature(ws: Worksheet, row: int, widths: list[float], data: RunData, labels: Labels):
+def signature(ws: Worksheet, row: int, widths: list[float], data: RunData, labels: Labels) -> int:
     """The signature block of `penandatangan` from ROW, on the right of the page:
-    '<kota>, <as_of>', jabatan, room to sign, nama, NIP (dots where talent.yaml has none)."""
+    '<kota>, <as_of>', jabatan, room to sign, nama, NIP (dots where talent.yaml has none);
+    returns its last row."""
     who, dots = data.instansi.penandatangan, "." * 32
     lines = [
         f"{data.instansi.kota or '............'}, {long_date(data.run['as_of'], labels.lang)}",
@@ -463,6 +465,7 @@ def signature(ws: Worksheet, row: int, widths: list[float], data: RunData, label
     for i, text in enumerate(lines):
         if text:
             ws.write_string(row + i, col, text)
+    return row + len(lines) - 1
 
 
 def _header(ws: Worksheet, fm: Formats, cols: list[Column]) -> None:
