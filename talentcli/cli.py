@@ -195,7 +195,7 @@ def import_(
         typer.Argument(help="Exports: .xlsx .xlsm .xls .ods .csv .txt", metavar="FILE..."),
     ],
     kind: Annotated[
-        str, typer.Option(help="auto, asesmen, kinerja or formasi.", metavar="KIND")
+        str, typer.Option(help="auto, asesmen, kinerja, formasi or kalibrasi.", metavar="KIND")
     ] = "auto",
     cycle: CycleOpt = None,
     sheet: Annotated[str | None, typer.Option(help="Read this sheet only.", metavar="NAME")] = None,

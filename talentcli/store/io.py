@@ -393,6 +393,21 @@ def load_vacancies(store: Store, cycle: str) -> pd.DataFrame:
     return store.db.arrow(sql, (cycle,), store.db.declared(k.table)).to_pandas()
 
 
+def assessed(store: Store, cycle: str, nips: pd.Series) -> np.ndarray:
+    """Per NIP of NIPS: it has an accepted assessment in CYCLE (kalibrasi's unknown-nip)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    k = KINDS["asesmen"]
+    if not len(nips) or not _exists(store.db, k.table):
+        return np.zeros(len(nips), dtype=bool)
+    have = store.db.arrow(f"SELECT nip FROM {k.table} WHERE cycle = ?", (cycle,)).column("nip")
+    wanted = pa.array(nips.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+    return pc.is_in(wanted, value_set=have.cast(pa.string()).combine_chunks()).to_numpy(
+        zero_copy_only=False
+    )
+
+
 def has_cohort(store: Store, cycle: str) -> bool:
     """The cycle has at least one accepted assessment."""
     sql = "SELECT 1 FROM batches WHERE kind = 'asesmen' AND cycle = ? AND accepted > 0 LIMIT 1"
