@@ -61,3 +61,5 @@ class RunData:
     candidates: pd.DataFrame
     assignment: pd.DataFrame | None = None  # report --assign: kode, seat, nip, fit
     instansi: Instansi = field(default_factory=Instansi)  # from the workspace's talent.yaml
+    # the committee's decisions of the run (SPEC §5 `calibrations`), applied or not
+    calibrations: pd.DataFrame | None = None

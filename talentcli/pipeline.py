@@ -30,7 +30,10 @@ def classify_cycle(store: st.Store, loaded: LoadedRules, cycle: str, as_of: dt.d
             "import an asesmen file first (talentcli import FILE --cycle YEAR)"
         )
     ratings = st.load_ratings(store, cycle)
-    result = classify(cohort, ratings, rules, int(cycle), as_of, detail=False)  # derived below
+    decisions = st.stored_rows(store, "kalibrasi", cycle)
+    result = classify(  # the per-competency detail is derived below
+        cohort, ratings, rules, int(cycle), as_of, detail=False, calibrations=decisions
+    )
     people, plans, candidates = derive(result.people, rules, st.load_vacancies(store, cycle))
     meta = {
         "cycle": cycle,
@@ -43,7 +46,17 @@ def classify_cycle(store: st.Store, loaded: LoadedRules, cycle: str, as_of: dt.d
         "incomplete": len(result.incomplete),
     }
     codes = rules.competency_codes
-    run = st.save_run(store, meta, people, result.incomplete, codes, plans, candidates, rules=rules)
+    run = st.save_run(
+        store,
+        meta,
+        people,
+        result.incomplete,
+        codes,
+        plans,
+        candidates,
+        rules=rules,
+        calibrations=result.calibrations,
+    )
     boxes = people["box"].value_counts().to_dict()
     return RunSummary(
         run,
@@ -75,7 +88,9 @@ def load_run(store: st.Store, cycle: str | None, assign: bool = False) -> RunDat
     vacancies = st.load_vacancies(store, run["cycle"])
     candidates = st.run_candidates(store, run["id"])
     assignment = solve(candidates, vacancies) if assign else None
-    return RunData(run, rules, people, incomplete, inputs, plans, vacancies, candidates, assignment)
+    data = RunData(run, rules, people, incomplete, inputs, plans, vacancies, candidates, assignment)
+    data.calibrations = st.run_calibrations(store, run["id"])
+    return data
 
 
 def python_values(column: pd.Series, convert: Callable | None = None) -> pd.Series:

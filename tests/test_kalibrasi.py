@@ -123,3 +123,125 @@ def test_kind_auto_tells_kalibrasi_by_its_final_box_column(tmp_path):
     rules = load_rules().rules
     grid = next(open_grids(path))
     assert detect_kind(find_header(grid, rules), rules) == "kalibrasi"
+
+
+# ------------------------------------------------------------------ two cycles, hand-worked
+# Pengawas (IV.a): standards teknis 3, sosiokultural 2, literasi digital 2, numerik 2 (sum 9);
+# potential = JPM: tinggi >= 90, menengah >= 78; Sangat Baik di_atas, Baik sesuai.
+FULL = (3, 2, 2, 2)  # JPM 100, tinggi
+GAPS = (3, 2, 1.5, 1.5)  # JPM 88.89, menengah; literasi digital and numerik -0.5 (ringan)
+LOW = (2, 1.5, 1.5, 1.5)  # JPM 72.22, rendah
+MID = (2, 2, 2, 1.5)  # JPM 83.33, menengah
+NEAR = "196806151990031005"  # born 15-06-1968: TMT pensiun (58) 01-07-2026, near in 2026
+KINERJA_HEADER = ["NIP", "NAMA", "TAHUN", "PREDIKAT"]
+
+
+def _cycle_files(tmp_path: Path, year: int, people: dict, ratings: dict) -> tuple[Path, Path]:
+    rows = [person(i, nip=NEAR if i == 5 else None, scores=s) for i, s in people.items()]
+    asesmen = write_xlsx(tmp_path / f"asesmen-{year}.xlsx", asesmen_rows(rows))
+    kin = [KINERJA_HEADER] + [
+        [NEAR if i == 5 else nip(i), f"Pegawai {i}", year - 1, p] for i, p in ratings.items()
+    ]
+    return asesmen, write_xlsx(tmp_path / f"kinerja-{year}.xlsx", kin, sheet="Kinerja")
+
+
+def classify_two_cycles(cli, tmp_path: Path) -> dict:
+    """2025: asesmen + kinerja, classify. 2026: asesmen + kinerja + a kalibrasi file with a
+    raise (1: 5 -> 8), a lowering (2: 8 -> 6), a confirmation (3: 5), a decision for an
+    incomplete person (4: no rating), a calibrated box 9 near retirement (5: 5 -> 9), a box
+    10 (6) and an unknown NIP; classify 2026. Returns the import report of the kalibrasi."""
+    y25 = _cycle_files(
+        tmp_path,
+        2025,
+        {1: LOW, 2: FULL, 3: GAPS, 5: GAPS, 6: FULL},
+        {1: "Baik", 2: "Sangat Baik", 3: "Baik", 5: "Baik", 6: "Baik"},
+    )
+    assert cli("import", *y25, "--cycle", "2025").exit_code == 0
+    assert cli("classify", "--cycle", "2025", "--as-of", "2025-01-01").exit_code == 0
+    y26 = _cycle_files(
+        tmp_path,
+        2026,
+        {1: GAPS, 2: FULL, 3: GAPS, 4: FULL, 5: GAPS, 6: FULL, 7: MID},
+        {1: "Baik", 2: "Baik", 3: "Baik", 5: "Baik", 6: "Baik", 7: "Butuh Perbaikan"},
+    )
+    assert cli("import", *y26, "--cycle", "2026").exit_code == 0
+    kal = write_kalibrasi(
+        tmp_path / "kalibrasi-2026.xlsx",
+        [
+            decision(1, 8, reason="Penugasan khusus berhasil"),
+            decision(2, 6, reason="Catatan atasan"),
+            decision(3, 5, reason="Dikonfirmasi"),
+            decision(4, 9),
+            [NEAR, "Pegawai 5", 9, "Prestasi luar biasa", "TPK", "12-03-2026", "BA/01/2026"],
+            decision(6, 10),
+            ["19800101200501" + "1099", "Orang Lain", 7, "x", "TPK", None, None],
+        ],
+    )
+    doc = cli.json("import", kal, "--cycle", "2026")
+    assert cli("classify", "--cycle", "2026", "--as-of", "2026-01-01").exit_code == 1  # 4
+    return doc["files"][0]
+
+
+def test_the_final_box_drives_placement_pool_readiness_and_plan(cli, tmp_path):
+    imported = classify_two_cycles(cli, tmp_path)
+    assert (imported["accepted"], imported["rejected"]) == (5, 2)
+    assert {(e["row"], e["code"]) for e in imported["errors"]} == {
+        (9, "out-of-range"),
+        (10, "unknown-nip"),
+    }
+    run = cli.sql("SELECT max(id) FROM runs WHERE cycle = '2026'")[0][0]
+    got = {
+        r[0]: r[1:]
+        for r in cli.sql(
+            "SELECT nip, box_computed, box, placement, talent_pool, readiness, notes, plan_jp "
+            "FROM results WHERE run_id = ?",
+            (run,),
+        )
+    }
+    assert got == {
+        nip(1): (5, 8, "rotasi", 1, "siap_1_2_tahun", "", 22),  # raised: pool, rotation
+        nip(2): (8, 6, "mutasi", 0, None, "", 28),  # lowered: BKK (8) + TEK-R + SOS-R
+        nip(3): (5, 5, "mutasi", 0, None, "", 22),  # confirmed
+        NEAR: (5, 9, "tetap", 0, None, "pensiun_dekat", 22),  # 9, but near retirement
+        nip(6): (8, 8, "rotasi", 1, "siap_1_2_tahun", "", 20),  # the box 10 was rejected
+        nip(7): (3, 3, "mutasi", 0, None, "", 58),  # no decision: TEK-B (-1) + NUM-R + BKK
+    }
+    plan = cli.sql(
+        "SELECT code, reason FROM plans WHERE run_id = ? AND nip = ? ORDER BY seq", (run, nip(2))
+    )
+    assert plan == [("BKK", "box"), ("TEK-R", "min_jp"), ("SOS-R", "min_jp")]
+    listed = cli.sql(
+        "SELECT nip, box_computed, box, reason, applied, reason_not_applied "
+        "FROM run_calibrations WHERE run_id = ? ORDER BY nip",
+        (run,),
+    )
+    assert sorted(listed) == sorted(
+        [
+            (nip(1), 5, 8, "Penugasan khusus berhasil", 1, None),
+            (nip(2), 8, 6, "Catatan atasan", 1, None),
+            (nip(3), 5, 5, "Dikonfirmasi", 1, None),
+            (nip(4), None, 9, "hasil rapat TPK", 0, "no-performance"),
+            (NEAR, 5, 9, "Prestasi luar biasa", 1, None),
+        ]
+    )
+    inputs = cli.sql(
+        "SELECT b.kind FROM run_inputs r JOIN batches b ON b.id = r.batch_id WHERE r.run_id = ?",
+        (run,),
+    )
+    assert ("kalibrasi",) in inputs
+
+
+def test_explain_shows_the_decision_and_what_it_changed(cli, tmp_path):
+    classify_two_cycles(cli, tmp_path)
+    out = cli("explain", nip(2)).stdout
+    assert "Kalibrasi: Kotak Talenta 8 -> 6 (turun); Catatan atasan; Tim Penilai Kinerja" in out
+    assert "12 Maret 2026; BA/01/2026" in out
+    assert "computed box 8 would give: Rotasi; Kelompok Rencana Suksesi: Ya" in out
+    assert "box programmes: BKK added, — dropped" in out
+    confirmed = cli("explain", nip(3)).stdout
+    assert "Kalibrasi: Kotak Talenta 5 -> 5 (tetap, dikonfirmasi)" in confirmed
+    assert "would give" not in confirmed
+    incomplete = cli("explain", nip(4)).stdout
+    assert "Kalibrasi: Kotak Talenta 9 not applied" in incomplete
+    assert "Kalibrasi" not in cli("explain", nip(7)).stdout
+    assert "Kotak Talenta 6, set by the committee (computed: 8)" in out

@@ -21,6 +21,8 @@ SHEETS = {
     "kandidat": ("Kandidat Jabatan Lowong", "Vacancy Candidates"),
     "rencana": ("Rencana Pengembangan", "Development Plans"),
     "tidak_lengkap": ("Data Tidak Lengkap", "Incomplete Data"),
+    "kalibrasi": ("Kalibrasi", "Calibration"),
+    "pergerakan": ("Pergerakan Talenta", "Talent Movement"),
 }
 
 HEADERS = {
@@ -69,6 +71,19 @@ HEADERS = {
     "count": ("Jumlah", "Count"),
     "people": ("Pegawai", "People"),
     "assigned": ("Usulan Penetapan", "Proposed assignment"),
+    "box_computed": ("Kotak Talenta Hasil Perhitungan", "Talent box (computed)"),
+    "box_final": ("Kotak Talenta Akhir", "Talent box (final)"),
+    "direction": ("Naik/Turun/Tetap", "Up/down/same"),
+    "by": ("Diputuskan Oleh", "Decided by"),
+    "date": ("Tanggal", "Date"),
+    "ref": ("Nomor Berita Acara", "Minutes number"),
+    "applied": ("Diterapkan", "Applied"),
+    "reason_not_applied": ("Alasan Tidak Diterapkan", "Why not applied"),
+    "previous_cycle": ("Siklus Sebelumnya", "Previous cycle"),
+    "previous_box": ("Kotak Talenta Sebelumnya", "Previous talent box"),
+    "previous_jpm": ("JPM Sebelumnya (%)", "Previous JPM (%)"),
+    "previous_placement": ("Penempatan Sebelumnya", "Previous placement"),
+    "movement": ("Pergerakan", "Movement"),
 }
 
 VALUES = {
@@ -90,10 +105,20 @@ VALUES = {
     "min_jp": ("Pemenuhan {n} JP", "Top-up to {n} JP"),  # n: the rules' training.min_jp
     "klasikal": ("Klasikal", "Classroom"),
     "nonklasikal": ("Nonklasikal", "Non-classroom"),
+    "retired": ("Sudah pensiun", "Retired"),
+    "not-in-cohort": ("Tidak ada asesmen pada siklus ini", "No assessment in this cycle"),
     True: ("Ya", "Yes"),
     False: ("Tidak", "No"),
 }
 
+# movement against the previous cycle (SPEC §4.10) and a decision's direction (§4.9): apart
+# from VALUES, as `tetap` is also a placement code
+MOVEMENTS = {
+    "naik": ("Naik", "Up"),
+    "turun": ("Turun", "Down"),
+    "tetap": ("Tetap", "Same"),
+    "baru": ("Baru", "New"),
+}
 
 MONTHS = (
     ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
@@ -141,6 +166,11 @@ CODED = {
     "vacancy_level",
     "candidate_level",
     "notes",
+    "direction",
+    "applied",
+    "reason_not_applied",
+    "previous_placement",
+    "movement",
 }
 
 
@@ -189,6 +219,8 @@ class Labels:
         """
         if column and column not in CODED and not column.startswith("status_"):
             return code
+        if column in ("movement", "direction") and code in MOVEMENTS:
+            return MOVEMENTS[code][self.i]
         if column == "reason" and code == "gap":
             return VALUES["gap_reason"][self.i]
         if column == "notes" and isinstance(code, str) and "; " in code:

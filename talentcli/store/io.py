@@ -444,7 +444,16 @@ SHARED_TEXT = [
     "retirement_date",
 ]
 KEEP_RUNS = 5  # older runs of a cycle are pruned so a cron job does not grow the store forever
-RUN_TABLES = ("results", "incomplete", "run_inputs", "plans", "candidates", "standards")
+RUN_TABLES = (
+    *("results", "incomplete", "run_inputs", "plans", "candidates", "standards"),
+    "run_calibrations",
+)
+# a run's list of decisions (SPEC §5 `calibrations`): frame column -> stored column
+CALIBRATION_STORED = {
+    **{c: c for c in ("nip", "nama", "box_computed", "box", "reason")},
+    **{"by": "decided_by", "date": "date", "ref": "ref", "applied": "applied"},
+    **{"reason_not_applied": "reason_not_applied", "batch_id": "batch_id"},
+}
 PLAN_COLUMNS = ["nip", "seq", "code", "programme", "competency", "form", "jp", "cost", "reason"]
 CANDIDATE_COLUMNS = ["kode", "rank", "nip", "nama", "job_level", "fit", "box"]
 
@@ -458,9 +467,11 @@ def save_run(
     plans: pd.DataFrame | None = None,
     candidates: pd.DataFrame | None = None,
     rules: Any = None,
+    calibrations: pd.DataFrame | None = None,
 ) -> int:
     """Store a classification run in one transaction: its results, incomplete people, plans,
-    candidates and (from RULES) standards and programmes; prune old runs of the cycle."""
+    candidates, the committee's decisions (applied or not) and (from RULES) standards and
+    programmes; prune old runs of the cycle."""
     with store.transaction() as db:
         cols = [
             *("cycle", "as_of", "rules_name", "rules_sha256", "rules_text", "tool_version"),
@@ -471,7 +482,7 @@ def save_run(
         run = int(db.rows(sql + " RETURNING id", tuple(values[c] for c in cols))[0][0])
         db.run(
             "INSERT INTO run_inputs SELECT ?, id FROM batches WHERE kind = 'kinerja' "
-            "OR (kind IN ('asesmen', 'formasi') AND cycle = ?)",
+            "OR (kind IN ('asesmen', 'formasi', 'kalibrasi') AND cycle = ?)",
             (run, meta["cycle"]),
         )
         _save_results(db, run, people, competencies)
@@ -482,6 +493,10 @@ def save_run(
             _save_frame(db, "plans", run, plans, ["nip", "seq", "code", "reason"])
         if candidates is not None:
             _save_frame(db, "candidates", run, candidates, CANDIDATE_COLUMNS)
+        if calibrations is not None and len(calibrations):
+            stored = calibrations.rename(columns=CALIBRATION_STORED)
+            stored["applied"] = stored["applied"].astype(np.int64)
+            _save_frame(db, "run_calibrations", run, stored, list(CALIBRATION_STORED.values()))
         _prune(db, meta["cycle"])
     return run
 
@@ -497,10 +512,13 @@ def _save_results(db: Db, run: int, people: pd.DataFrame, competencies: list[str
     columns = {"run_id": pa.repeat(pa.scalar(run, pa.int64()), n)}
     for name, sql in types.items():
         kind_of = pa.type_for_alias(SQL_TYPES[sql.split()[0]])
-        if name not in people:
+        if name == "box_computed" and name not in people:  # a run from before calibration
+            values = people["box"]
+        elif name not in people:
             columns[name] = pa.nulls(n, kind_of)
             continue
-        values = people[name]
+        else:
+            values = people[name]
         if name == "notes":  # a few distinct tuples: joined once each
             codes, notes = pd.factorize(values)
             texts = np.array([" ".join(t) for t in notes] + [""], dtype=object)
@@ -598,6 +616,18 @@ def run_results(store: Store, run_id: int) -> tuple[pd.DataFrame, pd.DataFrame, 
         (run_id,),
     )
     return people, incomplete, inputs
+
+
+def run_calibrations(store: Store, run_id: int) -> pd.DataFrame:
+    """A run's list of the committee's decisions (SPEC §5 `calibrations`), by NIP."""
+    cols = ", ".join(f'{v} AS "{k}"' if k != v else k for k, v in CALIBRATION_STORED.items())
+    sql = f"SELECT {cols} FROM run_calibrations WHERE run_id = ? ORDER BY nip"
+    frame = store.table(sql, (run_id,)) if _exists(store.db, "run_calibrations") else None
+    if frame is None or not len(frame):
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in CALIBRATION_STORED})
+    frame["applied"] = frame["applied"].astype(bool)
+    frame["box_computed"] = frame["box_computed"].astype("Int64")
+    return frame
 
 
 def run_plans(store: Store, run_id: int) -> pd.DataFrame:
