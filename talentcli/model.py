@@ -7,7 +7,7 @@ every layer can import it without a cycle.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -63,3 +63,5 @@ class RunData:
     instansi: Instansi = field(default_factory=Instansi)  # from the workspace's talent.yaml
     # the committee's decisions of the run (SPEC §5 `calibrations`), applied or not
     calibrations: pd.DataFrame | None = None
+    # against the previous cycle's latest run (SPEC §4.10): engine.history.Movement
+    movement: Any = None

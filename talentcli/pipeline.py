@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -90,7 +91,34 @@ def load_run(store: st.Store, cycle: str | None, assign: bool = False) -> RunDat
     assignment = solve(candidates, vacancies) if assign else None
     data = RunData(run, rules, people, incomplete, inputs, plans, vacancies, candidates, assignment)
     data.calibrations = st.run_calibrations(store, run["id"])
+    data.people, data.movement = with_history(store, data.people, run["cycle"])
     return data
+
+
+HISTORY_FIELDS = ["previous_cycle", "previous_box", "previous_jpm", "previous_placement"]
+
+
+def with_history(store: st.Store, people: pd.DataFrame, cycle: str) -> tuple[pd.DataFrame, Any]:
+    """PEOPLE with previous (cycle, box, JPM, placement) and movement against the previous
+    cycle's latest run (SPEC §4.10), and the run's Movement (matrix and counts)."""
+    from talentcli.engine.history import movement
+
+    before = st.previous_run(store, str(cycle))
+    previous = None if before is None else st.run_boxes(store, before["id"])
+    moved = movement(people, previous, None if before is None else str(before["cycle"]))
+    m = moved.people
+    known = m["previous_box"].notna().to_numpy()
+    boxes = np.where(known, m["previous_box"].fillna(0).to_numpy(dtype=np.int64), 0)
+    extra = {
+        "previous_cycle": python_values(m["previous_cycle"]),
+        "previous_box": pd.Series(np.where(known, boxes.astype(object), None), dtype=object),
+        "previous_jpm": pd.Series(m["previous_jpm"], dtype=float),
+        "previous_placement": python_values(m["previous_placement"]),
+        "movement": python_values(m["movement"]),
+    }
+    extra = {k: v.set_axis(people.index) for k, v in extra.items()}
+    out = people.assign(**extra)
+    return out[[c for c in out if c not in PLAN_TOTALS] + PLAN_TOTALS], moved
 
 
 def python_values(column: pd.Series, convert: Callable | None = None) -> pd.Series:

@@ -119,6 +119,46 @@ def show_summary(summary: RunSummary, rules: Rules, quiet: bool = False) -> None
         )
 
 
+def show_history(nip: str, rows: list[dict], rules: Rules) -> None:
+    """One person's row per cycle (SPEC §4.10), in labels: a rich table on a terminal,
+    plain aligned text otherwise."""
+    from talentcli.report.labels import HEADERS, Labels, long_date
+
+    lab = Labels(rules, "id")
+
+    def label(key: str) -> str:
+        return HEADERS[key][0] if key in HEADERS else {"cycle": "Siklus", "as_of": "Per"}[key]
+
+    keys = ["cycle", "as_of", "jpm", "potential", "performance", "box_computed", "box"]
+    keys += ["placement", "plan_jp"]
+    header = [label(k) for k in keys]
+    body = [
+        [
+            str(r["cycle"]),
+            long_date(r["as_of"]),
+            f"{r['jpm']:.2f}".replace(".", ","),
+            str(lab.value(r["potential"], "potential")),
+            str(lab.value(r["performance"], "performance")),
+            str(r["box_computed"]),
+            str(r["box"]),
+            str(lab.value(r["placement"], "placement")),
+            number(r["plan_jp"] or 0),
+        ]
+        for r in rows
+    ]
+    print(f"{nip}: {len(rows)} {'cycle' if len(rows) == 1 else 'cycles'}")
+    if sys.stdout.isatty():
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(*header, title="Riwayat talenta")
+        for r in body:
+            table.add_row(*r)
+        Console().print(table)
+    else:
+        print(_plain_table([header, *body]))
+
+
 def _plain_table(rows: list[list[str]]) -> str:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = ("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows)

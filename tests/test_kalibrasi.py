@@ -245,3 +245,57 @@ def test_explain_shows_the_decision_and_what_it_changed(cli, tmp_path):
     assert "Kalibrasi: Kotak Talenta 9 not applied" in incomplete
     assert "Kalibrasi" not in cli("explain", nip(7)).stdout
     assert "Kotak Talenta 6, set by the committee (computed: 8)" in out
+
+
+def test_history_against_the_previous_cycle_counts_every_person_once(cli, tmp_path):
+    from talentcli.pipeline import load_run
+    from talentcli.store import Store
+
+    classify_two_cycles(cli, tmp_path)
+    store = Store(tmp_path / "talent.db")
+    try:
+        data = load_run(store, "2026")
+    finally:
+        store.close()
+    got = data.people.set_index("nip")
+    want = {  # 2025 final box -> 2026 final box
+        nip(1): ("2025", 2, "naik"),  # rendah/sesuai 2 -> raised to 8
+        nip(2): ("2025", 9, "turun"),  # 9 -> lowered to 6
+        nip(3): ("2025", 5, "tetap"),  # 5 -> confirmed 5
+        NEAR: ("2025", 5, "naik"),  # 5 -> 9 (near retirement: placement tetap)
+        nip(6): ("2025", 8, "tetap"),
+        nip(7): (None, None, "baru"),  # not assessed in 2025
+    }
+    assert {
+        n: (got.at[n, "previous_cycle"], got.at[n, "previous_box"], got.at[n, "movement"])
+        for n in got.index
+    } == want
+    assert got.at[nip(2), "previous_placement"] == "promosi"
+    assert got.at[nip(2), "previous_jpm"] == 100.0
+    assert data.movement.matrix == {
+        "2": {"8": 1},
+        "5": {"5": 1, "9": 1},
+        "8": {"8": 1},
+        "9": {"6": 1},
+    }
+    assert data.movement.counts == {"naik": 2, "turun": 1, "tetap": 2, "baru": 1}
+
+
+def test_history_command_shows_both_cycles(cli, tmp_path):
+    classify_two_cycles(cli, tmp_path)
+    rows = cli.json("history", nip(2))
+    assert rows == [
+        {"cycle": "2025", "as_of": "2025-01-01", "jpm": 100.0, "potential": "tinggi",
+         "performance": "di_atas", "box_computed": 9, "box": 9, "placement": "promosi",
+         "plan_jp": 20},
+        {"cycle": "2026", "as_of": "2026-01-01", "jpm": 100.0, "potential": "tinggi",
+         "performance": "sesuai", "box_computed": 8, "box": 6, "placement": "mutasi",
+         "plan_jp": 28},
+    ]  # fmt: skip
+    text = cli("history", nip(2)).stdout
+    assert "2025" in text and "2026" in text and "\x1b[" not in text
+    lines = [line.split() for line in text.splitlines() if line[:4] in ("2025", "2026")]
+    assert [line[0] for line in lines] == ["2025", "2026"]
+    assert cli("history", nip(7)).stdout.count("2026") >= 1
+    missing = cli("history", "19800101200501" + "1099")
+    assert missing.exit_code != 0 and "no classified" in missing.stderr

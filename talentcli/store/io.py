@@ -618,6 +618,41 @@ def run_results(store: Store, run_id: int) -> tuple[pd.DataFrame, pd.DataFrame, 
     return people, incomplete, inputs
 
 
+def previous_run(store: Store, cycle: str) -> dict | None:
+    """The latest run of the previous cycle (SPEC §4.10): the greatest stored cycle before
+    CYCLE that has a run."""
+    return store.db.record(
+        "SELECT * FROM runs WHERE cycle = (SELECT max(cycle) FROM runs WHERE cycle < ?) "
+        "ORDER BY id DESC LIMIT 1",
+        (cycle,),
+    )
+
+
+def run_boxes(store: Store, run_id: int) -> pd.DataFrame:
+    """A run's classified people as history compares them: nip, final box, jpm, placement."""
+    types = {"nip": "TEXT", "box": "INTEGER", "jpm": "REAL", "placement": "TEXT"}
+    sql = "SELECT nip, box, jpm, placement FROM results WHERE run_id = ? ORDER BY nip"
+    return objects(store.db.arrow(sql, (run_id,), types).to_pandas())
+
+
+HISTORY_COLUMNS = [
+    *("cycle", "as_of", "jpm", "potential", "performance", "box_computed", "box"),
+    *("placement", "plan_jp"),
+]
+
+
+def person_history(store: Store, nip: str) -> list[dict]:
+    """One person's row in the latest run of every cycle that classified them, oldest
+    first (SPEC §4.10: cycle, as_of, JPM, potential, performance, computed and final box,
+    placement, plan JP)."""
+    sql = (
+        "SELECT u.cycle, u.as_of, r.jpm, r.potential, r.performance, r.box_computed, r.box, "
+        "r.placement, r.plan_jp FROM runs u JOIN results r ON r.run_id = u.id "
+        "WHERE r.nip = ? AND u.id IN (SELECT max(id) FROM runs GROUP BY cycle) ORDER BY u.cycle"
+    )
+    return [dict(zip(HISTORY_COLUMNS, row, strict=True)) for row in store.db.rows(sql, (nip,))]
+
+
 def run_calibrations(store: Store, run_id: int) -> pd.DataFrame:
     """A run's list of the committee's decisions (SPEC §5 `calibrations`), by NIP."""
     cols = ", ".join(f'{v} AS "{k}"' if k != v else k for k, v in CALIBRATION_STORED.items())
