@@ -173,4 +173,5 @@ def pseudonymize(data: RunData, key: bytes) -> RunData:
         plans=swap(data.plans),
         candidates=swap(data.candidates),
         assignment=swap(data.assignment),
+        calibrations=swap(data.calibrations),
     )

@@ -299,3 +299,156 @@ def test_history_command_shows_both_cycles(cli, tmp_path):
     assert cli("history", nip(7)).stdout.count("2026") >= 1
     missing = cli("history", "19800101200501" + "1099")
     assert missing.exit_code != 0 and "no classified" in missing.stderr
+
+
+# ------------------------------------------------------------------ reports
+
+
+def _report(cli, tmp_path: Path, fmt: str) -> Path:
+    out = tmp_path / "laporan"
+    result = cli("report", "--format", fmt, "--out", out)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_json_carries_decisions_previous_and_movement_byte_stable(cli, tmp_path):
+    import json
+
+    classify_two_cycles(cli, tmp_path)
+    out = _report(cli, tmp_path, "json")
+    first = (out / "talenta-2026.json").read_bytes()
+    assert (_report(cli, tmp_path, "json") / "talenta-2026.json").read_bytes() == first
+    doc = json.loads(first)
+    people = {p["nip"]: p for p in doc["people"]}
+    p2 = people[nip(2)]
+    assert (p2["box_computed"], p2["box"], p2["placement"], p2["movement"]) == (
+        8,
+        6,
+        "mutasi",
+        "turun",
+    )
+    assert p2["calibration"] == {
+        "reason": "Catatan atasan",
+        "by": "Tim Penilai Kinerja",
+        "date": "2026-03-12",
+        "ref": "BA/01/2026",
+    }
+    assert p2["previous"] == {"cycle": "2025", "box": 9, "jpm": 100.0, "placement": "promosi"}
+    assert [x["code"] for x in p2["plan"]] == ["BKK", "TEK-R", "SOS-R"]
+    near = people[NEAR]
+    assert (near["box_computed"], near["box"], near["placement"], near["talent_pool"]) == (
+        5,
+        9,
+        "tetap",
+        False,
+    )
+    assert people[nip(7)]["previous"] is None and people[nip(7)]["movement"] == "baru"
+    assert people[nip(6)]["calibration"] is None
+    listed = {c["nip"]: c for c in doc["calibrations"]}
+    assert set(listed) == {nip(1), nip(2), nip(3), nip(4), NEAR}  # the rejected two are not
+    assert listed[nip(4)] == {
+        "nip": nip(4), "nama": "Pegawai 4", "box_computed": None, "box": 9,
+        "reason": "hasil rapat TPK", "by": "Tim Penilai Kinerja", "date": "2026-03-12",
+        "ref": "BA/01/2026", "applied": False, "reason_not_applied": "no-performance",
+    }  # fmt: skip
+    assert listed[nip(3)]["applied"] and listed[nip(3)]["box_computed"] == 5
+    assert doc["movement"] == {
+        "matrix": {"9": {"6": 1}, "8": {"8": 1}, "5": {"5": 1, "9": 1}, "2": {"8": 1}},
+        "counts": {"naik": 2, "turun": 1, "tetap": 2, "baru": 1},
+    }
+    moved = sum(n for row in doc["movement"]["matrix"].values() for n in row.values())
+    assert moved == len(doc["people"]) - doc["movement"]["counts"]["baru"]
+    assert doc["summary"]["boxes"]["9"] == 1 and doc["summary"]["boxes"]["6"] == 1  # final
+    assert "kalibrasi" in {i["kind"] for i in doc["inputs"]}
+
+
+def test_one_cycle_without_kalibrasi_everyone_is_new_with_the_computed_box(cli, tmp_path):
+    import json
+
+    files = _cycle_files(tmp_path, 2026, {1: GAPS, 2: FULL}, {1: "Baik", 2: "Sangat Baik"})
+    assert cli("import", *files, "--cycle", "2026").exit_code == 0
+    assert cli("classify", "--cycle", "2026", "--as-of", "2026-01-01").exit_code == 0
+    doc = json.loads((_report(cli, tmp_path, "json") / "talenta-2026.json").read_text())
+    got = [
+        (p["box_computed"], p["box"], p["calibration"], p["previous"], p["movement"])
+        for p in doc["people"]
+    ]
+    assert got == [(9, 9, None, None, "baru"), (5, 5, None, None, "baru")]
+    assert doc["calibrations"] == []
+    assert doc["movement"] == {
+        "matrix": {},
+        "counts": {"naik": 0, "turun": 0, "tetap": 0, "baru": 2},
+    }
+
+
+def test_workbook_csv_html_and_md_show_the_decisions_and_the_movement(cli, tmp_path):
+    import csv
+
+    classify_two_cycles(cli, tmp_path)
+    out = _report(cli, tmp_path, "xlsx,csv,html,md")
+    wb = openpyxl.load_workbook(out / "talenta-2026.xlsx")
+    assert wb.sheetnames[-2:] == ["Kalibrasi", "Pergerakan Talenta"]
+    rows = list(wb["Kalibrasi"].iter_rows(values_only=True))
+    assert rows[0][:5] == ("NIP", "Nama", "Kotak Talenta Hasil Perhitungan", "Kotak Talenta",
+                           "Naik/Turun/Tetap")  # fmt: skip
+    by_nip = {r[0]: r for r in rows[1:]}
+    assert by_nip[nip(2)][2:5] == (8, 6, "Turun") and by_nip[nip(3)][2:5] == (5, 5, "Tetap")
+    assert by_nip[nip(4)][9:] == ("Tidak", "Tidak ada nilai kinerja")
+    sheet = list(wb["Pergerakan Talenta"].iter_rows(values_only=True))
+    matrix = {r[0]: r[1:10] for r in sheet[2:11]}  # rows Kotak 9 .. Kotak 1, columns 1 .. 9
+    assert matrix["Kotak 9"] == (0, 0, 0, 0, 0, 1, 0, 0, 0)
+    assert matrix["Kotak 5"] == (0, 0, 0, 0, 1, 0, 0, 0, 1)
+    assert matrix["Kotak 2"] == (0, 0, 0, 0, 0, 0, 0, 1, 0)
+    assert sum(sum(r) for r in matrix.values()) == 5  # every moved person once; 7 is new
+    assert sheet[12][:4] == ("Naik", "Turun", "Tetap", "Baru") and sheet[13][:4] == (2, 1, 2, 1)
+    listed = [r[6] for r in sheet[16:]]
+    assert listed == ["Naik", "Naik", "Turun", "Tetap", "Tetap", "Baru"]  # sorted by movement
+    ringkasan = [r[0] for r in wb["Ringkasan"].iter_rows(values_only=True) if r[0]]
+    assert any("3 pegawai diubah oleh kalibrasi (2 naik, 1 turun), 1 dikonfirmasi" in str(t)
+               for t in ringkasan)  # fmt: skip
+    with (out / "talenta-2026-kalibrasi.csv").open(encoding="utf-8-sig") as fh:
+        got = list(csv.DictReader(fh))
+    assert [(r["nip"], r["box_computed"], r["box"], r["direction"]) for r in got[:2]] == [
+        (NEAR, "5", "9", "naik"),
+        (nip(2), "8", "6", "turun"),
+    ]
+    page = (out / "rencana" / f"{nip(2)}.html").read_text(encoding="utf-8")
+    assert (
+        "Kotak Talenta Hasil Perhitungan" in page and "Kotak 8 → 6 (Turun): Catatan atasan" in page
+    )
+    assert "Siklus 2025: Kotak 9, JPM 100,00%, Promosi (Turun)" in page
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "Kalibrasi" in index and "Pergerakan Talenta" in index
+    md = (out / "talenta-2026.md").read_text(encoding="utf-8")
+    assert "- Kalibrasi: 5 keputusan; 2 naik, 1 turun, 1 dikonfirmasi, 1 tidak diterapkan" in md
+    assert "- Pergerakan talenta terhadap siklus 2025: 2 naik, 1 turun, 2 tetap, 1 baru" in md
+
+
+def test_a_schema_4_store_gains_the_calibration_tables_and_box_computed(cli, tmp_path):
+    """A store of the previous version (schema 4: no calibrations, no run_calibrations, no
+    results.box_computed) is migrated when opened: its runs read back with box_computed =
+    box, and the kalibrasi kind can be imported into it."""
+    from talentcli.store import SCHEMA_VERSION, Store
+
+    files = _cycle_files(tmp_path, 2026, {1: GAPS, 2: FULL}, {1: "Baik", 2: "Sangat Baik"})
+    assert cli("import", *files, "--cycle", "2026").exit_code == 0
+    assert cli("classify", "--cycle", "2026", "--as-of", "2026-01-01").exit_code == 0
+    store = Store(tmp_path / "talent.db")
+    try:  # back to what schema 4 had
+        store.db.run("DROP TABLE run_calibrations")
+        store.db.run("DROP TABLE calibrations")
+        store.db.run("DROP VIEW v_promosi")
+        for view in ("v_rotasi", "v_mutasi", "v_tindak_lanjut", "v_suksesi", "v_hasil"):
+            store.db.run(f"DROP VIEW {view}")
+        store.db.run("ALTER TABLE results DROP COLUMN box_computed")
+        store.db.run("PRAGMA user_version = 4")
+    finally:
+        store.close()
+    assert SCHEMA_VERSION == 5
+    assert cli.sql("PRAGMA user_version") == [(5,)]  # opened: migrated
+    assert sorted(cli.sql("SELECT box_computed, box FROM results")) == [(5, 5), (9, 9)]
+    kal = write_kalibrasi(tmp_path / "kalibrasi-2026.xlsx", [decision(1, 7)])
+    assert cli("import", kal, "--cycle", "2026").exit_code == 0
+    assert cli("classify", "--cycle", "2026", "--as-of", "2026-01-01").exit_code == 0
+    got = cli.sql("SELECT box_computed, box FROM results WHERE nip = ? ORDER BY run_id", (nip(1),))
+    assert got == [(5, 5), (5, 7)]

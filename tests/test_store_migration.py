@@ -4,6 +4,7 @@ plain tables and gives the same report, byte for byte."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -38,8 +39,20 @@ def test_the_old_store_is_of_schema_3_with_blobs() -> None:
 def test_a_blob_store_migrates_to_tables_and_reports_the_same(migrated, tmp_path) -> None:
     assert migrated.db.rows("PRAGMA user_version") == [(st.SCHEMA_VERSION,)]
     write_reports(load_run(migrated, "2026"), tmp_path / "out", ["json"])
-    got = (tmp_path / "out" / "talenta-2026.json").read_bytes()
-    assert got == (OLD / "talenta-2026.json").read_bytes()
+    got = json.loads((tmp_path / "out" / "talenta-2026.json").read_bytes())
+    old = json.loads((OLD / "talenta-2026.json").read_bytes())
+    # the keys added by issue #15 (SPEC §5): a run made before calibration has the computed
+    # box as its final box, no decision, and (one cycle) everyone new
+    assert got.pop("calibrations") == []
+    assert got.pop("movement") == {
+        "matrix": {},
+        "counts": {"naik": 0, "turun": 0, "tetap": 0, "baru": len(old["people"])},
+    }
+    for person in got["people"]:
+        assert person.pop("box_computed") == person["box"]
+        assert (person.pop("calibration"), person.pop("previous")) == (None, None)
+        assert person.pop("movement") == "baru"
+    assert json.dumps(got, ensure_ascii=False) == json.dumps(old, ensure_ascii=False)  # order too
 
 
 def test_migrated_rows_keep_their_batch_and_the_newest_wins(migrated) -> None:

@@ -35,10 +35,11 @@ from talentcli.safety import private_dir
 TONES = {9: "t9", 8: "t8", 7: "t8", 6: "t5", 5: "t5", 4: "t5", 3: "t3", 2: "t3", 1: "t1"}
 # the lists of index.html in page order (lists.LISTS codes; "tetap" = near retirement, boxes 7-9)
 INDEX_LISTS = ("promosi", "rotasi", "mutasi", "tindak_lanjut", "tetap", "suksesi", "kandidat",
-               "tidak_lengkap")  # fmt: skip
+               "tidak_lengkap", "kalibrasi", "pergerakan")  # fmt: skip
 # right-aligned list columns
 NUMERIC = {"jpm", "fit", "box", "rank", "jumlah", "jp", "cost", "plan_jp", "plan_cost", "count",
-           "people", "seq", *lists.PLACEMENT_LISTS}  # fmt: skip
+           "people", "seq", "box_computed", "previous_box", "previous_jpm",
+           *lists.PLACEMENT_LISTS}  # fmt: skip
 # free text from the input files: shown as is, never looked up as a code
 FREE_TEXT = {"nip", "nama", "jabatan", "unit", "golongan", "kode", "vacancy_jabatan",
              "vacancy_unit"}  # fmt: skip
@@ -126,6 +127,11 @@ TEXT = {
     "all_plans": (
         "Semua rencana dalam satu dokumen (satu halaman A4 per pegawai)",
         "Every plan in one document (one A4 page per person)",
+    ),
+    "calibration": ("Kalibrasi", "Calibration"),
+    "previous_none": (
+        "Baru: tidak terpetakan pada siklus sebelumnya",
+        "New: not mapped in the previous cycle",
     ),
     "footer": (
         "Dibuat dengan talentcli {v} dari proses {run} (aturan {rules}, SHA-256 {sha}).",
@@ -283,8 +289,10 @@ class Fmt:
             return self.dash if _missing(v) else str(v)
         if column == "notes":
             return self.notes(v)
-        if column in ("jpm", "fit", "potential_score"):
+        if column in ("jpm", "fit", "potential_score", "previous_jpm"):
             return self.num(v)
+        if column == "date":
+            return self.date(v)
         if column in ("cost", "plan_cost", "plan_jp"):
             return self.thousands(v)
         if isinstance(v, float) and not _missing(v) and v.is_integer():
@@ -361,16 +369,48 @@ def _people(data: RunData, fmt: Fmt) -> list[SimpleNamespace]:
     for r in data.plans.sort_values(["nip", "seq"]).to_dict("records"):  # one pass, no groupby
         plans.setdefault(r["nip"], []).append(r)
     rows = data.people.sort_values("nip").to_dict("records")
-    return [_person(p, comps, plans.get(p["nip"], []), fmt) for p in rows]
+    c = data.calibrations
+    decided = {} if c is None else {d["nip"]: d for d in c.to_dict("records") if d["applied"]}
+    return [_person(p, comps, plans.get(p["nip"], []), fmt, decided.get(p["nip"])) for p in rows]
 
 
-def _person(p: dict, comps: list, plan: list[dict], fmt: Fmt) -> SimpleNamespace:
+def _calibration_text(d: dict | None, fmt: Fmt) -> str | None:
+    """The committee's decision as one line: 'Kotak 8 -> 6 (Turun): reason — by, date, ref'."""
+    if d is None:
+        return None
+    before, after = int(d["box_computed"]), int(d["box"])
+    way = "naik" if after > before else "turun" if after < before else "tetap"
+    who = ", ".join(x for x in (d["by"], fmt.date(d["date"]) if d["date"] else None, d["ref"]) if x)
+    word = fmt.t("box")
+    return f"{word} {before} → {after} ({fmt.value(way, 'movement')}): {d['reason']}" + (
+        f" — {who}" if who else ""
+    )
+
+
+def _previous_text(p: dict, fmt: Fmt) -> str:
+    """The previous cycle's box, JPM and placement, and the movement; or 'new'."""
+    if _missing(p.get("previous_cycle")):
+        return fmt.t("previous_none")
+    return (
+        f"{fmt.t('cycle')} {p['previous_cycle']}: {fmt.t('box')} {p['previous_box']}, JPM "
+        f"{fmt.num(p['previous_jpm'])}%, {fmt.value(p['previous_placement'], 'placement')} "
+        f"({fmt.value(p['movement'], 'movement')})"
+    )
+
+
+def _person(
+    p: dict, comps: list, plan: list[dict], fmt: Fmt, decided: dict | None = None
+) -> SimpleNamespace:
     nip = p["nip"]
     plan_path(nip)  # refuse anything that is not a NIP before it becomes a file name
     box = int(p["box"])
     v = fmt.value
+    computed = p.get("box_computed")
     return SimpleNamespace(
         **{
+            "box_computed": box if _missing(computed) else int(computed),
+            "calibration": _calibration_text(decided, fmt),
+            "previous": _previous_text(p, fmt),
             "nip": nip,
             "nip_spaced": nip_spaced(nip),
             "nama": p["nama"],

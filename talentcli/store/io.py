@@ -657,7 +657,11 @@ def run_calibrations(store: Store, run_id: int) -> pd.DataFrame:
     """A run's list of the committee's decisions (SPEC §5 `calibrations`), by NIP."""
     cols = ", ".join(f'{v} AS "{k}"' if k != v else k for k, v in CALIBRATION_STORED.items())
     sql = f"SELECT {cols} FROM run_calibrations WHERE run_id = ? ORDER BY nip"
-    frame = store.table(sql, (run_id,)) if _exists(store.db, "run_calibrations") else None
+    frame = None
+    if _exists(store.db, "run_calibrations"):
+        declared = store.db.declared("run_calibrations")
+        types = {k: declared[v] for k, v in CALIBRATION_STORED.items()}  # a column of NULLs
+        frame = objects(store.db.arrow(sql, (run_id,), types).to_pandas())
     if frame is None or not len(frame):
         return pd.DataFrame({c: pd.Series(dtype=object) for c in CALIBRATION_STORED})
     frame["applied"] = frame["applied"].astype(bool)
