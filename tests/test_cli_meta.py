@@ -11,6 +11,7 @@ from talentcli.cli import app
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 COMMANDS = ["init", "import", "classify", "report", "run", "explain", "sample", "rules check"]
+COMMANDS += ["history"]  # issue #15
 
 
 def test_every_command_has_help_with_an_example():
