@@ -452,3 +452,19 @@ def test_a_schema_4_store_gains_the_calibration_tables_and_box_computed(cli, tmp
     assert cli("classify", "--cycle", "2026", "--as-of", "2026-01-01").exit_code == 0
     got = cli.sql("SELECT box_computed, box FROM results WHERE nip = ? ORDER BY run_id", (nip(1),))
     assert got == [(5, 5), (5, 7)]
+
+
+def test_a_kalibrasi_file_imported_before_its_asesmen_is_read_again_after_it(cli, tmp_path):
+    kal = write_kalibrasi(tmp_path / "kalibrasi-2026.xlsx", [decision(1, 7), decision(2, 4)])
+    first = cli.json("import", kal, "--cycle", "2026")["files"][0]
+    assert (first["accepted"], first["rejected"]) == (0, 2)
+    assert {e["code"] for e in first["errors"]} == {"unknown-nip"}
+    files = _cycle_files(tmp_path, 2026, {1: GAPS, 2: FULL}, {1: "Baik", 2: "Sangat Baik"})
+    assert cli("import", *files, "--cycle", "2026").exit_code == 0
+    again = cli.json("import", kal, "--cycle", "2026")["files"][0]
+    assert (again["status"], again["accepted"], again["rejected"]) == ("imported", 2, 0)
+    third = cli.json("import", kal, "--cycle", "2026")["files"][0]
+    assert third["status"] == "already-imported"
+    assert sorted(cli.sql("SELECT nip, kotak_akhir FROM calibrations")) == sorted(
+        [(nip(1), 7), (nip(2), 4)]
+    )

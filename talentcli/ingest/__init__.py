@@ -17,7 +17,7 @@ from talentcli.ingest.rejects import write_rejects
 from talentcli.ingest.validate import Checked, combine, one_spelling, reject_rows, validate
 from talentcli.kinds import KINDS
 from talentcli.rules import Rules
-from talentcli.store import Store, assessed, save_batch
+from talentcli.store import Store, assessed, assessed_since, save_batch
 from talentcli.workspace import Limits
 
 __all__ = ["FileReport", "Limits", "import_file", "peek_kind"]
@@ -111,7 +111,9 @@ def import_file(path: Path, store: Store, rules: Rules, opts: ImportOptions) -> 
         check_file(path, opts.limits)
         report.sha256 = sha256_of(path)
         earlier = store.batch_by_sha(report.sha256)
-        if earlier is not None and not opts.force and _same_request(earlier, opts):
+        again = earlier is not None and earlier["kind"] == "kalibrasi"
+        again = again and assessed_since(store, earlier)  # unknown NIPs may be known now
+        if earlier is not None and not opts.force and _same_request(earlier, opts) and not again:
             return _already(report, earlier)
         checked = _read_and_check(path, rules, opts, report, store)
     except InputFileError as exc:

@@ -408,6 +408,16 @@ def assessed(store: Store, cycle: str, nips: pd.Series) -> np.ndarray:
     )
 
 
+def assessed_since(store: Store, batch: dict) -> bool:
+    """A kalibrasi BATCH rejected NIPs as unknown-nip, and an asesmen file of its cycle was
+    imported after it: the same file may now be accepted, so it is read again."""
+    sql = (
+        "SELECT 1 FROM violations WHERE batch_id = ? AND code = 'unknown-nip' AND EXISTS "
+        "(SELECT 1 FROM batches WHERE kind = 'asesmen' AND cycle = ? AND id > ?) LIMIT 1"
+    )
+    return bool(store.db.rows(sql, (batch["id"], batch["cycle"], batch["id"])))
+
+
 def has_cohort(store: Store, cycle: str) -> bool:
     """The cycle has at least one accepted assessment."""
     sql = "SELECT 1 FROM batches WHERE kind = 'asesmen' AND cycle = ? AND accepted > 0 LIMIT 1"
