@@ -45,6 +45,7 @@ class RunSummary:
     classified: int
     incomplete: pd.DataFrame
     boxes: dict[int, int]
+    calibrations: pd.DataFrame | None = None  # the committee's decisions, applied or not
 
 
 @dataclass

@@ -67,6 +67,7 @@ def classify_cycle(store: st.Store, loaded: LoadedRules, cycle: str, as_of: dt.d
         len(people),
         result.incomplete,
         {b: int(boxes.get(b, 0)) for b in range(1, 10)},
+        result.calibrations,
     )
 
 

@@ -109,6 +109,8 @@ def show_summary(summary: RunSummary, rules: Rules, quiet: bool = False) -> None
             Console().print(table)
         else:
             print(_plain_table([header, *rows]))
+    if not quiet and summary.calibrations is not None and len(summary.calibrations):
+        print(_calibration_summary(summary.calibrations))
     sys.stdout.flush()
     reasons = summary.incomplete["reason"].value_counts() if len(summary.incomplete) else {}
     for reason, n in dict(reasons).items():
@@ -157,6 +159,24 @@ def show_history(nip: str, rows: list[dict], rules: Rules) -> None:
         Console().print(table)
     else:
         print(_plain_table([header, *body]))
+
+
+def _calibration_summary(c: pd.DataFrame) -> str:
+    """'kalibrasi: 5 keputusan, 4 diterapkan (2 naik, 1 turun, 1 dikonfirmasi), 1 tidak
+    diterapkan (data tidak lengkap)': the committee's decisions in the run."""
+    import numpy as np
+
+    applied = c["applied"].to_numpy(dtype=bool)
+    before = pd.to_numeric(c["box_computed"]).to_numpy(dtype=float)
+    after = c["box"].to_numpy(dtype=float)
+    up, down = int((applied & (after > before)).sum()), int((applied & (after < before)).sum())
+    same = int((applied & (after == before)).sum())
+    left = int((~applied).sum())
+    line = (
+        f"kalibrasi: {number(len(c))} keputusan, {number(int(np.sum(applied)))} diterapkan "
+        f"({up} naik, {down} turun, {same} dikonfirmasi)"
+    )
+    return line + (f", {left} tidak diterapkan (data tidak lengkap)" if left else "")
 
 
 def _plain_table(rows: list[list[str]]) -> str:

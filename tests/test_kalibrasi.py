@@ -468,3 +468,12 @@ def test_a_kalibrasi_file_imported_before_its_asesmen_is_read_again_after_it(cli
     assert sorted(cli.sql("SELECT nip, kotak_akhir FROM calibrations")) == sorted(
         [(nip(1), 7), (nip(2), 4)]
     )
+
+
+def test_classify_says_how_many_decisions_it_applied(cli, tmp_path):
+    classify_two_cycles(cli, tmp_path)
+    out = cli("classify", "--cycle", "2026", "--as-of", "2026-01-01").stdout
+    assert (
+        "kalibrasi: 5 keputusan, 4 diterapkan (2 naik, 1 turun, 1 dikonfirmasi), "
+        "1 tidak diterapkan (data tidak lengkap)"
+    ) in out
