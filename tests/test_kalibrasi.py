@@ -477,3 +477,18 @@ def test_classify_says_how_many_decisions_it_applied(cli, tmp_path):
         "kalibrasi: 5 keputusan, 4 diterapkan (2 naik, 1 turun, 1 dikonfirmasi), "
         "1 tidak diterapkan (data tidak lengkap)"
     ) in out
+
+
+def test_the_html_index_shows_the_movement_matrix(cli, tmp_path):
+    import re
+
+    classify_two_cycles(cli, tmp_path)
+    index = (_report(cli, tmp_path, "html") / "index.html").read_text(encoding="utf-8")
+    part = index[index.index('id="matriks"') : index.index('id="pergerakan"')]
+    assert "Matriks pergerakan 2025 → 2026" in part
+    rows = re.findall(r"<tr><th>Kotak (\d)</th>(.*?)</tr>", part)
+    counts = {a: [int(n) for n in re.findall(r">(\d+)</td>", cells)] for a, cells in rows}
+    assert counts["9"] == [0, 0, 0, 0, 0, 1, 0, 0, 0]
+    assert counts["5"] == [0, 0, 0, 0, 1, 0, 0, 0, 1] and counts["2"][7] == 1
+    assert sum(map(sum, counts.values())) == 5
+    assert "Naik: 2; Turun: 1; Tetap: 2; Baru: 1" in part

@@ -491,6 +491,30 @@ def _index(data: RunData, fmt: Fmt, people: list[SimpleNamespace]) -> dict:
         "by_box": by_box,
         "tables": tables,
         "units": _unit_table(data, fmt),
+        "movement": _movement(data, fmt),
+    }
+
+
+def _movement(data: RunData, fmt: Fmt) -> dict:
+    """The 9 x 9 matrix previous box (rows) -> box (columns), each count in the colour of
+    the box moved to, and the counts per movement (SPEC §4.10)."""
+    grid = lists.movement_matrix(data)
+    before = getattr(data.movement, "previous_cycle", None) or fmt.dash
+    word = fmt.t("box")
+    counts = getattr(data.movement, "counts", None) or {}
+    return {
+        "title": fmt.labels.text("Matriks pergerakan", "Movement matrix")
+        + f" {before} → {data.run['cycle']}",
+        "corner": f"{fmt.t('cycle')} {before} ↓",
+        "columns": [f"{word} {b}" for b in grid.columns],
+        "rows": [
+            (f"{word} {a}", [(TONES[int(b)], int(n)) for b, n in row.items()])
+            for a, row in grid.iterrows()
+        ],
+        "counts": "; ".join(
+            f"{fmt.value(k, 'movement')}: {fmt.thousands(counts.get(k, 0))}"
+            for k in lists.MOVEMENT_ORDER
+        ),
     }
 
 
