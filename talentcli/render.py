@@ -126,10 +126,13 @@ def show_history(nip: str, rows: list[dict], rules: Rules) -> None:
     plain aligned text otherwise."""
     from talentcli.report.labels import HEADERS, Labels, long_date
 
-    lab = Labels(rules, "id")
+    lab = Labels(rules, "id")  # the reports' words; codes stay in --json
+
+    short = {"cycle": "Siklus", "as_of": "Per", "jpm": "JPM", "box_computed": "Kotak hitung"}
+    short |= {"box": "Kotak akhir", "plan_jp": "JP"}  # a terminal is narrow
 
     def label(key: str) -> str:
-        return HEADERS[key][0] if key in HEADERS else {"cycle": "Siklus", "as_of": "Per"}[key]
+        return short.get(key) or HEADERS[key][0]
 
     keys = ["cycle", "as_of", "jpm", "potential", "performance", "box_computed", "box"]
     keys += ["placement", "plan_jp"]
@@ -153,7 +156,13 @@ def show_history(nip: str, rows: list[dict], rules: Rules) -> None:
         from rich.console import Console
         from rich.table import Table
 
-        table = Table(*header, title="Riwayat talenta")
+        table = Table(title="Riwayat talenta")
+        for key, head in zip(keys, header, strict=True):  # numbers keep their width
+            numeric = key in ("cycle", "jpm", "box_computed", "box", "plan_jp")
+            right = numeric and key != "cycle"
+            table.add_column(
+                head.replace(" ", "\n"), no_wrap=numeric, justify="right" if right else "left"
+            )
         for r in body:
             table.add_row(*r)
         Console().print(table)

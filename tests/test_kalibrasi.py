@@ -492,3 +492,27 @@ def test_the_html_index_shows_the_movement_matrix(cli, tmp_path):
     assert counts["5"] == [0, 0, 0, 0, 1, 0, 0, 0, 1] and counts["2"][7] == 1
     assert sum(map(sum, counts.values())) == 5
     assert "Naik: 2; Turun: 1; Tetap: 2; Baru: 1" in part
+
+
+def test_history_on_a_terminal_is_a_table_in_labels(capsys, monkeypatch):
+    import sys
+
+    from talentcli.render import show_history
+    from talentcli.rules import load_rules
+
+    rows = [
+        {"cycle": "2025", "as_of": "2025-01-01", "jpm": 100.0, "potential": "tinggi",
+         "performance": "di_atas", "box_computed": 9, "box": 9, "placement": "promosi",
+         "plan_jp": 20},
+        {"cycle": "2026", "as_of": "2026-01-01", "jpm": 88.89, "potential": "menengah",
+         "performance": "sesuai", "box_computed": 5, "box": 8, "placement": "rotasi",
+         "plan_jp": 22},
+    ]  # fmt: skip
+    monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    show_history(nip(1), rows, load_rules().rules)
+    out = capsys.readouterr().out
+    assert "Riwayat talenta" in out and "┃" in out  # rich's table
+    lines = [line for line in out.splitlines() if "2025" in line or "2026" in line]
+    assert "Promosi" in lines[0] and "Di Atas Ekspektasi" in lines[0] and "100,00" in lines[0]
+    assert "Menengah" in lines[-1] and "Rotasi" in lines[-1] and "88,89" in lines[-1]
