@@ -29,6 +29,7 @@ FIXED_FIELDS = (
     "nilai_kinerja",
     "kode",
     "jumlah",
+    *("kotak_akhir", "alasan", "diputuskan_oleh", "tanggal", "nomor_berita_acara"),
 )
 PERFORMANCE_LEVELS = ("di_bawah", "sesuai", "di_atas")
 POTENTIAL_SOURCES = ("jpm", "potensi")

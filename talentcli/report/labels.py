@@ -23,6 +23,8 @@ SHEETS = {
     "tidak_lengkap": ("Data Tidak Lengkap", "Incomplete Data"),
     "anggaran": ("Anggaran Pelatihan", "Training Budget"),
     "kesetaraan": ("Kesetaraan", "Equity"),
+    "kalibrasi": ("Kalibrasi", "Calibration"),
+    "pergerakan": ("Pergerakan Talenta", "Talent Movement"),
 }
 
 HEADERS = {
@@ -86,6 +88,19 @@ HEADERS = {
     "flag": ("Tanda", "Flag"),
     "note": ("Keterangan", "Note"),
     **{f"box_{b}": (f"Kotak {b}", f"Box {b}") for b in range(1, 10)},
+    "box_computed": ("Kotak Talenta Hasil Perhitungan", "Talent box (computed)"),
+    "box_final": ("Kotak Talenta Akhir", "Talent box (final)"),
+    "direction": ("Naik/Turun/Tetap", "Up/down/same"),
+    "by": ("Diputuskan Oleh", "Decided by"),
+    "date": ("Tanggal", "Date"),
+    "ref": ("Nomor Berita Acara", "Minutes number"),
+    "applied": ("Diterapkan", "Applied"),
+    "reason_not_applied": ("Alasan Tidak Diterapkan", "Why not applied"),
+    "previous_cycle": ("Siklus Sebelumnya", "Previous cycle"),
+    "previous_box": ("Kotak Talenta Sebelumnya", "Previous talent box"),
+    "previous_jpm": ("JPM Sebelumnya (%)", "Previous JPM (%)"),
+    "previous_placement": ("Penempatan Sebelumnya", "Previous placement"),
+    "movement": ("Pergerakan", "Movement"),
     "bin": ("Rentang JPM", "JPM range"),
     "ringan": ("Kesenjangan ringan", "Light gap"),
     "berat": ("Kesenjangan berat", "Severe gap"),
@@ -114,7 +129,6 @@ VALUES = {
     "unknown-job-level": ("Jenjang tidak dikenal aturan", "Job level unknown to the rules"),
     "missing-score": ("Nilai kompetensi tidak lengkap", "Competency score missing"),
     "no-potensi": ("Tidak ada nilai potensi", "No potential score"),
-    "retired": ("Sudah pensiun per tanggal kondisi", "Retired by the as-of date"),
     "gap_reason": ("Kesenjangan kompetensi", "Competency gap"),
     "box": ("Rekomendasi 9-box", "9-box recommendation"),
     "min_jp": ("Pemenuhan {n} JP", "Top-up to {n} JP"),  # n: the rules' training.min_jp
@@ -139,10 +153,20 @@ VALUES = {
         "The near-retirement rule takes people out of the talent pool: the oldest band's "
         "rate is lower by design",
     ),
+    "retired": ("Sudah pensiun", "Retired"),
+    "not-in-cohort": ("Tidak ada asesmen pada siklus ini", "No assessment in this cycle"),
     True: ("Ya", "Yes"),
     False: ("Tidak", "No"),
 }
 
+# movement against the previous cycle (SPEC §4.10) and a decision's direction (§4.9): apart
+# from VALUES, as `tetap` is also a placement code
+MOVEMENTS = {
+    "naik": ("Naik", "Up"),
+    "turun": ("Turun", "Down"),
+    "tetap": ("Tetap", "Same"),
+    "baru": ("Baru", "New"),
+}
 
 MONTHS = (
     ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
@@ -196,6 +220,11 @@ CODED = {
     "vacancy_level",
     "candidate_level",
     "notes",
+    "direction",
+    "applied",
+    "reason_not_applied",
+    "previous_placement",
+    "movement",
 }
 
 
@@ -252,6 +281,8 @@ class Labels:
         """
         if column and column not in CODED and not column.startswith("status_"):
             return code
+        if column in ("movement", "direction") and code in MOVEMENTS:
+            return MOVEMENTS[code][self.i]
         if column == "reason" and code == "gap":
             return VALUES["gap_reason"][self.i]
         if column == "notes" and isinstance(code, str) and "; " in code:

@@ -13,7 +13,13 @@ from talentcli.store import legacy
 
 SCORE_PREFIX = "score_"  # one REAL column per competency code: score_teknis, score_numerik ...
 # Stored type of the kinds' fields that are not text (the registry names fields, not types).
-FIELD_TYPES = {"potensi": "REAL", "nilai_kinerja": "REAL", "tahun": "INTEGER", "jumlah": "INTEGER"}
+FIELD_TYPES = {
+    "potensi": "REAL",
+    "nilai_kinerja": "REAL",
+    "tahun": "INTEGER",
+    "jumlah": "INTEGER",
+    "kotak_akhir": "INTEGER",
+}
 # A run's per-person results: the person columns of the JSON report (SPEC §5), then the
 # plan totals; the scores follow as score_<code>.
 RESULT_TYPES = {
@@ -29,6 +35,7 @@ RESULT_TYPES = {
     "potential": "TEXT",
     "performance": "TEXT",
     "performance_year": "INTEGER",
+    "box_computed": "INTEGER",  # the 9-box of §4.5; `box` is the final one (§4.9)
     "box": "INTEGER",
     "placement": "TEXT",
     "talent_pool": "INTEGER",
@@ -196,6 +203,29 @@ def legacy_rows(kind: str, frame: Any) -> Any:
     return out.rename(columns=lambda c: c[len(SCORE_PREFIX) :] if c.startswith("score_") else c)
 
 
+RUN_CALIBRATIONS = """
+CREATE TABLE IF NOT EXISTS run_calibrations (
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    nip TEXT NOT NULL, nama TEXT, box_computed INTEGER, box INTEGER NOT NULL,
+    reason TEXT, decided_by TEXT, date TEXT, ref TEXT,
+    applied INTEGER NOT NULL, reason_not_applied TEXT, batch_id INTEGER,
+    PRIMARY KEY (run_id, nip)
+)
+"""
+
+
+def _calibration(db: Any, writes: Any) -> None:
+    """Schema 5: the committee's decisions (kind kalibrasi, table calibrations), each run's
+    list of them (run_calibrations) and the computed box beside the final one in results
+    (box_computed; a run made before calibration existed has box_computed = box).
+    Idempotent: a store built at schema 4 by this version has some of it already."""
+    create_kind_table(db, KINDS["kalibrasi"], [])
+    db.run(RUN_CALIBRATIONS)
+    if "box_computed" not in {r[1] for r in db.rows("PRAGMA table_info(results)")}:
+        db.run("ALTER TABLE results ADD COLUMN box_computed INTEGER")
+    db.run("UPDATE results SET box_computed = box WHERE box_computed IS NULL")
+
+
 def _statements(script: str) -> list[str]:
     return [s.strip() for s in script.split(";") if s.strip()]
 
@@ -272,6 +302,7 @@ MIGRATIONS: list[str | Callable[[Any, Any], None]] = [
     """,
     lambda db, writes: legacy.columnar_batches(db),
     lambda db, writes: _tables(db, writes),
+    lambda db, writes: _calibration(db, writes),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
