@@ -63,7 +63,7 @@ PRINT_WIDTHS = {
     "competency": 16,
     "reason": 16,
 }
-PETA_WIDTH = 46  # Peta Talenta's three box columns: 16 + 3 x 46 prints at about 90%
+PETA_WIDTH = 54  # Peta Talenta's three box columns: 16 + 3 x 54, most names on one line
 PRINT_WIDTH = 24  # any other text column (a list added later) on paper
 A4, A3 = 9, 8  # xlsxwriter paper codes
 PAGE_CHARS = 210  # characters across A4 landscape at about 60% (Calibri 11 -> 6.8 pt)
