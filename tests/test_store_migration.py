@@ -57,8 +57,26 @@ def test_migrated_runs_have_results_plans_and_candidates_as_rows(migrated) -> No
     counts = migrated.db.rows(
         "SELECT r.id, (SELECT count(*) FROM results WHERE run_id = r.id), "
         "(SELECT count(*) FROM candidates WHERE run_id = r.id), "
-        "(SELECT count(DISTINCT nip) FROM plans WHERE run_id = r.id) FROM runs r ORDER BY r.id"
+        "(SELECT count(DISTINCT nip) FROM v_rencana WHERE run_id = r.id), "
+        "(SELECT count(plan_id) FROM results WHERE run_id = r.id) FROM runs r ORDER BY r.id"
     )
-    assert counts == [(1, 39, 51, 39), (2, 39, 51, 39)]  # the report: 39 classified, 51 listed
+    # the report: 39 classified, 51 listed; only the latest run is in the view
+    assert counts == [(1, 39, 51, 0, 39), (2, 39, 51, 39, 39)]
     assert migrated.db.rows("SELECT count(*), min(cycle) FROM v_hasil") == [(39, "2026")]
     assert migrated.db.rows("SELECT min(plan_jp) >= 20 FROM v_hasil") == [(1,)]
+
+
+def test_migrated_plans_are_stored_once_per_distinct_plan(migrated) -> None:
+    # schema 5: the per-person rows of schema 4 folded into the distinct plans of each run
+    plans = migrated.table("SELECT run_id, plan_id, seq, code, reason FROM plans")
+    plans["step"] = plans["code"] + " " + plans["reason"]
+    steps = plans.sort_values("seq").groupby(["run_id", "plan_id"])["step"].agg(tuple)
+    assert not steps.reset_index().duplicated(["run_id", "step"]).any()
+    assert (plans.groupby(["run_id", "plan_id"])["seq"].min() == 1).all()
+    people = migrated.table(
+        "SELECT nip, plan_jp, sum(jp) AS jp, count(*) AS n FROM v_rencana JOIN "
+        "(SELECT nip, plan_jp FROM v_hasil) USING (nip) GROUP BY nip"
+    )
+    assert len(people) == 39 and (people["plan_jp"] == people["jp"]).all()
+    latest = plans[plans["run_id"] == 2]
+    assert len(latest) < people["n"].sum()  # fewer rows than one per person x programme

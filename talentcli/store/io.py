@@ -430,7 +430,7 @@ SHARED_TEXT = [
 ]
 KEEP_RUNS = 5  # older runs of a cycle are pruned so a cron job does not grow the store forever
 RUN_TABLES = ("results", "incomplete", "run_inputs", "plans", "candidates", "standards")
-PLAN_COLUMNS = ["nip", "seq", "code", "programme", "competency", "form", "jp", "cost", "reason"]
+PLAN_STEPS = ["plan_id", "seq", "code", "reason"]  # a distinct plan's rows (schema 5)
 CANDIDATE_COLUMNS = ["kode", "rank", "nip", "nama", "job_level", "fit", "box"]
 
 
@@ -444,8 +444,9 @@ def save_run(
     candidates: pd.DataFrame | None = None,
     rules: Any = None,
 ) -> int:
-    """Store a classification run in one transaction: its results, incomplete people, plans,
-    candidates and (from RULES) standards and programmes; prune old runs of the cycle."""
+    """Store a classification run in one transaction: its results (with each person's
+    plan_id), incomplete people, the distinct PLANS (plans.distinct_plans), candidates and
+    (from RULES) standards and programmes; prune old runs of the cycle."""
     with store.transaction() as db:
         cols = [
             *("cycle", "as_of", "rules_name", "rules_sha256", "rules_text", "tool_version"),
@@ -464,7 +465,7 @@ def save_run(
         if rules is not None:
             _save_rules_tables(db, run, rules)
         if plans is not None:
-            _save_frame(db, "plans", run, plans, ["nip", "seq", "code", "reason"])
+            _save_frame(db, "plans", run, plans, PLAN_STEPS)
         if candidates is not None:
             _save_frame(db, "candidates", run, candidates, CANDIDATE_COLUMNS)
         _prune(db, meta["cycle"])
@@ -478,6 +479,8 @@ def _save_results(db: Db, run: int, people: pd.DataFrame, competencies: list[str
     if schema.add_score_columns(db, "results", competencies):
         schema.competency_view(db, schema.score_columns(db, "results"))
     types = schema.RESULT_TYPES | {SCORE_PREFIX + c: "REAL" for c in competencies}
+    if "plan_id" in db.declared("results"):  # from schema 5 on (not in a schema-4 migration)
+        types["plan_id"] = "INTEGER"
     n = len(people)
     columns = {"run_id": pa.repeat(pa.scalar(run, pa.int64()), n)}
     for name, sql in types.items():
@@ -566,7 +569,7 @@ def run_results(store: Store, run_id: int) -> tuple[pd.DataFrame, pd.DataFrame, 
     types = store.db.declared("results")
     table = store.db.arrow(
         "SELECT * FROM results WHERE run_id = ? ORDER BY nip", (run_id,), types
-    ).drop_columns(["run_id"])
+    ).drop_columns(["run_id", "plan_id"])
     for name in SHARED_TEXT:
         i = table.schema.get_field_index(name)
         if table.column(i).null_count < len(table):  # a column of NULLs stays None
@@ -587,37 +590,32 @@ def run_results(store: Store, run_id: int) -> tuple[pd.DataFrame, pd.DataFrame, 
 
 def run_plans(store: Store, run_id: int) -> pd.DataFrame:
     """A run's plans, one row per person x programme, by NIP then seq, with the programme's
-    columns from the run's catalogue (text shared: a row points to one string per value)."""
-    rows = store.db.arrow(
-        "SELECT nip, seq, code, reason FROM plans WHERE run_id = ? ORDER BY nip, seq",
+    columns from the run's catalogue: each person's stored plan_id broadcast from the run's
+    few distinct plans (text shared: a row points to one string per value)."""
+    from talentcli.plans import expand
+
+    who = store.db.arrow(
+        "SELECT nip, plan_id FROM results WHERE run_id = ? ORDER BY nip", (run_id,)
+    )
+    steps = store.table(
+        f"SELECT {', '.join(PLAN_STEPS)} FROM plans WHERE run_id = ? ORDER BY plan_id, seq",
         (run_id,),
-        store.db.declared("plans"),
     )
     catalogue = store.table(
         "SELECT code, programme, competency, form, jp, cost FROM programmes WHERE run_id = ?",
         (run_id,),
     ).set_index("code")
-    code = _shared(rows.column("code"))
-    at = catalogue.index.get_indexer(code)
-    out = {"nip": rows.column("nip").to_numpy(zero_copy_only=False).astype(object)}
-    out["seq"] = rows.column("seq").to_numpy()
-    out["code"] = code
+    at = catalogue.index.get_indexer(steps["code"])
+    table = {name: steps[name].to_numpy(dtype=np.int64) for name in ("plan_id", "seq")}
+    table["code"] = steps["code"].to_numpy(dtype=object)
     for name in ("programme", "competency", "form"):
-        out[name] = catalogue[name].to_numpy(dtype=object)[at]
+        table[name] = catalogue[name].to_numpy(dtype=object)[at]
     for name in ("jp", "cost"):
-        out[name] = catalogue[name].to_numpy(dtype=np.int64)[at]
-    out["reason"] = _shared(rows.column("reason"))
-    return pd.DataFrame(out, columns=PLAN_COLUMNS)
-
-
-def _shared(column: Any) -> np.ndarray:
-    """A text column of few values as objects, each distinct string once."""
-    import pyarrow.compute as pc
-
-    coded = pc.dictionary_encode(column).combine_chunks()
-    texts = np.array([*coded.dictionary.to_pylist(), None], dtype=object)
-    codes = coded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
-    return texts[codes]
+        table[name] = catalogue[name].to_numpy(dtype=np.int64)[at]
+    table["reason"] = steps["reason"].to_numpy(dtype=object)
+    nip = who.column("nip").to_numpy(zero_copy_only=False).astype(object)
+    ids = who.column("plan_id").fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    return expand(nip, ids, pd.DataFrame(table))
 
 
 def run_candidates(store: Store, run_id: int) -> pd.DataFrame:
@@ -632,6 +630,7 @@ def migrate_run(db: Db, run: int, people: pd.DataFrame) -> None:
     of today stores, derived with the run's own rules (the engine's functions, as classify
     does: the migrated run reads back as it did)."""
     from talentcli.engine.runs import derive, run_rules  # a migration only: the engine is pure
+    from talentcli.plans import expand
 
     meta = db.record("SELECT * FROM runs WHERE id = ?", (run,))
     rules = run_rules(meta)
@@ -647,7 +646,8 @@ def migrate_run(db: Db, run: int, people: pd.DataFrame) -> None:
     people, plans, candidates = derive(people, rules, vacancies)
     _save_results(db, run, people, comps)
     _save_rules_tables(db, run, rules)
-    _save_frame(db, "plans", run, plans, ["nip", "seq", "code", "reason"])
+    rows = expand(people["nip"], people["plan_id"].to_numpy(), plans)  # schema 4: per person
+    _save_frame(db, "plans", run, rows, ["nip", "seq", "code", "reason"])
     _save_frame(db, "candidates", run, candidates, CANDIDATE_COLUMNS)
 
 
