@@ -271,11 +271,14 @@ def _write_reports(
     return paths
 
 
-def explain(ws: Workspace, nip: str, cycle: str | None = None) -> tuple[RunData, pd.DataFrame]:
-    """The latest run and the person's stored ratings, for `explain`."""
+def explain(
+    ws: Workspace, nip: str, cycle: str | None = None
+) -> tuple[RunData, pd.DataFrame, list[dict]]:
+    """The latest run, the person's stored ratings and rows rejected at import, for
+    `explain`."""
     from talentcli.errors import NotFoundError
     from talentcli.pipeline import load_run
-    from talentcli.store import Store, load_ratings, whereabouts
+    from talentcli.store import Store, load_ratings, rejected_rows, whereabouts
 
     store = Store(ws.db, create=False)
     try:
@@ -283,11 +286,12 @@ def explain(ws: Workspace, nip: str, cycle: str | None = None) -> tuple[RunData,
         ratings = load_ratings(store)
         known = nip in set(data.people["nip"]) or nip in set(data.incomplete["nip"])
         where = None if known else whereabouts(store, nip)
+        rejected = rejected_rows(store, nip) if known else []
     finally:
         store.close()
     if where is not None:
         raise NotFoundError(_not_in_run(nip, data.run, where))
-    return data, ratings.loc[ratings["nip"] == nip, ["tahun", "predikat", "nilai"]]
+    return data, ratings.loc[ratings["nip"] == nip, ["tahun", "predikat", "nilai"]], rejected
 
 
 def _not_in_run(nip: str, run: dict, where: dict) -> str:
@@ -300,7 +304,9 @@ def _not_in_run(nip: str, run: dict, where: dict) -> str:
             f"try talentcli explain {nip} --cycle {other[-1]}"
         )
     if where["rejected"]:
-        cells = "; ".join(f"{r['file']} {r['cell']} ({r['code']})" for r in where["rejected"][:5])
+        from talentcli.render import rejected_where
+
+        cells = "; ".join(rejected_where(r) for r in where["rejected"][:5])
         return f"{head}: its row was rejected at import: {cells}; see the rejects/ files"
     if str(run["cycle"]) in where["cycles"]:
         return f"{head}: it was imported after the run; run talentcli classify again"

@@ -65,11 +65,18 @@ def classify(
     if rejected_ratings is not None and len(rejected_ratings) and len(out):
         later = rejected_year_after(done, rejected_ratings, int(cycle))
         if later.any():
-            out["notes"] = pd.Series(
-                [(*n, REJECTED_YEAR) if x else n for n, x in zip(out["notes"], later, strict=True)],
-                dtype=object,
-            )
+            out["notes"] = with_note(out["notes"], later, REJECTED_YEAR)
     return Classification(out, incomplete)
+
+
+def with_note(notes: pd.Series, where: np.ndarray, note: str) -> pd.Series:
+    """NOTES (a tuple per person) with NOTE added WHERE it holds: each distinct tuple is
+    extended once and shared by every row that holds it (no loop over people)."""
+    codes, uniques = pd.factorize(notes)
+    table = np.empty(2 * len(uniques), dtype=object)
+    for i, n in enumerate(uniques):
+        table[i], table[len(uniques) + i] = n, (*n, note)
+    return pd.Series(table[codes + len(uniques) * where], index=notes.index, dtype=object)
 
 
 def rejected_year_after(df: pd.DataFrame, rejected: pd.DataFrame, cycle: int) -> np.ndarray:

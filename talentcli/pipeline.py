@@ -30,7 +30,10 @@ def classify_cycle(store: st.Store, loaded: LoadedRules, cycle: str, as_of: dt.d
             "import an asesmen file first (talentcli import FILE --cycle YEAR)"
         )
     ratings = st.load_ratings(store, cycle)
-    result = classify(cohort, ratings, rules, int(cycle), as_of, detail=False)  # derived below
+    rejected = st.rejected_ratings(store)  # kinerja_tahun_ditolak (SPEC §4.4)
+    result = classify(
+        cohort, ratings, rules, int(cycle), as_of, detail=False, rejected_ratings=rejected
+    )  # the per-competency detail is derived when the run is read
     people, plans, candidates = derive(result.people, rules, st.load_vacancies(store, cycle))
     meta = {
         "cycle": cycle,

@@ -125,9 +125,12 @@ def _plain_table(rows: list[list[str]]) -> str:
     return "\n".join(line.rstrip() for line in lines)
 
 
-def explain_person(data: RunData, nip: str, ratings: pd.DataFrame) -> str:
+def explain_person(
+    data: RunData, nip: str, ratings: pd.DataFrame, rejected: list[dict] | None = None
+) -> str:
     """Every number of one person and the rule (file and key) that produced it, in the
-    reports' words (codes stay in --json and the reports' data)."""
+    reports' words (codes stay in --json and the reports' data). REJECTED: the person's rows
+    rejected at import (store.rejected_rows), for the kinerja_tahun_ditolak note."""
     from talentcli.errors import NotFoundError
     from talentcli.report.labels import Labels, long_date
 
@@ -157,6 +160,7 @@ def explain_person(data: RunData, nip: str, ratings: pd.DataFrame) -> str:
     ]
     lines += _competencies(p, rules, src, lab)
     lines += _axes(p, rules, src, ratings, int(run["cycle"]), lab)
+    lines += _rejected_years(p, rejected or [], int(run["cycle"]))
     lines += _plan(data, key, lab)
     return "\n".join(lines)
 
@@ -219,6 +223,27 @@ def _axes(
         f"  TMT Pensiun (perkiraan): {long_date(p['retirement_date'])}; Catatan: {notes}  "
         f"({src}: retirement, job_levels.{p['job_level']}.retirement_age)",
     ]
+
+
+def _rejected_years(p: pd.Series, rejected: list[dict], cycle: int) -> list[str]:
+    """Where the later kinerja rows behind the kinerja_tahun_ditolak note were rejected."""
+    from talentcli.classify import REJECTED_YEAR
+
+    if REJECTED_YEAR not in p["notes"]:
+        return []
+    used = int(p["performance_year"])
+    rows = [
+        r
+        for r in rejected
+        if r["kind"] == "kinerja" and r["tahun"] is not None and used < r["tahun"] <= cycle
+    ]
+    return [f"  Kinerja {r['tahun']} ditolak saat impor: {rejected_where(r)}" for r in rows]
+
+
+def rejected_where(r: dict) -> str:
+    """A rejected row (store.rejected_rows) in one phrase: file, sheet and row, the codes."""
+    place = f"line {r['row']}" if r["sheet"] == r["file"] else f"sheet {r['sheet']}, row {r['row']}"
+    return f"{r['file']}, {place} ({', '.join(r['codes'])})"
 
 
 def _plan(data: RunData, nip: str, lab: Labels) -> list[str]:

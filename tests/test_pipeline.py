@@ -270,3 +270,35 @@ def test_explain_says_why_a_person_is_not_in_the_run(cli, tmp_path):
     never = cli("explain", "199001012015011004", "--cycle", "2026")
     assert never.exit_code == 1 and "no assessment of it was imported" in never.output
     assert cli("explain", b, "--cycle", "2026").exit_code == 0
+
+
+def test_a_rejected_later_kinerja_year_falls_back_with_a_note(cli, tmp_path):
+    """SPEC §4.4: person 1's 2025 rating was rejected at import (unknown predikat), so their
+    2024 rating is used with the note kinerja_tahun_ditolak, in the report and by explain;
+    person 2's 2025 rating was accepted: 2025, no note."""
+    from tests.conftest import asesmen_rows, person, write_xlsx
+
+    one, two = person(1)[1], person(2)[1]
+    write_xlsx(tmp_path / "a.xlsx", asesmen_rows([person(1), person(2)]))
+    ratings = [
+        ["NIP", "Tahun", "Predikat"],
+        [one, 2024, "Baik"],
+        [one, 2025, "Istimewa"],  # row 3: unknown-rating
+        [two, 2024, "Kurang"],
+        [two, 2025, "Sangat Baik"],
+    ]
+    write_xlsx(tmp_path / "kinerja.xlsx", ratings, sheet="Penilaian")
+    assert cli("import", tmp_path / "a.xlsx", "--cycle", "2026").exit_code == 0
+    assert cli("import", tmp_path / "kinerja.xlsx").exit_code == 1  # a row rejected
+    assert cli("classify", "--cycle", "2026", "--as-of", "2026-01-01").exit_code == 0
+    people = {p["nip"]: p for p in report_json(cli, tmp_path)["people"]}
+    assert (people[one]["performance_year"], people[one]["performance"]) == (2024, "sesuai")
+    assert "kinerja_tahun_ditolak" in people[one]["notes"]
+    assert people[two]["performance_year"] == 2025
+    assert "kinerja_tahun_ditolak" not in people[two]["notes"]
+    said = cli("explain", one, "--cycle", "2026").output
+    label = Labels(load_rules().rules).value("kinerja_tahun_ditolak", "notes")
+    assert label != "kinerja_tahun_ditolak" and label in said
+    assert "Kinerja 2025 ditolak saat impor: kinerja.xlsx, sheet Penilaian, row 3" in said
+    assert "(unknown-rating)" in said
+    assert "ditolak" not in cli("explain", two, "--cycle", "2026").output

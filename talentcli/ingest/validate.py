@@ -33,6 +33,10 @@ VIOLATION_COLUMNS = [
     "value",
     "message",
 ]
+# Beside VIOLATION_COLUMNS, each violation carries the NIP of its row as read (digits, also
+# when invalid; None when lost or blank) and, for kinerja, the row's year: stored for
+# `explain` and the kinerja_tahun_ditolak note, never shown (nor logged) with the errors.
+ROW_KEYS = ["nip", "tahun"]
 NIP_YEARS = (1940, 2010)
 NIP_LENGTH = 18
 TAHUN_RANGE = (1990, 2100)
@@ -56,9 +60,6 @@ class Checked:
     # per sheet read: {sheet, header_row, rows_read, accepted, rejected, skipped}
     sheets: list[dict] = field(default_factory=list)
     columns: dict[str, tuple[str, str]] = field(default_factory=dict)  # field -> letter, header
-    # the key (nip, tahun) of each rejected row whose NIP and year did read: for the
-    # kinerja_tahun_ditolak note (SPEC §4.4), empty for other kinds
-    rejected_keys: pd.DataFrame = field(default_factory=lambda: pd.DataFrame())
     # data-row positions -> those rows' original cells (for rows rejected after validation)
     originals: Callable[[np.ndarray], pd.DataFrame] | None = None
 
@@ -97,6 +98,7 @@ class _Sheet:
         # field -> what its stored text means, where the text is kept as written (a predikat
         # and its rating): duplicates are told apart by the meaning
         self.meaning: dict[str, pd.Series] = {}
+        self.nip_read: pd.Series | None = None  # each row's NIP digits as read (_check_nip)
 
     def raw(self, name: str) -> pd.Series:
         """The raw cells of a field, or an empty column when the file has none."""
@@ -272,10 +274,8 @@ def validate(grid: Grid, header: Header, kind: str, rules: Rules, file: str) -> 
     notes = [*header.chosen, *_unknown_note(header.unknown)]
     if not live.any():
         notes.insert(0, "no data rows below the header: is this the right file or sheet?")
+    violations = _with_row_keys(violations, sh, out)
     errors = np.flatnonzero(bad)
-    keys = pd.DataFrame()
-    if kind == "kinerja":
-        keys = out.loc[bad, ["nip", "tahun"]].dropna().reset_index(drop=True)
     return Checked(
         kind,
         accepted,
@@ -288,9 +288,25 @@ def validate(grid: Grid, header: Header, kind: str, rules: Rules, file: str) -> 
         grid.sheet,
         header.index + 1,
         columns={f: (column_letter(c), header.title(f)) for f, c in header.columns.items()},
-        rejected_keys=keys,
         originals=lambda pos: _original(sh, pos),
     )
+
+
+def _with_row_keys(violations: pd.DataFrame, sh: _Sheet, out: pd.DataFrame) -> pd.DataFrame:
+    """VIOLATIONS with ROW_KEYS: the NIP of each one's row as read, and its year (kinerja)."""
+    pos = violations["pos"].to_numpy(dtype=np.int64)
+    nip = sh.nip_read if sh.nip_read is not None else pd.Series([None] * sh.n, dtype=object)
+    year = out["tahun"] if "tahun" in out else pd.Series([None] * sh.n, dtype=object)
+    return violations.assign(
+        nip=nip.to_numpy(dtype=object)[pos],
+        tahun=year.astype(object).where(year.notna(), None).to_numpy()[pos],
+    )
+
+
+def shown(violations: pd.DataFrame) -> pd.DataFrame:
+    """VIOLATIONS as the user sees them (--json, the log, the rejects): VIOLATION_COLUMNS
+    without the position and the row keys."""
+    return violations.drop(columns=[c for c in ("pos", *ROW_KEYS) if c in violations])
 
 
 def _unknown_note(unknown: list[str]) -> list[str]:
@@ -586,6 +602,7 @@ def _check_nip(sh: _Sheet, live: np.ndarray) -> pd.Series:
         "invalid-nip",
         lambda pos: [f"the NIP {r}; check it against the SK" for r in reason.iloc[pos]],
     )
+    sh.nip_read = nips["digits"].where(present & ~lost, None)
     return nips["digits"].where(present & ~lost & ~invalid, None)
 
 
@@ -990,8 +1007,14 @@ def _cross_violations(
     together: pd.Series,
 ) -> pd.DataFrame:
     out = []
-    for (p, r, value), f, t in zip(
-        rows[["_part", "_row", name]].itertuples(index=False), first, together, strict=True
+    keys = rows.reindex(columns=ROW_KEYS).astype(object)
+    keys = keys.where(keys.notna(), None)
+    for (p, r, value), f, t, (nip, tahun) in zip(
+        rows[["_part", "_row", name]].itertuples(index=False),
+        first,
+        together,
+        keys.itertuples(index=False),
+        strict=True,
     ):
         letter, header = parts[p].columns.get(name, ("", name))
         out.append(
@@ -1006,6 +1029,8 @@ def _cross_violations(
                 "code": code,
                 "value": str(value),
                 "message": words.format(first=f, together=t),
+                "nip": nip,
+                "tahun": tahun,
                 "_part": p,
             }
         )
@@ -1066,16 +1091,7 @@ def _merged(
         first.header_row,
         sheets,
         first.columns,
-        _rejected_keys(parts, both, clash),
     )
-
-
-def _rejected_keys(parts: list[Checked], both: pd.DataFrame, clash: np.ndarray) -> pd.DataFrame:
-    """Every sheet's rejected keys, and those of the rows rejected across sheets."""
-    frames = [p.rejected_keys for p in parts if len(p.rejected_keys)]
-    if "tahun" in both and clash.any():
-        frames.append(both.loc[clash, ["nip", "tahun"]].dropna())
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
 def one_spelling(values: pd.Series) -> pd.Series:

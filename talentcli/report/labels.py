@@ -81,6 +81,10 @@ VALUES = {
     "siap_1_2_tahun": ("Siap 1-2 tahun", "Ready in 1-2 years"),
     "pensiun_dekat": ("Menjelang BUP", "Near retirement"),
     "tugas_belajar": ("Pertimbangkan tugas belajar", "Consider a study assignment"),
+    "kinerja_tahun_ditolak": (
+        "Nilai kinerja tahun terakhir ditolak saat impor; dipakai tahun sebelumnya",
+        "The latest year's rating was rejected at import; the year before is used",
+    ),
     "no-performance": ("Tidak ada nilai kinerja", "No performance rating"),
     "unknown-job-level": ("Jenjang tidak dikenal aturan", "Job level unknown to the rules"),
     "missing-score": ("Nilai kompetensi tidak lengkap", "Competency score missing"),

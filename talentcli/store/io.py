@@ -269,6 +269,10 @@ def _save_violations(db: Db, batch: int, v: pd.DataFrame) -> None:
         cells = v[name].astype(object)
         cells = [None if pd.isna(c) else str(c) for c in cells]
         columns[names.get(name, name)] = pa.array(cells, type=pa.string())
+    if "nip" in db.declared("violations"):  # from schema 6 on: the row's NIP and year
+        for name, kind in (("nip", pa.string()), ("tahun", pa.int64())):
+            values = v[name].astype(object) if name in v else pd.Series([None] * len(v))
+            columns[name] = pa.array(values.where(values.notna(), None), type=kind)
     db.ingest("violations", pa.table(columns))
 
 
@@ -651,10 +655,42 @@ def migrate_run(db: Db, run: int, people: pd.DataFrame) -> None:
     _save_frame(db, "candidates", run, candidates, CANDIDATE_COLUMNS)
 
 
+def rejected_ratings(store: Store) -> pd.DataFrame:
+    """The NIP and year of every kinerja row rejected at import (nip, tahun): for the
+    kinerja_tahun_ditolak note (SPEC §4.4)."""
+    return store.db.arrow(
+        "SELECT DISTINCT v.nip, v.tahun FROM violations v JOIN batches b ON b.id = v.batch_id "
+        "WHERE b.kind = 'kinerja' AND v.severity = 'error' AND v.nip IS NOT NULL "
+        "AND v.tahun IS NOT NULL ORDER BY v.nip, v.tahun",
+        (),
+        {"nip": "TEXT", "tahun": "INTEGER"},
+    ).to_pandas()
+
+
+def rejected_rows(store: Store, nip: str) -> list[dict]:
+    """The rows imported under NIP that were rejected, oldest import first: file, kind,
+    cycle, sheet (the file for a CSV), row, tahun (kinerja) and the codes of its errors."""
+    rows = store.db.rows(
+        "SELECT b.id, b.file, b.kind, b.cycle, v.cell, v.row, v.tahun, v.code "
+        "FROM violations v JOIN batches b ON b.id = v.batch_id "
+        "WHERE v.nip = ? AND v.severity = 'error' ORDER BY b.id, v.row, v.rowid",
+        (nip,),
+    )
+    out: dict[tuple, dict] = {}
+    for batch, file, kind, cycle, cell, row, tahun, code in rows:
+        sheet = str(cell).rsplit("!", 1)[0]
+        at = (batch, sheet, row)
+        if at not in out:
+            out[at] = {"file": file, "kind": kind, "cycle": cycle, "sheet": sheet, "row": row}
+            out[at] |= {"tahun": tahun, "codes": []}
+        if code not in out[at]["codes"]:
+            out[at]["codes"].append(code)
+    return list(out.values())
+
+
 def whereabouts(store: Store, nip: str) -> dict:
     """Where a NIP is in the store, for a person a run does not hold: the cycles with an
-    assessment of it, and the import cells that rejected a row under that NIP (its own NIP
-    cell: an invalid or duplicated NIP)."""
+    assessment of it, and the rows imported under it that were rejected (rejected_rows)."""
     cycles = [
         str(r[0])
         for r in store.db.rows(
@@ -662,13 +698,4 @@ def whereabouts(store: Store, nip: str) -> dict:
             (nip,),
         )
     ]
-    rejected = store.db.rows(
-        "SELECT b.file, v.cell, v.code FROM violations v JOIN batches b ON b.id = v.batch_id "
-        "WHERE v.field = 'nip' AND v.severity = 'error' AND replace(replace(replace(v.value, "
-        "' ', ''), '.', ''), '-', '') = ? ORDER BY b.id, v.row",
-        (nip,),
-    )
-    return {
-        "cycles": cycles,
-        "rejected": [{"file": f, "cell": c, "code": k} for f, c, k in rejected],
-    }
+    return {"cycles": cycles, "rejected": rejected_rows(store, nip)}

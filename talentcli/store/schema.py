@@ -347,6 +347,16 @@ MIGRATIONS: list[str | Callable[[Any, Any], None]] = [
     lambda db, writes: legacy.columnar_batches(db),
     lambda db, writes: _tables(db, writes),
     lambda db, writes: _distinct_plans(db, writes),
+    # schema 6: each violation's row NIP (as read) and year (kinerja), for explain and the
+    # kinerja_tahun_ditolak note; older rows get the NIP their own NIP cell gave
+    """
+    ALTER TABLE violations ADD COLUMN nip TEXT;
+    ALTER TABLE violations ADD COLUMN tahun INTEGER;
+    UPDATE violations
+        SET nip = replace(replace(replace(replace(value, ' ', ''), '.', ''), '-', ''), '''', '')
+        WHERE field = 'nip' AND code IN ('invalid-nip', 'duplicate-nip');
+    CREATE INDEX violations_nip ON violations (nip);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
