@@ -295,21 +295,36 @@ def explain(
 
 
 def _not_in_run(nip: str, run: dict, where: dict) -> str:
-    """Why a NIP is not in the run: another cycle, rejected at import, or never imported."""
-    head = f"NIP {nip} is not in run {run['id']} (cycle {run['cycle']})"
-    other = [c for c in where["cycles"] if c != str(run["cycle"])]
-    if other:
-        return (
-            f"{head}: it has an assessment in cycle {', '.join(other)}; "
-            f"try talentcli explain {nip} --cycle {other[-1]}"
-        )
-    if where["rejected"]:
-        from talentcli.render import rejected_where
+    """Why a NIP is not in the run, from what the store holds of it (store.whereabouts):
+    assessed after the run, its rows rejected at import (file, sheet, row, codes), assessed
+    in another cycle only, or never imported."""
+    from talentcli.render import rejected_where
 
-        cells = "; ".join(rejected_where(r) for r in where["rejected"][:5])
-        return f"{head}: its row was rejected at import: {cells}; see the rejects/ files"
-    if str(run["cycle"]) in where["cycles"]:
+    cycle = str(run["cycle"])
+    head = f"NIP {nip} is not in run {run['id']} (cycle {cycle})"
+    other = [c for c in where["cycles"] if c != cycle]
+    elsewhere = (
+        f"it has an assessment in cycle {', '.join(other)}; "
+        f"try talentcli explain {nip} --cycle {other[-1]}"
+        if other
+        else ""
+    )
+    if cycle in where["cycles"]:
         return f"{head}: it was imported after the run; run talentcli classify again"
+    mine = [r for r in where["rejected"] if r["kind"] == "asesmen" and str(r["cycle"]) == cycle]
+    if mine:
+        rows = "; ".join(rejected_where(r) for r in mine[:5])
+        more = f" (and {len(mine) - 5} more)" if len(mine) > 5 else ""
+        tail = f"; {elsewhere}" if elsewhere else ""
+        return (
+            f"{head}: its assessment row was rejected at import: {rows}{more}; fix the row "
+            f"(see the rejects/ files) and import the file again{tail}"
+        )
+    if elsewhere:
+        return f"{head}: {elsewhere}"
+    if where["rejected"]:
+        rows = "; ".join(f"{r['kind']} {rejected_where(r)}" for r in where["rejected"][:5])
+        return f"{head}: no assessment of it was imported for cycle {cycle}; rejected: {rows}"
     return f"{head}: no assessment of it was imported; check the number or import its file"
 
 

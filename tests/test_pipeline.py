@@ -302,3 +302,37 @@ def test_a_rejected_later_kinerja_year_falls_back_with_a_note(cli, tmp_path):
     assert "Kinerja 2025 ditolak saat impor: kinerja.xlsx, sheet Penilaian, row 3" in said
     assert "(unknown-rating)" in said
     assert "ditolak" not in cli("explain", two, "--cycle", "2026").output
+
+
+def test_explain_names_the_rejected_row_whatever_the_field_at_fault(cli, tmp_path):
+    """#17: a person not in the run is found by the NIP stored with each rejected row, not
+    only when the NIP cell itself was at fault: an out-of-range score on sheet Dinkes row 6,
+    a score in words on line 2 of a CSV; a person assessed after the run is told to classify
+    again; one whose only rejected row is a kinerja row has no assessment for the cycle."""
+    from tests.conftest import ASESMEN_HEADER, asesmen_rows, person, write_xlsx
+
+    nips = [person(i)[1] for i in range(1, 7)]
+    write_xlsx(
+        tmp_path / "a.xlsx", asesmen_rows([person(1), person(2, scores=(7, 2, 2, 2))]), "Dinkes"
+    )
+    late = [ASESMEN_HEADER, person(4, scores=("tujuh", 2, 2, 2)), person(3)]
+    (tmp_path / "susulan.csv").write_text("\n".join(";".join(map(str, r)) for r in late) + "\n")
+    ratings = [["NIP", "Tahun", "Predikat"], *([n, 2025, "Baik"] for n in nips[:5])]
+    ratings.append([nips[5], 2025, "Istimewa"])
+    write_xlsx(tmp_path / "kinerja.xlsx", ratings)
+    for f in ("a.xlsx", "susulan.csv", "kinerja.xlsx"):
+        assert cli("import", tmp_path / f, "--cycle", "2026").exit_code == 1
+    assert cli("classify", "--cycle", "2026", "--as-of", "2026-01-01").exit_code == 0
+    said = cli("explain", nips[1], "--cycle", "2026")
+    assert said.exit_code == 1
+    assert "rejected at import: a.xlsx, sheet Dinkes, row 6 (out-of-range)" in said.output
+    said = cli("explain", nips[3], "--cycle", "2026").output
+    assert "rejected at import: susulan.csv, line 2 (type-error)" in said
+    write_xlsx(tmp_path / "b.xlsx", asesmen_rows([person(5)]))
+    assert cli("import", tmp_path / "b.xlsx", "--cycle", "2026").exit_code == 0
+    said = cli("explain", nips[4], "--cycle", "2026").output
+    assert "imported after the run; run talentcli classify again" in said
+    said = cli("explain", nips[5], "--cycle", "2026").output
+    assert "no assessment of it was imported for cycle 2026; rejected: kinerja" in said
+    assert "kinerja.xlsx, sheet Rekap, row 7 (unknown-rating)" in said
+    assert cli("explain", nips[0], "--cycle", "2026").exit_code == 0

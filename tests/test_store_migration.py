@@ -80,3 +80,43 @@ def test_migrated_plans_are_stored_once_per_distinct_plan(migrated) -> None:
     assert len(people) == 39 and (people["plan_jp"] == people["jp"]).all()
     latest = plans[plans["run_id"] == 2]
     assert len(latest) < people["n"].sum()  # fewer rows than one per person x programme
+
+
+def test_violations_of_a_schema_5_store_get_the_nip_of_their_own_nip_cell(tmp_path) -> None:
+    # schema 6 adds violations.nip and .tahun; an older violation keeps the NIP only when it
+    # was about the NIP cell itself (what explain could find before)
+    import sqlite3
+
+    step = [i for i, m in enumerate(st.MIGRATIONS) if "violations ADD COLUMN nip" in str(m)]
+    assert step == [st.SCHEMA_VERSION - 1]  # the last step (a later one: undo it here too)
+    st.Store(tmp_path / "t.db").close()
+    db = sqlite3.connect(tmp_path / "t.db")
+    db.executescript(
+        "DROP INDEX violations_nip; ALTER TABLE violations DROP COLUMN nip; "
+        f"ALTER TABLE violations DROP COLUMN tahun; PRAGMA user_version = {step[0]};"
+    )
+    db.execute(
+        "INSERT INTO batches VALUES (1, 'a.xlsx', 'x', 'asesmen', '2026', 'Rekap', 4, 3, 0, 3, "
+        "0, 't', '0', NULL)"
+    )
+    db.executemany(
+        "INSERT INTO violations VALUES (1, 'error', ?, ?, ?, '', ?, ?, ?, '')",
+        [
+            (5, "Rekap!B5", "B", "nip", "invalid-nip", "19800101 200501.1-001"),
+            (6, "Rekap!G6", "G", "teknis", "out-of-range", "7"),
+            (7, "Rekap!B7", "B", "nip", "duplicate-nip", "'198001012005011002"),
+        ],
+    )
+    db.commit()
+    db.close()
+    store = st.Store(tmp_path / "t.db")
+    try:
+        got = store.db.rows("SELECT row, nip, tahun FROM violations ORDER BY row")
+        assert store.db.rows("PRAGMA user_version") == [(st.SCHEMA_VERSION,)]
+    finally:
+        store.close()
+    assert got == [
+        (5, "198001012005011001", None),
+        (6, None, None),
+        (7, "198001012005011002", None),
+    ]
