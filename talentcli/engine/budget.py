@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from talentcli.rules import Rules
+from talentcli.units import unit_names
 
 NEAR_RETIREMENT = "pensiun_dekat"
 
@@ -175,7 +176,7 @@ def _funded_totals(plans: pd.DataFrame) -> pd.DataFrame:
 def _summary(plans: pd.DataFrame, totals: pd.DataFrame, who: pd.DataFrame, budget: int):
     cost = plans["cost"].to_numpy(dtype=np.int64)
     f = plans["funded"].to_numpy()
-    unit = who["unit"].reindex(plans["nip"]).fillna("").to_numpy(dtype=object)
+    unit = unit_names(who["unit"]).reindex(plans["nip"]).fillna("").to_numpy(dtype=object)
     frame = pd.DataFrame(
         {
             "nip": plans["nip"],

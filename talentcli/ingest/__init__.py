@@ -14,10 +14,11 @@ from talentcli.ingest.hidden import hidden_columns, hidden_sheets
 from talentcli.ingest.peek import peek_kind
 from talentcli.ingest.read import check_file, open_grids
 from talentcli.ingest.rejects import write_rejects
-from talentcli.ingest.validate import Checked, combine, one_spelling, shown, validate
+from talentcli.ingest.validate import Checked, combine, shown, validate
 from talentcli.kinds import KINDS
 from talentcli.rules import Rules
 from talentcli.store import Store, save_batch
+from talentcli.units import one_spelling
 from talentcli.workspace import Limits
 
 __all__ = ["FileReport", "Limits", "import_file", "peek_kind"]

@@ -1092,29 +1092,3 @@ def _merged(
         sheets,
         first.columns,
     )
-
-
-def one_spelling(values: pd.Series) -> pd.Series:
-    """Each unit written the way the file writes it most often (SPEC §3.2): BAPPEDA, Bappeda
-    and 'Bappeda ' are one unit, compared without case or white space; a tie goes to the
-    spelling seen first. Empty cells stay as they are. Worked on the distinct values only."""
-    codes, uniques = pd.factorize(values.astype(object))
-    words = [str(u).strip() for u in uniques]
-    keys = [re.sub(r"\s+", "", w).casefold() for w in words]
-    if len(set(keys)) == len(set(words)):
-        return values  # one spelling per unit already: nothing to change
-    counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
-    per_word: dict[str, int] = {}
-    for w, n in zip(words, counts, strict=True):  # 'Bappeda' and 'Bappeda ' are one spelling
-        per_word[w] = per_word.get(w, 0) + int(n)
-    best: dict[str, str] = {}
-    for w in dict.fromkeys(words):  # first seen first: a tie keeps the earlier spelling
-        k = re.sub(r"\s+", "", w).casefold()
-        if k not in best or per_word[w] > per_word[best[k]]:
-            best[k] = w
-    table = np.array(
-        [best[k] if w else u for w, k, u in zip(words, keys, uniques, strict=True)] + [None],
-        dtype=object,
-    )
-    out = pd.Series(table[codes], index=values.index, dtype=object)
-    return out.where(codes >= 0, values.astype(object))

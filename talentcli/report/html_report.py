@@ -30,6 +30,7 @@ from talentcli.report import lists
 from talentcli.report.labels import HEADERS, SHEETS, Labels, long_date, number
 from talentcli.rules import PERFORMANCE_LEVELS, Rules
 from talentcli.safety import private_dir
+from talentcli.units import unit_names
 
 # colour group per box, as the regulation's matrix is usually drawn (9 dark green ... 1 red)
 TONES = {9: "t9", 8: "t8", 7: "t8", 6: "t5", 5: "t5", 4: "t5", 3: "t3", 2: "t3", 1: "t1"}
@@ -360,7 +361,8 @@ def _people(data: RunData, fmt: Fmt) -> list[SimpleNamespace]:
     plans: dict[str, list[dict]] = {}
     for r in data.plans.sort_values(["nip", "seq"]).to_dict("records"):  # one pass, no groupby
         plans.setdefault(r["nip"], []).append(r)
-    rows = data.people.sort_values("nip").to_dict("records")
+    people = data.people.assign(unit_group=unit_names(data.people["unit"]))  # one per unit
+    rows = people.sort_values("nip").to_dict("records")
     return [_person(p, comps, plans.get(p["nip"], []), fmt) for p in rows]
 
 
@@ -377,7 +379,7 @@ def _person(p: dict, comps: list, plan: list[dict], fmt: Fmt) -> SimpleNamespace
             "jabatan": v(p["jabatan"]),
             "job_level": v(p["job_level"], "job_level"),
             "unit": v(p["unit"]),
-            "unit_name": p["unit"] if isinstance(p["unit"], str) else "",
+            "unit_name": p.get("unit_group", ""),
             "golongan": v(p["golongan"]),
             "comps": [_competency(p, c, fmt) for c in comps],
             "jpm": fmt.num(p["jpm"]),
