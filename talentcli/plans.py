@@ -171,20 +171,3 @@ def _objects(values: list) -> pd.Series:
     """Python objects, not an Arrow string column: broadcast to millions of rows, a row is
     then a pointer to one shared string, cheap to take and to encode."""
     return pd.Series(values, dtype=object)
-
-
-def plan_totals(plans: pd.DataFrame) -> pd.DataFrame:
-    """Per person with a plan: nip, plan_jp, plan_cost, sorted by nip."""
-    nip = plans["nip"].to_numpy(dtype=object)
-    start = np.flatnonzero(np.append(True, nip[1:] != nip[:-1]))[: len(nip)]
-    heads = nip[start]
-    if len(nip) == 0 or not (heads[1:] > heads[:-1]).all():  # not grouped by nip as plan() is
-        totals = plans.groupby("nip", sort=True)[["jp", "cost"]].sum().reset_index()
-        return totals.rename(columns={"jp": "plan_jp", "cost": "plan_cost"})
-    return pd.DataFrame(
-        {
-            "nip": plans["nip"].iloc[start].to_numpy(),
-            "plan_jp": np.add.reduceat(plans["jp"].to_numpy(dtype=np.int64), start),
-            "plan_cost": np.add.reduceat(plans["cost"].to_numpy(dtype=np.int64), start),
-        }
-    )

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from talentcli.model import RunData, RunSummary
-from talentcli.report.labels import number, rupiah
+from talentcli.report.labels import box_grid, number, rupiah
 from talentcli.rules import PERFORMANCE_LEVELS, Rules
 
 if TYPE_CHECKING:
@@ -75,14 +75,10 @@ def show_run(done: InboxOutcome, echo: Echo, verbose: bool = False, quiet: bool 
 
 def grid_rows(counts: dict[int, int], rules: Rules) -> list[list[str]]:
     """The 9-box as rows (potential high to low) x columns (performance low to high)."""
-    rows = []
-    for level in rules.potential.levels:
-        cells = [
-            f"[{b}] {number(counts.get(b, 0))}"
-            for b in (rules.nine_box.grid[level.code][p] for p in PERFORMANCE_LEVELS)
-        ]
-        rows.append([level.name, *cells])
-    return rows
+    return [
+        [level.name, *(f"[{b}] {number(counts.get(b, 0))}" for b in boxes)]
+        for level, boxes in box_grid(rules)
+    ]
 
 
 def show_summary(summary: RunSummary, rules: Rules, quiet: bool = False) -> None:

@@ -236,13 +236,14 @@ def test_a_loaded_run_has_only_columns_the_columnar_csv_writer_takes(cohort, tmp
     """No category (or other) column sends a people list to pandas' slow to_csv fallback:
     at 1M people that fallback cost 23 s."""
     from talentcli.pipeline import load_run
-    from talentcli.report.csv_report import _kind
+    from talentcli.report.csv_report import column_kind
     from talentcli.store import Store
 
     store = Store(tmp_path / "talent.db")
     people = load_run(store, "2026").people
     store.close()
-    assert {c: _kind(people[c]) for c in people.columns if _kind(people[c]) is None} == {}
+    kinds = {c: column_kind(people[c]) for c in people.columns}
+    assert {c: k for c, k in kinds.items() if k is None} == {}
 
 
 def test_explain_says_why_a_person_is_not_in_the_run(cli, tmp_path):

@@ -234,9 +234,15 @@ def parse_number(text: pd.Series) -> pd.Series:
 
 def _number(sh: _Sheet, name: str) -> pd.Series:
     """parse_number of a field's text, from its words when it was worded from cells."""
-    if name not in sh.coded:
-        return parse_number(sh.text[name])
-    codes, words = sh.coded[name]
+    return numbers(sh.text[name], sh.coded.get(name))
+
+
+def numbers(text: pd.Series, coded: tuple[np.ndarray, np.ndarray] | None) -> pd.Series:
+    """parse_number of TEXT as worded() gave it: from its CODED words (each parsed once)
+    when the cells were not all text."""
+    if coded is None:
+        return parse_number(text)
+    codes, words = coded
     return pd.Series(np.array([to_float(w) for w in words], dtype=float)[codes])
 
 
@@ -469,7 +475,7 @@ def _duplicate_rows(sh: _Sheet, names: list[str], skipped: np.ndarray) -> np.nda
     out = np.zeros(sh.n, dtype=bool)
     # identical rows share every cell: compare whole rows only among those sharing the key's
     key = [f for f in ("nip", "tahun", "kode") if f in sh.text] or names[:1]
-    maybe = _repeated([sh.text[f] for f in key], ~skipped)
+    maybe = repeated([sh.text[f] for f in key], ~skipped)
     if not maybe.any():
         return out
     frame = pd.DataFrame({f: sh.text[f] for f in names})
@@ -862,7 +868,7 @@ def _check_duplicate_keys(
     exact repeat is. If the rows left for a key still differ, every one of them is rejected
     (duplicate-nip), and the message names the columns that differ. Returns the rows skipped."""
     keys = out[key]
-    dup = _repeated([keys[c] for c in key], live & keys.notna().all(axis=1).to_numpy())
+    dup = repeated([keys[c] for c in key], live & keys.notna().all(axis=1).to_numpy())
     repeats = np.zeros(len(out), dtype=bool)
     if not dup.any():
         return repeats
@@ -920,7 +926,7 @@ def _check_duplicate_keys(
     return repeats
 
 
-def _repeated(keys: list[pd.Series], among: np.ndarray) -> np.ndarray:
+def repeated(keys: list[pd.Series], among: np.ndarray) -> np.ndarray:
     """Rows of AMONG whose key (the KEYS together) is on another row of AMONG too: pandas'
     `duplicated(keep=False)` on those rows; a one-column text key is counted in Arrow."""
     if len(keys) == 1 and isinstance(keys[0].dtype, pd.StringDtype):

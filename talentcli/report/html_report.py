@@ -27,7 +27,7 @@ from markupsafe import Markup
 from talentcli import __version__
 from talentcli.model import RunData
 from talentcli.report import lists
-from talentcli.report.labels import HEADERS, SHEETS, Labels, long_date, number
+from talentcli.report.labels import HEADERS, SHEETS, Labels, box_grid, long_date, number
 from talentcli.rules import PERFORMANCE_LEVELS, Rules
 from talentcli.safety import private_dir
 from talentcli.units import unit_names
@@ -310,10 +310,9 @@ def _common(data: RunData, fmt: Fmt, env: jinja2.Environment) -> dict:
     run, rules, lab = data.run, data.rules, fmt.labels
     css = env.loader.get_source(env, "report.css")[0]  # type: ignore[union-attr]
     grid = [
-        {"name": lv.name_en if fmt.en and lv.name_en else lv.name,
-         "boxes": [rules.nine_box.grid[lv.code][p] for p in PERFORMANCE_LEVELS]}
-        for lv in rules.potential.levels
-    ]  # fmt: skip
+        {"name": lv.name_en if fmt.en and lv.name_en else lv.name, "boxes": boxes}
+        for lv, boxes in box_grid(rules)
+    ]
     inputs = [
         {**r, "rows": " / ".join(fmt.thousands(r[k]) for k in ("rows_read", "accepted",
                                                                 "rejected", "skipped"))}

@@ -6,7 +6,7 @@ Domain names (placements, categories, levels, competencies) come from the rules 
 
 from __future__ import annotations
 
-from talentcli.rules import Rules
+from talentcli.rules import PERFORMANCE_LEVELS, Band, Rules
 
 SHEETS = {
     "ringkasan": ("Ringkasan", "Summary"),
@@ -105,6 +105,13 @@ MONTHS = (
     ("January", "February", "March", "April", "May", "June", "July", "August", "September",
      "October", "November", "December"),
 )  # fmt: skip
+
+
+def box_grid(rules: Rules) -> list[tuple[Band, list[int]]]:
+    """The 9-box as every output draws it (PermenPANRB 3/2020): a row per potential level,
+    the highest first, with its boxes from the lowest performance to the highest."""
+    grid = rules.nine_box.grid
+    return [(lv, [grid[lv.code][p] for p in PERFORMANCE_LEVELS]) for lv in rules.potential.levels]
 
 
 def long_date(iso: object, lang: str = "id") -> str:
