@@ -298,7 +298,7 @@ def _not_in_run(nip: str, run: dict, where: dict) -> str:
     """Why a NIP is not in the run, from what the store holds of it (store.whereabouts):
     assessed after the run, its rows rejected at import (file, sheet, row, codes), assessed
     in another cycle only, or never imported."""
-    from talentcli.render import rejected_where
+    from talentcli.report.labels import rejected_where
 
     cycle = str(run["cycle"])
     head = f"NIP {nip} is not in run {run['id']} (cycle {cycle})"

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from talentcli.model import RunData, RunSummary
-from talentcli.report.labels import box_grid, number, rupiah
+from talentcli.report.labels import box_grid, number, rejected_where, rupiah
 from talentcli.rules import PERFORMANCE_LEVELS, Rules
 
 if TYPE_CHECKING:
@@ -234,12 +234,6 @@ def _rejected_years(p: pd.Series, rejected: list[dict], cycle: int) -> list[str]
         if r["kind"] == "kinerja" and r["tahun"] is not None and used < r["tahun"] <= cycle
     ]
     return [f"  Kinerja {r['tahun']} ditolak saat impor: {rejected_where(r)}" for r in rows]
-
-
-def rejected_where(r: dict) -> str:
-    """A rejected row (store.rejected_rows) in one phrase: file, sheet and row, the codes."""
-    place = f"line {r['row']}" if r["sheet"] == r["file"] else f"sheet {r['sheet']}, row {r['row']}"
-    return f"{r['file']}, {place} ({', '.join(r['codes'])})"
 
 
 def _plan(data: RunData, nip: str, lab: Labels) -> list[str]:

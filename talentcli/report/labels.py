@@ -114,6 +114,13 @@ def box_grid(rules: Rules) -> list[tuple[Band, list[int]]]:
     return [(lv, [grid[lv.code][p] for p in PERFORMANCE_LEVELS]) for lv in rules.potential.levels]
 
 
+def rejected_where(r: dict) -> str:
+    """A row rejected at import (store.rejected_rows) in one phrase: the file, the sheet and
+    row (a CSV's line), the codes."""
+    place = f"line {r['row']}" if r["sheet"] == r["file"] else f"sheet {r['sheet']}, row {r['row']}"
+    return f"{r['file']}, {place} ({', '.join(r['codes'])})"
+
+
 def long_date(iso: object, lang: str = "id") -> str:
     """'2026-12-04' -> '4 Desember 2026' (en: '4 December 2026'): the one form of a date in
     every human-readable output (SPEC §5); anything else is returned as text."""
