@@ -18,6 +18,7 @@ import pandas as pd
 from talentcli.ingest.header import Header, column_letter
 from talentcli.ingest.read import Grid
 from talentcli.kinds import KINDS
+from talentcli.nip import BIRTH_YEARS, NIP_LENGTH, birth_parts, byte_grid, days_in_month
 from talentcli.numeric import round_half_up, to_float
 from talentcli.rules import Rules, norm_value
 
@@ -37,8 +38,6 @@ VIOLATION_COLUMNS = [
 # when invalid; None when lost or blank) and, for kinerja, the row's year: stored for
 # `explain` and the kinerja_tahun_ditolak note, never shown (nor logged) with the errors.
 ROW_KEYS = ["nip", "tahun"]
-NIP_YEARS = (1940, 2010)
-NIP_LENGTH = 18
 TAHUN_RANGE = (1990, 2100)
 _SCI = r"^[0-9]+(?:[.,][0-9]+)?[eE]\+?[0-9]+$"
 
@@ -612,9 +611,6 @@ def _check_nip(sh: _Sheet, live: np.ndarray) -> pd.Series:
     return nips["digits"].where(present & ~lost & ~invalid, None)
 
 
-_DAYS = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
-
-
 def _nip_reason(d: pd.Series) -> pd.Series:
     """Why a NIP is invalid (SPEC §3.1), or '' when it is valid. Vectorised over the digits."""
     import pyarrow as pa
@@ -622,11 +618,8 @@ def _nip_reason(d: pd.Series) -> pd.Series:
 
     text = _one_chunk(pa.array(d, type=pa.string(), from_pandas=True)).fill_null("")
     shape = pc.match_substring_regex(text, f"^[0-9]{{{NIP_LENGTH}}}$")
-    filled = _one_chunk(pc.if_else(shape, text, "194001011960011001"))  # 18 bytes each
-    offsets = np.frombuffer(filled.buffers()[1], dtype=np.int32)
-    offsets = offsets[filled.offset : filled.offset + len(filled) + 1]
-    data = np.frombuffer(filled.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
-    a = data.reshape(-1, NIP_LENGTH) - np.uint8(ord("0"))
+    filled = _one_chunk(pc.if_else(shape, text, "194001011960011001"))  # 18 digits each
+    a = byte_grid(filled) - np.uint8(ord("0"))
     shape = shape.to_numpy(zero_copy_only=False)
 
     def num(i: int, j: int) -> np.ndarray:  # digits i..j-1 as a number, a column at a time
@@ -635,14 +628,13 @@ def _nip_reason(d: pd.Series) -> pd.Series:
             out = out * 10 + a[:, k]
         return out
 
-    year, month, day = num(0, 4), num(4, 6), num(6, 8)
+    year, month, day = birth_parts(num(0, 8))
     tmt_year, tmt_month, gender = num(8, 12), num(12, 14), a[:, 14]
-    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
-    days = _DAYS[np.clip(month, 1, 12) - 1] + ((month == 2) & leap)
+    days = days_in_month(year, month)
     conds = [
         ~shape,
         (month < 1) | (month > 12) | (day < 1) | (day > days),
-        (year < NIP_YEARS[0]) | (year > NIP_YEARS[1]),
+        (year < BIRTH_YEARS[0]) | (year > BIRTH_YEARS[1]),
         (tmt_month < 1) | (tmt_month > 12),
         tmt_year < year + 15,
         (gender != 1) & (gender != 2),
@@ -670,7 +662,7 @@ def _nip_message(code: int, d: str) -> str:
     return {
         1: _shape_message(d),
         2: f"has a birth date {d[:8]} (digits 1-8) that is not a real date",
-        3: f"has a birth year {d[:4]} outside {NIP_YEARS[0]}-{NIP_YEARS[1]}",
+        3: f"has a birth year {d[:4]} outside {BIRTH_YEARS[0]}-{BIRTH_YEARS[1]}",
         4: f"has an appointment month {d[8:14]} (digits 9-14) that is not a real month",
         5: f"has an appointment year {d[8:12]} earlier than birth year + 15",
         6: f"has a gender digit {d[14:15]} (digit 15) that is not 1 or 2",
