@@ -37,7 +37,8 @@ def plan_and_totals(
 def distinct_plans(classified: pd.DataFrame, rules: Rules) -> tuple[np.ndarray, pd.DataFrame]:
     """Each person's plan id (CLASSIFIED's row order; ids 0.. in order of first appearance)
     and the distinct plans, one row per plan x step: plan_id, seq (1..), code, programme,
-    competency, form, jp, cost, reason, by plan_id then seq."""
+    competency, form, jp, cost, reason, by plan_id then seq. Worked out once per signature
+    (plans.signatures), then once per distinct plan: two ids never hold the same steps."""
     order, severity, box = signatures(classified, rules)
     ids, first = _group_ids(np.column_stack([order, severity, box]))
     comps = rules.competency_codes
@@ -45,7 +46,10 @@ def distinct_plans(classified: pd.DataFrame, rules: Rules) -> tuple[np.ndarray, 
         plan_for([comps[j] for j in order[i]], _gaps(comps, severity[i]), int(box[i]), rules)
         for i in first
     ]
-    return ids, _plan_table(plans, rules)
+    same: dict[tuple, int] = {}  # signatures that give the very same plan share one id
+    renumber = np.array([same.setdefault(tuple(p), len(same)) for p in plans], dtype=np.int64)
+    unique = list(dict.fromkeys(tuple(p) for p in plans))
+    return renumber[ids], _plan_table([list(p) for p in unique], rules)
 
 
 def totals(ids: np.ndarray, table: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from talentcli.classify import classify
-from talentcli.plans import PLAN_COLUMNS, plan, plan_and_totals
+from talentcli.plans import PLAN_COLUMNS, distinct_plans, plan, plan_and_totals
 from talentcli.rules import Rules, load_rules
 
 RULES = load_rules().rules
@@ -144,6 +144,20 @@ def test_rows_carry_the_catalogue_columns_and_totals():
     rows, jp, cost = plan_and_totals(frame, RULES)  # totals in the frame's order
     assert rows.equals(out)
     assert (jp.tolist(), cost.tolist()) == ([22, 40], [0, 4500000])
+
+
+def test_signatures_with_the_same_plan_share_one_id():
+    """1 and 2 differ only in the order of their two largest deltas (another signature),
+    which no step reaches: one plan, stored once; 3's smallest two swap: another plan."""
+    frame = classified(
+        (1, 5, (0.0, 0.25, 0.5, 0.75)),
+        (2, 5, (0.0, 0.25, 0.75, 0.5)),
+        (3, 5, (0.25, 0.0, 0.5, 0.5)),
+    )
+    ids, table = distinct_plans(frame, RULES)
+    assert ids.tolist() == [0, 0, 1]
+    steps = table.sort_values(["plan_id", "seq"]).groupby("plan_id")["code"].agg(tuple)
+    assert steps.tolist() == [("TEK-R", "SOS-R"), ("SOS-R", "TEK-R")]
 
 
 def test_filler_and_bkk_have_no_competency():
