@@ -207,7 +207,8 @@ def test_the_final_box_drives_placement_pool_readiness_and_plan(cli, tmp_path):
         nip(7): (3, 3, "mutasi", 0, None, "", 58),  # no decision: TEK-B (-1) + NUM-R + BKK
     }
     plan = cli.sql(
-        "SELECT code, reason FROM v_rencana WHERE run_id = ? AND nip = ? ORDER BY seq", (run, nip(2))
+        "SELECT code, reason FROM v_rencana WHERE run_id = ? AND nip = ? ORDER BY seq",
+        (run, nip(2)),
     )
     assert plan == [("BKK", "box"), ("TEK-R", "min_jp"), ("SOS-R", "min_jp")]
     listed = cli.sql(
