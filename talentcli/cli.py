@@ -298,8 +298,8 @@ def explain(
     digits = "".join(ch for ch in nip if ch.isdigit())
     if len(digits) != 18 or any(ch not in "0123456789 .-'" for ch in nip.strip()):
         raise typer.BadParameter(f"{nip!r} is not a NIP (18 digits, spaces allowed)")
-    data, ratings = svc.explain(_workspace(), digits, cycle)
-    typer.echo(explain_person(data, nip, ratings))
+    data, ratings, rejected = svc.explain(_workspace(), digits, cycle)
+    typer.echo(explain_person(data, nip, ratings, rejected))
 
 
 @app.command()

@@ -35,8 +35,16 @@ def compute_cycle(store: st.Store, rules: Rules, cycle: str, as_of: dt.date) -> 
     tick("classify", 0, n, "people")
     ratings = st.load_ratings(store, cycle)
     decisions = st.stored_rows(store, "kalibrasi", cycle)  # classify and compare apply them
-    result = classify(  # the per-competency detail is derived below
-        cohort, ratings, rules, int(cycle), as_of, detail=False, calibrations=decisions
+    rejected = st.rejected_ratings(store)  # kinerja_tahun_ditolak (SPEC §4.4)
+    result = classify(  # the per-competency detail is derived when the run is read
+        cohort,
+        ratings,
+        rules,
+        int(cycle),
+        as_of,
+        detail=False,
+        rejected_ratings=rejected,
+        calibrations=decisions,
     )
     tick("classify", n * 6 // 10, n, "people")  # the stages' usual shares of the time
     people, plans, candidates = derive(result.people, rules, st.load_vacancies(store, cycle))

@@ -19,15 +19,17 @@ from talentcli.rules import Rules, check_rules_text
 def derive(
     people: pd.DataFrame, rules: Rules, vacancies: pd.DataFrame
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """PEOPLE with plan_jp and plan_cost, their plans and the vacancy candidates: what a run
-    stores beside its results (the engine's own functions, with the run's rules)."""
+    """PEOPLE with plan_id, plan_jp and plan_cost, the distinct plans (plans.distinct_plans:
+    a few hundred, however many people) and the vacancy candidates: what a run stores beside
+    its results (the engine's own functions, with the run's rules)."""
     from talentcli.placement import vacancy_candidates
-    from talentcli.plans import plan_and_totals
+    from talentcli.plans import distinct_plans, totals
 
     detailed = with_competency_detail(people, rules)
-    plans, plan_jp, plan_cost = plan_and_totals(detailed, rules)
+    ids, plans = distinct_plans(detailed, rules)
+    plan_jp, plan_cost = totals(ids, plans)
     candidates = vacancy_candidates(detailed, vacancies, rules)
-    return people.assign(plan_jp=plan_jp, plan_cost=plan_cost), plans, candidates
+    return people.assign(plan_id=ids, plan_jp=plan_jp, plan_cost=plan_cost), plans, candidates
 
 
 def with_competency_detail(people: pd.DataFrame, rules: Rules) -> pd.DataFrame:
