@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from talentcli.errors import ExitCode, LockedError
 from talentcli.model import RunData, RunSummary
+from talentcli.progress import tick
 from talentcli.safety import private_dir, remove_leftovers, safe_log_text
 
 if TYPE_CHECKING:
@@ -130,9 +131,11 @@ def import_files(
     with locked(ws, log, warn):
         store = Store(ws.db)
         try:
+            tick("import", 0, len(files), "files")
             for f in files:
                 with each(f) if each is not None else contextlib.nullcontext():
                     reports.append(import_file(f, store, rules, opts))
+                tick("import", len(reports), len(files), "files")
         finally:
             store.close()
     for r in reports:
@@ -574,7 +577,9 @@ def _import_inbox(ws: Workspace, store, loaded: LoadedRules, outcome: InboxOutco
     )
     archive = ws.path(ws.config.archive) / dt.date.today().isoformat()
     failed = ws.path(ws.config.failed)
-    for path in _in_run_order(inbox_entries(ws.path(ws.config.inbox)), loaded.rules):
+    entries = _in_run_order(inbox_entries(ws.path(ws.config.inbox)), loaded.rules)
+    for done, path in enumerate(entries):
+        tick("import", done, len(entries), "files")
         why = not_regular(path)
         if why is not None:
             report = FileReport(path.name, error={"code": why.split(":")[0], "message": why})
@@ -585,6 +590,7 @@ def _import_inbox(ws: Workspace, store, loaded: LoadedRules, outcome: InboxOutco
         reason = f"{err['code']}: {err['message']}" if err else None
         dest = file_away(path, failed if err else archive, reason)
         outcome.moved.append((path.name, str(dest)))
+    tick("import", len(entries), len(entries), "files")
 
 
 def _in_run_order(entries: list[Path], rules: Rules) -> list[Path]:

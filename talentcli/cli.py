@@ -226,21 +226,14 @@ def import_(
     """
     from talentcli import app as svc
     from talentcli.kinds import KINDS
-    from talentcli.render import busy, show_import
+    from talentcli.render import meter, show_import
 
     if kind != "auto" and kind not in KINDS:
         raise typer.BadParameter(f"{kind!r}: use auto, {', '.join(KINDS)}", param_hint="--kind")
-    done = svc.import_files(
-        _workspace(),
-        files,
-        kind,
-        cycle,
-        sheet,
-        _warn,
-        lambda f: busy(f"importing {f.name} ..."),
-        header_row=header_row,
-        force=force,
-    )
+    with meter():
+        done = svc.import_files(
+            _workspace(), files, kind, cycle, sheet, _warn, header_row=header_row, force=force
+        )
     if json_out:
         typer.echo(
             json.dumps({"files": [r.as_json() for r in done.reports]}, ensure_ascii=False, indent=2)
@@ -280,10 +273,10 @@ def classify(
     Example: talentcli classify --cycle 2026 --as-of 2026-01-01
     """
     from talentcli import app as svc
-    from talentcli.render import busy, show_summary
+    from talentcli.render import meter, show_summary
 
     when = _as_of(as_of)
-    with busy("classifying ..."):
+    with meter():
         done = svc.classify(_workspace(), cycle, rules, when, _warn)
     show_summary(done.summary, done.rules, quiet=STATE.quiet)
     raise typer.Exit(int(done.code))
@@ -374,12 +367,12 @@ def report(
     Example: talentcli report --format xlsx,html --out laporan --lang id --budget 150.000.000
     """
     from talentcli import app as svc
-    from talentcli.render import busy
+    from talentcli.render import meter
 
     formats = _formats(fmt)
     if lang not in ("id", "en"):
         raise typer.BadParameter(f"{lang!r}: use id or en", param_hint="--lang")
-    with busy("writing reports ..."):
+    with meter():
         done = svc.report(
             _workspace(), formats, out, lang, cycle, assign, pseudonymize, _warn, budget, per_unit
         )
@@ -423,14 +416,14 @@ def compare(
     Example: talentcli compare --rules rules/seleksi.yaml --format md --out seleksi.md
     """
     from talentcli import app as svc
-    from talentcli.render import busy
+    from talentcli.render import meter
     from talentcli.report.compare_report import COMPARE_FORMATS, render
 
     if fmt not in COMPARE_FORMATS:
         raise typer.BadParameter(
             f"{fmt!r}: use {', '.join(COMPARE_FORMATS)}", param_hint="--format"
         )
-    with busy("classifying with the other rules ..."):
+    with meter():  # the classify bar of the other rules
         done = svc.compare(_workspace(), rules, cycle)
     _write_or_echo(render(done.comparison, done.meta, fmt), out)
 
@@ -461,11 +454,11 @@ def run_(
     Example (crontab): 15 6 * * * cd /srv/bkpsdm && talentcli run --config talent.yaml
     """
     from talentcli import app as svc
-    from talentcli.render import busy, show_run
+    from talentcli.render import meter, show_run
 
     ws = _workspace(config, need_config=True)
     when = _as_of(as_of)
-    with busy("talentcli run: inbox, classify, report ..."):
+    with meter():  # by hand on a terminal: the bars of import, classify, report
         done = svc.run(ws, when, _warn)
     show_run(done, _echo, STATE.verbose, STATE.quiet)
     raise typer.Exit(int(done.code))
@@ -486,9 +479,12 @@ def sample(
 
     Example: talentcli sample --n 800 --seed 7 --out samples
     """
+    from talentcli.render import meter
     from talentcli.sample import write_sample
 
-    for path in write_sample(out, n=n, seed=seed, cycle=cycle, csv=csv):
+    with meter():
+        paths = write_sample(out, n=n, seed=seed, cycle=cycle, csv=csv)
+    for path in paths:
         _echo(f"wrote {path}")
 
 

@@ -13,6 +13,7 @@ from talentcli import store as st
 from talentcli.engine.runs import derive, run_rules, with_competency_detail
 from talentcli.errors import NotFoundError
 from talentcli.model import RunData, RunSummary
+from talentcli.progress import tick
 from talentcli.rules import LoadedRules, Rules
 
 PLAN_TOTALS = ["plan_jp", "plan_cost"]
@@ -30,6 +31,8 @@ def compute_cycle(store: st.Store, rules: Rules, cycle: str, as_of: dt.date) -> 
             f"no accepted assessment for cycle {cycle} in {store.path}; "
             "import an asesmen file first (talentcli import FILE --cycle YEAR)"
         )
+    n = len(cohort)
+    tick("classify", 0, n, "people")
     ratings = st.load_ratings(store, cycle)
     decisions = st.stored_rows(store, "kalibrasi", cycle)  # classify and compare apply them
     rejected = st.rejected_ratings(store)  # kinerja_tahun_ditolak (SPEC §4.4)
@@ -43,7 +46,9 @@ def compute_cycle(store: st.Store, rules: Rules, cycle: str, as_of: dt.date) -> 
         rejected_ratings=rejected,
         calibrations=decisions,
     )
+    tick("classify", n * 6 // 10, n, "people")  # the stages' usual shares of the time
     people, plans, candidates = derive(result.people, rules, st.load_vacancies(store, cycle))
+    tick("classify", n * 8 // 10, n, "people")
     return cohort, result, people, plans, candidates
 
 
@@ -75,6 +80,7 @@ def classify_cycle(store: st.Store, loaded: LoadedRules, cycle: str, as_of: dt.d
         calibrations=result.calibrations,
     )
     boxes = people["box"].value_counts().to_dict()
+    tick("classify", len(cohort), len(cohort), "people")
     return RunSummary(
         run,
         cycle,

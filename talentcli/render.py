@@ -31,6 +31,38 @@ def busy(message: str) -> Iterator[None]:
         yield
 
 
+@contextlib.contextmanager
+def meter() -> Iterator[None]:
+    """Rich progress bars (what, bar, done/total with Indonesian separators, time left) for
+    the work inside, on a terminal only; under cron nothing (the log has the lines). Rich
+    leaves colour out by itself with NO_COLOR."""
+    if not sys.stderr.isatty():
+        yield
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from talentcli.progress import listening
+
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.fields[count]}"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        tasks: dict[str, object] = {}
+
+        def show(what: str, done: int, total: int, unit: str = "") -> None:
+            count = f"{number(done)}/{number(total)} {unit}".rstrip()
+            if what not in tasks:
+                tasks[what] = bar.add_task(what, total=total, count=count)
+            bar.update(tasks[what], completed=done, total=total, count=count)  # type: ignore[arg-type]
+
+        with listening(show):
+            yield
+
+
 Echo = Callable[..., None]
 
 
@@ -83,8 +115,11 @@ def grid_rows(counts: dict[int, int], rules: Rules) -> list[list[str]]:
 
 def show_summary(summary: RunSummary, rules: Rules, quiet: bool = False) -> None:
     """Print the 9-box grid of counts and the incomplete count (rich table on a terminal)."""
+    from talentcli.report.labels import Labels
+
+    lab = Labels(rules)
     perf = {lv.code: lv.name for lv in rules.performance.levels}
-    header = ["Potensi \\ Kinerja", *(perf[p] for p in PERFORMANCE_LEVELS)]
+    header = [f"{lab.header('potential')} \\ Kinerja", *(perf[p] for p in PERFORMANCE_LEVELS)]
     rows = grid_rows(summary.boxes, rules)
     from talentcli.report.labels import long_date
 
@@ -111,8 +146,8 @@ def show_summary(summary: RunSummary, rules: Rules, quiet: bool = False) -> None
     reasons = summary.incomplete["reason"].value_counts() if len(summary.incomplete) else {}
     for reason, n in dict(reasons).items():
         print(
-            f"incomplete: {n} {'person' if n == 1 else 'people'} ({reason}); listed in the "
-            "report (Data Tidak Lengkap / tidak_lengkap)",
+            f"incomplete: {number(n)} {'person' if n == 1 else 'people'} "
+            f"({lab.value(reason, 'reason')}); listed in the report ({lab.sheet('tidak_lengkap')})",
             file=sys.stderr,
         )
 

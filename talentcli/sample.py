@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 
+from talentcli.progress import tick
 from talentcli.rules import Rules, load_rules, norm_header, norm_value
 from talentcli.safety import private_file
 
@@ -956,16 +957,22 @@ def write_sample(
     )
     paths = []
     decisions = _kalibrasi(rng, rules or load_rules().rules, cohort, kinerja, cycle)
+    total, done = sum(rows for _, rows, _ in outputs) + len(decisions), 0
+    tick("sample", 0, total, "rows")
     for layout, rows, columns in outputs:
         if csv or not _fits_sheet(rows):
             paths.append(_write_csv(out / f"{layout.stem}.csv", layout, columns(False)))
-            continue
-        footer = _footer(extras, cycle) if layout is asesmen_layout else ()
-        paths.append(_write_xlsx(out / f"{layout.stem}.xlsx", layout, columns(True), cycle, footer))
+        else:
+            footer = _footer(extras, cycle) if layout is asesmen_layout else ()
+            path = _write_xlsx(out / f"{layout.stem}.xlsx", layout, columns(True), cycle, footer)
+            paths.append(path)
+        done += rows
+        tick("sample", done, total, "rows")
     if len(decisions) and csv:
         paths.append(_kalibrasi_csv(out / f"kalibrasi-{cycle}.csv", decisions, cycle))
     elif len(decisions):
         paths.append(_write_kalibrasi(out / f"kalibrasi-{cycle}.xlsx", decisions, cycle))
+    tick("sample", total, total, "rows")
     return paths
 
 

@@ -23,6 +23,35 @@ def test_every_command_has_help_with_an_example():
         assert not re.search(r"<\w+\[|<bool>|<str>|<int>", result.output), command
 
 
+# a type name as typer shows it (<list[Path]>, <str>, <integer>); a path like unit/<name>.xlsx
+# is not one
+TYPE_NAME = re.compile(
+    r"<(?:\w+\[[^>]*\]|bool|boolean|str|string|text|int|integer|float|path|file|dict|tuple)>", re.I
+)
+
+
+def _every_command(group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Every command of the app, by its words (sub-commands of groups too)."""
+    out = []
+    for name, cmd in sorted(group.commands.items()):
+        words = (*prefix, name)
+        out += _every_command(cmd, words) if hasattr(cmd, "commands") else [words]
+    return out
+
+
+def test_help_of_every_registered_command_has_an_example_and_no_type_names():
+    """Not only the commands named above: any command added later too (SPEC §5 terminal)."""
+    import typer.main
+
+    commands = _every_command(typer.main.get_command(app))
+    assert {" ".join(c) for c in commands} >= set(COMMANDS)
+    for words in [(), *commands]:
+        result = CliRunner().invoke(app, [*words, "--help"], env={"COLUMNS": "100"})
+        assert result.exit_code == 0, words
+        assert "Example" in result.output, words
+        assert not TYPE_NAME.search(result.output), words
+
+
 def test_top_level_help_lists_the_exit_codes():
     result = CliRunner().invoke(app, ["--help"])
     assert "Example" in result.output
@@ -48,3 +77,14 @@ def test_version_and_unknown_option():
     runner = CliRunner()
     assert runner.invoke(app, ["--version"]).output.startswith("talentcli ")
     assert runner.invoke(app, ["import", "--nope"]).exit_code == 2
+
+
+def test_readme_pictures_exist_and_stay_small():
+    """The README's pictures of the reports (docs/img/) are in the repository, under 300 KB."""
+    root = Path(__file__).resolve().parent.parent
+    pictures = re.findall(r"!\[[^\]]*\]\((docs/img/[^)]+\.png)\)", README)
+    assert len(pictures) >= 3
+    for rel in pictures:
+        path = root / rel
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", rel
+        assert path.stat().st_size < 300_000, rel

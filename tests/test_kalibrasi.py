@@ -402,7 +402,8 @@ def test_workbook_csv_html_and_md_show_the_decisions_and_the_movement(cli, tmp_p
     assert matrix["Kotak 2"] == (0, 0, 0, 0, 0, 0, 0, 1, 0)
     assert sum(sum(r) for r in matrix.values()) == 5  # every moved person once; 7 is new
     assert sheet[12][:4] == ("Naik", "Turun", "Tetap", "Baru") and sheet[13][:4] == (2, 1, 2, 1)
-    listed = [r[6] for r in sheet[16:]]
+    body = sheet[16:]  # up to the blank row before the signature block
+    listed = [r[6] for r in body[: next(i for i, r in enumerate(body) if not any(r))]]
     assert listed == ["Naik", "Naik", "Turun", "Tetap", "Tetap", "Baru"]  # sorted by movement
     ringkasan = [r[0] for r in wb["Ringkasan"].iter_rows(values_only=True) if r[0]]
     assert any("3 pegawai diubah oleh kalibrasi (2 naik, 1 turun), 1 dikonfirmasi" in str(t)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -41,6 +42,11 @@ def test_classify_prints_the_grid_and_exits_1_when_someone_is_incomplete(cohort)
     assert result.exit_code == (1 if doc_incomplete else 0)
     assert "Tinggi" in result.output and "[9]" in result.output
     assert "\x1b[" not in result.output  # no ANSI escapes without a terminal
+    if doc_incomplete:  # the reasons in the reports' words; codes stay in --json
+        assert "incomplete: " in result.output and "Data Tidak Lengkap)" in result.output
+        assert not re.search(
+            r"\((no-performance|retired|missing-score|no-potensi)\)", result.output
+        )
 
 
 def test_json_report_agrees_with_the_engine(cohort, tmp_path):
@@ -151,7 +157,7 @@ def test_incomplete_person_is_listed_not_dropped(cli, tmp_path):
     cli("import", write_xlsx(tmp_path / "asesmen-2026.xlsx", rows))
     cli("import", write_xlsx(tmp_path / "kinerja.xlsx", kin))
     result = cli("classify", "--cycle", "2026", "--as-of", AS_OF)
-    assert result.exit_code == 1 and "no-performance" in result.output
+    assert result.exit_code == 1 and "(Tidak ada nilai kinerja)" in result.output
     doc = report_json(cli, tmp_path)
     assert [p["nip"] for p in doc["people"]] == ["198001012005011001"]
     assert doc["incomplete"] == [

@@ -162,7 +162,10 @@ def test_vacancy_candidates_grouped_per_vacancy(ws: Path, doc: dict) -> None:
     assert len(f01["candidates"]) == 3
     groups = [r[0] for r in rows if len(r) == 1]
     assert groups[0].startswith("F-01 · Kepala Bagian Umum · Setda")
-    assert groups[1].startswith("F-02") and groups[2] == "Belum ada kandidat dari kelompok suksesi."
+    assert (
+        groups[1].startswith("F-02")
+        and groups[2] == "Belum ada kandidat dari Kelompok Rencana Suksesi."
+    )
     ranked = [(r[0], r[1]) for r in rows if len(r) > 1 and r[0].isdigit()]
     assert ranked == [(str(c["rank"]), c["nip"]) for c in f01["candidates"]]
 
@@ -202,7 +205,7 @@ def test_user_values_are_escaped(ws: Path) -> None:
 
 
 def test_no_external_references(ws: Path) -> None:
-    for f in [ws / "html" / "index.html", *(ws / "html" / "rencana").iterdir()]:
+    for f in sorted((ws / "html").rglob("*.html")):  # index, rencana/, daftar/
         text = f.read_text(encoding="utf-8")
         refs = Page(text).refs
         assert refs, f
@@ -327,3 +330,38 @@ def test_unit_slugs_are_ascii_and_never_collide() -> None:
         "": "tanpa-unit",
         "dinas-pendidikan": "dinas-pendidikan-3",
     }
+
+
+def test_index_draws_the_charts_as_inline_svg(ws: Path, doc: dict) -> None:
+    """SPEC §5: the 9-box counts, the JPM distribution, gaps per competency, the programmes
+    and boxes per unit as inline SVG (no script, no file), their numbers the cohort's."""
+    text = (ws / "html" / "index.html").read_text(encoding="utf-8")
+    svgs = re.findall(r"<svg\b.*?</svg>", text, re.S)
+    titles = [re.search(r"<title>([^<]*)</title>", s).group(1) for s in svgs]
+    assert titles == [
+        "Sebaran Kotak Talenta",
+        "Sebaran JPM",
+        "Kesenjangan per Kompetensi",
+        "Program Pengembangan: Peserta, JP dan Biaya",
+        "Kotak Talenta per Unit Kerja",
+    ]
+    bars = re.findall(r"<rect [^>]*><title>Kotak (\d): (\d+)</title>", svgs[0])
+    assert {int(b): int(n) for b, n in bars} == {
+        int(k): v for k, v in doc["summary"]["boxes"].items()
+    }
+    per_box = re.findall(r"<title>[^<]* · Kotak (\d): (\d+)</title>", svgs[4])
+    assert sum(int(n) for _, n in per_box) == len(doc["people"])
+    rows = page(ws / "html" / "index.html").tables["programmes"]  # the planners' table
+    want: dict[str, list] = {}
+    for p in doc["people"]:
+        for r in p["plan"]:
+            got = want.setdefault(r["code"], [set(), 0, 0])
+            got[0].add(p["nip"])
+            got[1] += r["jp"]
+            got[2] += r["cost"]
+    body = {r[0]: r[2:] for r in rows[1:-1]}
+    assert body == {
+        code: [f"{len(n):,}".replace(",", "."), f"{jp:,}".replace(",", "."),
+               f"{cost:,}".replace(",", ".")]
+        for code, (n, jp, cost) in want.items()
+    }  # fmt: skip

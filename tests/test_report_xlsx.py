@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import itertools
 import json
 import os
 import re
@@ -16,6 +17,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from talentcli.model import Instansi, Signatory
 from talentcli.report import RECORD
 from talentcli.report.labels import Labels
 from talentcli.rules import load_rules
@@ -135,9 +137,17 @@ def book(root: Path, sub: str = "id") -> openpyxl.Workbook:
     return openpyxl.load_workbook(root / sub / "talenta-2026.xlsx")
 
 
+def listed(ws) -> list[tuple]:
+    """A list sheet's rows: the header and the records, up to the blank row before the
+    signature block."""
+    rows = list(ws.iter_rows(values_only=True))
+    end = next((i for i, r in enumerate(rows) if all(v is None for v in r)), len(rows))
+    return rows[:end]
+
+
 def table(ws) -> list[dict]:
     """A list sheet as dicts keyed by the header row."""
-    rows = list(ws.iter_rows(values_only=True))
+    rows = listed(ws)
     return [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
 
 
@@ -235,12 +245,12 @@ def test_nip_is_text_and_numbers_are_numbers(small):
         ws = wb[name]
         head = [c.value for c in ws[1]]
         nip = head.index("NIP") + 1
-        cells = [ws.cell(r, nip) for r in range(2, ws.max_row + 1)]
+        cells = [ws.cell(r, nip) for r in range(2, len(listed(ws)) + 1)]
         assert cells and all(c.data_type == "s" and len(c.value) == 18 for c in cells), name
     ws = wb["Hasil"]
     head = [c.value for c in ws[1]]
     for col in ("JPM (%)", "Kotak Talenta", "Nilai Kemampuan Teknis", "Total JP", "Biaya (Rp)"):
-        cells = [ws.cell(r, head.index(col) + 1) for r in range(2, ws.max_row + 1)]
+        cells = [ws.cell(r, head.index(col) + 1) for r in range(2, len(listed(ws)) + 1)]
         assert all(c.data_type == "n" and c.value is not None for c in cells), col
     cost = ws.cell(2, head.index("Biaya (Rp)") + 1)
     assert "#,##0" in cost.number_format
@@ -292,7 +302,7 @@ def test_empty_lists_keep_their_sheet(small, tmp_path):
     empty = ("Promotion", "Vacancy Candidates", "Incomplete Data", "Succession Pool")
     for name in [n for n in wb.sheetnames if n in empty or n.startswith("Stays")]:
         ws = wb[name]
-        assert ws.max_row == 2 and ws["A2"].value == "No data", name
+        assert len(listed(ws)) == 2 and ws["A2"].value == "No data", name
         assert ws["A1"].value == ("NIP" if name != "Vacancy Candidates" else "Vacancy code")
         assert ws.auto_filter.ref and ws.freeze_panes == "A2"
     assert wb["Transfer"]["A2"].value == "199001012015011004"
@@ -357,7 +367,10 @@ def test_ringkasan_grid_layout_and_traceability(small):
     assert got["SHA-256 aturan"] == doc["rules"]["sha256"]
     for inp in doc["inputs"]:
         assert got[inp["file"]] == inp["sha256"]
-    units = {r[0]: r[1:] for r in rows if r[0] in ("Bappeda", "@cmd", "+SUM(1,2)", "Jumlah")}
+    units: dict = {}  # the Per Unit Kerja table: the first rows naming the units
+    for r in rows:
+        if r[0] in ("Bappeda", "@cmd", "+SUM(1,2)", "Jumlah"):
+            units.setdefault(r[0], r[1:])
     assert units["Bappeda"][0] == 3 and units["@cmd"][0] == 2 and units["+SUM(1,2)"][0] == 2
     assert units["Jumlah"][0] == 7  # the last 'Jumlah' row: the per-unit table's cohort total
 
@@ -402,7 +415,7 @@ def test_assigned_candidates_are_marked(small):
 
 
 def _sheet_values(ws) -> list[list]:
-    return [[plain(v) for v in row] for row in ws.iter_rows(values_only=True)]
+    return [[plain(v) for v in row] for row in listed(ws)]
 
 
 def test_golden_hasil_and_rencana(small):
@@ -443,3 +456,242 @@ def test_same_run_gives_the_same_bytes(small, tmp_path):
     first = write(data, tmp_path / "a")[0].read_bytes()
     assert write(data, tmp_path / "b")[0].read_bytes() == first
     assert first == (small / "id" / "talenta-2026.xlsx").read_bytes()
+
+
+# ------------------------------------------------------------------ print (SPEC §5)
+
+SIGNED = Instansi(
+    nama="Pemerintah Kota Contoh & Sekitarnya",
+    kota="Kota Contoh",
+    penandatangan=Signatory(jabatan="Kepala BKPSDM", nama="Drs. Penanda Tangan", nip="1"),
+)
+
+
+@pytest.fixture(scope="module")
+def signed(small, tmp_path_factory):
+    """The small cohort's workbook for an agency with a signatory (talent.yaml)."""
+    from talentcli.report.xlsx_report import write
+
+    data = dataclasses.replace(run_data(small), instansi=SIGNED)
+    return openpyxl.load_workbook(write(data, tmp_path_factory.mktemp("signed"), "id")[0])
+
+
+def test_every_sheet_prints_landscape_one_page_wide_with_header_and_footer(signed):
+    for ws in signed.worksheets:
+        setup, name = ws.page_setup, ws.title
+        assert setup.orientation == "landscape", name
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, name
+        assert (setup.fitToWidth or 1, setup.fitToHeight) == (1, 0), name  # absent: 1
+        head, foot = ws.oddHeader, ws.oddFooter
+        assert head.left.text.strip() == "Pemerintah Kota Contoh && Sekitarnya", name  # & escaped
+        assert head.center.text.strip() == f"&B {name}", name  # bold
+        assert head.right.text.strip() == "Siklus 2026 · kondisi per 1 Januari 2026", name
+        assert foot.center.text.strip() == "Halaman &P dari &N", name
+    lists = signed.worksheets[3:]  # after Ringkasan, Peta Talenta, Hasil
+    for ws in [signed["Hasil"], *lists]:  # the header row on every page
+        below = ws.title == "Pergerakan Talenta"  # its list starts under the matrix
+        assert ws.print_title_rows == "$1:$1" or (below and ws.print_title_rows), ws.title
+    assert {ws.page_setup.paperSize for ws in lists} == {9}  # A4: they fit it legibly
+    assert signed["Hasil"].page_setup.paperSize == 8  # the full data: A3, not for paper
+
+
+def test_list_sheets_end_with_the_signature_block(signed):
+    for ws in signed.worksheets[3:]:
+        rows = list(ws.iter_rows(values_only=True))
+        filled = [r for r in rows if any(v is not None for v in r)]
+        tail = [next(v for v in r if v is not None) for r in filled[-4:]]
+        assert tail == [
+            "Kota Contoh, 1 Januari 2026",
+            "Kepala BKPSDM",
+            "Drs. Penanda Tangan",
+            "NIP 1",
+        ], ws.title
+    assert not any(v == "Kepala BKPSDM" for r in signed["Hasil"].values for v in r)
+    for ws in [w for w in signed.worksheets[3:] if w.title != "Pergerakan Talenta"]:
+        # the print area: the list and its signature, no more
+        width = sum(1 for c in ws[1] if c.value is not None)  # the header row's columns
+        last = openpyxl.utils.get_column_letter(width)
+        assert ws.print_area == f"'{ws.title}'!$A$1:${last}${ws.max_row}", ws.title
+
+
+def test_long_text_wraps_in_rows_tall_enough(signed):
+    """Recommendations wrap within their column; the row is sized for its lines (a PDF
+    converter does not size rows itself)."""
+    from talentcli.report.xlsx_report import _chars_per_line, wrapped_lines
+
+    ws = signed["Promosi"]
+    head = [c.value for c in ws[1]]
+    col = head.index("Rekomendasi") + 1
+    letter = openpyxl.utils.get_column_letter(col)
+    width = ws.column_dimensions[letter].width
+    for r in range(2, len(listed(ws)) + 1):
+        cell = ws.cell(r, col)
+        assert cell.alignment.wrap_text and cell.alignment.vertical == "top"
+        lines = wrapped_lines(cell.value, _chars_per_line(int(width)))
+        assert lines > 1 and ws.row_dimensions[r].height == 15.0 * lines
+    total = sum(d.width for d in ws.column_dimensions.values())
+    assert total <= 235  # about 60% on A4 landscape: 6.8 pt of Calibri 11
+
+
+def test_wrapped_lines_counts_word_wrapped_lines():
+    from talentcli.report.xlsx_report import wrapped_lines
+
+    assert wrapped_lines("Dinas Kependudukan dan Pencatatan Sipil", 19) == 3
+    assert wrapped_lines("Dinas Kependudukan dan Pencatatan Sipil", 22) == 2
+    assert wrapped_lines("Bappeda", 10) == 1
+    assert wrapped_lines("x" * 25, 10) == 3  # a word longer than the line is cut
+
+
+def test_hasil_colours_box_and_gap_cells(signed):
+    ws = signed["Hasil"]
+    head = [c.value for c in ws[1]]
+    box = openpyxl.utils.get_column_letter(head.index("Kotak Talenta") + 1)
+    rules = {
+        str(rng.sqref): [(r.operator, r.formula, r.dxf.fill.bgColor.rgb) for r in cf.rules]
+        for cf in ws.conditional_formatting
+        for rng in [cf]
+    }
+    on_box = next(v for k, v in rules.items() if k.startswith(box))
+    assert ("equal", ["9"], "FF1B5E20") in on_box and ("equal", ["1"], "FFD32F2F") in on_box
+    delta = openpyxl.utils.get_column_letter(head.index("Selisih Kemampuan Teknis") + 1)
+    on_delta = next(v for k, v in rules.items() if k.startswith(delta))
+    assert [(op, f) for op, f, _ in on_delta] == [
+        ("lessThanOrEqual", ["-1.0"]),
+        ("lessThan", ["0"]),
+    ]
+    status = openpyxl.utils.get_column_letter(head.index("Status Kemampuan Teknis") + 1)
+    assert next(v for k, v in rules.items() if k.startswith(status))[0][1] == ['"Kesenjangan"']
+
+
+# ------------------------------------------------------------------ charts (SPEC §5)
+
+
+def test_ringkasan_carries_the_native_charts(small):
+    """xl/charts/ holds the 9-box, JPM, gaps, programmes and boxes-per-unit charts, each
+    drawing cells of Ringkasan; the numbers beside them are the cohort's."""
+    import zipfile
+
+    with zipfile.ZipFile(small / "id" / "talenta-2026.xlsx") as z:
+        charts = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart")]
+    titles = [re.search(r"<a:t>([^<]*)</a:t>", c).group(1) for c in charts]
+    mine = [
+        "Sebaran 9-Box",
+        "Sebaran JPM",
+        "Kesenjangan per Kompetensi",
+        "Program Pengembangan: Peserta, JP dan Biaya",
+        "Kotak Talenta per Unit Kerja",
+    ]
+    assert all(titles.count(t) == 1 for t in mine), titles  # (Kesetaraan draws its own)
+    unit_chart = next(c for c in charts if "Kotak Talenta per Unit" in c)
+    assert unit_chart.count("<c:ser>") == 9 and '<c:grouping val="stacked"/>' in unit_chart
+    assert "Ringkasan!$" in unit_chart
+    data = json.loads((small / "id" / "talenta-2026.json").read_text(encoding="utf-8"))
+    rows = list(book(small)["Ringkasan"].iter_rows(values_only=True))
+    at = next(i for i, r in enumerate(rows) if r[0] == "Sebaran JPM")
+    bins = {r[0]: r[1] for r in rows[at + 2 : at + 12]}
+    assert sum(bins.values()) == len(data["people"])
+    for p in data["people"]:  # each person in the bin of their JPM
+        lo = min(int(p["jpm"] // 10) * 10, 90)
+        assert bins[f"{lo}–{lo + 10}"] >= 1
+    at = next(i for i, r in enumerate(rows) if r[0] == "Kesenjangan per Kompetensi")
+    teknis = rows[at + 2]
+    deltas = [p["delta"]["teknis"] for p in data["people"]]
+    assert teknis[:3] == (
+        "Kemampuan Teknis",
+        sum(-1 < d < 0 for d in deltas),
+        sum(d <= -1 for d in deltas),
+    )
+
+
+def test_report_ticks_per_format_and_per_sheet(small, tmp_path):
+    """The report's progress: a tick per format, the workbook's rows per sheet (not per row)."""
+    from talentcli.progress import listening
+    from talentcli.report import write_reports
+
+    got: list = []
+    with listening(lambda what, done, total, unit="": got.append((what, done, total))):
+        write_reports(run_data(small), tmp_path, ["json", "xlsx"])
+    assert [t for t in got if t[0] == "report"] == [
+        ("report", 0, 2),
+        ("report", 1, 2),
+        ("report", 2, 2),
+    ]
+    from talentcli.report import lists
+
+    data = run_data(small)
+    rows = [t for t in got if t[0] == "xlsx"]
+    assert len(rows) == len(book(small).worksheets) - 2  # one per list sheet
+    each = [len(build(data)) for build in lists.lists_for(data.rules).values()]
+    assert [t[1] for t in rows] == list(itertools.accumulate(each))  # rows of the lists so far
+    assert rows[-1][2] == sum(each)
+
+
+def test_a_placement_the_rules_add_gets_its_own_list_everywhere(small, tmp_path):
+    """Issue #13 item 5: the placement lists follow the rules' placements, not a fixed set."""
+    from talentcli.report import write_reports
+    from talentcli.rules import Label
+
+    data = run_data(small)
+    places = {**data.rules.placements, "pembinaan": Label(name="Pembinaan: Khusus")}
+    rules = data.rules.model_copy(update={"placements": places})
+    low = data.people["box"] == 1
+    people = data.people.assign(placement=data.people["placement"].where(~low, "pembinaan"))
+    data = dataclasses.replace(data, rules=rules, people=people)
+    write_reports(data, tmp_path, ["xlsx", "csv", "html"])
+    wb = openpyxl.load_workbook(tmp_path / "talenta-2026.xlsx")
+    names = wb.sheetnames
+    assert names.index("Pembinaan  Khusus") == names.index("Tetap (Menjelang BUP)") + 1  # ':' out
+    want = sorted(people.loc[low, "nip"])
+    assert want and sorted(r["NIP"] for r in table(wb["Pembinaan  Khusus"])) == want
+    csv = (tmp_path / "talenta-2026-pembinaan.csv").read_text(encoding="utf-8-sig")
+    assert all(n in csv for n in want)
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert 'id="pembinaan"' in index and "Pembinaan: Khusus" in index
+    heads = [r for r in wb["Ringkasan"].iter_rows(values_only=True) if r[0] == "Unit Kerja"]
+    assert "Pembinaan  Khusus" in heads[0]  # the per-unit counts have its column
+
+
+def test_widened_gives_room_to_the_column_that_lacks_least_and_never_narrows():
+    from talentcli.report.xlsx_report import Column, widened
+
+    def col(width, fitted, usual, wrap=True):
+        return Column("h", "text", [], width, fitted, usual, wrap)
+
+    cols = [col(20, 20, 20, False), col(10, 40, 30), col(10, 14, 14), col(12, 50, 8)]
+    out = widened(cols, total=70)  # 52 used: 18 to give
+    assert [c.width for c in out] == [20, 24, 14, 12]  # 4 to the third, then 14 to the second
+    assert [c.wrap for c in out] == [False, True, False, True]
+
+
+def test_printed_pdf_every_list_page_legible_with_header_and_page_numbers(signed, tmp_path):
+    """Looked at, by a machine: LibreOffice prints the workbook to PDF; every page carries
+    'Halaman x dari y', and a NIP (18 digits) on any page but Hasil's prints at 6 pt or more."""
+    import shutil
+    import subprocess
+
+    soffice, pdftotext = shutil.which("soffice"), shutil.which("pdftotext")
+    if not (soffice and pdftotext):
+        pytest.skip("LibreOffice / poppler not installed")
+    src = tmp_path / "book.xlsx"
+    signed.save(src)  # the signed workbook, as openpyxl read it: page setup kept
+    paper = openpyxl.load_workbook(src)
+    del paper["Hasil"]  # the full data, A3 and small: not meant for paper
+    paper.save(src)
+    env = {**os.environ, "HOME": str(tmp_path)}  # a profile of its own
+    subprocess.run(
+        [soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(src)],
+        check=True, capture_output=True, timeout=180, env=env,
+    )  # fmt: skip
+    words = subprocess.run(
+        [pdftotext, "-bbox", str(tmp_path / "book.pdf"), "-"],
+        check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    pages = words.split("<page ")[1:]
+    assert pages
+    for i, page in enumerate(pages, 1):
+        text = " ".join(re.findall(r">([^<]*)</word>", page))
+        assert f"Halaman {i} dari {len(pages)}" in text, i
+        for x0, x1 in re.findall(
+            r'xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"[^>]*>\d{18}<', page
+        ):
+            assert (float(x1) - float(x0)) / 18 / 0.507 >= 6.0, i  # Carlito digits: 0.507 em

@@ -43,10 +43,14 @@ MAIN_FILE = {  # the file each format always writes, by which a missing report i
 
 def write_reports(data: RunData, folder: Path, formats: list[str], lang: str = "id") -> list[Path]:
     """Write every requested format into FOLDER; return the paths written."""
+    from talentcli.progress import tick
+
     paths: list[Path] = []
     write = writers()
-    for fmt in formats:
+    for i, fmt in enumerate(formats):
+        tick("report", i, len(formats), f"formats ({fmt})")
         paths += write[fmt](data, folder, lang)
+    tick("report", len(formats), len(formats), "formats")
     return paths
 
 

@@ -32,7 +32,7 @@ OPTIONS = pacsv.WriteOptions(quoting_style="needed", quoting_header="none", eol=
 
 def write(data: RunData, out: Path, lang: str = "id") -> list[Path]:
     """talenta-<cycle>-<list>.csv for every list, and -sumber.csv saying what they came from."""
-    builders = {"sumber": provenance, **lists.LISTS}
+    builders = {"sumber": provenance, **lists.lists_for(data.rules)}
     paths = []
     for code, build in builders.items():
         paths.append(out / f"talenta-{data.run['cycle']}-{code}.csv")

@@ -26,8 +26,10 @@ from markupsafe import Markup
 
 from talentcli import __version__
 from talentcli.model import RunData
-from talentcli.report import lists
+from talentcli.progress import tick
+from talentcli.report import lists, svg
 from talentcli.report.labels import HEADERS, SHEETS, Labels, box_grid, long_date, number
+from talentcli.report.xlsx_report import BOX_COLOURS
 from talentcli.rules import PERFORMANCE_LEVELS, Rules
 from talentcli.safety import private_dir
 from talentcli.units import unit_names
@@ -66,7 +68,7 @@ TEXT = {
     "people": ("Pegawai dalam siklus", "People in the cycle"),
     "classified": ("Terpetakan", "Mapped"),
     "incomplete": ("Data tidak lengkap", "Incomplete data"),
-    "pool": ("Kelompok rencana suksesi", "Succession pool"),
+    "pool": ("Kelompok Rencana Suksesi", "Succession pool"),
     "by_placement": ("Per penempatan", "By placement"),
     "by_jpm": ("Per kategori JPM", "By JPM category"),
     "by_unit": ("Per unit kerja", "By unit"),
@@ -87,7 +89,10 @@ TEXT = {
         "Names per box: see the Promotion, Rotation, Transfer, Follow-up and Stays lists "
         "(grouped by box).",
     ),
-    "no_candidates": ("Belum ada kandidat dari kelompok suksesi.", "No candidate in the pool."),
+    "no_candidates": (
+        "Belum ada kandidat dari Kelompok Rencana Suksesi.",
+        "No candidate in the pool.",
+    ),
     "total_jp": ("Total JP rencana pengembangan", "Total JP of the plans"),
     "total_cost": ("Total biaya rencana (Rp)", "Total cost of the plans (Rp)"),
     "trace": ("Ketertelusuran", "Traceability"),
@@ -132,6 +137,7 @@ TEXT = {
         "Semua rencana dalam satu dokumen (satu halaman A4 per pegawai)",
         "Every plan in one document (one A4 page per person)",
     ),
+    "charts": ("Grafik", "Charts"),
     "calibration": ("Kalibrasi", "Calibration"),
     "previous_none": (
         "Baru: tidak terpetakan pada siklus sebelumnya",
@@ -173,8 +179,10 @@ def render_pages(data: RunData, lang: str = "id") -> dict[str, str]:
     parts.update(_print_pages(people, env, common, fmt, pages))
     pages["index.html"] = env.get_template("index.html").render(**common, **parts)
     plan = env.get_template("plan.html")
-    for p in people:
+    for i, p in enumerate(people, 1):
         pages[plan_path(p.nip)] = plan.render(**common, p=p)
+        if i % 1000 == 0 or i == len(people):
+            tick("html", i, len(people), "pages")
     return pages
 
 
@@ -492,10 +500,12 @@ def _index(data: RunData, fmt: Fmt, people: list[SimpleNamespace]) -> dict:
     for p in sorted(people, key=lambda p: (-p.jpm_raw, p.nip)):
         by_box.setdefault(p.box, []).append(p)
     links = {p.nip for p in people}
-    tables = [_table(code, _list_frame(data, code), fmt, links) for code in INDEX_LISTS]
+    tables = [_table(code, _list_frame(data, code), fmt, links) for code in index_lists(data)]
     tables = [t for t in tables if t is not None]
     return {
         "summary": _summary(data, fmt),
+        "charts": charts(data, fmt),
+        "programmes": _programmes(data, fmt),
         "by_box": by_box,
         "tables": tables,
         "units": _unit_table(data, fmt),
@@ -524,6 +534,63 @@ def _movement(data: RunData, fmt: Fmt) -> dict:
             for k in lists.MOVEMENT_ORDER
         ),
     }
+
+
+def charts(data: RunData, fmt: Fmt) -> list[Markup]:
+    """The pictures of SPEC §5 as inline SVG (the workbook draws the same numbers natively):
+    9-box counts, JPM distribution, gaps per competency, programmes, boxes per unit."""
+    lab, num = fmt.labels, fmt.thousands
+    word = lab.text("Kotak", "Box")
+    boxes = lists.counts(data, "box", list(range(1, 10)))
+    out = [
+        svg.columns(
+            lab.chart("boxes"),
+            [f"{word} {b}" for b in boxes["box"]],
+            boxes["count"].tolist(),
+            [BOX_COLOURS.get(b, ("#888888",))[0] for b in boxes["box"]],
+            num,
+        )
+    ]
+    bins = lists.jpm_bins(data)
+    out.append(
+        svg.columns(lab.chart("jpm_bins"), bins["bin"].tolist(), bins["count"].tolist(),
+                    ["#2F5597"] * len(bins), num)
+    )  # fmt: skip
+    gaps = lists.gaps_by_competency(data)
+    names = [lab.competencies.get(c, c) for c in gaps["competency"]]
+    series = [(lab.header("ringan"), "#F4B183", gaps["ringan"].tolist()),
+              (lab.header("berat"), "#C00000", gaps["berat"].tolist())]  # fmt: skip
+    out.append(svg.stacked_bars(lab.chart("gaps"), names, series, num))
+    progs = lists.programme_summary(data)
+    if not progs.empty:
+        named = [f"{c} {n}" for c, n in zip(progs["code"], progs["programme"], strict=True)]
+        series = [(lab.header("people"), "#2F5597", progs["people"].tolist())]
+        out.append(svg.stacked_bars(lab.chart("programmes"), named, series, num))
+    units = lists.boxes_by_unit(data)
+    if not units.empty:
+        names = [u if isinstance(u, str) else fmt.dash for u in units["unit"]]
+        series = [(f"{word} {b}", BOX_COLOURS[b][0], units[str(b)].tolist()) for b in range(1, 10)]
+        out.append(svg.stacked_bars(lab.chart("boxes_by_unit"), names, series, num))
+    return out
+
+
+def _programmes(data: RunData, fmt: Fmt) -> dict:
+    """People, JP and cost per programme (the training planners' summary) as a table."""
+    frame = lists.programme_summary(data)
+    rows = [
+        [c, n, fmt.thousands(p), fmt.thousands(j), fmt.thousands(k)]
+        for c, n, p, j, k in frame.itertuples(index=False)
+    ]
+    heads = [fmt.labels.header(c) for c in ("code", "programme", "people", "jp", "cost")]
+    total = ["", fmt.t("total"), "", *(fmt.thousands(frame[c].sum()) for c in ("jp", "cost"))]
+    return {"title": fmt.labels.chart("programmes"), "heads": heads, "rows": rows, "foot": total}
+
+
+def index_lists(data: RunData) -> list[str]:
+    """INDEX_LISTS with a section for each other placement of the rules, after 'tetap'."""
+    extra = [c for c in lists.placement_codes(data.rules) if c not in INDEX_LISTS]
+    at = INDEX_LISTS.index("tetap") + 1
+    return [*INDEX_LISTS[:at], *extra, *INDEX_LISTS[at:]]
 
 
 def _unit_table(data: RunData, fmt: Fmt) -> dict:
@@ -558,7 +625,7 @@ def _list_frame(data: RunData, code: str):
         return lists.placement_list(data, "tetap")
     if code == "kandidat" and data.vacancies.empty:  # no formasi imported: nothing to merge
         return pd.DataFrame(columns=["kode"])
-    return lists.LISTS[code](data)
+    return lists.lists_for(data.rules)[code](data)
 
 
 def _table(code: str, frame, fmt: Fmt, links: set[str], title: str | None = None) -> dict | None:
@@ -598,7 +665,7 @@ def _table(code: str, frame, fmt: Fmt, links: set[str], title: str | None = None
 
 
 def _header(column: str, fmt: Fmt) -> str:
-    if column in lists.PLACEMENT_LISTS:  # unit_counts: one count column per placement
+    if column in lists.PLACEMENT_LISTS or column in fmt.rules.placements:  # unit_counts
         return fmt.labels.sheet(column)
     return fmt.labels.header(column)
 

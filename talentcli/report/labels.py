@@ -40,7 +40,7 @@ HEADERS = {
     "status": ("Status", "Status"),
     "jpm": ("JPM (%)", "JPM (%)"),
     "jpm_category": ("Kategori JPM", "JPM category"),
-    "potential_score": ("Skor Potensi", "Potential score"),
+    "potential_score": ("Nilai Potensi", "Potential score"),
     "potential": ("Potensial", "Potential"),
     "performance": ("Kinerja", "Performance"),
     "performance_year": ("Tahun Kinerja", "Performance year"),
@@ -54,10 +54,10 @@ HEADERS = {
     "plan_cost": ("Biaya (Rp)", "Cost (Rp)"),
     "recommendation": ("Rekomendasi", "Recommendation"),
     "promotes_to": ("Jenjang Berikutnya", "Next level"),
-    "kode": ("Kode Formasi", "Vacancy code"),
+    "kode": ("Kode Jabatan Lowong", "Vacancy code"),
     "vacancy_jabatan": ("Jabatan Lowong", "Vacant position"),
-    "vacancy_unit": ("Unit Formasi", "Vacancy unit"),
-    "vacancy_level": ("Jenjang Formasi", "Vacancy level"),
+    "vacancy_unit": ("Unit Jabatan Lowong", "Vacancy unit"),
+    "vacancy_level": ("Jenjang Jabatan Lowong", "Vacancy level"),
     "jumlah": ("Jumlah", "Seats"),
     "rank": ("Peringkat", "Rank"),
     "candidate_level": ("Jenjang Kandidat", "Candidate level"),
@@ -101,6 +101,18 @@ HEADERS = {
     "previous_jpm": ("JPM Sebelumnya (%)", "Previous JPM (%)"),
     "previous_placement": ("Penempatan Sebelumnya", "Previous placement"),
     "movement": ("Pergerakan", "Movement"),
+    "bin": ("Rentang JPM", "JPM range"),
+    "ringan": ("Kesenjangan ringan", "Light gap"),
+    "berat": ("Kesenjangan berat", "Severe gap"),
+}
+
+# the charts of the workbook and the html (SPEC §5 "They would rather look than read")
+CHARTS = {
+    "boxes": ("Sebaran Kotak Talenta", "People per talent box"),
+    "jpm_bins": ("Sebaran JPM", "JPM distribution"),
+    "boxes_by_unit": ("Kotak Talenta per Unit Kerja", "Talent boxes per unit"),
+    "gaps": ("Kesenjangan per Kompetensi", "Gaps per competency"),
+    "programmes": ("Program Pengembangan: Peserta, JP dan Biaya", "Programmes: people, JP, cost"),
 }
 
 VALUES = {
@@ -238,6 +250,7 @@ class Labels:
     """Text for one language, with the domain names of one rules file."""
 
     def __init__(self, rules: Rules, lang: str = "id") -> None:
+        self.rules = rules
         self.i = 0 if lang == "id" else 1
         self.lang = lang
         self.domain: dict[str, str] = {}
@@ -257,8 +270,15 @@ class Labels:
         self.min_jp = rules.training.min_jp
 
     def sheet(self, code: str) -> str:
-        """A sheet (or list) name."""
-        return SHEETS[code][self.i]
+        """A sheet (or list) name; a placement the rules add is named by the rules."""
+        if code in SHEETS:
+            return SHEETS[code][self.i]
+        name = str(self.domain.get(code, code))
+        return "".join(" " if ch in "[]:*?/\\" else ch for ch in name)[:31].strip()  # Excel
+
+    def chart(self, code: str) -> str:
+        """A chart's title (CHARTS)."""
+        return CHARTS[code][self.i]
 
     def header(self, column: str) -> str:
         """A column header; per-competency columns read 'Nilai Kemampuan Teknis'."""

@@ -192,6 +192,27 @@ def counts(data: RunData, column: str, order: list) -> pd.DataFrame:
     return pd.DataFrame({column: keys, "count": [int(got.get(k, 0)) for k in keys]})
 
 
+def placement_codes(rules) -> list[str]:
+    """Every placement with a list: PLACEMENT_LISTS, then any other placement of RULES
+    (a rules file may add one: it gets its own list, sheet, csv file and html section)."""
+    return [*PLACEMENT_LISTS, *(c for c in rules.placements if c not in PLACEMENT_LISTS)]
+
+
+def lists_for(rules) -> dict[str, Callable[[RunData], pd.DataFrame]]:
+    """LISTS for RULES: a list for each placement of the rules LISTS has none for, placed
+    after the placement lists."""
+    extra = [c for c in placement_codes(rules) if c not in LISTS]
+    if not extra:
+        return LISTS
+    out: dict[str, Callable[[RunData], pd.DataFrame]] = {}
+    last = list(PLACEMENT_LISTS)[-1]
+    for code, build in LISTS.items():
+        out[code] = build
+        if code == last:
+            out.update({c: (lambda d, p=c: placement_list(d, p)) for c in extra})
+    return out
+
+
 def unit_counts(data: RunData) -> pd.DataFrame:
     """Per unit: people, talent pool, each placement, plan JP and cost."""
     p = data.people
@@ -199,7 +220,8 @@ def unit_counts(data: RunData) -> pd.DataFrame:
     # counted like any unit: crosstab would drop them, so they are grouped under ""
     unit = unit_names(p["unit"]).rename("unit")  # BAPPEDA = Bappeda (SPEC §3.2)
     g = p.groupby(unit)
-    places = pd.crosstab(unit, p["placement"]).reindex(columns=list(PLACEMENT_LISTS))
+    codes = placement_codes(data.rules)
+    places = pd.crosstab(unit, p["placement"]).reindex(columns=codes)
     out = pd.DataFrame(
         {
             "people": g.size(),
@@ -208,7 +230,7 @@ def unit_counts(data: RunData) -> pd.DataFrame:
             "plan_cost": g["plan_cost"].sum(),
         }
     ).join(places.fillna(0).astype(int))
-    cols = ["people", "talent_pool", *PLACEMENT_LISTS, "plan_jp", "plan_cost"]
+    cols = ["people", "talent_pool", *codes, "plan_jp", "plan_cost"]
     out = out[cols].reset_index()
     out["unit"] = out["unit"].replace("", np.nan)  # no unit: last, as NaN sorts
     return out.sort_values("unit").reset_index(drop=True)
@@ -504,3 +526,52 @@ def strings(values: pd.Series) -> pa.Array | None:
     except (pa.ArrowTypeError, pa.ArrowInvalid):
         return None
     return out.combine_chunks() if isinstance(out, pa.ChunkedArray) else out
+
+
+# ------------------------------------------------------------------ chart data (SPEC §5)
+
+JPM_BIN = 10  # the JPM distribution in bins of 10 points (a picture, not a rule)
+
+
+def jpm_bins(data: RunData) -> pd.DataFrame:
+    """How many classified people per JPM bin: 0-10, 10-20, ..., 90-100 (100 in the last)."""
+    edges = np.arange(0, 100 + JPM_BIN, JPM_BIN)
+    jpm = data.people["jpm"].to_numpy(dtype=float)
+    count, _ = np.histogram(np.clip(jpm[~np.isnan(jpm)], 0, 100), bins=edges)
+    labels = [f"{lo}–{lo + JPM_BIN}" for lo in edges[:-1]]
+    return pd.DataFrame({"bin": labels, "count": count.astype(int)})
+
+
+def boxes_by_unit(data: RunData) -> pd.DataFrame:
+    """Per unit (no unit last, as unit_counts), the people in each box 1-9."""
+    p = data.people
+    unit = p["unit"].astype(object).fillna("").rename("unit")
+    out = pd.crosstab(unit, p["box"]).reindex(columns=range(1, 10), fill_value=0)
+    out.columns = [str(b) for b in out.columns]
+    out = out.reset_index()
+    out["unit"] = out["unit"].replace("", np.nan)
+    return out.sort_values("unit").reset_index(drop=True)
+
+
+def gaps_by_competency(data: RunData) -> pd.DataFrame:
+    """Per competency (rules order): people with a light gap and with a severe one
+    (delta <= the rules' berat_max), as the plans read them."""
+    p, severe = data.people, data.rules.status.berat_max
+    rows = []
+    for code in data.rules.competency_codes:
+        gap = p[f"status_{code}"].to_numpy() == "gap"
+        berat = gap & (p[f"delta_{code}"].to_numpy(dtype=float) <= severe)
+        rows.append((code, int(gap.sum() - berat.sum()), int(berat.sum())))
+    return pd.DataFrame(rows, columns=["competency", "ringan", "berat"])
+
+
+def programme_summary(data: RunData) -> pd.DataFrame:
+    """Per programme of the plans (catalogue order): people, total JP and total cost."""
+    plans = data.plans
+    g = plans.groupby("code", sort=False)
+    out = pd.DataFrame({"people": g["nip"].nunique(), "jp": g["jp"].sum(), "cost": g["cost"].sum()})
+    names = {p.code: p.name for p in data.rules.training.catalogue}
+    order = [c for c in names if c in out.index] + sorted(set(out.index) - set(names))
+    out = out.reindex(order).reset_index(names="code")
+    out.insert(1, "programme", out["code"].map(names).fillna(out["code"]))
+    return out.astype({"people": int, "jp": int, "cost": int})

@@ -47,7 +47,7 @@ def summary(data: RunData, lang: str = "id") -> str:
         "",
         *_table(
             [
-                t("Potensi \\ Kinerja", "Potential \\ Performance"),
+                t("Potensial \\ Kinerja", "Potential \\ Performance"),
                 *(lab.value(p) for p in PERFORMANCE_LEVELS),
             ],
             grid,

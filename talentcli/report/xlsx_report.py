@@ -9,6 +9,7 @@ method and format is decided once per column; the row loop only calls it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import shutil
 import tempfile
@@ -16,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import xlsxwriter
 from xlsxwriter.workbook import Workbook
@@ -23,6 +25,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from talentcli import __version__
 from talentcli.model import RunData
+from talentcli.progress import tick
 from talentcli.report import lists
 from talentcli.report.labels import CODED, Labels, box_grid, long_date
 from talentcli.rules import PERFORMANCE_LEVELS
@@ -36,6 +39,35 @@ OPTIONS = {
 }
 SHEET_ORDER = ["ringkasan", "peta", *lists.LISTS]  # lists.LISTS decides the list sheets' order
 MAX_WIDTH = 60
+# On paper (SPEC §5: landscape, one page wide, legible): a list column of text is at most this
+# many characters wide and wraps beyond it; the values are the widths of the make-run cohort's
+# lists that keep every row to three lines and the page at about 60% (Calibri 11 -> 6.8 pt,
+# measured in the PDF LibreOffice makes of `make run`'s workbook).
+PRINT_WIDTHS = {
+    "nama": 24,
+    "jabatan": 22,
+    "vacancy_jabatan": 22,
+    "unit": 18,
+    "vacancy_unit": 18,
+    "job_level": 14,
+    "vacancy_level": 14,
+    "candidate_level": 14,
+    "promotes_to": 14,
+    "jpm_category": 10,
+    "performance": 11,
+    "placement": 12,
+    "readiness": 10,
+    "notes": 16,
+    "recommendation": 42,
+    "programme": 34,
+    "competency": 16,
+    "reason": 16,
+}
+PETA_WIDTH = 54  # Peta Talenta's three box columns: 16 + 3 x 54, most names on one line
+PRINT_WIDTH = 24  # any other text column (a list added later) on paper
+A4, A3 = 9, 8  # xlsxwriter paper codes
+PAGE_CHARS = 210  # characters across A4 landscape at about 60% (Calibri 11 -> 6.8 pt)
+A4_CHARS = 230  # a list still wider than this prints on A3 to stay legible
 RINGKASAN_WIDTHS = [40, 21, 21, 21, 14, 14, 14, 14, 14, 17]  # A: labels, B-D: the grid
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 
@@ -104,7 +136,8 @@ def write(
     ONLY (list codes: those sheets only) for a unit's workbook (report --per-unit)."""
     path = path or out / f"talenta-{data.run['cycle']}.xlsx"
     labels = Labels(data.rules, lang)
-    frames = {code: build(data) for code, build in lists.LISTS.items() if code in (only or [code])}
+    builders = lists.lists_for(data.rules)
+    frames = {code: build(data) for code, build in builders.items() if code in (only or [code])}
     with private_file(path) as tmp:
         # constant_memory spools rows to temp files: kept beside the report in a folder of
         # their own (owner-only), removed even when the workbook is never closed (an error)
@@ -116,11 +149,14 @@ def write(
             fm = Formats(wb)
             ringkasan(wb.add_worksheet(labels.sheet("ringkasan")), fm, data, labels)
             peta(wb.add_worksheet(labels.sheet("peta")), fm, data, labels, frames["hasil"])
+            rows, done = sum(map(len, frames.values())), 0
             for code, frame in frames.items():
                 sheet = SPECIAL_SHEETS.get(code, list_sheet)
                 sheet(wb.add_worksheet(labels.sheet(code)), fm, code, frame, data, labels)
                 if code == "kesetaraan":
                     equity_charts(wb.worksheets()[-1], fm, frame, labels)
+                done += len(frame)
+                tick("xlsx", done, rows, "rows")
             wb.close()
         except BaseException:
             for sheet in wb.worksheets() if wb else []:  # unclosed, it keeps its spool files open
@@ -171,6 +207,25 @@ class Formats:
         if fill:
             props["bg_color"] = fill
         return self.get(**props) if props else None
+
+    def dxf(self, fill: str, font: str | None = None) -> object:
+        """A conditional format: a fill (and font colour), kept apart from cell formats."""
+        key = ("dxf", fill, font)
+        if key not in self.cache:
+            props = {"bg_color": fill, **({"font_color": font} if font else {})}
+            self.cache[key] = self.wb.add_format(props)
+        return self.cache[key]
+
+    def cell(self, kind: str, wrap: bool = False, fill: str | None = None) -> object:
+        """A list cell on paper: its kind's format, at the top of a wrapped row."""
+        props = {"num_format": NUM_FORMATS[kind]} if kind in NUM_FORMATS else {}
+        if kind == "int":
+            props["align"] = "center"
+        if fill:
+            props["bg_color"] = fill
+        if wrap:
+            props["text_wrap"] = True
+        return self.get(valign="top", **props)
 
     @property
     def header(self) -> object:
@@ -226,42 +281,195 @@ class Column:
     kind: str
     values: list
     width: float
+    fitted: float = 0  # the widest value alone (characters)
+    usual: float = 0  # wide enough for nine values in ten (characters)
+    wrap: bool = False
 
 
 def list_sheet(
     ws: Worksheet, fm: Formats, code: str, frame: pd.DataFrame, data: RunData, labels: Labels
 ) -> None:
-    """One list: header row, one row per record, frozen header, autofilter, fitted widths."""
+    """One list: header row, one row per record, frozen header, autofilter, fitted widths.
+
+    Every list but Hasil (the full data, not for paper) is laid out for print: text wraps
+    at PRINT_WIDTHS, one page wide, and the list ends with the signature block."""
     frame = _readable_recommendation(frame, data, labels)
     cols = [column(frame[c], c, labels) for c in frame.columns]
+    paper = code != "hasil"
+    if paper:
+        cols = widened([for_paper(c, name) for c, name in zip(cols, frame.columns, strict=True)])
     marked = frame["assigned"].tolist() if "assigned" in frame.columns else None
     _header(ws, fm, cols)
-    _print_setup(ws, fit=sum(c.width for c in cols) <= 200, repeat=True)
+    wide = sum(c.width for c in cols) > A4_CHARS
+    _print_setup(ws, fit=True, repeat=True, paper=A3 if wide or not paper else A4)
+    page_header(ws, data, labels, labels.sheet(code))
     ws.freeze_panes(1, 2 if code == "hasil" else 0)
     ws.autofilter(0, 0, max(len(frame), 1), len(cols) - 1)
+    formats = [fm.cell(c.kind, c.wrap) for c in cols]
+    heights = row_heights(cols)
     if frame.empty:
         ws.write_string(1, 0, labels.text("Tidak ada data", "No data"), fm.note)
     elif marked is None:
-        write_rows(ws, cols, [fm.kind(c.kind) for c in cols])
+        write_rows(ws, cols, formats, heights=heights)
     else:  # report --assign: the proposed one-to-one assignment stands out
-        write_rows(
-            ws,
-            cols,
-            [fm.kind(c.kind) for c in cols],
-            [fm.kind(c.kind, "#C6EFCE") for c in cols],
-            marked,
+        marked_formats = [fm.cell(c.kind, c.wrap, "#C6EFCE") for c in cols]
+        write_rows(ws, cols, formats, marked_formats, marked, heights)
+    if code == "hasil":
+        colour_hasil(ws, fm, frame, data, labels)
+    else:
+        last = signature(ws, max(len(frame), 1) + 2, [c.width for c in cols], data, labels)
+        ws.print_area(0, 0, last, len(cols) - 1)  # the list: a chart beside it stays on screen
+
+
+def colour_hasil(ws: Worksheet, fm: Formats, frame: pd.DataFrame, data: RunData, labels: Labels):
+    """Hasil's box cells in the 9-box colours, its gaps in red: light (delta < 0) and severe
+    (delta <= the rules' berat_max); conditional formats, so sorting the sheet keeps them."""
+    last = max(len(frame), 1)
+    severe = data.rules.status.berat_max
+    gap = '"' + str(labels.value("gap", "status_")).replace('"', '""') + '"'
+    for c, name in enumerate(frame.columns):
+        if name == "box":
+            for box, (strong, font, _) in BOX_COLOURS.items():
+                rule = {"type": "cell", "criteria": "==", "value": box}
+                ws.conditional_format(1, c, last, c, {**rule, "format": fm.dxf(strong, font)})
+        elif name.startswith("delta_"):
+            for crit, value, fill in (("<=", severe, "#F4B6B6"), ("<", 0, "#FDE2C8")):
+                rule = {"type": "cell", "criteria": crit, "value": value}
+                ws.conditional_format(1, c, last, c, {**rule, "format": fm.dxf(fill)})
+        elif name.startswith("status_"):
+            rule = {"type": "cell", "criteria": "==", "value": gap}
+            ws.conditional_format(1, c, last, c, {**rule, "format": fm.dxf("#FDE2C8")})
+
+
+def widened(cols: list[Column], total: float = PAGE_CHARS) -> list[Column]:
+    """Wrapped columns widened to their natural width while the list stays within TOTAL
+    characters, the column that lacks least first (a short text that no longer wraps
+    saves a line on every row); the last one widened takes what room is left."""
+    room = total - sum(c.width for c in cols)
+    out = list(cols)
+    lacking = sorted((c.usual - c.width, i) for i, c in enumerate(cols) if c.wrap)
+    for need, i in lacking:
+        if room <= 0:
+            break
+        if need <= 0:  # nine values in ten fit already: the few long ones wrap
+            continue
+        give = min(need, room)
+        room -= give
+        col = out[i]
+        out[i] = dataclasses.replace(
+            col, width=col.width + give, wrap=col.width + give < col.fitted
         )
+    return out
 
 
-def _print_setup(ws: Worksheet, fit: bool, repeat: bool = False) -> None:
-    """A4 landscape; narrow sheets fit one page wide; lists repeat their header row."""
+def row_heights(cols: list[Column]) -> list | None:
+    """Points per row where some wrapped cell needs more than one line, else None (a reader
+    sizes rows itself only when it lays the sheet out, which a PDF converter does not)."""
+    wrapped = [c for c in cols if c.wrap]
+    if not wrapped:
+        return None
+    lines = np.ones(len(cols[0].values), dtype=np.int64)
+    for col in wrapped:
+        fits = _chars_per_line(col.width)
+        text = pd.Series(col.values, dtype=object)
+        long = text.str.len().fillna(0).to_numpy() > fits  # the rest is one line
+        if long.any():
+            count = {v: wrapped_lines(v, fits) for v in pd.unique(text[long])}
+            lines[long] = np.maximum(lines[long], text[long].map(count).to_numpy(dtype=np.int64))
+    return [None if n == 1 else LINE_POINTS * n for n in lines.tolist()]
+
+
+LINE_POINTS = 15.0  # one line of Calibri 11
+
+
+def _chars_per_line(width: float) -> int:
+    """Characters of mixed text on one line of a column WIDTH digits wide (Calibri's
+    letters average a little under its digits; a margin is kept)."""
+    return max(int(width * 1.1), 4)
+
+
+def wrapped_lines(text: str, fits: int) -> int:
+    """Lines TEXT takes, wrapped at spaces to lines of FITS characters."""
+    n, used = 1, 0
+    for word in text.split():
+        if len(word) > fits:  # a word longer than the line is cut, on lines of its own
+            n += (1 if used else 0) + (len(word) - 1) // fits
+            used = len(word) % fits or fits
+        elif used and used + 1 + len(word) > fits:
+            n, used = n + 1, len(word)
+        else:
+            used += len(word) + (1 if used else 0)
+    return n
+
+
+def for_paper(col: Column, name: str) -> Column:
+    """The column as printed: text wider than its PRINT_WIDTHS wraps; numbers as wide as
+    their longest value or the longest word of their (wrapped) header."""
+    if col.kind in TEXT_KINDS and col.kind != "nip":
+        cap = PRINT_WIDTHS.get(name, PRINT_WIDTH)
+        length = pd.Series(col.values, dtype=object).str.len().dropna()
+        usual = int(length.quantile(0.9)) + 2 if len(length) else 0
+        width = min(col.width, cap)
+        return dataclasses.replace(col, width=width, wrap=col.width > cap, usual=usual)
+    if col.kind in TEXT_KINDS:
+        return col
+    word = max(map(len, col.header.split()), default=4)
+    return dataclasses.replace(col, width=min(col.width, max(word + 2, col.fitted)))
+
+
+def _print_setup(ws: Worksheet, fit: bool, repeat: bool = False, paper: int = A4) -> None:
+    """Landscape, one page wide (as many pages down as it takes); lists repeat their header."""
     ws.set_landscape()
-    ws.set_paper(9)
-    ws.set_margins(0.4, 0.4, 0.5, 0.5)
+    ws.set_paper(paper)
+    ws.set_margins(0.4, 0.4, 0.75, 0.75)
     if fit:
         ws.fit_to_pages(1, 0)
     if repeat:
         ws.repeat_rows(0)
+
+
+def _escaped(text: str, limit: int = 80) -> str:
+    """Text for an Excel page header: '&' doubled (it starts a control code), kept short."""
+    return str(text)[:limit].replace("&", "&&")
+
+
+def page_header(ws: Worksheet, data: RunData, labels: Labels, title: str) -> None:
+    """Header: instansi left, the list's title centre, cycle and as_of right (SPEC §5);
+    footer: 'Halaman x dari y'. The whole header stays under Excel's 255 characters."""
+    run = data.run
+    if getattr(data, "title", ""):  # a unit's workbook (report --per-unit) names the unit
+        title = f"{title} — {data.title}"
+    when = labels.text("Siklus {c} · kondisi per {d}", "Cycle {c} · as of {d}")
+    when = when.format(c=run["cycle"], d=long_date(run["as_of"], labels.lang))
+    ws.set_header(
+        f"&L&9 {_escaped(data.instansi.nama)}&C&12&B {_escaped(title)}&R&9 {_escaped(when)}",
+        {"margin": 0.3},
+    )
+    page = labels.text("Halaman &P dari &N", "Page &P of &N")
+    ws.set_footer(f"&C&9 {page}", {"margin": 0.3})
+
+
+def signature(ws: Worksheet, row: int, widths: list[float], data: RunData, labels: Labels) -> int:
+    """The signature block of `penandatangan` from ROW, on the right of the page:
+    '<kota>, <as_of>', jabatan, room to sign, nama, NIP (dots where talent.yaml has none);
+    returns its last row."""
+    who, dots = data.instansi.penandatangan, "." * 32
+    lines = [
+        f"{data.instansi.kota or '............'}, {long_date(data.run['as_of'], labels.lang)}",
+        who.jabatan or dots,
+        "",
+        "",
+        "",
+        who.nama or dots,
+        f"NIP {who.nip}" if who.nip else f"NIP {dots}",
+    ]
+    need = max(map(len, lines)) + 2
+    col = next((c for c in range(len(widths) - 1, -1, -1) if sum(widths[c:]) >= need), 0)
+    col = max(col - (1 if col and sum(widths[col:]) < need + 8 else 0), 0)
+    for i, text in enumerate(lines):
+        if text:
+            ws.write_string(row + i, col, text)
+    return row + len(lines) - 1
 
 
 def _header(ws: Worksheet, fm: Formats, cols: list[Column]) -> None:
@@ -326,7 +534,7 @@ def column(series: pd.Series, name: str, labels: Labels) -> Column:
     else:
         values = _plain(series)
     header = str(labels.header(name))
-    return Column(header, kind, values, _width(header, kind, values))
+    return Column(header, kind, values, _width(header, kind, values), _width("", kind, values))
 
 
 def _mapped(series: pd.Series, convert: Callable[[object], str]) -> list:
@@ -364,20 +572,28 @@ def write_rows(
     formats: list,
     marked_formats: list | None = None,
     marked: list | None = None,
+    heights: list | None = None,
     start: int = 1,
 ) -> None:
-    """Rows START.. (1..n), left to right (constant_memory order); None cells stay empty."""
+    """Rows START.. (1..n), left to right (constant_memory order); None cells stay empty; a
+    row with a height (wrapped text) is sized before its cells are written."""
     writers = [ws.write_string if c.kind in TEXT_KINDS else ws.write_number for c in cols]
     calls = list(zip(range(len(cols)), writers, formats, strict=True))
     values = [c.values for c in cols]
+    sizes = heights if heights is not None else [None] * len(cols[0].values)
     if marked is None:
-        for r, row in enumerate(zip(*values, strict=True), start):
+        for r, (row, h) in enumerate(zip(zip(*values, strict=True), sizes, strict=True), start):
+            if h:
+                ws.set_row(r, h)
             for (c, put, f), v in zip(calls, row, strict=True):
                 if v is not None:
                     put(r, c, v, f)
         return
     alt = list(zip(range(len(cols)), writers, marked_formats, strict=True))
-    for r, (row, mark) in enumerate(zip(zip(*values, strict=True), marked, strict=True), 1):
+    rows = zip(zip(*values, strict=True), marked, sizes, strict=True)
+    for r, (row, mark, h) in enumerate(rows, start):
+        if h:
+            ws.set_row(r, h)
         for (c, put, f), v in zip(alt if mark else calls, row, strict=True):
             if v is not None:
                 put(r, c, v, f)
@@ -394,7 +610,8 @@ def pergerakan_sheet(
     cols = [column(frame[c], c, labels) for c in frame.columns]
     for c, col in enumerate(cols):
         ws.set_column(c, c, max(col.width, 9))
-    _print_setup(ws, fit=sum(c.width for c in cols) <= 200)
+    _print_setup(ws, fit=True)
+    page_header(ws, data, labels, labels.sheet(code))
     cur = Cursor(ws)
     before = data.movement.previous_cycle if data.movement is not None else None
     cur.line(
@@ -428,6 +645,7 @@ def pergerakan_sheet(
         ws.write_string(top + 1, 0, t("Tidak ada data", "No data"), fm.note)
     else:
         write_rows(ws, cols, [fm.kind(c.kind) for c in cols], start=top + 1)
+    signature(ws, top + max(len(frame), 1) + 2, [c.width for c in cols], data, labels)
 
 
 def _matrix_fmt(fm: Formats, box: int, same: bool) -> object:
@@ -474,6 +692,7 @@ def ringkasan(ws: Worksheet, fm: Formats, data: RunData, labels: Labels) -> None
     for c, width in enumerate(RINGKASAN_WIDTHS):
         ws.set_column(c, c, width)
     _print_setup(ws, fit=True)
+    page_header(ws, data, labels, labels.sheet("ringkasan"))
     cur = Cursor(ws)
     _title(cur, fm, data, t("Pemetaan Talenta ASN", "ASN Talent Mapping"), labels)
     _overview(cur, fm, data, labels)
@@ -486,7 +705,117 @@ def ringkasan(ws: Worksheet, fm: Formats, data: RunData, labels: Labels) -> None
     _count_table(cur, fm, data, labels, "placement", list(data.rules.placements))
     _training(cur, fm, data, labels)
     _units(cur, fm, data, labels)
+    charts(cur, fm, data, labels)
     _traceability(cur, fm, data, labels)
+
+
+def charts(cur: Cursor, fm: Formats, data: RunData, labels: Labels) -> None:
+    """The pictures of SPEC §5, each a small table of its numbers and a native chart of it:
+    JPM distribution, gaps per competency, the programmes, talent boxes per unit."""
+    t = labels.text
+    h = labels.header
+    bins = lists.jpm_bins(data)
+    _section(cur, fm, labels.chart("jpm_bins"), 2)
+    rows = _data_table(cur, fm, [h("bin"), h("count")], bins.to_numpy().tolist(), [None, "jp"])
+    _chart(cur, fm, labels, "jpm_bins", "column", rows, [(1, h("count"), "#2F5597")], 280)
+    gaps = lists.gaps_by_competency(data)
+    _section(cur, fm, labels.chart("gaps"), 3)
+    named = [[labels.competencies.get(c, c), a, b] for c, a, b in gaps.to_numpy().tolist()]
+    rows = _data_table(
+        cur, fm, [h("competency"), h("ringan"), h("berat")], named, [None, "jp", "jp"]
+    )
+    series = [(1, h("ringan"), "#F4B183"), (2, h("berat"), "#C00000")]
+    _chart(cur, fm, labels, "gaps", "bar", rows, series, 260, stacked=True)
+    progs = lists.programme_summary(data)
+    _section(cur, fm, labels.chart("programmes"), 5)
+    heads = [h("code"), h("people"), h("jp"), h("cost"), h("programme")]  # names overflow right
+    kinds = [None, "jp", "jp", "rupiah", None]
+    table = progs[["code", "people", "jp", "cost", "programme"]].to_numpy().tolist()
+    rows = _data_table(cur, fm, heads, table, kinds)
+    series = [(1, h("people"), "#2F5597"), (2, h("jp"), "#A9D18E")]
+    _chart(cur, fm, labels, "programmes", "column", rows, series, 300, cost=3)
+    units = lists.boxes_by_unit(data)
+    _section(cur, fm, labels.chart("boxes_by_unit"), 10)
+    word = t("Kotak", "Box")
+    named = [
+        [u if isinstance(u, str) else t("(tanpa unit)", "(no unit)"), *n]
+        for u, *n in units.to_numpy().tolist()
+    ]
+    heads = [h("unit"), *(f"{word} {b}" for b in range(1, 10))]
+    rows = _data_table(cur, fm, heads, named, [None, *["jp"] * 9])
+    series = [(b, f"{word} {b}", BOX_COLOURS[b][0]) for b in range(1, 10)]
+    height = 60 + 18 * max(len(units), 4)
+    _chart(cur, fm, labels, "boxes_by_unit", "bar", rows, series, height, stacked=True)
+
+
+def _data_table(
+    cur: Cursor, fm: Formats, heads: list[str], rows: list[list], kinds: list
+) -> tuple[int, int]:
+    """A chart's numbers under their header row; returns its first and last data row."""
+    cur.line(*heads, formats=[fm.header, *[fm.header_num] * (len(heads) - 1)])
+    first = cur.row
+    formats = [fm.kind(k) if k else None for k in kinds]
+    for row in rows:
+        cur.line(
+            *(int(v) if k else str(v) for v, k in zip(row, kinds, strict=True)), formats=formats
+        )
+    return first, cur.row - 1
+
+
+def _chart(
+    cur: Cursor,
+    fm: Formats,
+    labels: Labels,
+    code: str,
+    kind: str,
+    rows: tuple[int, int],
+    series: list[tuple[int, str, str]],
+    height: int,
+    stacked: bool = False,
+    cost: int | None = None,
+) -> None:
+    """A native chart of table ROWS (column 0: categories; SERIES: column, name, colour)
+    in rows kept free for it under the table; COST: a column drawn as a line on a second
+    axis (rupiah beside counts)."""
+    first, last = rows
+    if last < first:  # nothing to draw
+        return
+    sheet = labels.sheet("ringkasan")
+    chart = fm.wb.add_chart({"type": kind, **({"subtype": "stacked"} if stacked else {})})
+    for col, name, colour in series:
+        chart.add_series(
+            {
+                "name": name,
+                "categories": [sheet, first, 0, last, 0],
+                "values": [sheet, first, col, last, col],
+                "fill": {"color": colour},
+                "gap": 60,
+                **({"data_labels": {"value": True}} if not stacked and len(series) == 1 else {}),
+            }
+        )
+    if cost is not None:
+        line = fm.wb.add_chart({"type": "line"})
+        line.add_series(
+            {
+                "name": labels.header("cost"),
+                "categories": [sheet, first, 0, last, 0],
+                "values": [sheet, first, cost, last, cost],
+                "y2_axis": True,
+                "marker": {"type": "circle"},
+                "line": {"color": "#C00000"},
+            }
+        )
+        chart.combine(line)
+    chart.set_title({"name": labels.chart(code), "name_font": {"size": 12}})
+    chart.set_legend(
+        {"none": True} if len(series) == 1 and cost is None else {"position": "bottom"}
+    )
+    if kind == "bar":  # categories top to bottom in table order
+        chart.set_y_axis({"reverse": True, "num_font": {"size": 8}})
+    chart.set_size({"width": 900, "height": height})
+    cur.skip()
+    cur.ws.insert_chart(cur.row, 0, chart)
+    cur.skip(-(-height // 20) + 1)  # rows of 20 px
 
 
 def _title(cur: Cursor, fm: Formats, data: RunData, title: str, labels: Labels) -> None:
@@ -591,13 +920,13 @@ def _box_fmt(fm: Formats, box: int, part: str) -> object:
         )
     if part == "row":
         return fm.get(bg_color=strong, font_color=font, bold=True)
-    return fm.get(bg_color=pale, left=1, right=1, text_wrap=True, valign="top")
+    return fm.get(bg_color=pale, left=1, right=1, text_wrap=True, valign="top")  # names wrap
 
 
 def _box_table(cur: Cursor, fm: Formats, data: RunData, labels: Labels, boxes: pd.DataFrame):
     """Per box: count, share, placement, position; then a bar chart of it below."""
     t = labels.text
-    _section(cur, fm, t("Sebaran per Kotak", "People per box"), 5)
+    _section(cur, fm, t("Sebaran per Kotak Talenta", "People per talent box"), 5)
     position = f"{labels.header('potential')} / {labels.header('performance')}"
     h, n, indent = fm.header, fm.header_num, fm.get(indent=1)
     flat = fm.get(bold=True, bg_color="#D9E1F2", bottom=1)  # no wrap: overflows to the right
@@ -629,7 +958,11 @@ def _box_table(cur: Cursor, fm: Formats, data: RunData, labels: Labels, boxes: p
 
 def _placement_short(code: str, labels: Labels) -> str:
     """A placement's list name (Promosi, ...) where it has one, else its rules name."""
-    return labels.sheet(code) if code in lists.PLACEMENT_LISTS else str(labels.value(code))
+    return (
+        labels.sheet(code)
+        if code in lists.placement_codes(labels.rules)
+        else str(labels.value(code))
+    )
 
 
 def _box_chart(cur: Cursor, fm: Formats, labels: Labels, first: int, last: int) -> None:
@@ -752,10 +1085,13 @@ def _units(cur: Cursor, fm: Formats, data: RunData, labels: Labels) -> None:
     table = lists.unit_counts(data)
     _section(cur, fm, t("Per Unit Kerja", "Per unit"), len(table.columns))
     heads = [
-        labels.header(c) if c not in lists.PLACEMENT_LISTS else labels.sheet(c)
+        labels.header(c) if c not in lists.placement_codes(data.rules) else labels.sheet(c)
         for c in table.columns
     ]
-    cur.ws.set_row(cur.row, header_height(heads, RINGKASAN_WIDTHS[: len(heads)]))
+    widths = [*RINGKASAN_WIDTHS, *[14] * len(heads)][: len(heads)]  # a placement the rules add
+    for c in range(len(RINGKASAN_WIDTHS), len(heads)):
+        cur.ws.set_column(c, c, 14)
+    cur.ws.set_row(cur.row, header_height(heads, widths))
     cur.line(*heads, formats=[fm.header, *[fm.header_num] * (len(heads) - 1)])
     kinds = [None, *["jp"] * (len(table.columns) - 2), "money"]
     formats = [fm.kind(k) if k else None for k in kinds]
@@ -824,8 +1160,10 @@ def peta(ws: Worksheet, fm: Formats, data: RunData, labels: Labels, hasil: pd.Da
     names = {int(b): g.tolist() for b, g in text.groupby(who["box"].to_numpy(), sort=False)}
     widths = [max(map(len, v), default=0) for v in names.values()]
     _print_setup(ws, fit=True)
+    page_header(ws, data, labels, labels.sheet("peta"))
     ws.set_column(0, 0, 16)
-    ws.set_column(1, 3, min(max([30, *widths]) + 2, MAX_WIDTH))
+    width = min(max([30, *widths]) + 2, PETA_WIDTH)  # longer names wrap
+    ws.set_column(1, 3, width)
     cur = Cursor(ws)
     _title(cur, fm, data, labels.sheet("peta"), labels)
     cur.line(
@@ -841,13 +1179,14 @@ def peta(ws: Worksheet, fm: Formats, data: RunData, labels: Labels, hasil: pd.Da
     cur.line(axis, *(str(labels.value(p)) for p in PERFORMANCE_LEVELS), fmt=fm.header)
     ws.freeze_panes(cur.row, 1)
     for level, boxes in box_grid(data.rules):
-        _peta_band(cur, fm, labels, str(labels.value(level.code)), boxes, names)
+        _peta_band(cur, fm, labels, str(labels.value(level.code)), boxes, names, width)
 
 
 def _peta_band(
-    cur: Cursor, fm: Formats, labels: Labels, level: str, boxes: list[int], names: dict
+    cur: Cursor, fm: Formats, labels: Labels, level: str, boxes: list[int], names: dict, width
 ) -> None:
-    """One potential level: a heading per box (number, count), then the names beneath."""
+    """One potential level: a heading per box (number, count), then the names beneath (a
+    row as tall as its longest name wraps to: a PDF converter does not size rows)."""
     people = labels.text("pegawai", "people")
     word = labels.text("Kotak", "Box")
     heads = [f"{word} {b}: {len(names.get(b, [])):,} {people}".replace(",", ".") for b in boxes]
@@ -858,8 +1197,12 @@ def _peta_band(
     cells = [_box_fmt(fm, b, "name") for b in boxes]
     edge = fm.get(bg_color="#D9E1F2", left=1, right=1, font_color="#808080")
     put, blank = cur.ws.write_string, cur.ws.write_blank
+    fits = _chars_per_line(width)
     for i in range(depth):
         r = cur.row + i
+        long = [col[i] for col in columns if i < len(col) and len(col[i]) > fits]
+        if long:
+            cur.ws.set_row(r, LINE_POINTS * max(wrapped_lines(t, fits) for t in long))
         put(r, 0, level, edge)  # the level on every row: still readable on page 5 or filtered
         for c, (col, f) in enumerate(zip(columns, cells, strict=True), 1):
             if i < len(col):
