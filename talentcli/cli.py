@@ -195,7 +195,7 @@ def import_(
         typer.Argument(help="Exports: .xlsx .xlsm .xls .ods .csv .txt", metavar="FILE..."),
     ],
     kind: Annotated[
-        str, typer.Option(help="auto, asesmen, kinerja or formasi.", metavar="KIND")
+        str, typer.Option(help="auto, asesmen, kinerja, formasi or pegawai.", metavar="KIND")
     ] = "auto",
     cycle: CycleOpt = None,
     sheet: Annotated[str | None, typer.Option(help="Read this sheet only.", metavar="NAME")] = None,
@@ -386,7 +386,7 @@ def sample(
     cycle: Annotated[int, typer.Option(help="Assessment cycle (year).", metavar="YEAR")] = 2026,
     csv: Annotated[bool, typer.Option("--csv", help="Write .csv instead of .xlsx.")] = False,
 ) -> None:
-    """Write a realistic synthetic cohort: asesmen, kinerja (two years) and formasi files.
+    """Write a realistic synthetic cohort: asesmen, kinerja (two years), formasi and pegawai files.
 
     Example: talentcli sample --n 800 --seed 7 --out samples
     """

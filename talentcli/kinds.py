@@ -47,6 +47,11 @@ class Kind:
         return self.expand(self.ident, rules)
 
 
+PEGAWAI_FIELDS = (
+    *("nip", "nama", "pendidikan", "golongan", "tmt_golongan", "tmt_jabatan"),
+    *("hukuman_disiplin", "jabatan", "unit"),
+)
+
 KINDS: dict[str, Kind] = {
     k.name: k
     for k in (
@@ -78,11 +83,22 @@ KINDS: dict[str, Kind] = {
             table="vacancies",
             cycled=True,
         ),
+        # personnel data (SPEC §3), usually a SIASN export of every civil servant: no cycle,
+        # the newest import wins per NIP
+        Kind(
+            "pegawai",
+            fields=PEGAWAI_FIELDS,
+            required=("nip",),
+            ident=("nip",),
+            key=("nip",),
+            table="personnel",
+            cycled=False,
+        ),
     )
 }
 # `run` imports the inbox kind by kind in this order (SPEC §7: what a later kind refers to
 # is stored first).
-RUN_ORDER = ("asesmen", "kinerja", "formasi")
+RUN_ORDER = ("pegawai", "asesmen", "kinerja", "formasi")
 
 
 def kind(name: str) -> Kind:

@@ -29,6 +29,10 @@ FIXED_FIELDS = (
     "nilai_kinerja",
     "kode",
     "jumlah",
+    "pendidikan",
+    "tmt_golongan",
+    "tmt_jabatan",
+    "hukuman_disiplin",
 )
 PERFORMANCE_LEVELS = ("di_bawah", "sesuai", "di_atas")
 POTENTIAL_SOURCES = ("jpm", "potensi")
@@ -262,6 +266,40 @@ class Education(Strict):
     order: list[list[Code]] = [
         ["sd"], ["smp"], ["sma"], ["d1"], ["d2"], ["d3"], ["d4", "s1"], ["s2"], ["s3"]
     ]  # fmt: skip
+    # code -> how exports write it (SPEC §3 pegawai): compared in any case without spaces,
+    # dashes or other punctuation, the longest spelling first, at the start of the cell
+    # ('Sarjana Muda' -> d3 before 'Sarjana' -> s1; 'S-1/Sarjana' -> s1)
+    spellings: dict[Code, list[str]] = {}
+
+    @cached_property
+    def codes(self) -> list[str]:
+        """Every education code, lowest first."""
+        return [c for same in self.order for c in same]
+
+    @cached_property
+    def lookup(self) -> list[tuple[str, str]]:
+        """(compact spelling, code), the longest spelling first (codes count as spellings)."""
+        pairs = {compact(c): c for c in self.codes}
+        pairs |= {compact(a): c for c, names in self.spellings.items() for a in names}
+        return sorted(pairs.items(), key=lambda kv: (-len(kv[0]), kv[0]))
+
+    def code_of(self, text: object) -> str | None:
+        """The education code a cell's text starts with (longest spelling first); None."""
+        key = compact(text)
+        if not key:
+            return None
+        for spelling, code in self.lookup:
+            if key.startswith(spelling):
+                return code
+        return None
+
+
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def compact(text: object) -> str:
+    """Lower case, letters and digits only: 'S-1 / Sarjana' -> 's1sarjana'."""
+    return _NOT_ALNUM.sub("", str(text).lower())
 
 
 class Rules(Strict):
@@ -285,6 +323,9 @@ class Rules(Strict):
     training: Training
     equity: Equity = Equity()
     education: Education = Education()
+    # hukuman_disiplin cells that mean "no sanction" (any case); any other text is an active
+    # sanction, an empty cell is none too (SPEC §3 pegawai)
+    no_discipline_words: list[str] = ["-", "Tidak Ada", "Tidak Pernah", "Belum Pernah", "Nihil"]
     candidates_per_seat: int = Field(3, ge=1, le=50)
 
     def recommendation(self, box: int, placement: str | None = None, en: bool = False) -> str:
@@ -353,6 +394,27 @@ def cross_check(r: Rules) -> list[Problem]:
         *_check_performance(r),
         *_check_boxes(r),
         *_check_training(r),
+        *_check_education(r),
+    ]
+
+
+def _check_education(r: Rules) -> list[Problem]:
+    """Spellings only of the ordered codes; each code once; each spelling for one code."""
+    codes = r.education.codes
+    out = [(("education", "order"), f"code {d!r} appears twice") for d in _duplicates(codes)]
+    out += [
+        (("education", "spellings", c), f"{c!r} is not an education code of order {codes}")
+        for c in r.education.spellings
+        if c not in codes
+    ]
+    owners: dict[str, set[str]] = {}
+    for code, names in r.education.spellings.items():
+        for a in names:
+            owners.setdefault(compact(a), set()).add(code)
+    return out + [
+        (("education", "spellings", sorted(v)[-1]), f"spelling {k!r} is given to {sorted(v)}")
+        for k, v in owners.items()
+        if len(v) > 1 or not k
     ]
 
 

@@ -28,9 +28,9 @@ kinerja-semicolon-cp1252.csv: ';' separated, Windows-1252 (é = 0xE9), CRLF; lin
     line 4 header (NIP;Nama Pegawai;Tahun;Predikat Kinerja;Keterangan), lines 5-19 data
     ('-prefixed NIPs, one spaced NIP, predikat in any case), line 11 and 20 blank, line 21 a
     footer in the name column.
-      line  9  D9   unknown-rating      "Cukup" (André Ma'ruf, 2024)
+      line  9  D9   "Cukup" (André Ma'ruf, 2024): the older word (SPEC §4.4), accepted
       line 14  A14  nip-precision-lost  "1.97512E+17"
-    -> 17 rows read = 12 accepted + 2 rejected + 3 skipped, exit 1
+    -> 17 rows read = 13 accepted + 1 rejected + 3 skipped, exit 1
 
 formasi-lo.ods: row 1 title (merged), row 2 blank, row 3 header, rows 4-8 five vacancies
     (one Jumlah as text "1", one empty -> 1), row 9 blank, row 10 a footer
@@ -92,7 +92,6 @@ COMPETENCIES = ["teknis", "sosiokultural", "literasi_digital", "numerik"]
 
 KINERJA = "kinerja-semicolon-cp1252.csv"
 KINERJA_ERRORS = {
-    f"{KINERJA}!D9": (9, "D", "Predikat Kinerja", "predikat", "unknown-rating", "Cukup"),
     f"{KINERJA}!A14": (14, "A", "NIP", "nip", "nip-precision-lost", "1.97512E+17"),
 }
 # (nip, tahun) -> predikat as written (compared case- and space-insensitively)
@@ -101,6 +100,7 @@ KINERJA_RATINGS = {
     ("197809232003121003", 2025): "sangat baik",
     ("198502142010012005", 2024): "baik",
     ("198502142010012005", 2025): "baik",
+    ("198211302009021004", 2024): "cukup",  # the older word (PP 46/2011): di_bawah
     ("198211302009021004", 2025): "butuh perbaikan",
     ("199005052015032001", 2024): "sangat baik",
     ("199005052015032001", 2025): "sangat baik",
@@ -404,7 +404,7 @@ def test_kinerja_semicolon_cp1252(ws: Path) -> None:
     assert rep["status"] == "imported"
     assert rep["kind"] == "kinerja"
     assert rep["header_row"] == 4  # a line number
-    assert (rep["rows_read"], rep["accepted"], rep["rejected"], rep["skipped"]) == (17, 12, 2, 3)
+    assert (rep["rows_read"], rep["accepted"], rep["rejected"], rep["skipped"]) == (17, 13, 1, 3)
     assert rep["rows_read"] == rep["accepted"] + rep["rejected"] + rep["skipped"]
     assert error_map(rep) == KINERJA_ERRORS
     assert any("not used: " in n and "Keterangan" in n for n in rep["notes"])
@@ -415,40 +415,37 @@ def test_kinerja_semicolon_cp1252(ws: Path) -> None:
         assert re.fullmatch(r"\d{18}", nip)  # the apostrophe and the spaces are gone
         assert " ".join(predikat.split()).lower() == KINERJA_RATINGS[nip, tahun]
     assert query(ws, "SELECT rows_read, accepted, rejected, skipped FROM batches") == [
-        (17, 12, 2, 3)
+        (17, 13, 1, 3)
     ]
 
-    # the rejected rows keep their original cells: é (0xE9 in the file) and the apostrophes
+    # the rejected row keeps its original cells (Cukup, the older word, is known since
+    # SPEC §4.4 names it: André's 2024 row is accepted)
     rejects = read_rejects_csv(ws / "rejects" / "kinerja-semicolon-cp1252.rejects.csv")
     assert [(r["row"], r["codes"], r["Nama Pegawai"]) for r in rejects] == [
-        ("9", "unknown-rating", "André Ma'ruf"),
         ("14", "nip-precision-lost", "Dewi Kartika Sari"),
     ]
-    assert rejects[0]["Predikat Kinerja"] == "Cukup"
-    assert rejects[0]["NIP"].endswith("198211302009021004")
     wb = load_workbook(ws / "rejects" / "kinerja-semicolon-cp1252.rejects.xlsx", read_only=True)
     try:
         cells = {v for row in wb["Ditolak"].iter_rows(values_only=True) for v in row}
     finally:
         wb.close()
-    assert "André Ma'ruf" in cells
-    assert "predikat lama (PP 46/2011)" in cells
+    assert "Dewi Kartika Sari" in cells
 
 
 def test_kinerja_terminal_cells_are_lines(ws: Path) -> None:
     result = runner.invoke(app, ["import", str(DATA / KINERJA)])
     assert result.exit_code == 1
-    assert f"{KINERJA}!D9" in result.stdout
+    assert f"{KINERJA}!D9" not in result.stdout  # Cukup: the older word, known
     assert f"{KINERJA}!A14" in result.stdout
-    assert "17 rows read = 12 accepted + 2 rejected + 3 skipped" in result.stdout
+    assert "17 rows read = 13 accepted + 1 rejected + 3 skipped" in result.stdout
 
 
 def test_log_holds_no_names(ws: Path) -> None:
     run_import(str(DATA / KINERJA))
     run_import(str(DATA / "asesmen-lo.xlsx"))
     log = (ws / "logs" / "talentcli.log").read_text(encoding="utf-8")
-    assert "D9" in log and "unknown-rating" in log
-    for name in ("André", "Ma'ruf", "Yusuf Maulana", "Budi Hartono", "tujuh"):
+    assert "A14" in log and "nip-precision-lost" in log
+    for name in ("André", "Ma'ruf", "Dewi Kartika", "Yusuf Maulana", "Budi Hartono", "tujuh"):
         assert name not in log
 
 

@@ -35,7 +35,7 @@ LEVEL_ALIASES = {
     "jf_ahli_pertama": "JF Ahli Pertama, Ahli Pertama, Fungsional Ahli Pertama",
 }
 PREDIKAT = {"sangat baik", "baik", "butuh perbaikan", "kurang", "kurang/misconduct",
-            "sangat kurang"}  # fmt: skip
+            "sangat kurang", "amat baik", "cukup", "buruk"}  # fmt: skip
 
 
 def norm(text: str) -> str:
@@ -65,8 +65,9 @@ def people(rekap: list[list]) -> list[list]:
     return rekap[5 : 5 + N]
 
 
-def test_writes_three_owner_only_workbooks(xlsx: list[Path]):
-    assert [p.name for p in xlsx] == ["asesmen-2026.xlsx", "kinerja.xlsx", "formasi-2026.xlsx"]
+def test_writes_four_owner_only_workbooks(xlsx: list[Path]):
+    names = ["asesmen-2026.xlsx", "kinerja.xlsx", "formasi-2026.xlsx", "pegawai-2026.xlsx"]
+    assert [p.name for p in xlsx] == names
     for path in xlsx:
         assert path.is_file() and path.stat().st_mode & 0o777 == 0o600
     assert CalamineWorkbook.from_path(str(xlsx[0])).sheet_names == ["Petunjuk", "Rekap"]
@@ -151,9 +152,34 @@ def test_formasi_lists_vacancies_with_known_levels(xlsx: list[Path]):
     assert all(norm(row[3]) in KNOWN_LEVELS and row[4] in (1.0, 2.0) for row in data)
 
 
+def test_pegawai_is_a_siasn_export_with_a_few_missing_and_a_few_sanctioned(
+    xlsx: list[Path], rekap: list[list]
+):
+    """SIASN headers, TMT as Excel dates, education in the spellings SIASN writes; a few
+    cohort members are not in it, a few carry an active sanction."""
+    import datetime as dt
+
+    from talentcli.rules import load_rules
+
+    rows = sheet(xlsx[3], "Data PNS")
+    assert rows[2][:3] == ["NIP_BARU", "NAMA", "GOL_AKHIR_NAMA"]
+    data = rows[3:]
+    assert all(isinstance(r[3], dt.date) and isinstance(r[5], dt.date) for r in data)
+    assert all(r[5] < dt.date(2026, 1, 1) for r in data)
+    education = load_rules().rules.education
+    assert {education.code_of(r[6]) for r in data} >= {"s1", "s2", "d3", "d4"}
+    assert None not in {education.code_of(r[6]) for r in data}
+    cohort = {row[1].replace(" ", "") for row in people(rekap)}
+    missing = cohort - {r[0] for r in data}
+    assert 0 < len(missing) < 0.1 * N
+    sanctioned = [r for r in data if r[8] == "Hukuman Disiplin Ringan"]
+    assert 0 < len(sanctioned) < 0.1 * len(data)
+
+
 def test_csv_mode_writes_plain_csv(tmp_path: Path):
     paths = write_sample(tmp_path, n=120, seed=3, csv=True)
-    assert [p.name for p in paths] == ["asesmen-2026.csv", "kinerja.csv", "formasi-2026.csv"]
+    names = ["asesmen-2026.csv", "kinerja.csv", "formasi-2026.csv", "pegawai-2026.csv"]
+    assert [p.name for p in paths] == names
     with paths[0].open(encoding="utf-8", newline="") as fh:
         rows = list(csv.reader(fh))
     assert rows[0] == HEADER and len(rows) == 121
@@ -176,7 +202,8 @@ def test_same_seed_same_bytes_other_seed_other_bytes(tmp_path: Path):
 def test_a_file_past_the_sheet_row_limit_becomes_csv(tmp_path: Path, monkeypatch):
     monkeypatch.setattr(sample, "SHEET_ROW_LIMIT", 150)  # asesmen fits, kinerja (~250) does not
     paths = write_sample(tmp_path, n=120, seed=3)
-    assert [p.name for p in paths] == ["asesmen-2026.xlsx", "kinerja.csv", "formasi-2026.xlsx"]
+    names = ["asesmen-2026.xlsx", "kinerja.csv", "formasi-2026.xlsx", "pegawai-2026.xlsx"]
+    assert [p.name for p in paths] == names
 
 
 @pytest.mark.parametrize(("n", "cycle"), [(0, 2026), (10, 1990), (10, 2050)])
@@ -251,7 +278,7 @@ def test_other_rules_give_other_standards_ages_aliases_and_words(tmp_path: Path)
         data["performance"]["predikat"]["di_atas"] = ["Istimewa"]
 
     rules = rules_with(change)
-    asesmen, kinerja, _ = write_sample(tmp_path, n=1500, seed=5, rules=rules)
+    asesmen, kinerja, _, _ = write_sample(tmp_path, n=1500, seed=5, rules=rules)
     levels = Counter(row[4] for row in sheet(asesmen, "Rekap")[5:] if row[1])
     assert "Penata Ahli Pertama" in levels and "JF Ahli Pertama" not in levels
     pertama = [(age, s) for lv, age, s in assessed(asesmen, rules) if lv == "jf_ahli_pertama"]
@@ -321,7 +348,7 @@ def test_messy_samples_use_valid_nips_except_where_the_code_is_about_nips(tmp_pa
         assert sample_file.name in written
         rows = messy_rows(tmp_path / sample_file.name, len(sample_file.titles))
         assert len(rows) == len(sample_file.rows)
-        nip_column = list(sample_file.header).index("NIP")
+        nip_column = [h.startswith("NIP") for h in sample_file.header].index(True)  # NIP_BARU
         for number, cells in rows:
             nip = cells[nip_column]
             ok = isinstance(nip, str) and nip_is_valid(nip.lstrip("'").replace(" ", ""))

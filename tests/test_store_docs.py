@@ -18,7 +18,7 @@ from talentcli.store import Store
 REPO = Path(__file__).resolve().parent.parent
 DOC = REPO / "docs" / "store.md"
 EXAMPLE = re.compile(r'^\s*sqlite3 talent\.db "(.+)"\s*$', re.MULTILINE)
-SAMPLES = ["asesmen-2026.xlsx", "kinerja.xlsx", "formasi-2026.xlsx"]
+SAMPLES = ["pegawai-2026.xlsx", "asesmen-2026.xlsx", "kinerja.xlsx", "formasi-2026.xlsx"]
 
 
 @pytest.fixture(scope="module")

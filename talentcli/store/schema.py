@@ -13,7 +13,13 @@ from talentcli.store import legacy
 
 SCORE_PREFIX = "score_"  # one REAL column per competency code: score_teknis, score_numerik ...
 # Stored type of the kinds' fields that are not text (the registry names fields, not types).
-FIELD_TYPES = {"potensi": "REAL", "nilai_kinerja": "REAL", "tahun": "INTEGER", "jumlah": "INTEGER"}
+FIELD_TYPES = {
+    "potensi": "REAL",
+    "nilai_kinerja": "REAL",
+    "tahun": "INTEGER",
+    "jumlah": "INTEGER",
+    "hukuman_disiplin": "INTEGER",  # pegawai: 1 an active sanction, 0 none, NULL not given
+}
 # A run's per-person results: the person columns of the JSON report (SPEC §5), then the
 # plan totals; the scores follow as score_<code>.
 RESULT_TYPES = {
