@@ -18,10 +18,8 @@ def vacancy_candidates(people: pd.DataFrame, vacancies: pd.DataFrame, rules: Rul
     level and every vacancy of that level takes the head of the same ranking; only that head
     is ever turned into rows.
     """
-    promotes = {code: lv.promotes_to for code, lv in rules.job_levels.items() if lv.promotes_to}
     pool = np.flatnonzero(people["talent_pool"].to_numpy(dtype=bool))
     codes, levels = pd.factorize(people["job_level"].to_numpy()[pool])
-    target = np.array([promotes.get(lv) for lv in levels] + [None], dtype=object)[codes]
     keys = {
         "scores": people[_scores(rules)].to_numpy(float)[pool],
         "box": people["box"].to_numpy()[pool],
@@ -29,7 +27,10 @@ def vacancy_candidates(people: pd.DataFrame, vacancies: pd.DataFrame, rules: Rul
     }
     parts = []
     for level, vac in vacancies.groupby("job_level", sort=True):
-        mine = target == level
+        feeds = [
+            lv in rules.job_levels and level in rules.job_levels[lv].promotes_to for lv in levels
+        ]
+        mine = np.array([*feeds, False], dtype=bool)[codes]
         order, fit = _ranked({k: v[mine] for k, v in keys.items()}, level, rules)
         order = order[: int(rules.candidates_per_seat * vac["jumlah"].max())]
         top = people.iloc[pool[mine][order]][["nip", "nama", "job_level", "box"]]
@@ -52,8 +53,8 @@ def empty_vacancies(people: pd.DataFrame, vacancies: pd.DataFrame, rules: Rules)
     empty = vacancies[~vacancies["kode"].isin(candidates["kode"])]
     feeders: dict[str, list[str]] = {}
     for code, lv in rules.job_levels.items():
-        if lv.promotes_to:
-            feeders.setdefault(lv.promotes_to, []).append(code)
+        for target in lv.promotes_to:
+            feeders.setdefault(target, []).append(code)
     reasons = []
     for level in empty["job_level"]:
         below = feeders.get(level, [])

@@ -11,7 +11,14 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from talentcli.errors import RulesError
 
@@ -111,8 +118,17 @@ class JobLevel(Strict):
     aliases: list[str] = Field(min_length=1)
     standard: dict[str, float]
     retirement_age: int = Field(ge=40, le=75)
-    promotes_to: str | None = None
+    # the levels a person of this level may move up to (SPEC §4.7: a level may lead to several)
+    promotes_to: list[Code] = []
     eligibility: Eligibility = Eligibility()
+
+    @field_validator("promotes_to", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        """A single level or none, as older rules files (and runs stored with them) write it."""
+        if value is None:
+            return []
+        return [value] if isinstance(value, str) else value
 
 
 class Status(Strict):
@@ -398,6 +414,14 @@ def cross_check(r: Rules) -> list[Problem]:
     ]
 
 
+def _check_eligibility(r: Rules, code: str, e: Eligibility) -> list[Problem]:
+    """A criterion's education code must be one of the rules' education codes."""
+    at = ("job_levels", code, "eligibility", "education_min")
+    if e.education_min is not None and e.education_min not in r.education.codes:
+        return [(at, f"unknown education {e.education_min!r}: one of {r.education.codes}")]
+    return []
+
+
 def _check_education(r: Rules) -> list[Problem]:
     """Spellings only of the ordered codes; each code once; each spelling for one code."""
     codes = r.education.codes
@@ -453,9 +477,12 @@ def _check_job_levels(r: Rules) -> list[Problem]:
         out += [(at, f"{e!r} is not a competency") for e in sorted(set(level.standard) - comps)]
         bad = [v for v in level.standard.values() if not r.scale.min <= v <= r.scale.max]
         out += [(at, f"standard {v} is outside the scale") for v in bad]
-        if level.promotes_to is not None and level.promotes_to not in r.job_levels:
-            at = ("job_levels", code, "promotes_to")
-            out.append((at, f"unknown job level {level.promotes_to!r}"))
+        at = ("job_levels", code, "promotes_to")
+        out += [
+            (at, f"unknown job level {t!r}") for t in level.promotes_to if t not in r.job_levels
+        ]
+        out += [(at, f"{code!r} cannot promote to itself") for t in level.promotes_to if t == code]
+        out += _check_eligibility(r, code, level.eligibility)
         for a in {code, level.name, *level.aliases}:
             owners.setdefault(norm_value(a), set()).add(code)
     return out + [

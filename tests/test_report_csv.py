@@ -58,7 +58,7 @@ def placement_list(data: RunData, placement: str) -> pd.DataFrame:
 
 def suksesi(data: RunData) -> pd.DataFrame:
     """The talent pool (succession group): who, how ready, for which level next."""
-    promotes = {c: lv.promotes_to for c, lv in data.rules.job_levels.items()}
+    promotes = {c: "; ".join(lv.promotes_to) or None for c, lv in data.rules.job_levels.items()}
     p = data.people[data.people["talent_pool"]]
     p = p.sort_values(["box", "jpm", "nip"], ascending=[False, False, True])
     out = p[[*PERSON[:5], *AXES, "readiness"]].copy()

@@ -191,7 +191,7 @@ class Labels:
             return code
         if column == "reason" and code == "gap":
             return VALUES["gap_reason"][self.i]
-        if column == "notes" and isinstance(code, str) and "; " in code:
+        if column in ("notes", "promotes_to") and isinstance(code, str) and "; " in code:
             return "; ".join(str(self.value(c, column)) for c in code.split("; "))
         if column == "competency" and code in self.competencies:
             return self.competencies[code]

@@ -61,8 +61,9 @@ def placement_list(data: RunData, placement: str) -> pd.DataFrame:
 
 
 def suksesi(data: RunData) -> pd.DataFrame:
-    """The talent pool (succession group): who, how ready, for which level next."""
-    promotes = {c: lv.promotes_to for c, lv in data.rules.job_levels.items()}
+    """The talent pool (succession group): who, how ready, for which level(s) next (codes
+    joined by '; ', as notes are: JF ahli muda -> JF ahli madya; administrator)."""
+    promotes = {c: "; ".join(lv.promotes_to) or None for c, lv in data.rules.job_levels.items()}
     rows = best_first(data.people, data.people["talent_pool"].to_numpy(dtype=bool))
     cols = [*PERSON[:5], *AXES, "readiness"]
     out = data.people.iloc[rows, data.people.columns.get_indexer(cols)].copy(deep=False)
