@@ -61,3 +61,5 @@ class RunData:
     candidates: pd.DataFrame
     assignment: pd.DataFrame | None = None  # report --assign: kode, seat, nip, fit
     instansi: Instansi = field(default_factory=Instansi)  # from the workspace's talent.yaml
+    # per vacancy: pool, candidates, reason when none, excluded_<criterion> (SPEC §4.7)
+    vacancy_pools: pd.DataFrame | None = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -31,7 +32,9 @@ def classify_cycle(store: st.Store, loaded: LoadedRules, cycle: str, as_of: dt.d
         )
     ratings = st.load_ratings(store, cycle)
     result = classify(cohort, ratings, rules, int(cycle), as_of, detail=False)  # derived below
-    people, plans, candidates = derive(result.people, rules, st.load_vacancies(store, cycle))
+    facts = eligibility_facts(st.load_personnel(store), ratings, rules, as_of, int(cycle))
+    vacancies = st.load_vacancies(store, cycle)
+    people, plans, candidates, pools = derive(result.people, rules, vacancies, facts)
     meta = {
         "cycle": cycle,
         "as_of": as_of.isoformat(),
@@ -43,7 +46,9 @@ def classify_cycle(store: st.Store, loaded: LoadedRules, cycle: str, as_of: dt.d
         "incomplete": len(result.incomplete),
     }
     codes = rules.competency_codes
-    run = st.save_run(store, meta, people, result.incomplete, codes, plans, candidates, rules=rules)
+    run = st.save_run(
+        store, meta, people, result.incomplete, codes, plans, candidates, rules=rules, pools=pools
+    )
     boxes = people["box"].value_counts().to_dict()
     return RunSummary(
         run,
@@ -54,6 +59,23 @@ def classify_cycle(store: st.Store, loaded: LoadedRules, cycle: str, as_of: dt.d
         result.incomplete,
         {b: int(boxes.get(b, 0)) for b in range(1, 10)},
     )
+
+
+def eligibility_facts(
+    personnel: pd.DataFrame, ratings: pd.DataFrame, rules, as_of: dt.date, cycle: int
+) -> Any:
+    """What the eligibility criteria read (SPEC §4.7): the stored personnel data (sanction
+    1/0/NULL as True/False/missing) and every stored rating up to the cycle as its level."""
+    from talentcli.classify import rating_levels
+    from talentcli.placement import Facts
+
+    staff = personnel.assign(
+        hukuman_disiplin=personnel["hukuman_disiplin"].map({1: True, 0: False}).astype(object)
+    )
+    nilai = pd.to_numeric(ratings["nilai"]).to_numpy(dtype=float)
+    level = rating_levels(ratings["predikat"], nilai, rules) if len(ratings) else np.zeros(0)
+    rated = pd.DataFrame({"nip": ratings["nip"], "tahun": ratings["tahun"], "level": level})
+    return Facts(staff, rated[rated["level"] >= 0], as_of, cycle)
 
 
 def load_run(store: st.Store, cycle: str | None, assign: bool = False) -> RunData:
@@ -75,7 +97,9 @@ def load_run(store: st.Store, cycle: str | None, assign: bool = False) -> RunDat
     vacancies = st.load_vacancies(store, run["cycle"])
     candidates = st.run_candidates(store, run["id"])
     assignment = solve(candidates, vacancies) if assign else None
-    return RunData(run, rules, people, incomplete, inputs, plans, vacancies, candidates, assignment)
+    data = RunData(run, rules, people, incomplete, inputs, plans, vacancies, candidates, assignment)
+    data.vacancy_pools = st.run_pools(store, run["id"])
+    return data
 
 
 def python_values(column: pd.Series, convert: Callable | None = None) -> pd.Series:

@@ -93,7 +93,7 @@ def test_json_has_traceability(cohort, tmp_path):
     assert doc["tool"]["name"] == "talentcli" and doc["cycle"] == "2026"
     assert doc["as_of"] == AS_OF and doc["rules"]["name"] == "default.yaml"
     assert len(doc["rules"]["sha256"]) == 64
-    assert {i["kind"] for i in doc["inputs"]} == {"asesmen", "kinerja", "formasi"}
+    assert {i["kind"] for i in doc["inputs"]} == {"asesmen", "kinerja", "formasi", "pegawai"}
     text = json.dumps(doc)
     assert "imported_at" not in text and "created_at" not in text
 

@@ -179,7 +179,8 @@ def _performance(nip: np.ndarray, ratings: pd.DataFrame, years: int, cycle: int)
     worst = got["worst"].fillna(-1).to_numpy(dtype=np.int64)
     failed = (n > 0) & (worst == 0)
     known = failed | (n >= years)
-    text = got["years"].fillna("").to_numpy(dtype=object)
+    years_text = got["years"].astype(object)  # float when no rating at all
+    text = years_text.where(years_text.notna(), "").to_numpy(dtype=object)
     detail = np.where(
         failed,
         "di bawah ekspektasi dalam " + text,

@@ -17,17 +17,20 @@ from talentcli.rules import Rules, check_rules_text
 
 
 def derive(
-    people: pd.DataFrame, rules: Rules, vacancies: pd.DataFrame
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """PEOPLE with plan_jp and plan_cost, their plans and the vacancy candidates: what a run
-    stores beside its results (the engine's own functions, with the run's rules)."""
-    from talentcli.placement import vacancy_candidates
+    people: pd.DataFrame, rules: Rules, vacancies: pd.DataFrame, facts: Any = None
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """PEOPLE with plan_jp and plan_cost, their plans, the vacancy candidates with each
+    criterion's result, and per vacancy its pool and the people left out: what a run stores
+    beside its results (the engine's own functions, with the run's rules). FACTS
+    (placement.Facts: personnel data, ratings, as_of, cycle) feed the eligibility criteria;
+    without them the criteria that need them are unknown."""
+    from talentcli.placement import candidates_and_pools
     from talentcli.plans import plan_and_totals
 
     detailed = with_competency_detail(people, rules)
     plans, plan_jp, plan_cost = plan_and_totals(detailed, rules)
-    candidates = vacancy_candidates(detailed, vacancies, rules)
-    return people.assign(plan_jp=plan_jp, plan_cost=plan_cost), plans, candidates
+    candidates, pools = candidates_and_pools(detailed, vacancies, rules, facts)
+    return people.assign(plan_jp=plan_jp, plan_cost=plan_cost), plans, candidates, pools
 
 
 def with_competency_detail(people: pd.DataFrame, rules: Rules) -> pd.DataFrame:
