@@ -102,10 +102,18 @@ def test_vacancy_candidates_follow_the_promotion_path(cohort, tmp_path):
     doc = report_json(cohort, tmp_path)
     by_nip = {p["nip"]: p for p in doc["people"]}
     rules = load_rules().rules
+    first = {"memenuhi": 0, "belum_lengkap": 1}  # tidak_memenuhi is never listed
     for v in doc["vacancies"]:
         assert len(v["candidates"]) <= 3 * v["jumlah"]
-        keys = [(-c["fit"], -c["box"], c["nip"]) for c in v["candidates"]]
-        assert keys == sorted(keys)
+        keys = [(first[c["verdict"]], -c["fit"], c["nip"]) for c in v["candidates"]]
+        assert [k[:2] for k in keys] == sorted(k[:2] for k in keys)
+        criteria = rules.job_levels[v["job_level"]].eligibility.model_dump()
+        asked = {k for k, want in criteria.items() if want not in (None, False)}
+        for c in v["candidates"]:
+            assert set(c["criteria"]) == asked
+            results = {x["result"] for x in c["criteria"].values()}
+            assert "fail" not in results
+            assert c["verdict"] == ("memenuhi" if results == {"ok"} else "belum_lengkap")
         for c in v["candidates"]:
             p = by_nip[c["nip"]]
             assert p["talent_pool"]

@@ -129,12 +129,64 @@ def kandidat(data: RunData) -> pd.DataFrame:
         "fit",
         "box",
     ]
+    out, extra = eligibility_columns(out, data)
+    cols += extra
     if data.assignment is not None:  # report --assign: the optimal one-to-one proposal
         seats = data.assignment.assign(assigned=True)[["kode", "nip", "assigned"]]
         out = out.merge(seats, on=["kode", "nip"], how="left")
         out["assigned"] = out["assigned"].eq(True)
         cols.append("assigned")
     return out[cols].reset_index(drop=True)
+
+
+# SPEC §4.7 criteria, in the order of the list's columns
+CRITERIA = (
+    "education_min",
+    "years_in_post_min",
+    "golongan_min",
+    "performance_years",
+    "no_discipline",
+    "max_age",
+)
+PERSONNEL_CRITERIA = ("education_min", "years_in_post_min", "golongan_min", "no_discipline")
+
+
+def eligibility_columns(out: pd.DataFrame, data: RunData) -> tuple[pd.DataFrame, list[str]]:
+    """The Kandidat list's SPEC §4.7 columns: the verdict; per criterion `ok`, `unknown`
+    (`no_pegawai` when the run had no personnel data to read) or `fail: <detail>`; per
+    vacancy the pool checked, the people left out per failed criterion ('education_min 2;
+    ...') and why no candidate is listed (no_feeder, empty_pool, all_excluded)."""
+    cols = ["verdict", *CRITERIA, "pool", "excluded", "empty_reason"]
+    if "verdict" not in out:  # a run stored before eligibility was checked
+        return out, []
+    no_pegawai = "pegawai" not in set(data.inputs.get("kind", pd.Series(dtype=object)))
+    for c in CRITERIA:
+        result = out[c].astype(object).to_numpy()
+        detail = out[f"{c}_detail"].astype(object)  # float when every value is missing
+        detail = detail.where(detail.notna(), "").astype(str).to_numpy(dtype=object)
+        text = np.where(result == "fail", "fail: " + detail, result)
+        if no_pegawai and c in PERSONNEL_CRITERIA:
+            text = np.where(result == "unknown", "no_pegawai", text)
+        out[c] = pd.Series(text, index=out.index, dtype=object).where(
+            out[c].notna().to_numpy(), None
+        )
+    pools = data.vacancy_pools
+    if pools is None or pools.empty:
+        return out.assign(pool=None, excluded=None, empty_reason=None), cols
+    counts = pools[[f"excluded_{c}" for c in CRITERIA]].to_numpy(dtype=float)
+    excluded = [  # a few rows: one per vacancy
+        "; ".join(f"{c} {int(n)}" for c, n in zip(CRITERIA, row, strict=True) if n > 0) or None
+        for row in counts
+    ]
+    per = pd.DataFrame(
+        {
+            "kode": pools["kode"],
+            "pool": pools["pool"].astype("int64"),
+            "excluded": excluded,
+            "empty_reason": pools["reason"].where(pools["reason"].notna(), None),
+        }
+    )
+    return out.merge(per, on="kode", how="left"), cols
 
 
 def _among(people: pd.DataFrame, nips: pd.Series) -> np.ndarray:
