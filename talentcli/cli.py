@@ -296,7 +296,8 @@ def explain(
     if len(digits) != 18 or any(ch not in "0123456789 .-'" for ch in nip.strip()):
         raise typer.BadParameter(f"{nip!r} is not a NIP (18 digits, spaces allowed)")
     data, ratings = svc.explain(_workspace(), digits, cycle)
-    typer.echo(explain_person(data, nip, ratings))
+    moves = svc.explain_eligibility(_workspace(), data, digits)  # SPEC §4.7, per next level
+    typer.echo(explain_person(data, nip, ratings, moves))
 
 
 @app.command()

@@ -113,3 +113,23 @@ def test_criterion_cells_read_as_words(lang):
                "Not eligible", "Minimum education: 2; Minimum grade: 1"],
     }  # fmt: skip
     assert got == want[lang]
+
+
+def test_explain_shows_each_next_level_with_every_criterion(cli, tmp_path):
+    doc = imported(cli, tmp_path, with_pegawai=True)
+    adm = next(v for v in doc["vacancies"] if v["job_level"] == "administrator")
+    listed = {c["nip"]: c for c in adm["candidates"]}
+    muda = next(p for p in doc["people"] if p["job_level"] == "jf_ahli_muda" and p["nip"] in listed)
+    result = cli("explain", muda["nip"])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    madya = out.index("Syarat JF Ahli Madya (default.yaml: job_levels.jf_ahli_madya.eligibility)")
+    admin = out.index("Syarat Administrator (Eselon III) (default.yaml: job_levels.administrator")
+    assert madya < admin  # in the order of promotes_to
+    verdict = {"memenuhi": "Memenuhi Syarat", "belum_lengkap": "Belum Lengkap Datanya"}
+    block = out[admin:]
+    assert block.splitlines()[0].endswith(verdict[listed[muda["nip"]]["verdict"]])
+    for crit, got in listed[muda["nip"]]["criteria"].items():  # the same as the report's list
+        if got["result"] == "ok":
+            assert f"Memenuhi ({got['detail']})" in block, crit
+    assert "Golongan Minimal" in out[madya:admin] and "Golongan Minimal" not in block
