@@ -160,10 +160,10 @@ def asesmen_samples() -> list[Sample]:
                rejected=(row(1), row(3), row(5)),
                note="0.5, 5.5 and 75 (a 0-100 score); 5.00 and 1.00 on rows 11-12 are in range"),
         Sample("unknown-job-level.xlsx", "unknown-job-level",
-               people([P[0], P[1], replace(P[2], level="Eselon II.b"), P[3], P[8],
+               people([P[0], P[1], replace(P[2], level="Eselon I.b"), P[3], P[8],
                        replace(P[5], level="Staf"), P[6], P[9]]),
                rejected=(row(2), row(5)),
-               note='"Eselon II.b" (a JPT post) and "Staf" (pelaksana) are not assessed levels'),
+               note='"Eselon I.b" (JPT Madya) and "Staf" (pelaksana) are not assessed levels'),
     ]  # fmt: skip
 
 

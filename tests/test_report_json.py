@@ -165,7 +165,7 @@ def _reference_candidate(c: dict) -> dict:
         "fit": float(c["fit"]),
         "box": int(c["box"]),
     }
-    if "verdict" in c:
+    if c.get("verdict") is not None and c["verdict"] == c["verdict"]:
         out["verdict"] = c["verdict"] if _given(c["verdict"]) else None
         out["criteria"] = {
             k: {"result": c[k], "detail": c[f"{k}_detail"] if _given(c[f"{k}_detail"]) else None}

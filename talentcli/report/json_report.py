@@ -181,7 +181,9 @@ def vacancy_items(data: RunData) -> Iterator[list[bytes]]:
     vacancy the pool people left out per failed criterion (SPEC §5)."""
     vac = data.vacancies.sort_values("kode")
     cands = data.candidates.sort_values(["kode", "rank"], kind="stable")
-    checked = "verdict" in cands
+    pools = data.vacancy_pools
+    with_pools = pools is not None and not pools.empty  # a run of old has none
+    checked = "verdict" in cands and (with_pools or bool(cands["verdict"].notna().any()))
     keys = ["rank", "nip", "nama", "fit", "box", *(["verdict", "criteria"] if checked else [])]
     candidate = struct(keys)
     columns = [
@@ -196,8 +198,6 @@ def vacancy_items(data: RunData) -> Iterator[list[bytes]]:
     every = list(map(candidate, *columns))
     kode, wanted = cands["kode"].to_numpy(dtype=object), vac["kode"].to_numpy(dtype=object)
     lo, hi = np.searchsorted(kode, wanted, "left"), np.searchsorted(kode, wanted, "right")
-    pools = data.vacancy_pools
-    with_pools = pools is not None and not pools.empty
     fields = ["code", "jabatan", "unit", "job_level", "jumlah", "candidates"]
     vacancy = struct([*fields, *(["excluded"] if with_pools else [])])
     excluded = _excluded(pools, wanted) if with_pools else None

@@ -157,8 +157,10 @@ def eligibility_columns(out: pd.DataFrame, data: RunData) -> tuple[pd.DataFrame,
     vacancy the pool checked, the people left out per failed criterion ('education_min 2;
     ...') and why no candidate is listed (no_feeder, empty_pool, all_excluded)."""
     cols = ["verdict", *CRITERIA, "pool", "excluded", "empty_reason"]
-    if "verdict" not in out:  # a run stored before eligibility was checked
-        return out, []
+    pools = data.vacancy_pools
+    checked = pools is not None and not pools.empty
+    if "verdict" not in out or not (checked or out["verdict"].notna().any()):
+        return out, []  # a run stored before eligibility was checked
     no_pegawai = "pegawai" not in set(data.inputs.get("kind", pd.Series(dtype=object)))
     for c in CRITERIA:
         result = out[c].astype(object).to_numpy()
