@@ -670,11 +670,11 @@ def test_people_rows_without_nip_above_a_signature_are_checked_not_skipped(cli, 
 
 
 def test_messages_show_the_value_found(cli, tmp_path):
-    rows = [person(1, scores=(0.5, 2, 2, 2), level="Eselon II.b")]
+    rows = [person(1, scores=(0.5, 2, 2, 2), level="Eselon I.b")]
     doc = cli.json("import", write_xlsx(tmp_path / "a.xlsx", asesmen_rows(rows)))
     msgs = {e["code"]: e["message"] for e in doc["files"][0]["errors"]}
     assert "is 0.5, outside 1-5" in msgs["out-of-range"]
-    assert "'Eselon II.b' is not known" in msgs["unknown-job-level"]
+    assert "'Eselon I.b' is not known" in msgs["unknown-job-level"]
 
 
 @given(
