@@ -82,6 +82,25 @@ def test_siasn_export_imports_with_exact_counts_and_rejects(cli, tmp_path):
     ]  # fmt: skip
 
 
+def test_the_same_export_saved_by_libreoffice_as_ods_imports_alike(cli):
+    """tests/data/real/pegawai-lo.ods: siasn_workbook's file converted by LibreOffice
+    (`soffice --headless --convert-to ods`): its own date cells and text."""
+    ods = Path(__file__).parent / "data" / "real" / "pegawai-lo.ods"
+    f = cli.json("import", ods)["files"][0]
+    assert (f["kind"], f["rows_read"], f["accepted"], f["rejected"]) == ("pegawai", 11, 6, 5)
+    assert {(e["cell"], e["code"]) for e in f["errors"]} == {
+        ("Data PNS!G9", "type-error"),
+        ("Data PNS!H10", "unknown-education"),
+        ("Data PNS!B11", "invalid-nip"),
+        ("Data PNS!B12", "duplicate-nip"),
+        ("Data PNS!B13", "duplicate-nip"),
+    }
+    assert cli.sql(
+        "SELECT pendidikan, tmt_golongan, tmt_jabatan FROM personnel "
+        "WHERE nip IN ('198001012005011001', '197805052002122005') ORDER BY nip"
+    ) == [("s2", "2016-04-01", "2017-07-01"), ("s1", "2018-04-01", "2020-01-02")]
+
+
 def test_newest_pegawai_import_wins_per_nip(cli, tmp_path):
     first = siasn_workbook(tmp_path / "pegawai-1.xlsx")
     assert cli("import", first).exit_code == 1  # some rows rejected
