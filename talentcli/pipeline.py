@@ -31,8 +31,10 @@ def classify_cycle(store: st.Store, loaded: LoadedRules, cycle: str, as_of: dt.d
             "import an asesmen file first (talentcli import FILE --cycle YEAR)"
         )
     ratings = st.load_ratings(store, cycle)
+    personnel = st.load_personnel(store)
+    cohort = filled_from_personnel(cohort, personnel)
     result = classify(cohort, ratings, rules, int(cycle), as_of, detail=False)  # derived below
-    facts = eligibility_facts(st.load_personnel(store), ratings, rules, as_of, int(cycle))
+    facts = eligibility_facts(personnel, ratings, rules, as_of, int(cycle))
     vacancies = st.load_vacancies(store, cycle)
     people, plans, candidates, pools = derive(result.people, rules, vacancies, facts)
     meta = {
@@ -59,6 +61,24 @@ def classify_cycle(store: st.Store, loaded: LoadedRules, cycle: str, as_of: dt.d
         result.incomplete,
         {b: int(boxes.get(b, 0)) for b in range(1, 10)},
     )
+
+
+def filled_from_personnel(cohort: pd.DataFrame, personnel: pd.DataFrame) -> pd.DataFrame:
+    """The asesmen file's jabatan and unit are the ones reported; personnel data fills them
+    only where the asesmen file has none (SPEC §3: SIASN's UNOR_NAMA is often a sub-unit)."""
+    if personnel.empty:
+        return cohort
+    at = pd.Index(personnel["nip"]).get_indexer(cohort["nip"])
+    out = cohort.copy(deep=False)
+    for name in ("jabatan", "unit"):
+        own = out[name].astype(object)
+        empty = (own.isna() | (own.astype(str).str.strip() == "")).to_numpy() & (at >= 0)
+        if empty.any():
+            given = personnel[name].to_numpy(dtype=object)[at[empty]]
+            column = own.to_numpy(dtype=object, copy=True)
+            column[empty] = given
+            out[name] = column
+    return out
 
 
 def eligibility_facts(

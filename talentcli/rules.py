@@ -341,7 +341,14 @@ class Rules(Strict):
     education: Education = Education()
     # hukuman_disiplin cells that mean "no sanction" (any case); any other text is an active
     # sanction, an empty cell is none too (SPEC §3 pegawai)
-    no_discipline_words: list[str] = ["-", "Tidak Ada", "Tidak Pernah", "Belum Pernah", "Nihil"]
+    no_discipline_words: list[str] = [
+        "-",
+        "Tidak Ada",
+        "Tidak Pernah",
+        "Belum Pernah",
+        "Nihil",
+        "Bebas",
+    ]
     candidates_per_seat: int = Field(3, ge=1, le=50)
 
     def recommendation(self, box: int, placement: str | None = None, en: bool = False) -> str:

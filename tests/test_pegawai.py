@@ -136,3 +136,26 @@ def test_dates_as_written(text, iso):
     from talentcli.ingest.validate import parse_date
 
     assert parse_date(text) == iso
+
+
+def test_pegawai_fills_unit_and_jabatan_only_where_the_asesmen_file_has_none(cli, tmp_path):
+    from tests.conftest import asesmen_rows, person, write_xlsx
+
+    own, bare = person(1), person(2)
+    bare[3], bare[5] = None, None  # no jabatan, no unit in the asesmen file
+    asesmen = write_xlsx(tmp_path / "asesmen-2026.xlsx", asesmen_rows([own, bare]))
+    kinerja = [["NIP", "Nama", "Tahun", "Predikat"]]
+    kinerja += [[row[1], row[2], 2025, "Baik"] for row in (own, bare)]
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["NIP_BARU", "NAMA", "JABATAN_NAMA", "UNOR_NAMA", "TINGKAT_PENDIDIKAN_NAMA"])
+    for row in (own, bare):
+        ws.append([row[1], row[2], "Analis SIASN", "Sub Bagian Umum", "S-1"])
+    wb.save(tmp_path / "pegawai.xlsx")
+    files = (asesmen, write_xlsx(tmp_path / "kinerja.xlsx", kinerja), tmp_path / "pegawai.xlsx")
+    assert cli("import", *files).exit_code == 0
+    assert cli("classify", "--cycle", "2026", "--as-of", "2026-01-01").exit_code == 0
+    assert set(cli.sql("SELECT nip, jabatan, unit FROM results")) == {
+        (own[1], "Kepala Seksi", "Bappeda"),  # the asesmen file's, not SIASN's sub-unit
+        (bare[1], "Analis SIASN", "Sub Bagian Umum"),
+    }

@@ -661,8 +661,8 @@ def run_pools(store: Store, run_id: int) -> pd.DataFrame:
 
 def load_personnel(store: Store) -> pd.DataFrame:
     """The personnel data in force (kind pegawai), one row per NIP: nip, pendidikan (code),
-    golongan, tmt_jabatan (ISO), hukuman_disiplin (1, 0 or missing)."""
-    cols = ["nip", "pendidikan", "golongan", "tmt_jabatan", "hukuman_disiplin"]
+    golongan, tmt_jabatan (ISO), hukuman_disiplin (1, 0 or missing), jabatan, unit."""
+    cols = ["nip", "pendidikan", "golongan", "tmt_jabatan", "hukuman_disiplin", "jabatan", "unit"]
     k = KINDS["pegawai"]
     if not _exists(store.db, k.table):
         return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
