@@ -27,6 +27,7 @@ from talentcli.safety import private_dir, remove_leftovers, safe_log_text
 if TYPE_CHECKING:
     import pandas as pd
 
+    from talentcli.engine.whatif import Comparison
     from talentcli.ingest import FileReport
     from talentcli.rules import LoadedRules, Rules
     from talentcli.workspace import Workspace
@@ -226,8 +227,11 @@ def report(
     assign: bool = False,
     key_file: Path | None = None,
     warn: Warn = _ignore,
+    budget: int | None = None,
+    per_unit: bool = False,
 ) -> ReportOutcome:
-    """Write the reports of the latest run of the cycle, under the lock."""
+    """Write the reports of the latest run of the cycle, under the lock; BUDGET (rupiah, else
+    talent.yaml's) funds the plans in the reports only."""
     from talentcli.safety import read_key
     from talentcli.workspace import open_log
 
@@ -235,7 +239,15 @@ def report(
     log = open_log(ws)
     with locked(ws, log, warn):
         paths = _write_reports(
-            ws, cycle, formats, out or ws.path(ws.config.output), lang, assign, key
+            ws,
+            cycle,
+            formats,
+            out or ws.path(ws.config.output),
+            lang,
+            assign,
+            key,
+            budget,
+            per_unit,
         )
     log.info("report: %s", " ".join(safe_log_text(p.name) for p in paths))
     return ReportOutcome(paths)
@@ -249,11 +261,15 @@ def _write_reports(
     lang: str,
     assign: bool = False,
     key: bytes | None = None,
+    budget: int | None = None,
+    per_unit: bool = False,
 ) -> list[Path]:
     """Gather the run from the store and write every format (leftovers of a killed writer
-    removed first); record which run the folder now shows."""
-    from talentcli.pipeline import load_run, pseudonymize
+    removed first); record which run the folder now shows. BUDGET, else talent.yaml's, is
+    allocated over the plans (SPEC §4.12)."""
+    from talentcli.pipeline import apply_budget, load_run, pseudonymize
     from talentcli.report import record_run, write_reports
+    from talentcli.report.lists import equity_view
     from talentcli.store import Store
 
     store = Store(ws.db, create=False)
@@ -262,11 +278,17 @@ def _write_reports(
     finally:
         store.close()
     data = replace(data, instansi=ws.instansi)
+    data = apply_budget(data, budget if budget is not None else ws.config.budget)
+    data = replace(data, equity=equity_view(data))  # from the NIPs, before any pseudonym
     if key is not None:
         data = pseudonymize(data, key)
     private_dir(folder)
     remove_leftovers(folder)
     paths = write_reports(data, folder, formats, lang)
+    if per_unit:  # one workbook per unit, for its head (unit/<slug>.xlsx)
+        from talentcli.report import write_per_unit
+
+        paths += write_per_unit(data, folder, lang)
     record_run(folder, data.run, formats)
     return paths
 
@@ -316,6 +338,53 @@ def explain_eligibility(ws: Workspace, data: RunData, nip: str) -> list[tuple]:
         rows = [(c, r.result[0], r.detail[0]) for c, r in res.items()]
         out.append((level, verdicts(res, 1)[0], rows))
     return out
+
+
+@dataclass
+class CompareOutcome:
+    """`compare`: the comparison and what it compared (cycle, as_of, run, both rules)."""
+
+    comparison: Comparison
+    meta: dict
+    code: ExitCode = ExitCode.OK
+
+
+def compare(ws: Workspace, rules_path: Path, cycle: str | None = None) -> CompareOutcome:
+    """Classify the cycle's stored inputs with other rules, in memory (same as_of), and hold
+    the result against the latest run (SPEC §4.13). Reads the store, writes nothing to it."""
+    from talentcli.engine.whatif import compare as held_against
+    from talentcli.pipeline import compute_cycle, load_run
+    from talentcli.rules import load_rules
+    from talentcli.store import Store
+    from talentcli.workspace import open_log
+
+    loaded = load_rules(rules_path)
+    store = Store(ws.db, create=False)
+    try:
+        old = load_run(store, cycle)
+        as_of = dt.date.fromisoformat(str(old.run["as_of"]))
+        new = compute_cycle(store, loaded.rules, str(old.run["cycle"]), as_of)[2]
+    finally:
+        store.close()
+    comparison = held_against(old.people, new)
+    run = old.run
+    meta = {
+        "cycle": str(run["cycle"]),
+        "as_of": str(run["as_of"]),
+        "run": int(run["id"]),
+        "rules_a": {"name": run["rules_name"], "sha256": run["rules_sha256"]},
+        "rules_b": {"name": loaded.name, "sha256": loaded.sha256},
+    }
+    changed = " ".join(f"{k}={v}" for k, v in comparison.changed.items())
+    log = open_log(ws)
+    log.info(
+        "compare: cycle=%s run=%s rules=%s %s",
+        meta["cycle"],
+        meta["run"],
+        safe_log_text(loaded.name),
+        changed,
+    )
+    return CompareOutcome(comparison, meta)
 
 
 def _not_in_run(nip: str, run: dict, where: dict) -> str:

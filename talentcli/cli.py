@@ -74,6 +74,16 @@ def _year(value: str | None) -> str | None:
     return value
 
 
+def _rupiah(value: str | None) -> int | None:
+    """'150000000', '150.000.000' or 'Rp 150.000.000' -> 150000000."""
+    if value is None:
+        return None
+    text = value.strip().removeprefix("Rp").removeprefix("rp").strip().replace(".", "")
+    if not text.isdigit():
+        raise typer.BadParameter(f"{value!r} is not an amount in rupiah such as 150.000.000")
+    return int(text)
+
+
 CycleOpt = Annotated[
     str | None,
     typer.Option(
@@ -323,10 +333,22 @@ def report(
             metavar="KEYFILE",
         ),
     ] = None,
+    budget: Annotated[
+        str | None,
+        typer.Option(
+            help="The year's training budget in rupiah (default: talent.yaml's budget).",
+            metavar="RUPIAH",
+            callback=_rupiah,
+        ),
+    ] = None,
+    per_unit: Annotated[
+        bool, typer.Option("--per-unit", help="Also one workbook per unit: unit/<name>.xlsx.")
+    ] = False,
 ) -> None:
-    """Write the reports of the latest classification run.
+    """Write the reports of the latest classification run; --per-unit adds a workbook for each
+    unit's head.
 
-    Example: talentcli report --format xlsx,html --out laporan --lang id
+    Example: talentcli report --format xlsx,html --out laporan --lang id --budget 150.000.000
     """
     from talentcli import app as svc
     from talentcli.render import busy
@@ -335,9 +357,15 @@ def report(
     if lang not in ("id", "en"):
         raise typer.BadParameter(f"{lang!r}: use id or en", param_hint="--lang")
     with busy("writing reports ..."):
-        done = svc.report(_workspace(), formats, out, lang, cycle, assign, pseudonymize, _warn)
+        done = svc.report(
+            _workspace(), formats, out, lang, cycle, assign, pseudonymize, _warn, budget, per_unit
+        )
+    units = [p for p in done.paths if p.parent.name == "unit"]
     for path in done.paths:
-        _echo(f"wrote {path}")
+        if path not in units:
+            _echo(f"wrote {path}")
+    if units:
+        _echo(f"wrote {len(units)} unit workbooks in {units[0].parent}")
 
 
 def _formats(fmt: str) -> list[str]:
@@ -350,6 +378,50 @@ def _formats(fmt: str) -> list[str]:
             f"{', '.join(unknown) or fmt!r}: use {', '.join(FORMATS)}", param_hint="--format"
         )
     return formats
+
+
+@app.command()
+@handled
+def compare(
+    rules: Annotated[
+        Path, typer.Option(help="The other rules file to classify with.", metavar="FILE")
+    ],
+    cycle: CycleOpt = None,
+    fmt: Annotated[
+        str, typer.Option("--format", help="text, md, csv or json.", metavar="FORMAT")
+    ] = "text",
+    out: Annotated[
+        Path | None, typer.Option(help="Write to this file instead of stdout.", metavar="FILE")
+    ] = None,
+) -> None:
+    """What if: classify the stored cycle with other rules (in memory, same as_of) and list
+    who changes box, placement, talent pool, JPM category or plan JP. Stores nothing.
+
+    Example: talentcli compare --rules rules/seleksi.yaml --format md --out seleksi.md
+    """
+    from talentcli import app as svc
+    from talentcli.render import busy
+    from talentcli.report.compare_report import COMPARE_FORMATS, render
+
+    if fmt not in COMPARE_FORMATS:
+        raise typer.BadParameter(
+            f"{fmt!r}: use {', '.join(COMPARE_FORMATS)}", param_hint="--format"
+        )
+    with busy("classifying with the other rules ..."):
+        done = svc.compare(_workspace(), rules, cycle)
+    _write_or_echo(render(done.comparison, done.meta, fmt), out)
+
+
+def _write_or_echo(text: str, out: Path | None) -> None:
+    """TEXT on stdout, or into OUT (owner-only, atomically)."""
+    if out is None:
+        typer.echo(text, nl=False)
+        return
+    from talentcli.safety import private_file
+
+    with private_file(out) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    _echo(f"wrote {out}")
 
 
 @app.command("run")

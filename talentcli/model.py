@@ -61,5 +61,8 @@ class RunData:
     candidates: pd.DataFrame
     assignment: pd.DataFrame | None = None  # report --assign: kode, seat, nip, fit
     instansi: Instansi = field(default_factory=Instansi)  # from the workspace's talent.yaml
+    budget: int | None = None  # report --budget (rupiah): plans carry `funded` (SPEC §4.12)
+    title: str = ""  # report --per-unit: the unit a workbook is for (its name in the title)
+    equity: dict | None = None  # the equity view, made once from the real NIPs (SPEC §4.11)
     # per vacancy: pool, candidates, reason when none, excluded_<criterion> (SPEC §4.7)
     vacancy_pools: pd.DataFrame | None = None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -13,17 +13,18 @@ from talentcli import store as st
 from talentcli.engine.runs import derive, run_rules, with_competency_detail
 from talentcli.errors import NotFoundError
 from talentcli.model import RunData, RunSummary
-from talentcli.rules import LoadedRules
+from talentcli.rules import LoadedRules, Rules
 
 PLAN_TOTALS = ["plan_jp", "plan_cost"]
 
 
-def classify_cycle(store: st.Store, loaded: LoadedRules, cycle: str, as_of: dt.date) -> RunSummary:
-    """Classify every person of the cycle's cohort and store the run with its plans and
-    vacancy candidates."""
+def compute_cycle(store: st.Store, rules: Rules, cycle: str, as_of: dt.date) -> tuple:
+    """The cycle's stored inputs classified with RULES, in memory (nothing is stored):
+    (cohort, classify result, people with plan totals, plans, vacancy candidates, vacancy
+    pools). `classify`
+    stores what this gives; `compare` holds it against the latest run."""
     from talentcli.classify import classify
 
-    rules = loaded.rules
     cohort = st.load_cohort(store, cycle, rules.competency_codes)
     if cohort.empty:
         raise NotFoundError(
@@ -34,9 +35,19 @@ def classify_cycle(store: st.Store, loaded: LoadedRules, cycle: str, as_of: dt.d
     personnel = st.load_personnel(store)
     cohort = filled_from_personnel(cohort, personnel)
     result = classify(cohort, ratings, rules, int(cycle), as_of, detail=False)  # derived below
+    # the cycle's calibration (SPEC §4.9) belongs here, between the computed box and what
+    # follows from it, so that classify and compare both apply it
     facts = eligibility_facts(personnel, ratings, rules, as_of, int(cycle))
     vacancies = st.load_vacancies(store, cycle)
     people, plans, candidates, pools = derive(result.people, rules, vacancies, facts)
+    return cohort, result, people, plans, candidates, pools
+
+
+def classify_cycle(store: st.Store, loaded: LoadedRules, cycle: str, as_of: dt.date) -> RunSummary:
+    """Classify every person of the cycle's cohort and store the run with its plans,
+    vacancy candidates and (per vacancy) the pool checked."""
+    rules = loaded.rules
+    cohort, result, people, plans, candidates, pools = compute_cycle(store, rules, cycle, as_of)
     meta = {
         "cycle": cycle,
         "as_of": as_of.isoformat(),
@@ -114,12 +125,59 @@ def load_run(store: st.Store, cycle: str | None, assign: bool = False) -> RunDat
     people = with_competency_detail(people, rules)  # its text columns are objects already
     people = people[[c for c in people if c not in PLAN_TOTALS] + PLAN_TOTALS]  # last, as ever
     plans = st.run_plans(store, run["id"])
+    plans["funded"] = np.ones(len(plans), dtype=bool)  # the needs: all funded without a budget
     vacancies = st.load_vacancies(store, run["cycle"])
     candidates = st.run_candidates(store, run["id"])
     assignment = solve(candidates, vacancies) if assign else None
     data = RunData(run, rules, people, incomplete, inputs, plans, vacancies, candidates, assignment)
     data.vacancy_pools = st.run_pools(store, run["id"])
     return data
+
+
+def apply_budget(data: RunData, budget: int | None) -> RunData:
+    """DATA with BUDGET (rupiah) allocated over its plans (SPEC §4.12): `funded` per plan row,
+    plan_jp and plan_cost of the funded rows. The store's plans stay the needs; no budget,
+    no change."""
+    from dataclasses import replace
+
+    from talentcli.engine.budget import allocate
+    from talentcli.plans import PLAN_COLUMNS
+
+    if budget is None:
+        return data
+    got = allocate(data.plans[PLAN_COLUMNS], data.people, data.rules, budget)
+    totals = got.totals.set_index("nip")
+    people = data.people.copy(deep=False)
+    for name in PLAN_TOTALS:
+        values = totals[name].reindex(people["nip"]).fillna(0).to_numpy(dtype=np.int64)
+        people[name] = values
+    return replace(data, people=people, plans=got.plans, budget=int(budget))
+
+
+def by_unit(data: RunData) -> Iterator[tuple[str, RunData]]:
+    """(unit, DATA for that unit's classified people only) per unit, by name; people without
+    a unit are one group named "". The rest of the run (rules, inputs, budget) stays."""
+    from dataclasses import replace
+
+    unit = data.people["unit"].astype(object).fillna("").to_numpy()
+    plan_unit = pd.Series(unit, index=data.people["nip"]).reindex(data.plans["nip"]).to_numpy()
+    empty = data.incomplete.iloc[:0]
+    for name in sorted(set(unit.tolist())):
+        people = data.people.iloc[np.flatnonzero(unit == name)].reset_index(drop=True)
+        plans = data.plans.iloc[np.flatnonzero(plan_unit == name)].reset_index(drop=True)
+        yield (
+            name,
+            replace(
+                data,
+                people=people,
+                plans=plans,
+                incomplete=empty,
+                candidates=data.candidates.iloc[:0],
+                vacancies=data.vacancies.iloc[:0],
+                assignment=None,
+                title=name or "Tanpa unit",
+            ),
+        )
 
 
 def python_values(column: pd.Series, convert: Callable | None = None) -> pd.Series:

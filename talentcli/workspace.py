@@ -63,6 +63,7 @@ class Config(BaseModel):
     limits: LimitsConfig = LimitsConfig()
     instansi: InstansiConfig = InstansiConfig()
     penandatangan: SignatoryConfig = SignatoryConfig()
+    budget: int | None = Field(None, ge=0)  # the year's training budget, rupiah (SPEC §4.12)
 
 
 CONFIG_TEMPLATE = """\
@@ -88,6 +89,7 @@ penandatangan:          # the signature block under every list
   jabatan: {jabatan}
   nama: ""
   nip: ""
+# budget: 150000000     # the year's training budget in rupiah (report --budget wins)
 """
 
 

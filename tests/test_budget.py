@@ -8,11 +8,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from talentcli.engine.budget import allocate, walk
-from talentcli.rules import load_rules
+from talentcli.rules import Rules, load_rules
 
 RULES = load_rules().rules
 CAT = {p.code: p for p in RULES.training.catalogue}
 COMPS = RULES.competency_codes  # teknis, sosiokultural, literasi_digital, numerik
+CODE = {(p.competency, p.severity): p.code for p in RULES.training.catalogue}
 
 
 def person(nip: str, deltas: dict, pool: bool = False, near: bool = False, unit: str = "U"):
@@ -106,3 +107,116 @@ def test_the_funded_total_never_exceeds_the_budget_and_everyone_keeps_min_jp(bud
     assert sum(u["funded"] for u in out.per_unit) == out.funded
     assert sum(p["funded"] for p in out.per_programme) == out.funded
     assert sum(p["unfunded"] for p in out.per_programme) == out.unfunded
+
+
+# ------------------------------------------------------------------ steps 3-4, columnar
+# The walk's steps 3 and 4 as they were first written, one person at a time (commit ca5191a):
+# the columnar version must give the same rows.
+
+
+def reference_with_added(plans: pd.DataFrame, who: pd.DataFrame, rules: Rules) -> pd.DataFrame:
+    """Steps 3 and 4: the light programme of each unfunded row, then the top-up to min_jp of
+    every person whose funded JP fell below it. Only people with an unfunded row change."""
+    short = plans.loc[~plans["funded"], "nip"].unique()
+    if len(short) == 0:
+        return plans
+    by_code = {p.code: p for p in rules.training.catalogue}
+    light = {p.competency: p.code for p in rules.training.catalogue if p.severity == "ringan"}
+    comps = rules.competency_codes
+    mine = plans[plans["nip"].isin(short)]
+    added = []
+    for nip, rows in mine.groupby("nip", sort=False):  # the people left short only
+        deltas = [float(who.at[nip, f"delta_{c}"]) for c in comps]
+        by_delta = [comps[j] for j in np.argsort(deltas, kind="stable")]
+        steps = _reference_steps(rows, by_delta, light, by_code, rules)
+        seq = int(rows["seq"].max())
+        added += [(nip, seq + i + 1, code, why) for i, (code, why) in enumerate(steps)]
+    return _reference_append(plans, added, by_code)
+
+
+def _reference_steps(
+    rows: pd.DataFrame, by_delta: list[str], light: dict, by_code: dict, rules: Rules
+):
+    """One person's added (code, reason) steps: light programmes for unfunded rows, then the
+    top-up (§4.8 step 3 over funded rows)."""
+    codes = set(rows["code"])
+    steps: list[tuple[str, str]] = []
+    for comp in rows.loc[~rows["funded"], "competency"]:
+        code = light.get(comp)
+        if code is not None and code not in codes:
+            steps.append((code, "budget"))
+            codes.add(code)
+    jp = int(rows.loc[rows["funded"], "jp"].sum()) + sum(by_code[c].jp for c, _ in steps)
+    planned = {by_code[c].competency for c in codes}
+    while jp < rules.training.min_jp:
+        rest = [c for c in by_delta if c not in planned]
+        if not rest:
+            filler = rules.training.filler
+            if filler not in codes:
+                steps.append((filler, "min_jp"))
+            break
+        steps.append((light[rest[0]], "min_jp"))
+        planned.add(rest[0])
+        codes.add(light[rest[0]])
+        jp += by_code[light[rest[0]]].jp
+    return steps
+
+
+def _reference_append(plans: pd.DataFrame, added: list[tuple], by_code: dict) -> pd.DataFrame:
+    """PLANS with the ADDED (nip, seq, code, reason) rows, each person's rows together in seq
+    order; added rows cost nothing, so they are funded."""
+    if not added:
+        return plans
+    extra = pd.DataFrame(
+        {
+            "nip": [a[0] for a in added],
+            "seq": np.array([a[1] for a in added], dtype=np.int64),
+            "code": [a[2] for a in added],
+            "programme": [by_code[a[2]].name for a in added],
+            "competency": [by_code[a[2]].competency for a in added],
+            "form": [by_code[a[2]].form for a in added],
+            "jp": np.array([by_code[a[2]].jp for a in added], dtype=np.int64),
+            "cost": np.array([by_code[a[2]].cost for a in added], dtype=np.int64),
+            "reason": [a[3] for a in added],
+            "funded": np.ones(len(added), dtype=bool),
+        }
+    )
+    out = pd.concat([plans, extra], ignore_index=True)
+    first = pd.Series(np.arange(len(plans)), index=plans.index).groupby(plans["nip"]).min()
+    where = out["nip"].map(first).to_numpy()  # keep the people in their plan order
+    return out.iloc[np.lexsort((out["seq"].to_numpy(), where))].reset_index(drop=True)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(st.sampled_from([-1.5, -1.0, -0.5, 0.0, 0.25, 1.0]), min_size=4, max_size=4),
+            st.lists(st.booleans(), min_size=4, max_size=4),
+            st.booleans(),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_steps_3_and_4_columnar_equal_the_person_by_person_reference(people):
+    from talentcli.engine.budget import _with_added
+
+    who, rows = [], []
+    for i, (deltas, funded, box) in enumerate(people):
+        nip = f"{i:02d}"
+        who.append(person(nip, dict(zip(COMPS, deltas, strict=True))))
+        steps = [
+            (CODE[(c, "berat" if d <= -1 else "ringan")], "gap")
+            for c, d in zip(COMPS, deltas, strict=True)
+            if d < 0
+        ]
+        steps += [("BKK", "box")] if box else []
+        mine = plan_rows(nip, steps or [("MANDIRI", "min_jp")])
+        for k, r in enumerate(mine):
+            r["funded"] = funded[k % 4] or r["cost"] == 0  # a free row is always funded
+        rows += mine
+    plans = pd.DataFrame(rows)
+    frame = pd.DataFrame(who).set_index("nip")
+    got = _with_added(plans, frame, RULES)
+    want = reference_with_added(plans, frame, RULES)
+    pd.testing.assert_frame_equal(got, want, check_dtype=False)

@@ -81,7 +81,7 @@ def test_json_and_csv_are_byte_identical_across_report_runs(cohort, tmp_path):
     names = sorted(p.name for p in a.iterdir())
     from talentcli.report.lists import LISTS
 
-    assert len([n for n in names if n.endswith(".csv")]) == len(LISTS) + 1 == 11
+    assert len([n for n in names if n.endswith(".csv")]) == len(LISTS) + 1 == 13
     assert "talenta-2026-sumber.csv" in names  # provenance beside the lists
     for name in names:
         assert (a / name).read_bytes() == (b / name).read_bytes(), name

@@ -143,6 +143,7 @@ def rencana(data: RunData) -> pd.DataFrame:
         "jp",
         "cost",
         "reason",
+        "funded",  # SPEC §4.12: true everywhere without a budget
     ]
     return out[cols].reset_index(drop=True)
 
@@ -158,6 +159,8 @@ REFERENCE_LISTS: dict[str, Callable[[RunData], pd.DataFrame]] = {
     "suksesi": suksesi,
     "kandidat": kandidat,
     "rencana": rencana,
+    "anggaran": lists.anggaran,  # new lists: their content is tested in test_decisions.py
+    "kesetaraan": lists.kesetaraan,
     "tidak_lengkap": tidak_lengkap,
 }
 

@@ -72,6 +72,7 @@ def _reference_document(data: RunData) -> dict:
             "boxes": {str(b): int(boxes.get(b, 0)) for b in range(1, 10)},
             "placements": {p: int(placements.get(p, 0)) for p in _placements(rules, placements)},
         },
+        **json_report.decisions(data),  # their content is tested in test_decisions.py
         "people": _reference_people(data),
         "incomplete": data.incomplete[["nip", "nama", "reason"]].to_dict("records"),
         "vacancies": _reference_vacancies(data),

@@ -30,7 +30,7 @@ class Allocation:
 
     plans: pd.DataFrame
     totals: pd.DataFrame  # nip, plan_jp, plan_cost: funded rows only
-    total: int
+    total: int | None  # the budget given (None: no budget, every row funded)
     funded: int
     unfunded: int
     people_unfunded: int
@@ -93,66 +93,98 @@ def _walk_order(plans: pd.DataFrame, who: pd.DataFrame, comps: list[str]) -> np.
 
 def _with_added(plans: pd.DataFrame, who: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     """Steps 3 and 4: the light programme of each unfunded row, then the top-up to min_jp of
-    every person whose funded JP fell below it. Only people with an unfunded row change."""
-    short = plans.loc[~plans["funded"], "nip"].unique()
+    every person whose funded JP fell below it. Only people with an unfunded row change.
+    Columnar: a (people x competencies) grid, no loop over people."""
+    unfunded = ~plans["funded"].to_numpy(dtype=bool)
+    short = pd.unique(plans["nip"].to_numpy(dtype=object)[unfunded])
     if len(short) == 0:
         return plans
     by_code = {p.code: p for p in rules.training.catalogue}
     light = {p.competency: p.code for p in rules.training.catalogue if p.severity == "ringan"}
-    comps = rules.competency_codes
     mine = plans[plans["nip"].isin(short)]
-    added = []
-    for nip, rows in mine.groupby("nip", sort=False):  # the people left short only
-        deltas = [float(who.at[nip, f"delta_{c}"]) for c in comps]
-        by_delta = [comps[j] for j in np.argsort(deltas, kind="stable")]
-        steps = _steps_for(rows, by_delta, light, by_code, rules)
-        seq = int(rows["seq"].max())
-        added += [(nip, seq + i + 1, code, why) for i, (code, why) in enumerate(steps)]
-    return _append(plans, added, by_code)
+    pid = pd.Index(short).get_indexer(mine["nip"])
+    step3 = _light_for_unfunded(mine, pid, light)
+    topup = _top_up_rows(mine, pid, step3, who.loc[short], by_code, light, rules)
+    added = pd.concat([step3, topup], ignore_index=True)
+    added = added.sort_values(["pid", "rank"], kind="stable")
+    last = mine.groupby(pid)["seq"].max().to_numpy()  # pid order: 0 .. len(short) - 1
+    nth = added.groupby("pid").cumcount().to_numpy()
+    seq = last[added["pid"].to_numpy()] + 1 + nth
+    return _append(plans, short[added["pid"].to_numpy()], seq, added, by_code)
 
 
-def _steps_for(rows: pd.DataFrame, by_delta: list[str], light: dict, by_code: dict, rules: Rules):
-    """One person's added (code, reason) steps: light programmes for unfunded rows, then the
-    top-up (§4.8 step 3 over funded rows)."""
-    codes = set(rows["code"])
-    steps: list[tuple[str, str]] = []
-    for comp in rows.loc[~rows["funded"], "competency"]:
-        code = light.get(comp)
-        if code is not None and code not in codes:
-            steps.append((code, "budget"))
-            codes.add(code)
-    jp = int(rows.loc[rows["funded"], "jp"].sum()) + sum(by_code[c].jp for c, _ in steps)
-    planned = {by_code[c].competency for c in codes}
-    while jp < rules.training.min_jp:
-        rest = [c for c in by_delta if c not in planned]
-        if not rest:
-            filler = rules.training.filler
-            if filler not in codes:
-                steps.append((filler, "min_jp"))
-            break
-        steps.append((light[rest[0]], "min_jp"))
-        planned.add(rest[0])
-        codes.add(light[rest[0]])
-        jp += by_code[light[rest[0]]].jp
-    return steps
+def _light_for_unfunded(mine: pd.DataFrame, pid: np.ndarray, light: dict) -> pd.DataFrame:
+    """Step 3: per unfunded row (in plan order) the light programme of its competency, when
+    the person has not got it: pid, code, reason, rank (order within the person)."""
+    rows = ~mine["funded"].to_numpy(dtype=bool)
+    codes = mine["competency"].map(light).to_numpy(dtype=object)[rows]
+    out = pd.DataFrame({"pid": pid[rows], "code": codes, "reason": "budget"})
+    out = out[out["code"].notna()].drop_duplicates(["pid", "code"])
+    have = pd.MultiIndex.from_arrays([pid, mine["code"].to_numpy(dtype=object)])
+    out = out[~pd.MultiIndex.from_frame(out[["pid", "code"]]).isin(have)]
+    return out.assign(rank=np.arange(len(out)))
 
 
-def _append(plans: pd.DataFrame, added: list[tuple], by_code: dict) -> pd.DataFrame:
-    """PLANS with the ADDED (nip, seq, code, reason) rows, each person's rows together in seq
-    order; added rows cost nothing, so they are funded."""
-    if not added:
+def _top_up_rows(
+    mine: pd.DataFrame, pid: np.ndarray, step3: pd.DataFrame, deltas: pd.DataFrame,
+    by_code: dict, light: dict, rules: Rules,
+) -> pd.DataFrame:  # fmt: skip
+    """Step 4 (SPEC §4.8 step 3 over funded rows): while funded JP < min_jp, the light
+    programme of the not-yet-planned competency with the smallest delta (ties in competency
+    order); when every competency is planned, the filler (once)."""
+    comps, n = rules.competency_codes, len(deltas)
+    at = {c: k for k, c in enumerate(comps)}
+    planned = np.zeros((n, len(comps)), dtype=bool)
+    column = {c: at.get(p.competency, -1) for c, p in by_code.items()}
+    for frame, p in ((mine, pid), (step3, step3["pid"].to_numpy())):
+        comp = frame["code"].map(column).to_numpy(dtype=np.int64)
+        planned[p[comp >= 0], comp[comp >= 0]] = True
+    jp = np.bincount(pid, weights=mine["jp"].where(mine["funded"], 0), minlength=n)
+    light_of = step3["code"].map({c: p.jp for c, p in by_code.items()}).to_numpy(dtype=float)
+    jp += np.bincount(step3["pid"].to_numpy(dtype=np.int64), weights=light_of, minlength=n)
+    order = np.argsort(deltas[[f"delta_{c}" for c in comps]].to_numpy(dtype=float), axis=1,
+                       kind="stable")  # fmt: skip
+    light_jp = np.array([by_code[light[c]].jp for c in comps], dtype=np.int64)[order]
+    open_ = ~np.take_along_axis(planned, order, axis=1)
+    gain = light_jp * open_
+    before = np.cumsum(gain, axis=1) - gain
+    take = open_ & (jp[:, None] + before < rules.training.min_jp)
+    total = jp + (gain * take).sum(axis=1)
+    p, j = np.nonzero(take)  # row-major: each person's in delta order
+    codes = np.array([light[c] for c in comps], dtype=object)[order[p, j]]
+    rows = pd.DataFrame({"pid": p, "code": codes, "reason": "min_jp", "rank": len(step3) + j})
+    filler = rules.training.filler
+    has = np.zeros(n, dtype=bool)
+    has[pid[mine["code"].to_numpy(dtype=object) == filler]] = True
+    need = np.flatnonzero((total < rules.training.min_jp) & ~has)
+    fill = pd.DataFrame({"pid": need, "code": filler, "reason": "min_jp", "rank": 10**9})
+    return pd.concat([rows, fill], ignore_index=True)
+
+
+def _append(
+    plans: pd.DataFrame, nips: np.ndarray, seq: np.ndarray, added: pd.DataFrame, by_code: dict
+) -> pd.DataFrame:
+    """PLANS with the ADDED rows (codes, reasons) for NIPS at SEQ, each person's rows together
+    in seq order; added rows cost nothing, so they are funded."""
+    if len(added) == 0:
         return plans
+    codes = added["code"].to_numpy(dtype=object)
+    ids, uniques = pd.factorize(codes)  # a few programmes: looked up once each
+
+    def of(attr: str) -> np.ndarray:
+        return np.array([getattr(by_code[c], attr) for c in uniques], dtype=object)[ids]
+
     extra = pd.DataFrame(
         {
-            "nip": [a[0] for a in added],
-            "seq": np.array([a[1] for a in added], dtype=np.int64),
-            "code": [a[2] for a in added],
-            "programme": [by_code[a[2]].name for a in added],
-            "competency": [by_code[a[2]].competency for a in added],
-            "form": [by_code[a[2]].form for a in added],
-            "jp": np.array([by_code[a[2]].jp for a in added], dtype=np.int64),
-            "cost": np.array([by_code[a[2]].cost for a in added], dtype=np.int64),
-            "reason": [a[3] for a in added],
+            "nip": nips,
+            "seq": seq.astype(np.int64),
+            "code": codes,
+            "programme": of("name"),
+            "competency": of("competency"),
+            "form": of("form"),
+            "jp": np.array(of("jp"), dtype=np.int64),
+            "cost": np.array(of("cost"), dtype=np.int64),
+            "reason": added["reason"].to_numpy(dtype=object),
             "funded": np.ones(len(added), dtype=bool),
         }
     )
@@ -172,7 +204,17 @@ def _funded_totals(plans: pd.DataFrame) -> pd.DataFrame:
     return totals.rename(columns={"jp": "plan_jp", "cost": "plan_cost"})
 
 
-def _summary(plans: pd.DataFrame, totals: pd.DataFrame, who: pd.DataFrame, budget: int):
+def summary(plans: pd.DataFrame, people: pd.DataFrame, budget: int | None) -> dict:
+    """The SPEC §5 JSON `budget` of PLANS (with `funded`) for PEOPLE (nip, unit): total (the
+    budget given, None without one), funded, unfunded, people_unfunded, per_unit,
+    per_programme."""
+    who = people[["nip", "unit"]].drop_duplicates("nip").set_index("nip")
+    got = _summary(plans, pd.DataFrame(), who, budget)
+    keys = ("total", "funded", "unfunded", "people_unfunded", "per_unit", "per_programme")
+    return {k: getattr(got, k) for k in keys}
+
+
+def _summary(plans: pd.DataFrame, totals: pd.DataFrame, who: pd.DataFrame, budget: int | None):
     cost = plans["cost"].to_numpy(dtype=np.int64)
     f = plans["funded"].to_numpy()
     unit = who["unit"].reindex(plans["nip"]).fillna("").to_numpy(dtype=object)
@@ -198,7 +240,7 @@ def _summary(plans: pd.DataFrame, totals: pd.DataFrame, who: pd.DataFrame, budge
     return Allocation(
         plans=plans,
         totals=totals,
-        total=int(budget),
+        total=None if budget is None else int(budget),
         funded=int(frame["funded"].sum()),
         unfunded=int(frame["unfunded"].sum()),
         people_unfunded=int(frame.loc[frame["unfunded"] > 0, "nip"].nunique()),

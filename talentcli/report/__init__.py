@@ -50,6 +50,30 @@ def write_reports(data: RunData, folder: Path, formats: list[str], lang: str = "
     return paths
 
 
+UNIT_SHEETS = ("hasil", "promosi", "rotasi", "mutasi", "tindak_lanjut", "tetap", "rencana")
+
+
+def write_per_unit(data: RunData, folder: Path, lang: str = "id") -> list[Path]:
+    """<folder>/unit/<slug>.xlsx per unit (report --per-unit): that unit's summary, 9-box,
+    Hasil, placement lists and Rencana Pengembangan, the unit's name in the title. Slugs as
+    SPEC §5 (collisions -2, -3; `tanpa-unit`); workbooks of units no longer in the run go."""
+    from talentcli.pipeline import by_unit
+    from talentcli.report import xlsx_report
+    from talentcli.report.html_report import unit_slugs
+    from talentcli.safety import private_dir
+
+    target = private_dir(folder / "unit")
+    parts = list(by_unit(data))
+    slugs = unit_slugs([name for name, _ in parts])
+    paths = []
+    for name, part in parts:
+        path = target / f"{slugs[name]}.xlsx"
+        paths += xlsx_report.write(part, target, lang, path=path, only=UNIT_SHEETS)
+    for old in set(target.glob("*.xlsx")) - set(paths):
+        old.unlink()
+    return paths
+
+
 def record_run(folder: Path, run: dict, formats: list[str]) -> None:
     """Note in FOLDER which run its reports of FORMATS come from (written last, atomically)."""
     previous = _record(folder)

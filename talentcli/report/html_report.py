@@ -35,10 +35,13 @@ from talentcli.safety import private_dir
 TONES = {9: "t9", 8: "t8", 7: "t8", 6: "t5", 5: "t5", 4: "t5", 3: "t3", 2: "t3", 1: "t1"}
 # the lists of index.html in page order (lists.LISTS codes; "tetap" = near retirement, boxes 7-9)
 INDEX_LISTS = ("promosi", "rotasi", "mutasi", "tindak_lanjut", "tetap", "suksesi", "kandidat",
-               "tidak_lengkap")  # fmt: skip
+               "tidak_lengkap", "anggaran", "kesetaraan")  # fmt: skip
 # right-aligned list columns
 NUMERIC = {"jpm", "fit", "box", "rank", "jumlah", "jp", "cost", "plan_jp", "plan_cost", "count",
            "people", "seq", *lists.PLACEMENT_LISTS}  # fmt: skip
+MONEY = {"budget", "funded_cost", "unfunded_cost"}  # Anggaran Pelatihan: rupiah, thousands
+RATES = {"talent_pool_rate", "promosi_rate", "p_value"}  # Kesetaraan: fractions, 4 decimals
+NUMERIC |= MONEY | RATES | {"people_unfunded", "mean_jpm", *(f"box_{b}" for b in range(1, 10))}
 # free text from the input files: shown as is, never looked up as a code
 FREE_TEXT = {"nip", "nama", "jabatan", "unit", "golongan", "kode", "vacancy_jabatan",
              "vacancy_unit"}  # fmt: skip
@@ -286,8 +289,12 @@ class Fmt:
             return self.notes(v)
         if column in ("jpm", "fit", "potential_score"):
             return self.num(v)
-        if column in ("cost", "plan_cost", "plan_jp"):
+        if column in ("cost", "plan_cost", "plan_jp") or column in MONEY:
             return self.thousands(v)
+        if column in RATES:
+            return self.num(v, 4)
+        if column == "mean_jpm":
+            return self.num(v)
         if isinstance(v, float) and not _missing(v) and v.is_integer():
             return str(int(v))  # rank/box/jumlah made float by a merge with no match
         return self.value(v, column)

@@ -85,7 +85,39 @@ def head(data: RunData) -> dict:
             "boxes": {str(b): int(boxes.get(b, 0)) for b in range(1, 10)},
             "placements": {p: int(placements.get(p, 0)) for p in _placements(rules, placements)},
         },
+        **decisions(data),
     }
+
+
+def decisions(data: RunData) -> dict:
+    """The decision-support sections (SPEC §5): `equity` and `budget` (null without one)."""
+    from talentcli.report.lists import budget_summary
+
+    return {
+        "equity": equity_section(data),
+        "budget": budget_summary(data) if data.budget is not None else None,
+    }
+
+
+def equity_section(data: RunData) -> dict:
+    """{dimension: [{group, people, boxes, talent_pool_rate, promosi_rate, mean_jpm, flag,
+    p_value}]}: the rates as fractions with 4 decimals, mean JPM with 2 (SPEC §4.11)."""
+    from talentcli.report.lists import EQUITY_SCALE, equity_view
+
+    def item(g) -> dict:
+        p = None if g.p_value is None else round(g.p_value, EQUITY_SCALE)
+        return {
+            "group": g.group,
+            "people": g.people,
+            "boxes": g.boxes,
+            "talent_pool_rate": round(g.talent_pool_rate, EQUITY_SCALE),
+            "promosi_rate": round(g.promosi_rate, EQUITY_SCALE),
+            "mean_jpm": round(g.mean_jpm, 2),
+            "flag": g.flag,
+            "p_value": p,
+        }
+
+    return {dim: [item(g) for g in groups] for dim, groups in equity_view(data).items()}
 
 
 def _placements(rules, counts: pd.Series) -> list[str]:

@@ -21,6 +21,8 @@ SHEETS = {
     "kandidat": ("Kandidat Jabatan Lowong", "Vacancy Candidates"),
     "rencana": ("Rencana Pengembangan", "Development Plans"),
     "tidak_lengkap": ("Data Tidak Lengkap", "Incomplete Data"),
+    "anggaran": ("Anggaran Pelatihan", "Training Budget"),
+    "kesetaraan": ("Kesetaraan", "Equity"),
 }
 
 HEADERS = {
@@ -69,6 +71,21 @@ HEADERS = {
     "count": ("Jumlah", "Count"),
     "people": ("Pegawai", "People"),
     "assigned": ("Usulan Penetapan", "Proposed assignment"),
+    "funded": ("Didanai", "Funded"),
+    "section": ("Bagian", "Section"),
+    "budget": ("Anggaran (Rp)", "Budget (Rp)"),
+    "funded_cost": ("Didanai (Rp)", "Funded (Rp)"),
+    "unfunded_cost": ("Belum Didanai (Rp)", "Unfunded (Rp)"),
+    "people_unfunded": ("Pegawai dengan Kebutuhan Belum Didanai", "People with unfunded needs"),
+    "dimension": ("Dimensi", "Dimension"),
+    "group": ("Kelompok", "Group"),
+    "talent_pool_rate": ("Tingkat Kelompok Rencana Suksesi", "Talent-pool rate"),
+    "promosi_rate": ("Tingkat Promosi", "Promotion rate"),
+    "mean_jpm": ("Rata-rata JPM (%)", "Mean JPM (%)"),
+    "p_value": ("Nilai p (uji Fisher)", "p-value (Fisher)"),
+    "flag": ("Tanda", "Flag"),
+    "note": ("Keterangan", "Note"),
+    **{f"box_{b}": (f"Kotak {b}", f"Box {b}") for b in range(1, 10)},
     # vacancy candidates' eligibility (SPEC §4.7, §5)
     "verdict": ("Pemenuhan Syarat", "Eligibility"),
     "education_min": ("Pendidikan Minimal", "Minimum education"),
@@ -101,6 +118,25 @@ VALUES = {
     "min_jp": ("Pemenuhan {n} JP", "Top-up to {n} JP"),  # n: the rules' training.min_jp
     "klasikal": ("Klasikal", "Classroom"),
     "nonklasikal": ("Nonklasikal", "Non-classroom"),
+    "budget": ("Pengganti karena anggaran", "Substitute for lack of budget"),
+    "total": ("Jumlah", "Total"),
+    "per_unit": ("Per unit kerja", "Per unit"),
+    "per_programme": ("Per program", "Per programme"),
+    "unit": ("Unit kerja", "Unit"),
+    "job_level": ("Jenjang", "Job level"),
+    "unfunded": ("Belum didanai", "Unfunded"),
+    "gender": ("Jenis kelamin", "Gender"),
+    "age_band": ("Kelompok usia", "Age band"),
+    "perlu_ditelaah": (
+        "Perlu ditelaah: tingkat di bawah 4/5 kelompok tertinggi (uji Fisher); bukan temuan",
+        "To be reviewed: rate below 4/5 of the highest group (Fisher's test); not a finding",
+    ),
+    "retirement_band": (
+        "Aturan Menjelang BUP mengeluarkan pegawai dari Kelompok Rencana Suksesi: tingkat "
+        "kelompok usia tertua memang lebih rendah",
+        "The near-retirement rule takes people out of the talent pool: the oldest band's "
+        "rate is lower by design",
+    ),
     True: ("Ya", "Yes"),
     False: ("Tidak", "No"),
     "memenuhi": ("Memenuhi Syarat", "Eligible"),
@@ -176,6 +212,12 @@ CODED = {
     "competency",
     "form",
     "assigned",
+    "funded",
+    "section",
+    "dimension",
+    "group",  # Kesetaraan: job-level codes read as their names; units, bands pass as they are
+    "flag",
+    "note",
     "promotes_to",
     "vacancy_level",
     "candidate_level",

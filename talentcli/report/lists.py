@@ -204,7 +204,7 @@ def _among(people: pd.DataFrame, nips: pd.Series) -> np.ndarray:
 def rencana(data: RunData) -> pd.DataFrame:
     """One row per person x programme, in plan order."""
     cols = ["nip", "nama", "unit", "box", "seq", "code", "programme", "competency", "form"]
-    cols += ["jp", "cost", "reason"]
+    cols += ["jp", "cost", "reason", *(["funded"] if "funded" in data.plans else [])]
     people, plans = data.people, data.plans
     pos = positions(plans["nip"], people["nip"])
     if (pos >= 0).all() and _unique(people["nip"]):  # each row finds its one person
@@ -267,6 +267,101 @@ def unit_counts(data: RunData) -> pd.DataFrame:
     return out.sort_values("unit").reset_index(drop=True)
 
 
+ANGGARAN = ["section", "unit", "code", "programme", "nip", "nama", "people", "jp", "budget"]
+ANGGARAN += ["funded_cost", "unfunded_cost", "people_unfunded"]
+
+
+def budget_summary(data: RunData) -> dict:
+    """The JSON `budget` (SPEC §5) of the plans as funded; total None without a budget."""
+    from talentcli.engine.budget import summary
+
+    plans = data.plans if "funded" in data.plans else data.plans.assign(funded=True)
+    return summary(plans, data.people, data.budget)
+
+
+def anggaran(data: RunData) -> pd.DataFrame:
+    """The training budget (SPEC §4.12): a total row (budget, funded, unfunded, people with
+    unfunded needs), then per unit, per programme, and each unfunded plan row with its person.
+    Without a budget the same sums, all funded (what the plans cost)."""
+    got = budget_summary(data)
+    total = {"section": "total", "budget": got["total"], "funded_cost": got["funded"]}
+    total |= {"unfunded_cost": got["unfunded"], "people_unfunded": got["people_unfunded"]}
+    rename = {"funded": "funded_cost", "unfunded": "unfunded_cost"}
+    units = pd.DataFrame(got["per_unit"], columns=["unit", "people", "funded", "unfunded"])
+    progs = pd.DataFrame(
+        got["per_programme"], columns=["code", "people", "jp", "funded", "unfunded"]
+    )
+    names = {p.code: p.name for p in data.rules.training.catalogue}
+    progs.insert(1, "programme", progs["code"].map(names))
+    parts = [
+        pd.DataFrame([total]),
+        units.rename(columns=rename).assign(section="per_unit"),
+        progs.rename(columns=rename).assign(section="per_programme"),
+        _unfunded_rows(data),
+    ]
+    out = pd.concat([p for p in parts if len(p)], ignore_index=True)
+    out["unit"] = out["unit"].replace("", None) if "unit" in out else None
+    return out.reindex(columns=ANGGARAN).reset_index(drop=True)
+
+
+def _unfunded_rows(data: RunData) -> pd.DataFrame:
+    """Each plan row the budget does not fund, with its person, by NIP then seq."""
+    plans = data.plans
+    if "funded" not in plans or plans["funded"].all():
+        return pd.DataFrame(columns=ANGGARAN)
+    rows = plans.loc[~plans["funded"].to_numpy(dtype=bool), ["nip", "seq", "code", "programme"]]
+    rows = rows.assign(jp=plans["jp"], unfunded_cost=plans["cost"])
+    who = data.people[["nip", "nama", "unit"]]
+    out = rows.merge(who, on="nip", how="left").sort_values(["nip", "seq"], kind="stable")
+    return out.drop(columns="seq").assign(section="unfunded")
+
+
+EQUITY_SCALE = 4  # rates: fractions with 4 decimals (SPEC §5)
+
+
+def equity_view(data: RunData) -> dict:
+    """The equity view of the run's classified people (engine.equity), {dimension: groups};
+    DATA's own when made already (gender and age come from the NIP: made before any
+    pseudonymisation, and once for every format)."""
+    import datetime as dt
+
+    if data.equity is not None:
+        return data.equity
+    from talentcli.engine.equity import age_band_labels, equity
+
+    as_of = dt.date.fromisoformat(str(data.run["as_of"]))
+    view = equity(data.people, as_of, data.rules)
+    bands = {b: i for i, b in enumerate(age_band_labels(data.rules.equity.age_bands))}
+    view["age_band"] = sorted(view["age_band"], key=lambda g: bands.get(g.group, len(bands)))
+    return view  # age bands youngest first, as people read them
+
+
+def kesetaraan(data: RunData) -> pd.DataFrame:
+    """One row per dimension x group (SPEC §4.11): people, boxes, talent-pool and promosi
+    rates, mean JPM, Fisher's p-value and the `perlu_ditelaah` flag; the oldest age band
+    carries the note that the retirement rule lowers its pool rate by design."""
+    from talentcli.engine.equity import age_band_labels
+
+    oldest = age_band_labels(data.rules.equity.age_bands)[-1]
+    rows = []
+    for dim, groups in equity_view(data).items():
+        for g in groups:
+            row = {"dimension": dim, "group": g.group, "people": g.people}
+            row |= {f"box_{b}": n for b, n in g.boxes.items()}
+            row |= {
+                "talent_pool_rate": round(g.talent_pool_rate, EQUITY_SCALE),
+                "promosi_rate": round(g.promosi_rate, EQUITY_SCALE),
+                "mean_jpm": round(g.mean_jpm, 2),
+                "p_value": None if g.p_value is None else round(g.p_value, EQUITY_SCALE),
+                "flag": g.flag,
+                "note": "retirement_band" if (dim, g.group) == ("age_band", oldest) else None,
+            }
+            rows.append(row)
+    cols = ["dimension", "group", "people", *(f"box_{b}" for b in range(1, 10))]
+    cols += ["talent_pool_rate", "promosi_rate", "mean_jpm", "p_value", "flag", "note"]
+    return pd.DataFrame(rows, columns=cols)
+
+
 # list code -> builder; the order of sheets/files after the summary views
 LISTS: dict[str, Callable[[RunData], pd.DataFrame]] = {
     "hasil": hasil,
@@ -274,6 +369,8 @@ LISTS: dict[str, Callable[[RunData], pd.DataFrame]] = {
     "suksesi": suksesi,
     "kandidat": kandidat,
     "rencana": rencana,
+    "anggaran": anggaran,
+    "kesetaraan": kesetaraan,
     "tidak_lengkap": tidak_lengkap,
 }
 

@@ -66,6 +66,16 @@ NUMBER_KINDS = {
     "plan_jp": "jp",
     "cost": "money",
     "plan_cost": "money",
+    "budget": "money",
+    "funded_cost": "money",
+    "unfunded_cost": "money",
+    "people": "int",
+    "people_unfunded": "int",
+    "talent_pool_rate": "pct",
+    "promosi_rate": "pct",
+    "mean_jpm": "dec2",
+    "p_value": "dec4",
+    **{f"box_{b}": "int" for b in range(1, 10)},
 }
 PREFIX_KINDS = {"score_": "dec2", "standard_": "dec2", "delta_": "delta", "status_": "coded"}
 OTHER_KINDS = {"nip": "nip", "notes": "notes", "retirement_date": "date"}
@@ -78,16 +88,20 @@ NUM_FORMATS = {
     "money": "#,##0",
     "rupiah": '"Rp"\\ #,##0',
     "pct": "0.0%",
+    "dec4": "0.0000",
     "date": "yyyy-mm-dd",
 }
 TEXT_KINDS = {"text", "nip", "coded", "notes"}
 
 
-def write(data: RunData, out: Path, lang: str = "id") -> list[Path]:
-    """Write talenta-<cycle>.xlsx (owner-only, atomically) in the report language."""
-    path = out / f"talenta-{data.run['cycle']}.xlsx"
+def write(
+    data: RunData, out: Path, lang: str = "id", path: Path | None = None, only: tuple = ()
+) -> list[Path]:
+    """Write talenta-<cycle>.xlsx (owner-only, atomically) in the report language; PATH and
+    ONLY (list codes: those sheets only) for a unit's workbook (report --per-unit)."""
+    path = path or out / f"talenta-{data.run['cycle']}.xlsx"
     labels = Labels(data.rules, lang)
-    frames = {code: build(data) for code, build in lists.LISTS.items()}
+    frames = {code: build(data) for code, build in lists.LISTS.items() if code in (only or [code])}
     with private_file(path) as tmp:
         # constant_memory spools rows to temp files: kept beside the report in a folder of
         # their own (owner-only), removed even when the workbook is never closed (an error)
@@ -101,6 +115,8 @@ def write(data: RunData, out: Path, lang: str = "id") -> list[Path]:
             peta(wb.add_worksheet(labels.sheet("peta")), fm, data, labels, frames["hasil"])
             for code, frame in frames.items():
                 list_sheet(wb.add_worksheet(labels.sheet(code)), fm, code, frame, data, labels)
+                if code == "kesetaraan":
+                    equity_charts(wb.worksheets()[-1], fm, frame, labels)
             wb.close()
         except BaseException:
             for sheet in wb.worksheets() if wb else []:  # unclosed, it keeps its spool files open
@@ -117,7 +133,9 @@ def _properties(data: RunData, labels: Labels) -> dict:
     """Document properties; 'created' is the run's as_of, so a rerun gives the same bytes."""
     run = data.run
     return {
-        "title": labels.text("Pemetaan Talenta ASN", "ASN Talent Mapping") + f" {run['cycle']}",
+        "title": labels.text("Pemetaan Talenta ASN", "ASN Talent Mapping")
+        + f" {run['cycle']}"
+        + (f" — {data.title}" if data.title else ""),
         "author": f"talentcli {__version__}",
         "comments": f"rules {run['rules_name']} sha256 {run['rules_sha256']}",
         "created": dt.datetime.fromisoformat(str(run["as_of"])),
@@ -413,6 +431,7 @@ def ringkasan(ws: Worksheet, fm: Formats, data: RunData, labels: Labels) -> None
 
 def _title(cur: Cursor, fm: Formats, data: RunData, title: str, labels: Labels) -> None:
     run = data.run
+    title = f"{title} — {data.title}" if data.title else title  # a unit's workbook
     cur.ws.set_row(0, 24)
     cur.line(title, fmt=fm.title)
     sub = labels.text("Siklus {c} · kondisi per {d}", "Cycle {c} · as of {d}")
@@ -565,6 +584,38 @@ def _box_chart(cur: Cursor, fm: Formats, labels: Labels, first: int, last: int) 
     cur.skip()
     cur.ws.insert_chart(cur.row, 0, chart)
     cur.skip(15)  # 280 px of 20 px rows
+
+
+def equity_charts(ws: Worksheet, fm: Formats, frame: pd.DataFrame, labels: Labels) -> None:
+    """Beside the Kesetaraan list: a bar chart per dimension of the talent-pool rate of each
+    group (native, from the sheet's own cells); flagged groups in orange."""
+    if frame.empty:
+        return
+    name, col = labels.sheet("kesetaraan"), frame.columns.get_loc("talent_pool_rate")
+    dims = frame["dimension"].to_numpy()
+    at = 1
+    for dim in dict.fromkeys(dims):
+        rows = [i for i, d in enumerate(dims) if d == dim]
+        first, last = rows[0] + 1, rows[-1] + 1  # sheet rows: the header is row 0
+        flags = frame["flag"].to_numpy()[rows]
+        chart = fm.wb.add_chart({"type": "bar"})
+        chart.add_series(
+            {
+                "name": labels.header("talent_pool_rate"),
+                "categories": [name, first, 1, last, 1],
+                "values": [name, first, col, last, col],
+                "points": [{"fill": {"color": "#FB8C00" if f else "#43A047"}} for f in flags],
+                "data_labels": {"value": True, "num_format": "0.0%"},
+            }
+        )
+        title = f"{labels.header('talent_pool_rate')}: {labels.value(dim, 'dimension')}"
+        chart.set_title({"name": title, "name_font": {"size": 11}})
+        chart.set_legend({"none": True})
+        chart.set_x_axis({"num_format": "0%", "min": 0})
+        chart.set_y_axis({"reverse": True, "num_font": {"size": 8}})
+        chart.set_size({"width": 520, "height": max(200, 24 * len(rows) + 80)})
+        ws.insert_chart(at, len(frame.columns) + 1, chart)
+        at += max(11, (24 * len(rows) + 80) // 20 + 2)
 
 
 def _count_table(
