@@ -21,6 +21,7 @@ run: $(STAMP)
 	@cd $(WORK) && ../$(BIN)/talentcli import ../samples/pegawai-2026.xlsx \
 		../samples/asesmen-2026.xlsx ../samples/kinerja.xlsx ../samples/formasi-2026.xlsx; \
 		rc=$$?; test $$rc -le 1
+	@cd $(WORK) && ../$(BIN)/talentcli import ../samples/kalibrasi-2026.xlsx; rc=$$?; test $$rc -le 1
 	@cd $(WORK) && ../$(BIN)/talentcli classify --cycle 2026; rc=$$?; test $$rc -le 1
 	@cd $(WORK) && ../$(BIN)/talentcli report --format xlsx,html,csv,json,md --out laporan
 	@echo

@@ -404,6 +404,41 @@ def _not_in_run(nip: str, run: dict, where: dict) -> str:
     return f"{head}: no assessment of it was imported; check the number or import its file"
 
 
+@dataclass
+class HistoryOutcome:
+    """One person's rows per cycle, and the rules of the latest run (for the labels)."""
+
+    rows: list[dict]
+    rules: Rules
+
+
+def history(ws: Workspace, nip: str) -> HistoryOutcome:
+    """One person across cycles (SPEC §4.10): a row per cycle from its latest run, oldest
+    first; NotFoundError when no run classified the NIP."""
+    from talentcli.engine.runs import run_rules
+    from talentcli.errors import NotFoundError
+    from talentcli.store import Store, latest_run, person_history, whereabouts
+
+    store = Store(ws.db, create=False)
+    try:
+        rows = person_history(store, nip)
+        last = latest_run(store, rows[-1]["cycle"]) if rows else None
+        where = None if rows else whereabouts(store, nip)
+    finally:
+        store.close()
+    if where is not None:
+        seen = (
+            f"; it has an assessment in cycle {', '.join(where['cycles'])}"
+            if where["cycles"]
+            else ""
+        )
+        raise NotFoundError(
+            f"NIP {nip}: no classified result in any cycle's latest run{seen}; "
+            "check the number, or import and classify its cycle (talentcli explain tells why)"
+        )
+    return HistoryOutcome(rows, run_rules(last))
+
+
 # ------------------------------------------------------------------ run (cron)
 
 

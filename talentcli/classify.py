@@ -35,6 +35,17 @@ class Classification:
 
     people: pd.DataFrame  # classified people, sorted by nip
     incomplete: pd.DataFrame  # columns nip, nama, reason; sorted by nip
+    # the committee's decisions (SPEC §4.9): CALIBRATION_COLUMNS, applied or not, by nip
+    calibrations: pd.DataFrame | None = None
+
+
+# A decision as a run lists it (SPEC §5 `calibrations`): the stored kalibrasi row (reason,
+# by, date, ref) with the computed box beside the decided one, and whether it was applied.
+CALIBRATION_COLUMNS = [
+    *("nip", "nama", "box_computed", "box", "reason", "by", "date", "ref", "applied"),
+    "reason_not_applied",
+]
+NOT_IN_COHORT = "not-in-cohort"  # the NIP has no assessment in force in the cycle
 
 
 def classify(
@@ -45,6 +56,7 @@ def classify(
     as_of: datetime.date,
     detail: bool = True,
     rejected_ratings: pd.DataFrame | None = None,
+    calibrations: pd.DataFrame | None = None,
 ) -> Classification:
     """Classify the cycle's cohort (SPEC §4); anyone who cannot be is listed with a reason.
 
@@ -52,6 +64,9 @@ def classify(
     stored run keeps only the scores and derives those when it is read. REJECTED_RATINGS
     (nip, tahun) are the kinerja rows rejected at import: a person whose later year is
     among them is classified on the older year, with the note kinerja_tahun_ditolak.
+    CALIBRATIONS (the stored kalibrasi rows of the cycle: nip, kotak_akhir, alasan,
+    diputuskan_oleh, tanggal, nomor_berita_acara) set the final box of the people they name
+    (SPEC §4.9); a decision for someone incomplete is listed, not applied.
     """
     df = _prepare(people, rules)
     df["_perf"], df["_year"] = latest_performance(df["_key"], ratings, rules, int(cycle))
@@ -61,7 +76,8 @@ def classify(
         {"nip": df["nip"][~ok].to_numpy(), "nama": df["nama"][~ok].to_numpy()}
     ).assign(reason=np.asarray(REASONS)[reason[~ok]])
     done = df if ok.all() else _rows(df, ok)
-    out = _classify_complete(done, rules, as_of, detail)
+    final = decided_boxes(done["_key"].to_numpy(dtype=np.int64), calibrations)
+    out = _classify_complete(done, rules, as_of, detail, final)
     if rejected_ratings is not None and len(rejected_ratings) and len(out):
         later = rejected_year_after(done, rejected_ratings, int(cycle))
         if later.any():
@@ -69,7 +85,58 @@ def classify(
                 [(*n, REJECTED_YEAR) if x else n for n, x in zip(out["notes"], later, strict=True)],
                 dtype=object,
             )
-    return Classification(out, incomplete)
+    listed = None if calibrations is None else calibration_list(calibrations, out, incomplete)
+    return Classification(out, incomplete, listed)
+
+
+def decided_boxes(key: np.ndarray, calibrations: pd.DataFrame | None) -> np.ndarray:
+    """Per person (by sorted NIP KEY): the committee's final box, or 0 where none."""
+    final = np.zeros(len(key), dtype=np.int64)
+    if calibrations is None or not len(calibrations) or not len(key):
+        return final
+    pos = _positions(key, nip_keys(calibrations["nip"].astype(str)))
+    hit = pos >= 0
+    final[pos[hit]] = calibrations["kotak_akhir"].to_numpy(dtype=np.int64)[hit]
+    return final
+
+
+def calibration_list(
+    calibrations: pd.DataFrame, people: pd.DataFrame, incomplete: pd.DataFrame
+) -> pd.DataFrame:
+    """Every decision of the cycle, by NIP: computed and final box, reason, by, date, ref,
+    applied, and why not (the person's incomplete reason, or not-in-cohort)."""
+    c = calibrations.sort_values("nip", kind="stable", ignore_index=True)
+    nip = c["nip"].astype(object)
+    at = pd.Index(people["nip"].astype(object)).get_indexer(nip)
+    done = at >= 0
+    missing = pd.Index(incomplete["nip"].astype(object)).get_indexer(nip)
+    why = np.where(done, None, _pick(incomplete["reason"], missing))
+    why = np.where(done | (missing >= 0), why, NOT_IN_COHORT)
+    nama = np.asarray(c["nama"] if "nama" in c else [None] * len(c), dtype=object)
+    nama = np.where(done, _pick(people["nama"], at), nama)
+    nama = np.where(missing >= 0, _pick(incomplete["nama"], missing), nama)
+    computed = pd.Series(_pick(people["box_computed"], at), dtype="Int64")
+    return pd.DataFrame(
+        {
+            "nip": nip.to_numpy(),
+            "nama": nama,
+            "box_computed": computed.to_numpy(),
+            "box": c["kotak_akhir"].to_numpy(dtype=np.int64),
+            "reason": c["alasan"].to_numpy(dtype=object),
+            "by": c["diputuskan_oleh"].to_numpy(dtype=object),
+            "date": c["tanggal"].to_numpy(dtype=object),
+            "ref": c["nomor_berita_acara"].to_numpy(dtype=object),
+            "applied": done,
+            "reason_not_applied": why,
+            "batch_id": c["batch_id"].to_numpy() if "batch_id" in c else None,
+        },
+        columns=[*CALIBRATION_COLUMNS, "batch_id"],
+    )
+
+
+def _pick(values: pd.Series, at: np.ndarray) -> np.ndarray:
+    """values[at] as objects; position -1 gives None."""
+    return np.append(values.to_numpy(dtype=object), None)[np.where(at < 0, len(values), at)]
 
 
 def rejected_year_after(df: pd.DataFrame, rejected: pd.DataFrame, cycle: int) -> np.ndarray:
@@ -86,9 +153,15 @@ def rejected_year_after(df: pd.DataFrame, rejected: pd.DataFrame, cycle: int) ->
 
 
 def _classify_complete(
-    df: pd.DataFrame, rules: Rules, as_of: datetime.date, detail: bool = True
+    df: pd.DataFrame,
+    rules: Rules,
+    as_of: datetime.date,
+    detail: bool = True,
+    final: np.ndarray | None = None,
 ) -> pd.DataFrame:
-    """All result columns, in the documented order, for people who have everything needed."""
+    """All result columns, in the documented order, for people who have everything needed.
+    FINAL (per person: the committee's box, 0 for none) overrides the computed box: the
+    placement, pool, readiness, notes and recommendation follow the final box."""
     level = df["_level"].to_numpy()
     if detail:
         comp_cols, scores, standards = competency_columns(df, level, rules)
@@ -97,7 +170,8 @@ def _classify_complete(
         comp_cols = {f"score_{c}": scores[:, j] for j, c in enumerate(rules.competency_codes)}
     axes = axis_columns(jpm(scores, standards, rules), _column(df, "potensi"), rules)
     perf = df["_perf"].to_numpy()
-    box = nine_box(axes.pop("_potential"), perf, rules)
+    computed = nine_box(axes.pop("_potential"), perf, rules)
+    box = computed if final is None else np.where(final > 0, final, computed)
     retire = retirement_dates(df["_key"].to_numpy(), level, rules)
     near = retire < np.datetime64(add_years(as_of, rules.retirement.notice_years))
     head = {c: _column(df, c, None) for c in ("nip", "nama", "jabatan", "job_level", "unit")}
@@ -109,6 +183,7 @@ def _classify_complete(
             **axes,
             "performance": _text(PERFORMANCE_LEVELS, perf),
             "performance_year": df["_year"].to_numpy(dtype=np.int64),
+            "box_computed": computed,
             "box": box,
             **box_columns(box, near, rules),
             "retirement_date": _iso_dates(retire),  # YYYY-MM-DD text, as runs store it

@@ -205,7 +205,8 @@ def import_(
         typer.Argument(help="Exports: .xlsx .xlsm .xls .ods .csv .txt", metavar="FILE..."),
     ],
     kind: Annotated[
-        str, typer.Option(help="auto, asesmen, kinerja, formasi or pegawai.", metavar="KIND")
+        str,
+        typer.Option(help="auto, asesmen, kinerja, formasi, pegawai or kalibrasi.", metavar="KIND"),
     ] = "auto",
     cycle: CycleOpt = None,
     sheet: Annotated[str | None, typer.Option(help="Read this sheet only.", metavar="NAME")] = None,
@@ -308,6 +309,30 @@ def explain(
     data, ratings = svc.explain(_workspace(), digits, cycle)
     moves = svc.explain_eligibility(_workspace(), data, digits)  # SPEC §4.7, per next level
     typer.echo(explain_person(data, nip, ratings, moves))
+
+
+@app.command()
+@handled
+def history(
+    nip: Annotated[str, typer.Argument(help="The person's NIP (spaces allowed).", metavar="NIP")],
+    json_out: JsonOpt = False,
+) -> None:
+    """One person across cycles: JPM, potential, performance, computed and final box,
+    placement and plan JP, oldest cycle first.
+
+    Example: talentcli history "19780923 200312 1 003" --json
+    """
+    from talentcli import app as svc
+    from talentcli.render import show_history
+
+    digits = "".join(ch for ch in nip if ch.isdigit())
+    if len(digits) != 18 or any(ch not in "0123456789 .-'" for ch in nip.strip()):
+        raise typer.BadParameter(f"{nip!r} is not a NIP (18 digits, spaces allowed)")
+    done = svc.history(_workspace(), digits)
+    if json_out:
+        typer.echo(json.dumps(done.rows, ensure_ascii=False, indent=2))
+        return
+    show_history(digits, done.rows, done.rules)
 
 
 @app.command()

@@ -94,11 +94,23 @@ KINDS: dict[str, Kind] = {
             table="personnel",
             cycled=False,
         ),
+        Kind(  # the committee's final boxes (SPEC §3, §4.9): a newer file wins per NIP
+            "kalibrasi",
+            fields=(
+                *("nip", "nama", "kotak_akhir", "alasan", "diputuskan_oleh", "tanggal"),
+                "nomor_berita_acara",
+            ),
+            required=("nip", "kotak_akhir", "alasan", "diputuskan_oleh"),
+            ident=("nip", "kotak_akhir"),
+            key=("nip",),
+            table="calibrations",
+            cycled=True,
+        ),
     )
 }
 # `run` imports the inbox kind by kind in this order (SPEC §7: what a later kind refers to
 # is stored first).
-RUN_ORDER = ("pegawai", "asesmen", "kinerja", "formasi")
+RUN_ORDER = ("pegawai", "asesmen", "kinerja", "formasi", "kalibrasi")
 
 
 def kind(name: str) -> Kind:

@@ -7,7 +7,7 @@ every layer can import it without a cycle.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -45,6 +45,7 @@ class RunSummary:
     classified: int
     incomplete: pd.DataFrame
     boxes: dict[int, int]
+    calibrations: pd.DataFrame | None = None  # the committee's decisions, applied or not
 
 
 @dataclass
@@ -66,3 +67,7 @@ class RunData:
     equity: dict | None = None  # the equity view, made once from the real NIPs (SPEC §4.11)
     # per vacancy: pool, candidates, reason when none, excluded_<criterion> (SPEC §4.7)
     vacancy_pools: pd.DataFrame | None = None
+    # the committee's decisions of the run (SPEC §5 `calibrations`), applied or not
+    calibrations: pd.DataFrame | None = None
+    # against the previous cycle's latest run (SPEC §4.10): engine.history.Movement
+    movement: Any = None

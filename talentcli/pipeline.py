@@ -34,9 +34,10 @@ def compute_cycle(store: st.Store, rules: Rules, cycle: str, as_of: dt.date) -> 
     ratings = st.load_ratings(store, cycle)
     personnel = st.load_personnel(store)
     cohort = filled_from_personnel(cohort, personnel)
-    result = classify(cohort, ratings, rules, int(cycle), as_of, detail=False)  # derived below
-    # the cycle's calibration (SPEC §4.9) belongs here, between the computed box and what
-    # follows from it, so that classify and compare both apply it
+    decisions = st.stored_rows(store, "kalibrasi", cycle)  # classify and compare apply them
+    result = classify(  # the per-competency detail is derived below
+        cohort, ratings, rules, int(cycle), as_of, detail=False, calibrations=decisions
+    )
     facts = eligibility_facts(personnel, ratings, rules, as_of, int(cycle))
     vacancies = st.load_vacancies(store, cycle)
     people, plans, candidates, pools = derive(result.people, rules, vacancies, facts)
@@ -60,7 +61,16 @@ def classify_cycle(store: st.Store, loaded: LoadedRules, cycle: str, as_of: dt.d
     }
     codes = rules.competency_codes
     run = st.save_run(
-        store, meta, people, result.incomplete, codes, plans, candidates, rules=rules, pools=pools
+        store,
+        meta,
+        people,
+        result.incomplete,
+        codes,
+        plans,
+        candidates,
+        rules=rules,
+        calibrations=result.calibrations,
+        pools=pools,
     )
     boxes = people["box"].value_counts().to_dict()
     return RunSummary(
@@ -71,6 +81,7 @@ def classify_cycle(store: st.Store, loaded: LoadedRules, cycle: str, as_of: dt.d
         len(people),
         result.incomplete,
         {b: int(boxes.get(b, 0)) for b in range(1, 10)},
+        result.calibrations,
     )
 
 
@@ -131,7 +142,35 @@ def load_run(store: st.Store, cycle: str | None, assign: bool = False) -> RunDat
     assignment = solve(candidates, vacancies) if assign else None
     data = RunData(run, rules, people, incomplete, inputs, plans, vacancies, candidates, assignment)
     data.vacancy_pools = st.run_pools(store, run["id"])
+    data.calibrations = st.run_calibrations(store, run["id"])
+    data.people, data.movement = with_history(store, data.people, run["cycle"])
     return data
+
+
+HISTORY_FIELDS = ["previous_cycle", "previous_box", "previous_jpm", "previous_placement"]
+
+
+def with_history(store: st.Store, people: pd.DataFrame, cycle: str) -> tuple[pd.DataFrame, Any]:
+    """PEOPLE with previous (cycle, box, JPM, placement) and movement against the previous
+    cycle's latest run (SPEC §4.10), and the run's Movement (matrix and counts)."""
+    from talentcli.engine.history import movement
+
+    before = st.previous_run(store, str(cycle))
+    previous = None if before is None else st.run_boxes(store, before["id"])
+    moved = movement(people, previous, None if before is None else str(before["cycle"]))
+    m = moved.people
+    known = m["previous_box"].notna().to_numpy()
+    boxes = np.where(known, m["previous_box"].fillna(0).to_numpy(dtype=np.int64), 0)
+    extra = {
+        "previous_cycle": python_values(m["previous_cycle"]),
+        "previous_box": pd.Series(np.where(known, boxes.astype(object), None), dtype=object),
+        "previous_jpm": pd.Series(m["previous_jpm"], dtype=float),
+        "previous_placement": python_values(m["previous_placement"]),
+        "movement": python_values(m["movement"]),
+    }
+    extra = {k: v.set_axis(people.index) for k, v in extra.items()}
+    out = people.assign(**extra)
+    return out[[c for c in out if c not in PLAN_TOTALS] + PLAN_TOTALS], moved
 
 
 def apply_budget(data: RunData, budget: int | None) -> RunData:
@@ -232,4 +271,5 @@ def pseudonymize(data: RunData, key: bytes) -> RunData:
         plans=swap(data.plans),
         candidates=swap(data.candidates),
         assignment=swap(data.assignment),
+        calibrations=swap(data.calibrations),
     )

@@ -109,6 +109,8 @@ def show_summary(summary: RunSummary, rules: Rules, quiet: bool = False) -> None
             Console().print(table)
         else:
             print(_plain_table([header, *rows]))
+    if not quiet and summary.calibrations is not None and len(summary.calibrations):
+        print(_calibration_summary(summary.calibrations))
     sys.stdout.flush()
     reasons = summary.incomplete["reason"].value_counts() if len(summary.incomplete) else {}
     for reason, n in dict(reasons).items():
@@ -117,6 +119,73 @@ def show_summary(summary: RunSummary, rules: Rules, quiet: bool = False) -> None
             "report (Data Tidak Lengkap / tidak_lengkap)",
             file=sys.stderr,
         )
+
+
+def show_history(nip: str, rows: list[dict], rules: Rules) -> None:
+    """One person's row per cycle (SPEC §4.10), in labels: a rich table on a terminal,
+    plain aligned text otherwise."""
+    from talentcli.report.labels import HEADERS, Labels, long_date
+
+    lab = Labels(rules, "id")  # the reports' words; codes stay in --json
+
+    short = {"cycle": "Siklus", "as_of": "Per", "jpm": "JPM", "box_computed": "Kotak hitung"}
+    short |= {"box": "Kotak akhir", "plan_jp": "JP"}  # a terminal is narrow
+
+    def label(key: str) -> str:
+        return short.get(key) or HEADERS[key][0]
+
+    keys = ["cycle", "as_of", "jpm", "potential", "performance", "box_computed", "box"]
+    keys += ["placement", "plan_jp"]
+    header = [label(k) for k in keys]
+    body = [
+        [
+            str(r["cycle"]),
+            long_date(r["as_of"]),
+            f"{r['jpm']:.2f}".replace(".", ","),
+            str(lab.value(r["potential"], "potential")),
+            str(lab.value(r["performance"], "performance")),
+            str(r["box_computed"]),
+            str(r["box"]),
+            str(lab.value(r["placement"], "placement")),
+            number(r["plan_jp"] or 0),
+        ]
+        for r in rows
+    ]
+    print(f"{nip}: {len(rows)} {'cycle' if len(rows) == 1 else 'cycles'}")
+    if sys.stdout.isatty():
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title="Riwayat talenta")
+        for key, head in zip(keys, header, strict=True):  # numbers keep their width
+            numeric = key in ("cycle", "jpm", "box_computed", "box", "plan_jp")
+            right = numeric and key != "cycle"
+            table.add_column(
+                head.replace(" ", "\n"), no_wrap=numeric, justify="right" if right else "left"
+            )
+        for r in body:
+            table.add_row(*r)
+        Console().print(table)
+    else:
+        print(_plain_table([header, *body]))
+
+
+def _calibration_summary(c: pd.DataFrame) -> str:
+    """'kalibrasi: 5 keputusan, 4 diterapkan (2 naik, 1 turun, 1 dikonfirmasi), 1 tidak
+    diterapkan (data tidak lengkap)': the committee's decisions in the run."""
+    import numpy as np
+
+    applied = c["applied"].to_numpy(dtype=bool)
+    before = pd.to_numeric(c["box_computed"]).to_numpy(dtype=float)
+    after = c["box"].to_numpy(dtype=float)
+    up, down = int((applied & (after > before)).sum()), int((applied & (after < before)).sum())
+    same = int((applied & (after == before)).sum())
+    left = int((~applied).sum())
+    line = (
+        f"kalibrasi: {number(len(c))} keputusan, {number(int(np.sum(applied)))} diterapkan "
+        f"({up} naik, {down} turun, {same} dikonfirmasi)"
+    )
+    return line + (f", {left} tidak diterapkan (data tidak lengkap)" if left else "")
 
 
 def _plain_table(rows: list[list[str]]) -> str:
@@ -141,7 +210,8 @@ def explain_person(
         inc = data.incomplete[data.incomplete["nip"] == key]
         if not inc.empty:
             why = inc.iloc[0]["reason"]
-            return f"{key}: not classified in run {run['id']}: {lab.value(why)} ({why})"
+            line = f"{key}: not classified in run {run['id']}: {lab.value(why)} ({why})"
+            return "\n".join([line, *_calibration(data, key, None, lab)])
         raise NotFoundError(
             f"NIP {nip} is not in run {run['id']} (cycle {run['cycle']}); "
             "check the number or import the person's assessment"
@@ -159,6 +229,7 @@ def explain_person(
     ]
     lines += _competencies(p, rules, src, lab)
     lines += _axes(p, rules, src, ratings, int(run["cycle"]), lab)
+    lines += _calibration(data, key, p, lab)
     lines += _plan(data, key, lab)
     lines += _eligibility(eligibility or [], src, lab)
     return "\n".join(lines)
@@ -232,13 +303,76 @@ def _axes(
         f"({src}: potential.components, potential.levels)",
         f"  Kinerja: {lab.value(p['performance'], 'performance')} — kinerja {year} (latest year "
         f"<= {cycle}) = {what}  ({src}: performance.predikat / performance.score)",
-        f"  Kotak Talenta {box}  ({src}: nine_box.grid.{p['potential']}.{p['performance']})",
+        f"  Kotak Talenta {box}{_calibrated(p)}  "
+        f"({src}: nine_box.grid.{p['potential']}.{p['performance']})",
         f"  Rekomendasi: {rec}",
         f"  Penempatan: {lab.value(p['placement'], 'placement')}; Kelompok Rencana Suksesi: "
         f"{pool}; Kesiapan: {ready}  ({src}: {rule})",
         f"  TMT Pensiun (perkiraan): {long_date(p['retirement_date'])}; Catatan: {notes}  "
         f"({src}: retirement, job_levels.{p['job_level']}.retirement_age)",
     ]
+
+
+def _calibration(data: RunData, nip: str, p: pd.Series | None, lab: Labels) -> list[str]:
+    """The committee's decision for the person (SPEC §4.9) and what it changed: the computed
+    box's placement, pool, readiness and box programmes against the final box's."""
+    import numpy as np
+
+    from talentcli.classify import NEAR_RETIREMENT, box_columns
+
+    c = data.calibrations
+    row = None if c is None or not len(c) else c[c["nip"] == nip]
+    if row is None or row.empty:
+        return []
+    d = row.iloc[0]
+    said = "; ".join(
+        str(x) for x in (d["reason"], d["by"], long_when(d["date"]), d["ref"]) if x and x == x
+    )
+    if not d["applied"]:
+        why = d["reason_not_applied"]
+        return [
+            f"  Kalibrasi: Kotak Talenta {int(d['box'])} not applied ({lab.value(why)}); {said}"
+        ]
+    before, after = int(d["box_computed"]), int(d["box"])
+    out = [f"  Kalibrasi: Kotak Talenta {before} -> {after} ({_direction(before, after)}); {said}"]
+    if p is None or before == after:
+        return out
+    near = np.array([NEAR_RETIREMENT in tuple(p["notes"])])
+    was = box_columns(np.array([before]), near, data.rules)
+    pool = lab.value(bool(was["talent_pool"][0]), "talent_pool")
+    ready = was["readiness"].iloc[0]
+    out.append(
+        f"    computed box {before} would give: {lab.value(was['placement'][0], 'placement')}; "
+        f"Kelompok Rencana Suksesi: {pool}; Kesiapan: "
+        f"{lab.value(ready, 'readiness') if ready else '—'}"
+    )
+    boxes = data.rules.nine_box.boxes
+    gone = [x for x in boxes[before].programmes if x not in boxes[after].programmes]
+    added = [x for x in boxes[after].programmes if x not in boxes[before].programmes]
+    if gone or added:
+        out.append(
+            f"    box programmes: {', '.join(added) or '—'} added, {', '.join(gone) or '—'} dropped"
+        )
+    return out
+
+
+def _calibrated(p: pd.Series) -> str:
+    """', set by the committee (computed: 8)' when the final box is not the computed one."""
+    computed = p.get("box_computed")
+    if computed is None or computed != computed or int(computed) == int(p["box"]):
+        return ""
+    return f", set by the committee (computed: {int(computed)})"
+
+
+def _direction(before: int, after: int) -> str:
+    return "naik" if after > before else "turun" if after < before else "tetap, dikonfirmasi"
+
+
+def long_when(day: object) -> str | None:
+    """A stored YYYY-MM-DD date in the reports' long form, or None."""
+    from talentcli.report.labels import long_date
+
+    return long_date(day) if isinstance(day, str) and day else None
 
 
 def _plan(data: RunData, nip: str, lab: Labels) -> list[str]:

@@ -40,6 +40,7 @@ FIXED_FIELDS = (
     "tmt_golongan",
     "tmt_jabatan",
     "hukuman_disiplin",
+    *("kotak_akhir", "alasan", "diputuskan_oleh", "tanggal", "nomor_berita_acara"),
 )
 PERFORMANCE_LEVELS = ("di_bawah", "sesuai", "di_atas")
 POTENTIAL_SOURCES = ("jpm", "potensi")

@@ -1026,10 +1026,101 @@ def write_sample(
     )  # fmt: skip
     outputs += ((pegawai_layout, len(pegawai["nip_text"]), lambda s: _pegawai_columns(pegawai, s)),)
     paths = []
+    decisions = _kalibrasi(rng, rules or load_rules().rules, cohort, kinerja, cycle)
     for layout, rows, columns in outputs:
         if csv or not _fits_sheet(rows):
             paths.append(_write_csv(out / f"{layout.stem}.csv", layout, columns(False)))
             continue
         footer = _footer(extras, cycle) if layout is asesmen_layout else ()
         paths.append(_write_xlsx(out / f"{layout.stem}.xlsx", layout, columns(True), cycle, footer))
+    if len(decisions) and csv:
+        paths.append(_kalibrasi_csv(out / f"kalibrasi-{cycle}.csv", decisions, cycle))
+    elif len(decisions):
+        paths.append(_write_kalibrasi(out / f"kalibrasi-{cycle}.xlsx", decisions, cycle))
     return paths
+
+
+# --- the committee's decisions (kalibrasi) ------------------------------------------------------
+KALIBRASI_HEADERS = (
+    *("NIP", "NAMA", "KOTAK AWAL", "KOTAK AKHIR", "ALASAN", "DIPUTUSKAN OLEH"),
+    *("TANGGAL RAPAT", "NOMOR BERITA ACARA"),
+)
+# (what the committee does, how the box moves, the reason as minutes write it)
+_DECISIONS = (
+    ("naik", 2, "Kinerja semester berjalan melampaui target; penugasan khusus berhasil"),
+    ("turun", -2, "Catatan kinerja dari atasan langsung belum tercermin pada penilaian"),
+    ("tetap", 0, "Hasil pemetaan dikonfirmasi oleh tim"),
+    ("naik", 1, "Prestasi pada proyek prioritas daerah"),
+)
+
+
+def _kalibrasi(rng, rules: Rules, cohort: _Table, kinerja: _Table, cycle: int) -> pd.DataFrame:
+    """A few decisions of the Tim Penilai Kinerja on the cohort's computed boxes (the engine
+    classifies the sample in memory): a raise, a lowering, a confirmation and another raise."""
+    import datetime as dt
+
+    from talentcli.classify import classify
+
+    codes = np.array(_LEVEL_CODES, dtype=object)
+    people = pd.DataFrame(
+        {"nip": cohort["nip_text"], "nama": cohort["nama"], "job_level": codes[cohort["level"]]}
+        | {f"score_{c}": cohort["scores"][:, j] for j, c in enumerate(rules.competency_codes)}
+    )
+    ratings = pd.DataFrame(
+        {"nip": kinerja["nip_text"], "tahun": kinerja["tahun"], "predikat": kinerja["predikat"]}
+    ).assign(nilai=np.nan)
+    done = classify(people, ratings, rules, cycle, dt.date(cycle, 1, 1), detail=False).people
+    box = done["box"].to_numpy(dtype=np.int64)
+    taken = np.zeros(len(done), dtype=bool)
+    rows = []
+    for _, step, reason in _DECISIONS:
+        final = box + step
+        fits = ~taken & (final >= 1) & (final <= 9)
+        if not fits.any():
+            continue
+        i = int(rng.choice(np.flatnonzero(fits)))
+        taken[i] = True
+        rows.append((done["nip"].iat[i], done["nama"].iat[i], int(box[i]), int(final[i]), reason))
+    out = pd.DataFrame(rows, columns=["nip", "nama", "box", "final", "reason"])
+    return out.sort_values("nip", ignore_index=True)
+
+
+def _kalibrasi_csv(path: Path, decisions: pd.DataFrame, cycle: int) -> Path:
+    """kalibrasi-<cycle>.csv: the same table, dates as dd-mm-yyyy."""
+    import csv
+
+    with private_file(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as fh:
+        out = csv.writer(fh)
+        out.writerow(KALIBRASI_HEADERS)
+        for d in decisions.itertuples(index=False):  # a few rows
+            out.writerow(
+                [d.nip, d.nama, d.box, d.final, d.reason, "Tim Penilai Kinerja PNS",
+                 f"12-03-{cycle}", f"BA/TPK/03/{cycle}"]
+            )  # fmt: skip
+    return path
+
+
+def _write_kalibrasi(path: Path, decisions: pd.DataFrame, cycle: int) -> Path:
+    """kalibrasi-<cycle>.xlsx: the minutes' table of decisions, under a title block."""
+    with private_file(path) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp))
+        ws = wb.add_worksheet("Kalibrasi")
+        bold = wb.add_format({"bold": True})
+        day = wb.add_format({"num_format": "dd-mm-yyyy"})
+        ws.write_string(0, 0, f"BERITA ACARA KALIBRASI PETA TALENTA TAHUN {cycle}", bold)
+        ws.write_row(2, 0, KALIBRASI_HEADERS, bold)
+        for r, d in enumerate(decisions.itertuples(index=False), start=3):  # a few rows
+            ws.write_string(r, 0, d.nip)
+            ws.write_string(r, 1, d.nama)
+            ws.write_number(r, 2, d.box)
+            ws.write_number(r, 3, d.final)
+            ws.write_string(r, 4, d.reason)
+            ws.write_string(r, 5, "Tim Penilai Kinerja PNS")
+            ws.write_datetime(r, 6, datetime(cycle, 3, 12), day)
+            ws.write_string(r, 7, f"BA/TPK/03/{cycle}")
+        ws.set_column(0, 0, 22)
+        ws.set_column(1, 1, 40)
+        ws.set_column(4, 5, 50)
+        ws.set_column(6, 7, 18)
+        wb.close()
+    return path

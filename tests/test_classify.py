@@ -141,8 +141,8 @@ def test_output_columns_in_the_documented_order():
     per_comp = [f"{p}_{c}" for c in COMPS for p in parts]
     expected = ["nip", "nama", "jabatan", "job_level", "unit", "golongan", *per_comp]
     expected += ["jpm", "jpm_category", "potential_score", "potential", "performance"]
-    expected += ["performance_year", "box", "placement", "talent_pool", "readiness", "notes"]
-    expected += ["retirement_date", "recommendation"]
+    expected += ["performance_year", "box_computed", "box", "placement", "talent_pool"]
+    expected += ["readiness", "notes", "retirement_date", "recommendation"]
     assert list(run([person()], [rating()]).people.columns) == expected
 
 

@@ -10,17 +10,8 @@ from typer.testing import CliRunner
 from talentcli.cli import app
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
-COMMANDS = [
-    "init",
-    "import",
-    "classify",
-    "report",
-    "compare",
-    "run",
-    "explain",
-    "sample",
-    "rules check",
-]
+COMMANDS = ["init", "import", "classify", "report", "compare", "run", "explain", "sample"]
+COMMANDS += ["rules check", "history"]
 
 
 def test_every_command_has_help_with_an_example():

@@ -45,13 +45,17 @@ def test_classify_prints_the_grid_and_exits_1_when_someone_is_incomplete(cohort)
 
 def test_json_report_agrees_with_the_engine(cohort, tmp_path):
     from talentcli.classify import classify
-    from talentcli.store import Store, load_cohort, load_ratings
+    from talentcli.store import Store, load_cohort, load_ratings, stored_rows
 
     doc = report_json(cohort, tmp_path)
     rules = load_rules().rules
     store = Store(tmp_path / "talent.db")
     people = load_cohort(store, "2026", rules.competency_codes)
-    result = classify(people, load_ratings(store), rules, 2026, dt.date(2026, 1, 1))
+    decided = stored_rows(store, "kalibrasi", "2026")  # the sample's committee decisions
+    assert len(decided) == 4
+    result = classify(
+        people, load_ratings(store), rules, 2026, dt.date(2026, 1, 1), calibrations=decided
+    )
     store.close()
     want = result.people.set_index("nip")
     assert [p["nip"] for p in doc["people"]] == sorted(want.index)
@@ -81,7 +85,7 @@ def test_json_and_csv_are_byte_identical_across_report_runs(cohort, tmp_path):
     names = sorted(p.name for p in a.iterdir())
     from talentcli.report.lists import LISTS
 
-    assert len([n for n in names if n.endswith(".csv")]) == len(LISTS) + 1 == 13
+    assert len([n for n in names if n.endswith(".csv")]) == len(LISTS) + 1 == 15
     assert "talenta-2026-sumber.csv" in names  # provenance beside the lists
     for name in names:
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
@@ -93,7 +97,9 @@ def test_json_has_traceability(cohort, tmp_path):
     assert doc["tool"]["name"] == "talentcli" and doc["cycle"] == "2026"
     assert doc["as_of"] == AS_OF and doc["rules"]["name"] == "default.yaml"
     assert len(doc["rules"]["sha256"]) == 64
-    assert {i["kind"] for i in doc["inputs"]} == {"asesmen", "kinerja", "formasi", "pegawai"}
+    assert {i["kind"] for i in doc["inputs"]} == {
+        "asesmen", "kinerja", "formasi", "kalibrasi", "pegawai"
+    }  # fmt: skip
     text = json.dumps(doc)
     assert "imported_at" not in text and "created_at" not in text
 

@@ -40,6 +40,7 @@ def hasil(data: RunData) -> pd.DataFrame:
     per = [f"{k}_{c}" for k in ("score", "standard", "delta", "status") for c in comps]
     head, axes = RESULT_COLUMNS[: len(PERSON)], RESULT_COLUMNS[len(PERSON) :]
     cols = [*head, *per, *axes, "plan_jp", "plan_cost"]
+    cols += [c for c in lists.HISTORY if c in data.people]  # SPEC §4.10 (issue #15)
     out = data.people.sort_values("nip")[cols].copy()
     out["notes"] = out["notes"].map("; ".join)
     return out.reset_index(drop=True)
@@ -153,6 +154,39 @@ def tidak_lengkap(data: RunData) -> pd.DataFrame:
     return data.incomplete.sort_values("nip")[["nip", "nama", "reason"]].reset_index(drop=True)
 
 
+def kalibrasi(data: RunData) -> pd.DataFrame:
+    """The committee's decisions, row by row (issue #15)."""
+    c = data.calibrations.sort_values("nip").reset_index(drop=True)
+    before = pd.to_numeric(c["box_computed"]).astype(float)
+    before = before.where(c["applied"])
+
+    def way(b: float, a: int) -> str | None:
+        return None if math.isnan(b) else "naik" if a > b else "turun" if a < b else "tetap"
+
+    out = c.assign(
+        box_computed=before,
+        box=c["box"].astype(np.int64),
+        direction=pd.Series(
+            [way(b, a) for b, a in zip(before, c["box"], strict=True)], dtype=object
+        ),
+    )
+    cols = ["nip", "nama", "box_computed", "box", "direction", "reason", "by", "date", "ref"]
+    return out[[*cols, "applied", "reason_not_applied"]]
+
+
+def pergerakan(data: RunData) -> pd.DataFrame:
+    """Everyone against the previous cycle, sorted by movement, then how far, then NIP."""
+    p = data.people.copy()
+    p["previous_box"] = pd.to_numeric(p["previous_box"]).astype(float)
+    p["_rank"] = p["movement"].map({"naik": 0, "turun": 1, "tetap": 2, "baru": 3})
+    p["_step"] = (p["box"] - p["previous_box"]).abs().fillna(0.0)
+    p = p.sort_values(["_rank", "_step", "nip"], ascending=[True, False, True])
+    cols = ["nip", "nama", "unit", "previous_cycle", "previous_box", "box", "movement"]
+    return p[[*cols, "previous_placement", "placement", "previous_jpm", "jpm"]].reset_index(
+        drop=True
+    )
+
+
 REFERENCE_LISTS: dict[str, Callable[[RunData], pd.DataFrame]] = {
     "hasil": hasil,
     **{k: (lambda d, p=p: placement_list(d, p)) for k, p in PLACEMENT_LISTS.items()},
@@ -162,6 +196,8 @@ REFERENCE_LISTS: dict[str, Callable[[RunData], pd.DataFrame]] = {
     "anggaran": lists.anggaran,  # new lists: their content is tested in test_decisions.py
     "kesetaraan": lists.kesetaraan,
     "tidak_lengkap": tidak_lengkap,
+    "kalibrasi": kalibrasi,
+    "pergerakan": pergerakan,
 }
 
 

@@ -72,6 +72,8 @@ def _reference_document(data: RunData) -> dict:
             "boxes": {str(b): int(boxes.get(b, 0)) for b in range(1, 10)},
             "placements": {p: int(placements.get(p, 0)) for p in _placements(rules, placements)},
         },
+        "calibrations": _reference_calibrations(data),
+        "movement": _reference_movement(data),
         **json_report.decisions(data),  # their content is tested in test_decisions.py
         "people": _reference_people(data),
         "incomplete": data.incomplete[["nip", "nama", "reason"]].to_dict("records"),
@@ -83,10 +85,59 @@ def _placements(rules, counts: pd.Series) -> list[str]:
     return list(dict.fromkeys([*rules.placements, *counts.index]))
 
 
+def _reference_calibrations(data: RunData) -> list[dict]:
+    """SPEC §5 `calibrations`: every decision, by NIP, written out plainly."""
+    c = data.calibrations
+    out = []
+    for r in [] if c is None else c.sort_values("nip").to_dict("records"):
+        before = r["box_computed"]
+        out.append(
+            {
+                "nip": r["nip"],
+                "nama": r["nama"],
+                "box_computed": None if pd.isna(before) else int(before),
+                "box": int(r["box"]),
+                "reason": r["reason"],
+                "by": r["by"],
+                "date": r["date"],
+                "ref": r["ref"],
+                "applied": bool(r["applied"]),
+                "reason_not_applied": r["reason_not_applied"],
+            }
+        )
+    return out
+
+
+def _reference_movement(data: RunData) -> dict:
+    """SPEC §5 `movement`: the matrix counted person by person from the people's columns."""
+    matrix: dict[str, dict[str, int]] = {}
+    counts = {"naik": 0, "turun": 0, "tetap": 0, "baru": 0}
+    for prev, box, move in zip(
+        data.people["previous_box"], data.people["box"], data.people["movement"], strict=True
+    ):
+        counts[move] += 1
+        if prev is not None:
+            row = matrix.setdefault(str(int(prev)), {})
+            row[str(int(box))] = row.get(str(int(box)), 0) + 1
+    ordered = {a: dict(sorted(r.items(), key=lambda kv: int(kv[0]))) for a, r in matrix.items()}
+    return {"matrix": dict(sorted(ordered.items(), key=lambda kv: -int(kv[0]))), "counts": counts}
+
+
+def _reference_calibration(data: RunData) -> dict[str, dict]:
+    """Per NIP: the applied decision as the person's `calibration`."""
+    c = data.calibrations
+    rows = [] if c is None else c[c["applied"]].to_dict("records")
+    return {
+        r["nip"]: {"reason": r["reason"], "by": r["by"], "date": r["date"], "ref": r["ref"]}
+        for r in rows
+    }
+
+
 def _reference_people(data: RunData) -> list[dict]:
     """One dict per classified person, sorted by NIP, with the plan."""
     comps = data.rules.competency_codes
     plans = _reference_plans(data.plans)
+    decided = _reference_calibration(data)
     frame = data.people.sort_values("nip")
     col = {c: _values(frame[c]) for c in frame.columns}  # one C-level conversion per column
     n = len(frame)
@@ -113,6 +164,7 @@ def _reference_people(data: RunData) -> list[dict]:
                 "potential": col["potential"][i],
                 "performance": col["performance"][i],
                 "performance_year": col["performance_year"][i],
+                "box_computed": col["box_computed"][i],
                 "box": col["box"][i],
                 "placement": col["placement"][i],
                 "talent_pool": bool(col["talent_pool"][i]),
@@ -122,6 +174,16 @@ def _reference_people(data: RunData) -> list[dict]:
                 "plan": plans.get(nip, []),
                 "plan_jp": col["plan_jp"][i],
                 "plan_cost": col["plan_cost"][i],
+                "calibration": decided.get(nip),
+                "previous": None
+                if col["previous_cycle"][i] is None
+                else {
+                    "cycle": col["previous_cycle"][i],
+                    "box": col["previous_box"][i],
+                    "jpm": col["previous_jpm"][i],
+                    "placement": col["previous_placement"][i],
+                },
+                "movement": col["movement"][i],
             }
         )
     return out
@@ -334,6 +396,7 @@ def reference_pseudonymize(data: RunData, key: bytes) -> RunData:
         plans=swap(data.plans),
         candidates=swap(data.candidates),
         assignment=swap(data.assignment),
+        calibrations=swap(data.calibrations),
     )
 
 
@@ -361,8 +424,11 @@ def test_empty_lists(run):
         incomplete=run.incomplete.iloc[:0],
         vacancies=run.vacancies.iloc[:0],
         candidates=run.candidates.iloc[:0],
+        calibrations=run.calibrations.iloc[:0],
+        movement=None,  # nobody to compare: everyone (no one) is new
     )
     assert dumps(data) == reference_text(data)
+    assert '"calibrations": [],' in dumps(data)
 
 
 def test_file_is_the_text_written_owner_only(run, tmp_path):

@@ -65,9 +65,14 @@ def people(rekap: list[list]) -> list[list]:
     return rekap[5 : 5 + N]
 
 
-def test_writes_four_owner_only_workbooks(xlsx: list[Path]):
-    names = ["asesmen-2026.xlsx", "kinerja.xlsx", "formasi-2026.xlsx", "pegawai-2026.xlsx"]
-    assert [p.name for p in xlsx] == names
+def test_writes_owner_only_workbooks(xlsx: list[Path]):
+    assert [p.name for p in xlsx] == [
+        "asesmen-2026.xlsx",
+        "kinerja.xlsx",
+        "formasi-2026.xlsx",
+        "pegawai-2026.xlsx",
+        "kalibrasi-2026.xlsx",
+    ]
     for path in xlsx:
         assert path.is_file() and path.stat().st_mode & 0o777 == 0o600
     assert CalamineWorkbook.from_path(str(xlsx[0])).sheet_names == ["Petunjuk", "Rekap"]
@@ -178,8 +183,13 @@ def test_pegawai_is_a_siasn_export_with_a_few_missing_and_a_few_sanctioned(
 
 def test_csv_mode_writes_plain_csv(tmp_path: Path):
     paths = write_sample(tmp_path, n=120, seed=3, csv=True)
-    names = ["asesmen-2026.csv", "kinerja.csv", "formasi-2026.csv", "pegawai-2026.csv"]
-    assert [p.name for p in paths] == names
+    assert [p.name for p in paths] == [
+        "asesmen-2026.csv",
+        "kinerja.csv",
+        "formasi-2026.csv",
+        "pegawai-2026.csv",
+        "kalibrasi-2026.csv",
+    ]
     with paths[0].open(encoding="utf-8", newline="") as fh:
         rows = list(csv.reader(fh))
     assert rows[0] == HEADER and len(rows) == 121
@@ -202,8 +212,7 @@ def test_same_seed_same_bytes_other_seed_other_bytes(tmp_path: Path):
 def test_a_file_past_the_sheet_row_limit_becomes_csv(tmp_path: Path, monkeypatch):
     monkeypatch.setattr(sample, "SHEET_ROW_LIMIT", 150)  # asesmen fits, kinerja (~250) does not
     paths = write_sample(tmp_path, n=120, seed=3)
-    names = ["asesmen-2026.xlsx", "kinerja.csv", "formasi-2026.xlsx", "pegawai-2026.xlsx"]
-    assert [p.name for p in paths] == names
+    assert [p.name for p in paths][:3] == ["asesmen-2026.xlsx", "kinerja.csv", "formasi-2026.xlsx"]
 
 
 @pytest.mark.parametrize(("n", "cycle"), [(0, 2026), (10, 1990), (10, 2050)])
@@ -279,7 +288,7 @@ def test_other_rules_give_other_standards_ages_aliases_and_words(tmp_path: Path)
         data["performance"]["predikat"]["di_atas"] = ["Istimewa"]
 
     rules = rules_with(change)
-    asesmen, kinerja, _, _ = write_sample(tmp_path, n=1500, seed=5, rules=rules)
+    asesmen, kinerja, *_ = write_sample(tmp_path, n=1500, seed=5, rules=rules)
     levels = Counter(row[4] for row in sheet(asesmen, "Rekap")[5:] if row[1])
     assert "Penata Ahli Pertama" in levels and "JF Ahli Pertama" not in levels
     pertama = [(age, s) for lv, age, s in assessed(asesmen, rules) if lv == "jf_ahli_pertama"]
@@ -359,3 +368,10 @@ def test_messy_samples_use_valid_nips_except_where_the_code_is_about_nips(tmp_pa
                 assert ok, (sample_file.name, number, nip)
     readme = (tmp_path / "README.md").read_text(encoding="utf-8")
     assert all(f"`{name}`" in readme for name in written - {"README.md"})
+
+
+def test_the_kalibrasi_sample_raises_lowers_and_confirms_computed_boxes(xlsx: list[Path]):
+    rows = sheet(xlsx[4], "Kalibrasi")
+    assert rows[2][:4] == ["NIP", "NAMA", "KOTAK AWAL", "KOTAK AKHIR"]
+    moves = sorted(int(r[3]) - int(r[2]) for r in rows[3:])
+    assert moves == [-2, 0, 1, 2]  # a lowering, a confirmation and two raises

@@ -164,7 +164,8 @@ def test_run_results_are_rows_and_read_back_as_written(tmp_path: Path, readiness
         ("198001012005011001", "promosi", 1, "pensiun_dekat", 3.25),
     ]
     got, _, _ = st.run_results(store, run)
-    want = people.assign(notes=["", "pensiun_dekat"] * 3)  # notes are stored joined
+    # notes are stored joined; a frame without box_computed (no calibration) stores box
+    want = people.assign(notes=["", "pensiun_dekat"] * 3, box_computed=people["box"])
     for name in st.RESULT_COLUMNS:
         seen = [None if pd.isna(v) else v for v in got[name]]
         assert seen == [None if pd.isna(v) else v for v in want[name]], name

@@ -40,13 +40,23 @@ def test_a_blob_store_migrates_to_tables_and_reports_the_same(migrated, tmp_path
     assert migrated.db.rows("PRAGMA user_version") == [(st.SCHEMA_VERSION,)]
     write_reports(load_run(migrated, "2026"), tmp_path / "out", ["json"])
     got = json.loads((tmp_path / "out" / "talenta-2026.json").read_bytes())
-    # what the document gained since (SPEC §4.11-4.12): the equity view, the budget (none
-    # here) and `funded` per plan row (all, without a budget); the rest is as the old code
-    # wrote it
+    old = json.loads((OLD / "talenta-2026.json").read_bytes())
+    # what the document gained since: the equity view, the budget (none here) and `funded`
+    # per plan row (all, without a budget) (SPEC §4.11-4.12); a run made before calibration
+    # has the computed box as its final box, no decision, and (one cycle) everyone new
+    # (SPEC §4.9-4.10); the rest is as the old code wrote it
     assert got.pop("budget") is None and set(got.pop("equity")) >= {"gender", "unit"}
+    assert got.pop("calibrations") == []
+    assert got.pop("movement") == {
+        "matrix": {},
+        "counts": {"naik": 0, "turun": 0, "tetap": 0, "baru": len(old["people"])},
+    }
     for person in got["people"]:
         assert all(row.pop("funded") is True for row in person["plan"])
-    assert got == json.loads((OLD / "talenta-2026.json").read_bytes())
+        assert person.pop("box_computed") == person["box"]
+        assert (person.pop("calibration"), person.pop("previous")) == (None, None)
+        assert person.pop("movement") == "baru"
+    assert json.dumps(got, ensure_ascii=False) == json.dumps(old, ensure_ascii=False)  # order too
 
 
 def test_migrated_rows_keep_their_batch_and_the_newest_wins(migrated) -> None:

@@ -24,6 +24,7 @@ class Movement:
     )  # nip, previous_cycle, previous_box, previous_jpm, previous_placement, movement
     matrix: dict[str, dict[str, int]]  # previous box -> box -> people (moved or not)
     counts: dict[str, int]  # naik, turun, tetap, baru
+    previous_cycle: str | None = None  # the cycle compared against, if any
 
 
 def movement(current: pd.DataFrame, previous: pd.DataFrame | None, cycle: str | None) -> Movement:
@@ -52,4 +53,4 @@ def movement(current: pd.DataFrame, previous: pd.DataFrame | None, cycle: str | 
         for a in grid.index
     }
     counts = {m: int((move == m).sum()) for m in MOVEMENTS}
-    return Movement(out, matrix, counts)
+    return Movement(out, matrix, counts, cycle if previous is not None else None)

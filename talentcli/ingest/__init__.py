@@ -14,10 +14,10 @@ from talentcli.ingest.hidden import hidden_columns, hidden_sheets
 from talentcli.ingest.peek import peek_kind
 from talentcli.ingest.read import check_file, open_grids
 from talentcli.ingest.rejects import write_rejects
-from talentcli.ingest.validate import Checked, combine, one_spelling, validate
+from talentcli.ingest.validate import Checked, combine, one_spelling, reject_rows, validate
 from talentcli.kinds import KINDS
 from talentcli.rules import Rules
-from talentcli.store import Store, save_batch
+from talentcli.store import Store, assessed, assessed_since, save_batch
 from talentcli.workspace import Limits
 
 __all__ = ["FileReport", "Limits", "import_file", "peek_kind"]
@@ -111,9 +111,11 @@ def import_file(path: Path, store: Store, rules: Rules, opts: ImportOptions) -> 
         check_file(path, opts.limits)
         report.sha256 = sha256_of(path)
         earlier = store.batch_by_sha(report.sha256)
-        if earlier is not None and not opts.force and _same_request(earlier, opts):
+        again = earlier is not None and earlier["kind"] == "kalibrasi"
+        again = again and assessed_since(store, earlier)  # unknown NIPs may be known now
+        if earlier is not None and not opts.force and _same_request(earlier, opts) and not again:
             return _already(report, earlier)
-        checked = _read_and_check(path, rules, opts, report)
+        checked = _read_and_check(path, rules, opts, report, store)
     except InputFileError as exc:
         report.error = {"code": exc.code, "message": exc.message}
         return report
@@ -194,7 +196,9 @@ def _already(report: FileReport, earlier: dict) -> FileReport:
     return report
 
 
-def _read_and_check(path: Path, rules: Rules, opts: ImportOptions, report: FileReport) -> Checked:
+def _read_and_check(
+    path: Path, rules: Rules, opts: ImportOptions, report: FileReport, store: Store | None = None
+) -> Checked:
     chosen = choose_sheets(
         open_grids(path),
         rules,
@@ -223,12 +227,30 @@ def _read_and_check(path: Path, rules: Rules, opts: ImportOptions, report: FileR
     parts = []
     for grid, header in chosen.sheets:
         grid.fill_merged_ods()
-        parts.append(validate(grid, header, kind, rules, path.name))
+        part = validate(grid, header, kind, rules, path.name)
+        if kind == "kalibrasi" and store is not None:
+            part = _unknown_nips(part, store, report.cycle)
+        parts.append(part)
     checked = combine(parts, kind)
     if "unit" in checked.accepted:  # one spelling per unit: counted as one everywhere
         checked.accepted["unit"] = one_spelling(checked.accepted["unit"])
     report.sheets = checked.sheets
     return checked
+
+
+def _unknown_nips(part: Checked, store: Store, cycle: str | None) -> Checked:
+    """A decision for a NIP with no accepted assessment in the cycle is rejected,
+    `unknown-nip` (SPEC §3): the committee decides on people the cycle assessed."""
+    nips = part.accepted["nip"]
+    bad = ~assessed(store, cycle or "", nips)
+    return reject_rows(
+        part,
+        bad,
+        "nip",
+        "unknown-nip",
+        f"no accepted assessment of this NIP in cycle {cycle}: import the asesmen file of "
+        f"the cycle first, or correct the NIP",
+    )
 
 
 def _refuse_layout(grid, header, kind: str, rules: Rules, file: str) -> None:

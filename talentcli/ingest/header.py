@@ -233,6 +233,8 @@ def detect_kind(header: Header, rules: Rules) -> str | None:
     cols = {*header.columns, *header.unclear}  # a score whose column is unclear is there
     if any(c in cols for c in rules.competency_codes):
         return "asesmen"
+    if "kotak_akhir" in cols:
+        return "kalibrasi"
     if "predikat" in cols or "nilai_kinerja" in cols:
         return "kinerja"
     if "kode" in cols and "job_level" in cols:

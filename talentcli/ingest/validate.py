@@ -261,6 +261,7 @@ def validate(grid: Grid, header: Header, kind: str, rules: Rules, file: str) -> 
     _check_required(sh, kind, rules, live)
     checks = {"asesmen": _check_asesmen, "kinerja": _check_kinerja, "formasi": _check_formasi}
     checks["pegawai"] = _check_pegawai
+    checks["kalibrasi"] = _check_kalibrasi
     checks[kind](sh, rules, live, out)
     for name in ("nama", "jabatan", "unit", "golongan"):
         if name in names:
@@ -909,6 +910,108 @@ def _check_pegawai(sh: _Sheet, rules: Rules, live: np.ndarray, out: pd.DataFrame
         blank = sh.blank["hukuman_disiplin"].to_numpy()
         out["hukuman_disiplin"] = pd.Series(np.where(blank, 0, active), dtype="Int64")
         sh.meaning["hukuman_disiplin"] = out["hukuman_disiplin"]
+
+
+BOXES = (1, 9)  # the 9-box's numbers (SPEC §4.5)
+_DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y")
+EXCEL_EPOCH = datetime.date(1899, 12, 30)  # day 0 of Excel's (1900) date serials
+EXCEL_DAYS = (20_000, 80_000)  # serials taken as dates: 1954-2119
+
+
+def read_date(v: Any) -> str | None:
+    """A date cell as YYYY-MM-DD: an Excel date (as read, or its serial number), or text
+    dd-mm-yyyy, dd/mm/yyyy or yyyy-mm-dd; None when it is none of those."""
+    if isinstance(v, datetime.datetime | datetime.date):
+        return v.isoformat()[:10]
+    if _is_number(v):
+        if EXCEL_DAYS[0] <= v <= EXCEL_DAYS[1] and float(v).is_integer():
+            return (EXCEL_EPOCH + datetime.timedelta(days=int(v))).isoformat()
+        return None
+    text = str(v).strip()
+    text = text[:10] if re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ]00:00(:00)?", text) else text
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(text, fmt).date().isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+def _check_kalibrasi(sh: _Sheet, rules: Rules, live: np.ndarray, out: pd.DataFrame) -> None:
+    """The committee's decisions (SPEC §3): a final box 1-9; reason and decider are required
+    (checked with the required columns); a date as a date. `unknown-nip` needs the store:
+    ingest checks it after validation."""
+    box = _check_scores(
+        sh,
+        "kotak_akhir",
+        live,
+        *BOXES,
+        None,
+        example="a box number such as 7",
+        fix="give the final box, 1 to 9",
+        scale=" (the 9-box)",
+    )
+    frac = live & box.notna().to_numpy() & (box != np.floor(box)).to_numpy()
+    title = sh.header.title("kotak_akhir")
+    sh.add(
+        "kotak_akhir",
+        frac,
+        "type-error",
+        lambda pos: [f"{title} is {v:g}, not a whole box number 1-9" for v in box.iloc[pos]],
+    )
+    out["kotak_akhir"] = pd.Series(np.where(frac, np.nan, box.to_numpy())).astype("Int64")
+    for name in ("alasan", "diputuskan_oleh", "nomor_berita_acara"):
+        if name in sh.text:
+            out[name] = _within_cell_limit(sh, name, live).where(~sh.blank[name], None)
+    if "tanggal" in sh.text:
+        dates = pd.Series(per_value(sh.raw("tanggal"), read_date), dtype=object)
+        bad = live & ~sh.blank["tanggal"].to_numpy() & dates.isna().to_numpy()
+        sh.add(
+            "tanggal",
+            bad,
+            "type-error",
+            lambda pos: [
+                f"{sh.header.title('tanggal')} is '{t}', not a date such as 12-03-2026; "
+                "correct the cell"
+                for t in sh.text["tanggal"].iloc[pos]
+            ],
+        )
+        out["tanggal"] = dates
+
+
+def reject_rows(checked: Checked, bad: np.ndarray, name: str, code: str, message: str) -> Checked:
+    """CHECKED with its accepted rows where BAD holds rejected for CODE after validation (a
+    check that needs the store: `unknown-nip`), with their cells and violations."""
+    if not bad.any():
+        return checked
+    rows = checked.accepted.loc[bad, "_row"].to_numpy(dtype=np.int64)
+    pos = rows - checked.header_row - 1
+    letter, header = checked.columns.get(name, ("", name))
+    value = checked.accepted.loc[bad, name].astype(str).to_numpy()
+    found = pd.DataFrame(
+        {
+            "pos": pos,
+            "severity": "error",
+            "row": rows,
+            "cell": [f"{checked.sheet}!{letter}{r}" for r in rows],
+            "column": letter,
+            "header": header,
+            "field": name,
+            "code": code,
+            "value": value,
+            "message": message,
+        }
+    )
+    violations = pd.concat([checked.violations, found], ignore_index=True)
+    violations = violations.sort_values(["row", "column"], kind="stable").reset_index(drop=True)
+    cells = [checked.rejected_cells]
+    if checked.originals is not None:
+        cells.append(checked.originals(pos))
+    checked.violations = violations
+    checked.rejected_cells = pd.concat(cells, ignore_index=True)
+    checked.rejected_pos = np.concatenate([checked.rejected_pos, pos])
+    checked.accepted = checked.accepted[~bad].reset_index(drop=True)
+    return checked
 
 
 def _check_duplicate_keys(

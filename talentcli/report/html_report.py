@@ -35,10 +35,11 @@ from talentcli.safety import private_dir
 TONES = {9: "t9", 8: "t8", 7: "t8", 6: "t5", 5: "t5", 4: "t5", 3: "t3", 2: "t3", 1: "t1"}
 # the lists of index.html in page order (lists.LISTS codes; "tetap" = near retirement, boxes 7-9)
 INDEX_LISTS = ("promosi", "rotasi", "mutasi", "tindak_lanjut", "tetap", "suksesi", "kandidat",
-               "tidak_lengkap", "anggaran", "kesetaraan")  # fmt: skip
+               "tidak_lengkap", "kalibrasi", "pergerakan", "anggaran", "kesetaraan")  # fmt: skip
 # right-aligned list columns
 NUMERIC = {"jpm", "fit", "box", "rank", "jumlah", "jp", "cost", "plan_jp", "plan_cost", "count",
-           "people", "seq", *lists.PLACEMENT_LISTS}  # fmt: skip
+           "people", "seq", "box_computed", "previous_box", "previous_jpm",
+           *lists.PLACEMENT_LISTS}  # fmt: skip
 MONEY = {"budget", "funded_cost", "unfunded_cost"}  # Anggaran Pelatihan: rupiah, thousands
 RATES = {"talent_pool_rate", "promosi_rate", "p_value"}  # Kesetaraan: fractions, 4 decimals
 NUMERIC |= MONEY | RATES | {"people_unfunded", "mean_jpm", *(f"box_{b}" for b in range(1, 10))}
@@ -130,6 +131,11 @@ TEXT = {
     "all_plans": (
         "Semua rencana dalam satu dokumen (satu halaman A4 per pegawai)",
         "Every plan in one document (one A4 page per person)",
+    ),
+    "calibration": ("Kalibrasi", "Calibration"),
+    "previous_none": (
+        "Baru: tidak terpetakan pada siklus sebelumnya",
+        "New: not mapped in the previous cycle",
     ),
     "footer": (
         "Dibuat dengan talentcli {v} dari proses {run} (aturan {rules}, SHA-256 {sha}).",
@@ -287,8 +293,10 @@ class Fmt:
             return self.dash if _missing(v) else str(v)
         if column == "notes":
             return self.notes(v)
-        if column in ("jpm", "fit", "potential_score"):
+        if column in ("jpm", "fit", "potential_score", "previous_jpm"):
             return self.num(v)
+        if column == "date":
+            return self.date(v)
         if column in ("cost", "plan_cost", "plan_jp") or column in MONEY:
             return self.thousands(v)
         if column in RATES:
@@ -369,16 +377,48 @@ def _people(data: RunData, fmt: Fmt) -> list[SimpleNamespace]:
     for r in data.plans.sort_values(["nip", "seq"]).to_dict("records"):  # one pass, no groupby
         plans.setdefault(r["nip"], []).append(r)
     rows = data.people.sort_values("nip").to_dict("records")
-    return [_person(p, comps, plans.get(p["nip"], []), fmt) for p in rows]
+    c = data.calibrations
+    decided = {} if c is None else {d["nip"]: d for d in c.to_dict("records") if d["applied"]}
+    return [_person(p, comps, plans.get(p["nip"], []), fmt, decided.get(p["nip"])) for p in rows]
 
 
-def _person(p: dict, comps: list, plan: list[dict], fmt: Fmt) -> SimpleNamespace:
+def _calibration_text(d: dict | None, fmt: Fmt) -> str | None:
+    """The committee's decision as one line: 'Kotak 8 -> 6 (Turun): reason — by, date, ref'."""
+    if d is None:
+        return None
+    before, after = int(d["box_computed"]), int(d["box"])
+    way = "naik" if after > before else "turun" if after < before else "tetap"
+    who = ", ".join(x for x in (d["by"], fmt.date(d["date"]) if d["date"] else None, d["ref"]) if x)
+    word = fmt.t("box")
+    return f"{word} {before} → {after} ({fmt.value(way, 'movement')}): {d['reason']}" + (
+        f" — {who}" if who else ""
+    )
+
+
+def _previous_text(p: dict, fmt: Fmt) -> str:
+    """The previous cycle's box, JPM and placement, and the movement; or 'new'."""
+    if _missing(p.get("previous_cycle")):
+        return fmt.t("previous_none")
+    return (
+        f"{fmt.t('cycle')} {p['previous_cycle']}: {fmt.t('box')} {p['previous_box']}, JPM "
+        f"{fmt.num(p['previous_jpm'])}%, {fmt.value(p['previous_placement'], 'placement')} "
+        f"({fmt.value(p['movement'], 'movement')})"
+    )
+
+
+def _person(
+    p: dict, comps: list, plan: list[dict], fmt: Fmt, decided: dict | None = None
+) -> SimpleNamespace:
     nip = p["nip"]
     plan_path(nip)  # refuse anything that is not a NIP before it becomes a file name
     box = int(p["box"])
     v = fmt.value
+    computed = p.get("box_computed")
     return SimpleNamespace(
         **{
+            "box_computed": box if _missing(computed) else int(computed),
+            "calibration": _calibration_text(decided, fmt),
+            "previous": _previous_text(p, fmt),
             "nip": nip,
             "nip_spaced": nip_spaced(nip),
             "nama": p["nama"],
@@ -459,6 +499,30 @@ def _index(data: RunData, fmt: Fmt, people: list[SimpleNamespace]) -> dict:
         "by_box": by_box,
         "tables": tables,
         "units": _unit_table(data, fmt),
+        "movement": _movement(data, fmt),
+    }
+
+
+def _movement(data: RunData, fmt: Fmt) -> dict:
+    """The 9 x 9 matrix previous box (rows) -> box (columns), each count in the colour of
+    the box moved to, and the counts per movement (SPEC §4.10)."""
+    grid = lists.movement_matrix(data)
+    before = getattr(data.movement, "previous_cycle", None) or fmt.dash
+    word = fmt.t("box")
+    counts = getattr(data.movement, "counts", None) or {}
+    return {
+        "title": fmt.labels.text("Matriks pergerakan", "Movement matrix")
+        + f" {before} → {data.run['cycle']}",
+        "corner": f"{fmt.t('cycle')} {before} ↓",
+        "columns": [f"{word} {b}" for b in grid.columns],
+        "rows": [
+            (f"{word} {a}", [(TONES[int(b)], int(n)) for b, n in row.items()])
+            for a, row in grid.iterrows()
+        ],
+        "counts": "; ".join(
+            f"{fmt.value(k, 'movement')}: {fmt.thousands(counts.get(k, 0))}"
+            for k in lists.MOVEMENT_ORDER
+        ),
     }
 
 

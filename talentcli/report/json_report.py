@@ -85,6 +85,8 @@ def head(data: RunData) -> dict:
             "boxes": {str(b): int(boxes.get(b, 0)) for b in range(1, 10)},
             "placements": {p: int(placements.get(p, 0)) for p in _placements(rules, placements)},
         },
+        "calibrations": calibration_list(data),
+        "movement": movement_section(data),
         **decisions(data),
     }
 
@@ -120,6 +122,50 @@ def equity_section(data: RunData) -> dict:
     return {dim: [item(g) for g in groups] for dim, groups in equity_view(data).items()}
 
 
+CALIBRATION_KEYS = ["nip", "nama", "box_computed", "box", "reason", "by", "date", "ref"]
+CALIBRATION_KEYS += ["applied", "reason_not_applied"]
+
+
+def calibration_list(data: RunData) -> list[dict]:
+    """Every decision of the run's cycle, applied or not (SPEC §5 `calibrations`), by NIP."""
+    c = data.calibrations
+    if c is None or not len(c):
+        return []
+    c = c.sort_values("nip", kind="stable")
+    computed = pd.to_numeric(c["box_computed"]).to_numpy(dtype=float)
+    out = []
+    for row, before in zip(c.to_dict("records"), computed, strict=True):  # one per decision
+        item = {k: _scalar(row[k]) for k in CALIBRATION_KEYS}
+        item["box_computed"] = None if np.isnan(before) else int(before)
+        item["box"] = int(row["box"])
+        item["applied"] = bool(row["applied"])
+        out.append(item)
+    return out
+
+
+def movement_section(data: RunData) -> dict:
+    """The 9 x 9 matrix previous box -> box and the counts per movement (SPEC §4.10)."""
+    from talentcli.engine.history import MOVEMENTS
+
+    m = data.movement
+    if m is None:  # a run read without history: everyone is new
+        return {"matrix": {}, "counts": {k: len(data.people) * (k == "baru") for k in MOVEMENTS}}
+    matrix = {
+        a: dict(sorted(row.items(), key=lambda kv: int(kv[0]))) for a, row in m.matrix.items()
+    }
+    return {
+        "matrix": dict(sorted(matrix.items(), key=lambda kv: -int(kv[0]))),
+        "counts": {k: int(m.counts.get(k, 0)) for k in MOVEMENTS},
+    }
+
+
+def _scalar(value: object) -> object:
+    """A stored value as JSON takes it: NaN and NA as None, numpy scalars as Python's."""
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return None
+    return value.item() if isinstance(value, np.generic) else value
+
+
 def _placements(rules, counts: pd.Series) -> list[str]:
     return list(dict.fromkeys([*rules.placements, *counts.index]))
 
@@ -144,10 +190,23 @@ def person_items(data: RunData) -> Iterator[list[bytes]]:
     plain = ["nip", "nama", "jabatan", "job_level", "unit", "golongan"]
     nested = {"scores": "score", "standard": "standard", "delta": "delta", "status": "status"}
     axes = ["jpm", "jpm_category", "potential_score", "potential", "performance"]
-    axes += ["performance_year", "box", "placement", "talent_pool", "readiness", "notes"]
-    person = struct([*plain, *nested, *axes, "retirement_date", "plan", "plan_jp", "plan_cost"])
+    axes += ["performance_year", "box_computed", "box", "placement", "talent_pool", "readiness"]
+    axes += ["notes"]
+    later = ["calibration", "previous", "movement"]  # SPEC §5, added in this version
+    person = struct(
+        [*plain, *nested, *axes, "retirement_date", "plan", "plan_jp", "plan_cost", *later]
+    )
     per_competency = struct(comps)
     plans = plan_lists(data.plans, people["nip"])
+    if "box_computed" not in people:  # a run without calibration: the computed box is final
+        people = people.assign(box_computed=people["box"])
+    decided = person_calibrations(data, people["nip"])
+    previous = person_previous(people)
+    moved = (
+        people["movement"].to_numpy(dtype=object)
+        if "movement" in people
+        else np.full(len(people), "baru", dtype=object)
+    )
     for start in range(0, len(people), BATCH):
         part = people.iloc[start : start + BATCH]
 
@@ -164,8 +223,47 @@ def person_items(data: RunData) -> Iterator[list[bytes]]:
             plans(start, start + len(part)),
             part["plan_jp"].tolist(),
             part["plan_cost"].tolist(),
+            decided[start : start + BATCH].tolist(),
+            previous[start : start + BATCH].tolist(),
+            moved[start : start + BATCH].tolist(),
         ]
         yield encoded(map(person, *columns))
+
+
+def person_calibrations(data: RunData, nips: pd.Series) -> np.ndarray:
+    """Per person (in NIPS order): the applied decision {reason, by, date, ref} or None."""
+    out = np.full(len(nips), None, dtype=object)
+    c = data.calibrations
+    if c is None or not len(c):
+        return out
+    c = c[c["applied"].to_numpy(dtype=bool)]
+    at = pd.Index(nips.astype(object)).get_indexer(c["nip"].astype(object))
+    keys = ["reason", "by", "date", "ref"]
+    item = struct(keys)
+    made = list(map(item, *([_scalar(v) for v in c[k]] for k in keys)))  # one per decision
+    for i, obj in zip(at, made, strict=True):
+        if i >= 0:
+            out[i] = obj
+    return out
+
+
+def person_previous(people: pd.DataFrame) -> np.ndarray:
+    """Per person: {cycle, box, jpm, placement} of the previous cycle's run, or None."""
+    out = np.full(len(people), None, dtype=object)
+    if "previous_cycle" not in people or not len(people):
+        return out
+    known = people["previous_cycle"].notna().to_numpy()
+    if not known.any():
+        return out
+    item = struct(["cycle", "box", "jpm", "placement"])
+    part = people[known]
+    jpm = part["previous_jpm"].to_numpy(dtype=float).tolist()
+    boxes = pd.to_numeric(part["previous_box"]).to_numpy(dtype=np.int64).tolist()
+    made = list(
+        map(item, part["previous_cycle"].tolist(), boxes, jpm, part["previous_placement"].tolist())
+    )
+    out[np.flatnonzero(known)] = np.array([*made, None], dtype=object)[:-1]
+    return out
 
 
 def plan_lists(plans: pd.DataFrame, nips: pd.Series) -> Callable[[int, int], list[list]]:

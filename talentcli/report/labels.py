@@ -23,6 +23,8 @@ SHEETS = {
     "tidak_lengkap": ("Data Tidak Lengkap", "Incomplete Data"),
     "anggaran": ("Anggaran Pelatihan", "Training Budget"),
     "kesetaraan": ("Kesetaraan", "Equity"),
+    "kalibrasi": ("Kalibrasi", "Calibration"),
+    "pergerakan": ("Pergerakan Talenta", "Talent Movement"),
 }
 
 HEADERS = {
@@ -97,6 +99,19 @@ HEADERS = {
     "pool": ("Pegawai Diperiksa", "People checked"),
     "excluded": ("Tidak Memenuhi per Syarat", "Left out per criterion"),
     "empty_reason": ("Keterangan Tanpa Kandidat", "Why no candidate"),
+    "box_computed": ("Kotak Talenta Hasil Perhitungan", "Talent box (computed)"),
+    "box_final": ("Kotak Talenta Akhir", "Talent box (final)"),
+    "direction": ("Naik/Turun/Tetap", "Up/down/same"),
+    "by": ("Diputuskan Oleh", "Decided by"),
+    "date": ("Tanggal", "Date"),
+    "ref": ("Nomor Berita Acara", "Minutes number"),
+    "applied": ("Diterapkan", "Applied"),
+    "reason_not_applied": ("Alasan Tidak Diterapkan", "Why not applied"),
+    "previous_cycle": ("Siklus Sebelumnya", "Previous cycle"),
+    "previous_box": ("Kotak Talenta Sebelumnya", "Previous talent box"),
+    "previous_jpm": ("JPM Sebelumnya (%)", "Previous JPM (%)"),
+    "previous_placement": ("Penempatan Sebelumnya", "Previous placement"),
+    "movement": ("Pergerakan", "Movement"),
 }
 
 VALUES = {
@@ -137,6 +152,8 @@ VALUES = {
         "The near-retirement rule takes people out of the talent pool: the oldest band's "
         "rate is lower by design",
     ),
+    "retired": ("Sudah pensiun", "Retired"),
+    "not-in-cohort": ("Tidak ada asesmen pada siklus ini", "No assessment in this cycle"),
     True: ("Ya", "Yes"),
     False: ("Tidak", "No"),
     "memenuhi": ("Memenuhi Syarat", "Eligible"),
@@ -169,6 +186,14 @@ CRITERION_COLUMNS = (
     "max_age",
 )
 
+# movement against the previous cycle (SPEC §4.10) and a decision's direction (§4.9): apart
+# from VALUES, as `tetap` is also a placement code
+MOVEMENTS = {
+    "naik": ("Naik", "Up"),
+    "turun": ("Turun", "Down"),
+    "tetap": ("Tetap", "Same"),
+    "baru": ("Baru", "New"),
+}
 
 MONTHS = (
     ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
@@ -226,6 +251,11 @@ CODED = {
     "excluded",
     "empty_reason",
     *CRITERION_COLUMNS,
+    "direction",
+    "applied",
+    "reason_not_applied",
+    "previous_placement",
+    "movement",
 }
 
 
@@ -281,6 +311,8 @@ class Labels:
                 f"{self.header(c)}: {n}"
                 for c, _, n in (p.rpartition(" ") for p in code.split("; "))
             )
+        if column in ("movement", "direction") and code in MOVEMENTS:
+            return MOVEMENTS[code][self.i]
         if column == "reason" and code == "gap":
             return VALUES["gap_reason"][self.i]
         if column in ("notes", "promotes_to") and isinstance(code, str) and "; " in code:

@@ -36,6 +36,7 @@ def hasil(data: RunData) -> pd.DataFrame:
     per = [f"{k}_{c}" for k in ("score", "standard", "delta", "status") for c in comps]
     head, axes = RESULT_COLUMNS[: len(PERSON)], RESULT_COLUMNS[len(PERSON) :]
     cols = [*head, *per, *axes, "plan_jp", "plan_cost"]
+    cols += [c for c in HISTORY if c in data.people]  # SPEC §4.10, when the run has them
     order = nip_order(data.people)
     if order is None:
         out = data.people[cols].copy(deep=False)  # columns are replaced, never written into
@@ -362,6 +363,74 @@ def kesetaraan(data: RunData) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols)
 
 
+HISTORY = ["previous_cycle", "previous_box", "previous_jpm", "previous_placement", "movement"]
+MOVEMENT_ORDER = ("naik", "turun", "tetap", "baru")  # SPEC §4.10
+
+
+def kalibrasi(data: RunData) -> pd.DataFrame:
+    """The committee's decisions of the run (SPEC §4.9), by NIP: computed and final box, up,
+    down or same, reason, who, when, minutes number, applied and why not."""
+    cols = ["nip", "nama", "box_computed", "box", "direction", "reason", "by", "date", "ref"]
+    cols += ["applied", "reason_not_applied"]
+    c = data.calibrations
+    if c is None or not len(c):
+        return pd.DataFrame({k: pd.Series(dtype=object) for k in cols})
+    before = pd.to_numeric(c["box_computed"]).to_numpy(dtype=float)
+    after = c["box"].to_numpy(dtype=float)
+    way = np.select([after > before, after < before], ["naik", "turun"], "tetap")
+    known = c["applied"].to_numpy(dtype=bool) & ~np.isnan(before)
+    out = c.assign(  # a few rows, one per decision: Python objects are fine here
+        box_computed=np.where(known, before, np.nan),  # a number (NaN: not classified)
+        direction=pd.Series(np.where(known, way, None), dtype=object),
+        box=c["box"].astype(np.int64),
+    )
+    return out.sort_values("nip", kind="stable")[cols].reset_index(drop=True)
+
+
+def calibration_counts(data: RunData) -> tuple[int, int, int]:
+    """Applied decisions that raised, lowered and confirmed a box (SPEC §4.9)."""
+    p = data.people
+    if "box_computed" not in p:
+        return 0, 0, 0
+    before = pd.to_numeric(p["box_computed"]).to_numpy(dtype=float)
+    after = p["box"].to_numpy(dtype=float)
+    c = data.calibrations
+    confirmed = 0
+    if c is not None and len(c):
+        applied = c["applied"].to_numpy(dtype=bool)
+        same = pd.to_numeric(c["box_computed"]).to_numpy(dtype=float) == c["box"].to_numpy(float)
+        confirmed = int((applied & same).sum())
+    return int((after > before).sum()), int((after < before).sum()), confirmed
+
+
+def pergerakan(data: RunData) -> pd.DataFrame:
+    """Every classified person against the previous cycle (SPEC §4.10), sorted by movement
+    (naik, turun, tetap, baru), then by how far the box moved, then NIP."""
+    cols = ["nip", "nama", "unit", "previous_cycle", "previous_box", "box", "movement"]
+    cols += ["previous_placement", "placement", "previous_jpm", "jpm"]
+    p = data.people
+    if "movement" not in p:
+        return pd.DataFrame({k: pd.Series(dtype=object) for k in cols})
+    rank = pd.Index(MOVEMENT_ORDER).get_indexer(p["movement"].to_numpy(dtype=object))
+    before = pd.to_numeric(p["previous_box"]).to_numpy(dtype=float)
+    step = np.nan_to_num(np.abs(p["box"].to_numpy(dtype=float) - before), nan=0.0)
+    order = np.lexsort((nip_rank(p["nip"]), -step, rank))
+    out = p.iloc[order][cols].reset_index(drop=True)
+    out["previous_box"] = before[order]  # a number, NaN for the new
+    return out
+
+
+def movement_matrix(data: RunData) -> pd.DataFrame:
+    """The 9 x 9 counts, previous box (rows, 9 to 1) -> box (columns 1 to 9): each person
+    known in both cycles counted once."""
+    grid = pd.DataFrame(0, index=range(9, 0, -1), columns=range(1, 10), dtype=np.int64)
+    m = getattr(data.movement, "matrix", None) or {}
+    for a, row in m.items():
+        for b, n in row.items():
+            grid.at[int(a), int(b)] = int(n)
+    return grid
+
+
 # list code -> builder; the order of sheets/files after the summary views
 LISTS: dict[str, Callable[[RunData], pd.DataFrame]] = {
     "hasil": hasil,
@@ -372,6 +441,8 @@ LISTS: dict[str, Callable[[RunData], pd.DataFrame]] = {
     "anggaran": anggaran,
     "kesetaraan": kesetaraan,
     "tidak_lengkap": tidak_lengkap,
+    "kalibrasi": kalibrasi,
+    "pergerakan": pergerakan,
 }
 
 

@@ -47,6 +47,7 @@ def summary(data: RunData, lang: str = "id") -> str:
         f"{len(data.people)}; {t('data tidak lengkap', 'incomplete')}: {len(data.incomplete)}",
         f"- {t('Rencana pengembangan', 'Development plans')}: "
         f"{int(data.people['plan_jp'].sum())} JP, {rupiah(data.people['plan_cost'].sum())}",
+        *_history_lines(data, lab),
         "",
         f"## {t('Peta talenta (9-box)', 'Talent map (9-box)')}",
         "",
@@ -74,6 +75,33 @@ def summary(data: RunData, lang: str = "id") -> str:
         "",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _history_lines(data: RunData, lab: Labels) -> list[str]:
+    """Calibration (SPEC §4.9) and movement (§4.10) in one line each."""
+    t = lab.text
+    up, down, same = lists.calibration_counts(data)
+    c = data.calibrations
+    decided = 0 if c is None else len(c)
+    lines = [
+        f"- {t('Kalibrasi', 'Calibration')}: {decided} {t('keputusan', 'decisions')}; "
+        f"{up} {t('naik', 'up')}, {down} {t('turun', 'down')}, {same} "
+        f"{t('dikonfirmasi', 'confirmed')}, {decided - up - down - same} "
+        f"{t('tidak diterapkan', 'not applied')}"
+    ]
+    m = data.movement
+    if m is not None:
+        since = (
+            f" {t('terhadap siklus', 'against cycle')} {m.previous_cycle}"
+            if (m.previous_cycle)
+            else ""
+        )
+        counts = ", ".join(
+            f"{m.counts.get(k, 0)} {str(lab.value(k, 'movement')).lower()}"
+            for k in lists.MOVEMENT_ORDER
+        )
+        lines.append(f"- {t('Pergerakan talenta', 'Talent movement')}{since}: {counts}")
+    return lines
 
 
 def write(data: RunData, out: Path, lang: str = "id") -> list[Path]:

@@ -58,6 +58,9 @@ NUMBER_KINDS = {
     "fit": "dec2",
     "potential_score": "dec2",
     "box": "int",
+    "box_computed": "int",
+    "previous_box": "int",
+    "previous_jpm": "dec2",
     "performance_year": "int",
     "rank": "int",
     "seq": "int",
@@ -78,7 +81,7 @@ NUMBER_KINDS = {
     **{f"box_{b}": "int" for b in range(1, 10)},
 }
 PREFIX_KINDS = {"score_": "dec2", "standard_": "dec2", "delta_": "delta", "status_": "coded"}
-OTHER_KINDS = {"nip": "nip", "notes": "notes", "retirement_date": "date"}
+OTHER_KINDS = {"nip": "nip", "notes": "notes", "retirement_date": "date", "date": "date"}
 NUM_FORMATS = {
     "nip": "@",
     "dec2": "0.00",
@@ -114,7 +117,8 @@ def write(
             ringkasan(wb.add_worksheet(labels.sheet("ringkasan")), fm, data, labels)
             peta(wb.add_worksheet(labels.sheet("peta")), fm, data, labels, frames["hasil"])
             for code, frame in frames.items():
-                list_sheet(wb.add_worksheet(labels.sheet(code)), fm, code, frame, data, labels)
+                sheet = SPECIAL_SHEETS.get(code, list_sheet)
+                sheet(wb.add_worksheet(labels.sheet(code)), fm, code, frame, data, labels)
                 if code == "kesetaraan":
                     equity_charts(wb.worksheets()[-1], fm, frame, labels)
             wb.close()
@@ -360,13 +364,14 @@ def write_rows(
     formats: list,
     marked_formats: list | None = None,
     marked: list | None = None,
+    start: int = 1,
 ) -> None:
-    """Rows 1..n, left to right (constant_memory order); None cells stay empty."""
+    """Rows START.. (1..n), left to right (constant_memory order); None cells stay empty."""
     writers = [ws.write_string if c.kind in TEXT_KINDS else ws.write_number for c in cols]
     calls = list(zip(range(len(cols)), writers, formats, strict=True))
     values = [c.values for c in cols]
     if marked is None:
-        for r, row in enumerate(zip(*values, strict=True), 1):
+        for r, row in enumerate(zip(*values, strict=True), start):
             for (c, put, f), v in zip(calls, row, strict=True):
                 if v is not None:
                     put(r, c, v, f)
@@ -378,6 +383,60 @@ def write_rows(
                 put(r, c, v, f)
             elif mark:
                 ws.write_blank(r, c, None, f)
+
+
+def pergerakan_sheet(
+    ws: Worksheet, fm: Formats, code: str, frame: pd.DataFrame, data: RunData, labels: Labels
+) -> None:
+    """Pergerakan Talenta (SPEC §4.10): the 9 x 9 matrix previous box -> box, coloured like
+    the 9-box, and the counts per movement; below them the per-person list."""
+    t = labels.text
+    cols = [column(frame[c], c, labels) for c in frame.columns]
+    for c, col in enumerate(cols):
+        ws.set_column(c, c, max(col.width, 9))
+    _print_setup(ws, fit=sum(c.width for c in cols) <= 200)
+    cur = Cursor(ws)
+    before = data.movement.previous_cycle if data.movement is not None else None
+    cur.line(
+        t("Matriks pergerakan: kotak siklus {p} (baris) -> kotak siklus {c} (kolom)", "Movement "
+          "matrix: box in cycle {p} (rows) -> box in cycle {c} (columns)").format(
+            p=before or "-", c=data.run["cycle"]),
+        fmt=fm.get(bold=True),
+    )  # fmt: skip
+    word = t("Kotak", "Box")
+    grid = lists.movement_matrix(data)
+    head = fm.get(bold=True, bg_color="#D9E1F2", border=1, align="center")
+    cur.line("", *(f"{word} {b}" for b in grid.columns), fmt=head,
+             formats=[head, *(_box_fmt(fm, b, "head") for b in grid.columns)])  # fmt: skip
+    for a, row in grid.iterrows():  # 9 rows
+        cells = [f"{word} {a}", *(int(n) for n in row)]
+        pale = [_matrix_fmt(fm, int(b), a == b) for b in grid.columns]
+        cur.line(*cells, formats=[_box_fmt(fm, int(a), "row"), *pale])
+    cur.skip()
+    counts = getattr(data.movement, "counts", None) or {m: 0 for m in lists.MOVEMENT_ORDER}
+    cur.line(*(str(labels.value(m, "movement")) for m in lists.MOVEMENT_ORDER), fmt=head)
+    cur.line(*(int(counts.get(m, 0)) for m in lists.MOVEMENT_ORDER), fmt=fm.kind("jp"))
+    cur.skip()
+    top = cur.row
+    ws.set_row(top, header_height([c.header for c in cols], [c.width for c in cols]))
+    for c, col in enumerate(cols):
+        ws.write_string(top, c, col.header, fm.header_for(col.kind))
+    ws.repeat_rows(top)
+    ws.freeze_panes(top + 1, 0)
+    ws.autofilter(top, 0, top + max(len(frame), 1), len(cols) - 1)
+    if frame.empty:
+        ws.write_string(top + 1, 0, t("Tidak ada data", "No data"), fm.note)
+    else:
+        write_rows(ws, cols, [fm.kind(c.kind) for c in cols], start=top + 1)
+
+
+def _matrix_fmt(fm: Formats, box: int, same: bool) -> object:
+    """A matrix cell in the pale colour of the box it moved to; the diagonal (tetap) bold."""
+    _, _, pale = BOX_COLOURS[box]
+    return fm.get(bg_color=pale, border=1, align="center", bold=same, num_format="#,##0")
+
+
+SPECIAL_SHEETS = {"pergerakan": pergerakan_sheet}  # list code -> its own sheet writer
 
 
 # ------------------------------------------------------------------ Ringkasan
@@ -420,6 +479,7 @@ def ringkasan(ws: Worksheet, fm: Formats, data: RunData, labels: Labels) -> None
     _overview(cur, fm, data, labels)
     boxes = lists.counts(data, "box", list(range(1, 10)))
     _count_grid(cur, fm, data, labels, dict(zip(boxes["box"], boxes["count"], strict=True)))
+    _calibrated(cur, fm, data, labels)
     _box_table(cur, fm, data, labels, boxes)
     bands = data.rules.jpm.band_sets[data.rules.jpm.bands]
     _count_table(cur, fm, data, labels, "jpm_category", [b.code for b in bands])
@@ -493,6 +553,18 @@ def _count_grid(
             *(count.get(b, 0) for b in boxes),
             formats=[None, *(_box_fmt(fm, b, "count") for b in boxes)],
         )
+
+
+def _calibrated(cur: Cursor, fm: Formats, data: RunData, labels: Labels) -> None:
+    """Under the grid (final boxes): how many boxes the committee changed (SPEC §4.9)."""
+    up, down, same = lists.calibration_counts(data)
+    text = labels.text(
+        "Kotak akhir setelah kalibrasi: {n} pegawai diubah oleh kalibrasi ({u} naik, {d} "
+        "turun), {s} dikonfirmasi",
+        "Final boxes after calibration: {n} people changed by calibration ({u} up, {d} down), "
+        "{s} confirmed",
+    )
+    cur.line(text.format(n=up + down, u=up, d=down, s=same), fmt=fm.note)
 
 
 def _box_fmt(fm: Formats, box: int, part: str) -> object:

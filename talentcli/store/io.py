@@ -393,6 +393,31 @@ def load_vacancies(store: Store, cycle: str) -> pd.DataFrame:
     return store.db.arrow(sql, (cycle,), store.db.declared(k.table)).to_pandas()
 
 
+def assessed(store: Store, cycle: str, nips: pd.Series) -> np.ndarray:
+    """Per NIP of NIPS: it has an accepted assessment in CYCLE (kalibrasi's unknown-nip)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    k = KINDS["asesmen"]
+    if not len(nips) or not _exists(store.db, k.table):
+        return np.zeros(len(nips), dtype=bool)
+    have = store.db.arrow(f"SELECT nip FROM {k.table} WHERE cycle = ?", (cycle,)).column("nip")
+    wanted = pa.array(nips.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+    return pc.is_in(wanted, value_set=have.cast(pa.string()).combine_chunks()).to_numpy(
+        zero_copy_only=False
+    )
+
+
+def assessed_since(store: Store, batch: dict) -> bool:
+    """A kalibrasi BATCH rejected NIPs as unknown-nip, and an asesmen file of its cycle was
+    imported after it: the same file may now be accepted, so it is read again."""
+    sql = (
+        "SELECT 1 FROM violations WHERE batch_id = ? AND code = 'unknown-nip' AND EXISTS "
+        "(SELECT 1 FROM batches WHERE kind = 'asesmen' AND cycle = ? AND id > ?) LIMIT 1"
+    )
+    return bool(store.db.rows(sql, (batch["id"], batch["cycle"], batch["id"])))
+
+
 def has_cohort(store: Store, cycle: str) -> bool:
     """The cycle has at least one accepted assessment."""
     sql = "SELECT 1 FROM batches WHERE kind = 'asesmen' AND cycle = ? AND accepted > 0 LIMIT 1"
@@ -433,7 +458,14 @@ KEEP_RUNS = 5  # older runs of a cycle are pruned so a cron job does not grow th
 RUN_TABLES = (
     *("results", "incomplete", "run_inputs", "plans", "candidates", "standards"),
     *("vacancy_pools", "promotions"),
+    "run_calibrations",
 )
+# a run's list of decisions (SPEC §5 `calibrations`): frame column -> stored column
+CALIBRATION_STORED = {
+    **{c: c for c in ("nip", "nama", "box_computed", "box", "reason")},
+    **{"by": "decided_by", "date": "date", "ref": "ref", "applied": "applied"},
+    **{"reason_not_applied": "reason_not_applied", "batch_id": "batch_id"},
+}
 PLAN_COLUMNS = ["nip", "seq", "code", "programme", "competency", "form", "jp", "cost", "reason"]
 # a candidate as schema 4 stored it, then the verdict and each criterion (SPEC §4.7)
 CANDIDATE_COLUMNS_V4 = ["kode", "rank", "nip", "nama", "job_level", "fit", "box"]
@@ -456,9 +488,11 @@ def save_run(
     candidates: pd.DataFrame | None = None,
     rules: Any = None,
     pools: pd.DataFrame | None = None,
+    calibrations: pd.DataFrame | None = None,
 ) -> int:
     """Store a classification run in one transaction: its results, incomplete people, plans,
-    candidates and (from RULES) standards and programmes; prune old runs of the cycle."""
+    candidates, the committee's decisions (applied or not) and (from RULES) standards and
+    programmes; prune old runs of the cycle."""
     with store.transaction() as db:
         cols = [
             *("cycle", "as_of", "rules_name", "rules_sha256", "rules_text", "tool_version"),
@@ -469,7 +503,7 @@ def save_run(
         run = int(db.rows(sql + " RETURNING id", tuple(values[c] for c in cols))[0][0])
         db.run(
             "INSERT INTO run_inputs SELECT ?, id FROM batches WHERE kind IN ('kinerja', 'pegawai') "
-            "OR (kind IN ('asesmen', 'formasi') AND cycle = ?)",
+            "OR (kind IN ('asesmen', 'formasi', 'kalibrasi') AND cycle = ?)",
             (run, meta["cycle"]),
         )
         _save_results(db, run, people, competencies)
@@ -482,6 +516,10 @@ def save_run(
             _save_frame(db, "candidates", run, candidates, CANDIDATE_COLUMNS)
         if pools is not None:
             _save_frame(db, "vacancy_pools", run, pools, POOL_COLUMNS)
+        if calibrations is not None and len(calibrations):
+            stored = calibrations.rename(columns=CALIBRATION_STORED)
+            stored["applied"] = stored["applied"].astype(np.int64)
+            _save_frame(db, "run_calibrations", run, stored, list(CALIBRATION_STORED.values()))
         _prune(db, meta["cycle"])
     return run
 
@@ -497,10 +535,13 @@ def _save_results(db: Db, run: int, people: pd.DataFrame, competencies: list[str
     columns = {"run_id": pa.repeat(pa.scalar(run, pa.int64()), n)}
     for name, sql in types.items():
         kind_of = pa.type_for_alias(SQL_TYPES[sql.split()[0]])
-        if name not in people:
+        if name == "box_computed" and name not in people:  # a run from before calibration
+            values = people["box"]
+        elif name not in people:
             columns[name] = pa.nulls(n, kind_of)
             continue
-        values = people[name]
+        else:
+            values = people[name]
         if name == "notes":  # a few distinct tuples: joined once each
             codes, notes = pd.factorize(values)
             texts = np.array([" ".join(t) for t in notes] + [""], dtype=object)
@@ -556,7 +597,7 @@ def _save_rules_tables(db: Db, run: int, rules: Any) -> None:
         columns=["code", "programme", "competency", "form", "jp", "cost"],
     )
     _save_frame(db, "programmes", run, catalogue, list(catalogue.columns))
-    if _exists(db, "promotions"):  # schema 5 on (a schema-4 migration has none yet)
+    if _exists(db, "promotions"):  # schema 6 on (a schema-4 migration has none yet)
         steps = [
             (code, seq, target)
             for code, level in rules.job_levels.items()
@@ -606,6 +647,57 @@ def run_results(store: Store, run_id: int) -> tuple[pd.DataFrame, pd.DataFrame, 
         (run_id,),
     )
     return people, incomplete, inputs
+
+
+def previous_run(store: Store, cycle: str) -> dict | None:
+    """The latest run of the previous cycle (SPEC §4.10): the greatest stored cycle before
+    CYCLE that has a run."""
+    return store.db.record(
+        "SELECT * FROM runs WHERE cycle = (SELECT max(cycle) FROM runs WHERE cycle < ?) "
+        "ORDER BY id DESC LIMIT 1",
+        (cycle,),
+    )
+
+
+def run_boxes(store: Store, run_id: int) -> pd.DataFrame:
+    """A run's classified people as history compares them: nip, final box, jpm, placement."""
+    types = {"nip": "TEXT", "box": "INTEGER", "jpm": "REAL", "placement": "TEXT"}
+    sql = "SELECT nip, box, jpm, placement FROM results WHERE run_id = ? ORDER BY nip"
+    return objects(store.db.arrow(sql, (run_id,), types).to_pandas())
+
+
+HISTORY_COLUMNS = [
+    *("cycle", "as_of", "jpm", "potential", "performance", "box_computed", "box"),
+    *("placement", "plan_jp"),
+]
+
+
+def person_history(store: Store, nip: str) -> list[dict]:
+    """One person's row in the latest run of every cycle that classified them, oldest
+    first (SPEC §4.10: cycle, as_of, JPM, potential, performance, computed and final box,
+    placement, plan JP)."""
+    sql = (
+        "SELECT u.cycle, u.as_of, r.jpm, r.potential, r.performance, r.box_computed, r.box, "
+        "r.placement, r.plan_jp FROM runs u JOIN results r ON r.run_id = u.id "
+        "WHERE r.nip = ? AND u.id IN (SELECT max(id) FROM runs GROUP BY cycle) ORDER BY u.cycle"
+    )
+    return [dict(zip(HISTORY_COLUMNS, row, strict=True)) for row in store.db.rows(sql, (nip,))]
+
+
+def run_calibrations(store: Store, run_id: int) -> pd.DataFrame:
+    """A run's list of the committee's decisions (SPEC §5 `calibrations`), by NIP."""
+    cols = ", ".join(f'{v} AS "{k}"' if k != v else k for k, v in CALIBRATION_STORED.items())
+    sql = f"SELECT {cols} FROM run_calibrations WHERE run_id = ? ORDER BY nip"
+    frame = None
+    if _exists(store.db, "run_calibrations"):
+        declared = store.db.declared("run_calibrations")
+        types = {k: declared[v] for k, v in CALIBRATION_STORED.items()}  # a column of NULLs
+        frame = objects(store.db.arrow(sql, (run_id,), types).to_pandas())
+    if frame is None or not len(frame):
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in CALIBRATION_STORED})
+    frame["applied"] = frame["applied"].astype(bool)
+    frame["box_computed"] = frame["box_computed"].astype("Int64")
+    return frame
 
 
 def run_plans(store: Store, run_id: int) -> pd.DataFrame:

@@ -19,6 +19,7 @@ FIELD_TYPES = {
     "tahun": "INTEGER",
     "jumlah": "INTEGER",
     "hukuman_disiplin": "INTEGER",  # pegawai: 1 an active sanction, 0 none, NULL not given
+    "kotak_akhir": "INTEGER",
 }
 # A run's per-person results: the person columns of the JSON report (SPEC §5), then the
 # plan totals; the scores follow as score_<code>.
@@ -35,6 +36,7 @@ RESULT_TYPES = {
     "potential": "TEXT",
     "performance": "TEXT",
     "performance_year": "INTEGER",
+    "box_computed": "INTEGER",  # the 9-box of §4.5; `box` is the final one (§4.9)
     "box": "INTEGER",
     "placement": "TEXT",
     "talent_pool": "INTEGER",
@@ -224,13 +226,13 @@ CREATE TABLE promotions (
     job_level TEXT NOT NULL, seq INTEGER NOT NULL, promotes_to TEXT NOT NULL,
     PRIMARY KEY (run_id, job_level, seq)
 );
-DROP VIEW v_kandidat;
+DROP VIEW IF EXISTS v_kandidat;
 CREATE VIEW v_kandidat AS
     SELECT l.cycle, c.run_id, c.kode AS code, v.jabatan, v.unit, v.job_level, v.jumlah,
            c.rank, c.nip, c.nama, c.fit, c.box, c.verdict, {criteria}
     FROM latest_runs l JOIN candidates c ON c.run_id = l.run_id
     LEFT JOIN vacancies v ON v.cycle = l.cycle AND v.kode = c.kode;
-DROP VIEW v_suksesi;
+DROP VIEW IF EXISTS v_suksesi;
 CREATE VIEW v_suksesi AS
     SELECT h.*, (SELECT group_concat(promotes_to, char(59) || ' ') FROM (
         SELECT p.promotes_to FROM promotions p
@@ -240,7 +242,7 @@ CREATE VIEW v_suksesi AS
 
 
 def _eligibility(db: Any) -> None:
-    """Schema 5 (SPEC §4.7): personnel data (kind pegawai); per candidate the verdict and
+    """Schema 6 (SPEC §4.7): personnel data (kind pegawai); per candidate the verdict and
     each criterion's result and detail; per vacancy its pool, candidates, the reason when
     there is none and the people left out per failed criterion; each run's promotes_to (the
     succession view names the next levels)."""
@@ -257,6 +259,29 @@ def legacy_rows(kind: str, frame: Any) -> Any:
     """A schema-3 batch's rows under the field names of the registry (nilai -> nilai_kinerja)."""
     out = frame.rename(columns={"nilai": "nilai_kinerja"})
     return out.rename(columns=lambda c: c[len(SCORE_PREFIX) :] if c.startswith("score_") else c)
+
+
+RUN_CALIBRATIONS = """
+CREATE TABLE IF NOT EXISTS run_calibrations (
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    nip TEXT NOT NULL, nama TEXT, box_computed INTEGER, box INTEGER NOT NULL,
+    reason TEXT, decided_by TEXT, date TEXT, ref TEXT,
+    applied INTEGER NOT NULL, reason_not_applied TEXT, batch_id INTEGER,
+    PRIMARY KEY (run_id, nip)
+)
+"""
+
+
+def _calibration(db: Any, writes: Any) -> None:
+    """Schema 5: the committee's decisions (kind kalibrasi, table calibrations), each run's
+    list of them (run_calibrations) and the computed box beside the final one in results
+    (box_computed; a run made before calibration existed has box_computed = box).
+    Idempotent: a store built at schema 4 by this version has some of it already."""
+    create_kind_table(db, KINDS["kalibrasi"], [])
+    db.run(RUN_CALIBRATIONS)
+    if "box_computed" not in {r[1] for r in db.rows("PRAGMA table_info(results)")}:
+        db.run("ALTER TABLE results ADD COLUMN box_computed INTEGER")
+    db.run("UPDATE results SET box_computed = box WHERE box_computed IS NULL")
 
 
 def _statements(script: str) -> list[str]:
@@ -335,6 +360,7 @@ MIGRATIONS: list[str | Callable[[Any, Any], None]] = [
     """,
     lambda db, writes: legacy.columnar_batches(db),
     lambda db, writes: _tables(db, writes),
+    lambda db, writes: _calibration(db, writes),
     lambda db, writes: _eligibility(db),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
