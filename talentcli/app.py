@@ -293,11 +293,14 @@ def _write_reports(
     return paths
 
 
-def explain(ws: Workspace, nip: str, cycle: str | None = None) -> tuple[RunData, pd.DataFrame]:
-    """The latest run and the person's stored ratings, for `explain`."""
+def explain(
+    ws: Workspace, nip: str, cycle: str | None = None
+) -> tuple[RunData, pd.DataFrame, list[dict]]:
+    """The latest run, the person's stored ratings and rows rejected at import, for
+    `explain`."""
     from talentcli.errors import NotFoundError
     from talentcli.pipeline import load_run
-    from talentcli.store import Store, load_ratings, whereabouts
+    from talentcli.store import Store, load_ratings, rejected_rows, whereabouts
 
     store = Store(ws.db, create=False)
     try:
@@ -305,11 +308,12 @@ def explain(ws: Workspace, nip: str, cycle: str | None = None) -> tuple[RunData,
         ratings = load_ratings(store)
         known = nip in set(data.people["nip"]) or nip in set(data.incomplete["nip"])
         where = None if known else whereabouts(store, nip)
+        rejected = rejected_rows(store, nip) if known else []
     finally:
         store.close()
     if where is not None:
         raise NotFoundError(_not_in_run(nip, data.run, where))
-    return data, ratings.loc[ratings["nip"] == nip, ["tahun", "predikat", "nilai"]]
+    return data, ratings.loc[ratings["nip"] == nip, ["tahun", "predikat", "nilai"]], rejected
 
 
 def explain_eligibility(ws: Workspace, data: RunData, nip: str) -> list[tuple]:
@@ -388,19 +392,36 @@ def compare(ws: Workspace, rules_path: Path, cycle: str | None = None) -> Compar
 
 
 def _not_in_run(nip: str, run: dict, where: dict) -> str:
-    """Why a NIP is not in the run: another cycle, rejected at import, or never imported."""
-    head = f"NIP {nip} is not in run {run['id']} (cycle {run['cycle']})"
-    other = [c for c in where["cycles"] if c != str(run["cycle"])]
-    if other:
-        return (
-            f"{head}: it has an assessment in cycle {', '.join(other)}; "
-            f"try talentcli explain {nip} --cycle {other[-1]}"
-        )
-    if where["rejected"]:
-        cells = "; ".join(f"{r['file']} {r['cell']} ({r['code']})" for r in where["rejected"][:5])
-        return f"{head}: its row was rejected at import: {cells}; see the rejects/ files"
-    if str(run["cycle"]) in where["cycles"]:
+    """Why a NIP is not in the run, from what the store holds of it (store.whereabouts):
+    assessed after the run, its rows rejected at import (file, sheet, row, codes), assessed
+    in another cycle only, or never imported."""
+    from talentcli.report.labels import rejected_where
+
+    cycle = str(run["cycle"])
+    head = f"NIP {nip} is not in run {run['id']} (cycle {cycle})"
+    other = [c for c in where["cycles"] if c != cycle]
+    elsewhere = (
+        f"it has an assessment in cycle {', '.join(other)}; "
+        f"try talentcli explain {nip} --cycle {other[-1]}"
+        if other
+        else ""
+    )
+    if cycle in where["cycles"]:
         return f"{head}: it was imported after the run; run talentcli classify again"
+    mine = [r for r in where["rejected"] if r["kind"] == "asesmen" and str(r["cycle"]) == cycle]
+    if mine:
+        rows = "; ".join(rejected_where(r) for r in mine[:5])
+        more = f" (and {len(mine) - 5} more)" if len(mine) > 5 else ""
+        tail = f"; {elsewhere}" if elsewhere else ""
+        return (
+            f"{head}: its assessment row was rejected at import: {rows}{more}; fix the row "
+            f"(see the rejects/ files) and import the file again{tail}"
+        )
+    if elsewhere:
+        return f"{head}: {elsewhere}"
+    if where["rejected"]:
+        rows = "; ".join(f"{r['kind']} {rejected_where(r)}" for r in where["rejected"][:5])
+        return f"{head}: no assessment of it was imported for cycle {cycle}; rejected: {rows}"
     return f"{head}: no assessment of it was imported; check the number or import its file"
 
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
+from talentcli.nip import NIP_LENGTH, birth_parts, byte_grid
 from talentcli.numeric import round_half_up
 from talentcli.rules import PERFORMANCE_LEVELS, Box, Rules, norm_value
 
@@ -26,7 +26,6 @@ REJECTED_YEAR = "kinerja_tahun_ditolak"  # a later year's kinerja row was reject
 REASONS = ("retired", "unknown-job-level", "missing-score", "no-potensi", "no-performance")
 STATUSES = ("gap", "meets", "strength")
 SEVERITIES = ("ringan", "berat")
-NIP_DIGITS = 18
 
 
 @dataclass
@@ -81,10 +80,7 @@ def classify(
     if rejected_ratings is not None and len(rejected_ratings) and len(out):
         later = rejected_year_after(done, rejected_ratings, int(cycle))
         if later.any():
-            out["notes"] = pd.Series(
-                [(*n, REJECTED_YEAR) if x else n for n, x in zip(out["notes"], later, strict=True)],
-                dtype=object,
-            )
+            out["notes"] = with_note(out["notes"], later, REJECTED_YEAR)
     listed = None if calibrations is None else calibration_list(calibrations, out, incomplete)
     return Classification(out, incomplete, listed)
 
@@ -137,6 +133,16 @@ def calibration_list(
 def _pick(values: pd.Series, at: np.ndarray) -> np.ndarray:
     """values[at] as objects; position -1 gives None."""
     return np.append(values.to_numpy(dtype=object), None)[np.where(at < 0, len(values), at)]
+
+
+def with_note(notes: pd.Series, where: np.ndarray, note: str) -> pd.Series:
+    """NOTES (a tuple per person) with NOTE added WHERE it holds: each distinct tuple is
+    extended once and shared by every row that holds it (no loop over people)."""
+    codes, uniques = pd.factorize(notes)
+    table = np.empty(2 * len(uniques), dtype=object)
+    for i, n in enumerate(uniques):
+        table[i], table[len(uniques) + i] = n, (*n, note)
+    return pd.Series(table[codes + len(uniques) * where], index=notes.index, dtype=object)
 
 
 def rejected_year_after(df: pd.DataFrame, rejected: pd.DataFrame, cycle: int) -> np.ndarray:
@@ -237,13 +243,13 @@ def _nip_bytes(nip: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """
     strings = _arrow_strings(nip)
     if strings is not None:
-        return _arrow_nip_bytes(strings), np.zeros(len(nip), dtype=bool)
+        return byte_grid(strings), np.zeros(len(nip), dtype=bool)
     try:
-        raw = np.asarray(nip.to_numpy(dtype=object), dtype=f"S{NIP_DIGITS + 1}")
+        raw = np.asarray(nip.to_numpy(dtype=object), dtype=f"S{NIP_LENGTH + 1}")
     except (UnicodeEncodeError, TypeError, ValueError):
-        raw = np.asarray([_ascii(v) for v in nip], dtype=f"S{NIP_DIGITS + 1}")
-    grid = raw.view(np.uint8).reshape(len(nip), NIP_DIGITS + 1)
-    return grid[:, :NIP_DIGITS], grid[:, NIP_DIGITS] != 0
+        raw = np.asarray([_ascii(v) for v in nip], dtype=f"S{NIP_LENGTH + 1}")
+    grid = raw.view(np.uint8).reshape(len(nip), NIP_LENGTH + 1)
+    return grid[:, :NIP_LENGTH], grid[:, NIP_LENGTH] != 0
 
 
 def _arrow_strings(values: pd.Series) -> pa.Array | None:
@@ -255,24 +261,6 @@ def _arrow_strings(values: pd.Series) -> pa.Array | None:
         strings = strings.combine_chunks()
     kind = strings.type
     return strings if pa.types.is_string(kind) or pa.types.is_large_string(kind) else None
-
-
-def _arrow_nip_bytes(strings: pa.Array) -> np.ndarray:
-    """The (n, 18) grid of the strings' UTF-8 bytes, read from the Arrow buffers in place.
-
-    A value that is missing or not 18 bytes long is first replaced by 18 non-digits.
-    """
-    fits = pc.fill_null(pc.equal(pc.binary_length(strings), NIP_DIGITS), False)
-    if not pc.all(fits).as_py():
-        strings = pc.if_else(fits, strings, pa.scalar("x" * NIP_DIGITS, strings.type))
-    n = len(strings)
-    if n == 0:
-        return np.zeros((0, NIP_DIGITS), dtype=np.uint8)
-    _, offsets, data = strings.buffers()
-    width = np.int64 if pa.types.is_large_string(strings.type) else np.int32
-    first = int(np.frombuffer(offsets, dtype=width)[strings.offset])
-    raw = np.frombuffer(data, dtype=np.uint8)[first : first + n * NIP_DIGITS]
-    return raw.reshape(n, NIP_DIGITS)  # every value is 18 bytes: they lie back to back
 
 
 def _ascii(value: object) -> bytes:
@@ -560,9 +548,8 @@ def retirement_dates(key: np.ndarray, level: np.ndarray, rules: Rules) -> np.nda
     """TMT pensiun (SPEC §4.6): the first day of the month after the month in which the
     person reaches the job level's retirement age (birth date: NIP digits 1-8), as
     datetime64[D]."""
-    birth = key // 10 ** (NIP_DIGITS - 8)  # YYYYMMDD
+    born, month, _ = birth_parts(key // 10 ** (NIP_LENGTH - 8))
     ages = np.array([jl.retirement_age for jl in rules.job_levels.values()], dtype=np.int64)
-    year = birth // 10_000 + ages[level]
-    month = birth // 100 % 100
+    year = born + ages[level]
     months = ((year - 1970) * 12 + month).astype("datetime64[M]")  # month - 1, plus one
     return months.astype("datetime64[D]")

@@ -306,9 +306,9 @@ def explain(
     digits = "".join(ch for ch in nip if ch.isdigit())
     if len(digits) != 18 or any(ch not in "0123456789 .-'" for ch in nip.strip()):
         raise typer.BadParameter(f"{nip!r} is not a NIP (18 digits, spaces allowed)")
-    data, ratings = svc.explain(_workspace(), digits, cycle)
+    data, ratings, rejected = svc.explain(_workspace(), digits, cycle)
     moves = svc.explain_eligibility(_workspace(), data, digits)  # SPEC §4.7, per next level
-    typer.echo(explain_person(data, nip, ratings, moves))
+    typer.echo(explain_person(data, nip, ratings, rejected, moves))
 
 
 @app.command()

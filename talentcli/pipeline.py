@@ -35,8 +35,16 @@ def compute_cycle(store: st.Store, rules: Rules, cycle: str, as_of: dt.date) -> 
     personnel = st.load_personnel(store)
     cohort = filled_from_personnel(cohort, personnel)
     decisions = st.stored_rows(store, "kalibrasi", cycle)  # classify and compare apply them
-    result = classify(  # the per-competency detail is derived below
-        cohort, ratings, rules, int(cycle), as_of, detail=False, calibrations=decisions
+    rejected = st.rejected_ratings(store)  # kinerja_tahun_ditolak (SPEC §4.4)
+    result = classify(  # the per-competency detail is derived when the run is read
+        cohort,
+        ratings,
+        rules,
+        int(cycle),
+        as_of,
+        detail=False,
+        rejected_ratings=rejected,
+        calibrations=decisions,
     )
     facts = eligibility_facts(personnel, ratings, rules, as_of, int(cycle))
     vacancies = st.load_vacancies(store, cycle)

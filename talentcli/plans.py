@@ -29,6 +29,16 @@ def plan_and_totals(
 ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
     """plan(), and each person's total JP and cost as arrays in CLASSIFIED's row order
     (summed once per distinct plan, not per row)."""
+    ids, table = distinct_plans(classified, rules)
+    jp, cost = totals(ids, table)
+    return expand(classified["nip"], ids, table), jp, cost
+
+
+def distinct_plans(classified: pd.DataFrame, rules: Rules) -> tuple[np.ndarray, pd.DataFrame]:
+    """Each person's plan id (CLASSIFIED's row order; ids 0.. in order of first appearance)
+    and the distinct plans, one row per plan x step: plan_id, seq (1..), code, programme,
+    competency, form, jp, cost, reason, by plan_id then seq. Worked out once per signature
+    (plans.signatures), then once per distinct plan: two ids never hold the same steps."""
     order, severity, box = signatures(classified, rules)
     ids, first = _group_ids(np.column_stack([order, severity, box]))
     comps = rules.competency_codes
@@ -36,10 +46,40 @@ def plan_and_totals(
         plan_for([comps[j] for j in order[i]], _gaps(comps, severity[i]), int(box[i]), rules)
         for i in first
     ]
-    by_code = {p.code: p for p in rules.training.catalogue}
-    jp = np.array([sum(by_code[c].jp for c, _ in p) for p in plans], dtype=np.int64)
-    cost = np.array([sum(by_code[c].cost for c, _ in p) for p in plans], dtype=np.int64)
-    return _broadcast(classified["nip"], ids, plans, rules), jp[ids], cost[ids]
+    same: dict[tuple, int] = {}  # signatures that give the very same plan share one id
+    renumber = np.array([same.setdefault(tuple(p), len(same)) for p in plans], dtype=np.int64)
+    unique = list(dict.fromkeys(tuple(p) for p in plans))
+    return renumber[ids], _plan_table([list(p) for p in unique], rules)
+
+
+def totals(ids: np.ndarray, table: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Each person's plan JP and cost (int64), for plan IDS of the distinct plans TABLE."""
+    size = max(int(ids.max(initial=-1)), int(table["plan_id"].max() if len(table) else -1)) + 1
+    at = table["plan_id"].to_numpy(dtype=np.int64)
+    jp, cost = np.zeros(size + 1, dtype=np.int64), np.zeros(size + 1, dtype=np.int64)
+    np.add.at(jp, at, table["jp"].to_numpy(dtype=np.int64))  # the last stays 0: id -1
+    np.add.at(cost, at, table["cost"].to_numpy(dtype=np.int64))
+    return jp[ids], cost[ids]
+
+
+def expand(nip: pd.Series | np.ndarray, ids: np.ndarray, table: pd.DataFrame) -> pd.DataFrame:
+    """One row per person x step (PLAN_COLUMNS), person by person in NIP's order: the plan
+    IDS point to in TABLE (distinct plans by plan_id then seq; an id of -1 is no plan),
+    broadcast with numpy indexing."""
+    plan_id = table["plan_id"].to_numpy(dtype=np.int64)
+    lengths = np.bincount(plan_id, minlength=int(ids.max(initial=-1)) + 1)
+    lengths = np.append(lengths, 0)  # -1: no plan, no rows
+    counts = lengths[ids]
+    person = np.repeat(np.arange(len(ids)), counts)
+    step = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    rows = (np.cumsum(lengths) - lengths)[ids][person] + step
+    out = table.drop(columns="plan_id").take(rows).reset_index(drop=True)
+    if isinstance(nip, pd.Series):
+        who = nip.take(person).reset_index(drop=True)  # same dtype, no re-encoding
+    else:
+        who = pd.Series(np.asarray(nip, dtype=object)[person], dtype=object)
+    out.insert(0, "nip", who)
+    return out
 
 
 def _gaps(comps: list[str], severity: np.ndarray) -> dict[str, str]:
@@ -111,27 +151,15 @@ def _top_up(chosen: list[Step], by_delta: list[str], rules: Rules) -> list[Step]
     return chosen
 
 
-def _broadcast(
-    nip: pd.Series, ids: np.ndarray, plans: list[list[Step]], rules: Rules
-) -> pd.DataFrame:
-    """Every person's rows: their signature's plan, in order, with the catalogue columns."""
-    lengths = np.array([len(p) for p in plans], dtype=np.int64)
-    counts = lengths[ids]
-    person = np.repeat(np.arange(len(ids)), counts)
-    seq = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-    rows = (np.cumsum(lengths) - lengths)[ids][person] + seq
-    out = _plan_table(plans, rules).take(rows).reset_index(drop=True)
-    out.insert(0, "seq", seq + 1)
-    out.insert(0, "nip", nip.take(person).reset_index(drop=True))  # same dtype, no re-encoding
-    return out
-
-
 def _plan_table(plans: list[list[Step]], rules: Rules) -> pd.DataFrame:
-    """All the distinct plans one after another: code, programme, ..., reason of each step."""
+    """All the distinct plans one after another: plan_id, seq, code, programme, ..., reason
+    of each step."""
     by_code = {p.code: p for p in rules.training.catalogue}
     steps = [by_code[code] for p in plans for code, _ in p]
     return pd.DataFrame(
         {
+            "plan_id": np.repeat(np.arange(len(plans), dtype=np.int64), [len(p) for p in plans]),
+            "seq": np.array([i + 1 for p in plans for i in range(len(p))], dtype=np.int64),
             "code": _objects([p.code for p in steps]),
             "programme": _objects([p.name for p in steps]),
             "competency": _objects([p.competency for p in steps]),
@@ -147,20 +175,3 @@ def _objects(values: list) -> pd.Series:
     """Python objects, not an Arrow string column: broadcast to millions of rows, a row is
     then a pointer to one shared string, cheap to take and to encode."""
     return pd.Series(values, dtype=object)
-
-
-def plan_totals(plans: pd.DataFrame) -> pd.DataFrame:
-    """Per person with a plan: nip, plan_jp, plan_cost, sorted by nip."""
-    nip = plans["nip"].to_numpy(dtype=object)
-    start = np.flatnonzero(np.append(True, nip[1:] != nip[:-1]))[: len(nip)]
-    heads = nip[start]
-    if len(nip) == 0 or not (heads[1:] > heads[:-1]).all():  # not grouped by nip as plan() is
-        totals = plans.groupby("nip", sort=True)[["jp", "cost"]].sum().reset_index()
-        return totals.rename(columns={"jp": "plan_jp", "cost": "plan_cost"})
-    return pd.DataFrame(
-        {
-            "nip": plans["nip"].iloc[start].to_numpy(),
-            "plan_jp": np.add.reduceat(plans["jp"].to_numpy(dtype=np.int64), start),
-            "plan_cost": np.add.reduceat(plans["cost"].to_numpy(dtype=np.int64), start),
-        }
-    )

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from talentcli.model import RunData, RunSummary
-from talentcli.report.labels import number, rupiah
+from talentcli.report.labels import box_grid, number, rejected_where, rupiah
 from talentcli.rules import PERFORMANCE_LEVELS, Rules
 
 if TYPE_CHECKING:
@@ -75,14 +75,10 @@ def show_run(done: InboxOutcome, echo: Echo, verbose: bool = False, quiet: bool 
 
 def grid_rows(counts: dict[int, int], rules: Rules) -> list[list[str]]:
     """The 9-box as rows (potential high to low) x columns (performance low to high)."""
-    rows = []
-    for level in rules.potential.levels:
-        cells = [
-            f"[{b}] {number(counts.get(b, 0))}"
-            for b in (rules.nine_box.grid[level.code][p] for p in PERFORMANCE_LEVELS)
-        ]
-        rows.append([level.name, *cells])
-    return rows
+    return [
+        [level.name, *(f"[{b}] {number(counts.get(b, 0))}" for b in boxes)]
+        for level, boxes in box_grid(rules)
+    ]
 
 
 def show_summary(summary: RunSummary, rules: Rules, quiet: bool = False) -> None:
@@ -195,10 +191,15 @@ def _plain_table(rows: list[list[str]]) -> str:
 
 
 def explain_person(
-    data: RunData, nip: str, ratings: pd.DataFrame, eligibility: list | None = None
+    data: RunData,
+    nip: str,
+    ratings: pd.DataFrame,
+    rejected: list[dict] | None = None,
+    eligibility: list | None = None,
 ) -> str:
     """Every number of one person and the rule (file and key) that produced it, in the
-    reports' words (codes stay in --json and the reports' data)."""
+    reports' words (codes stay in --json and the reports' data). REJECTED: the person's rows
+    rejected at import (store.rejected_rows), for the kinerja_tahun_ditolak note."""
     from talentcli.errors import NotFoundError
     from talentcli.report.labels import Labels, long_date
 
@@ -230,6 +231,7 @@ def explain_person(
     lines += _competencies(p, rules, src, lab)
     lines += _axes(p, rules, src, ratings, int(run["cycle"]), lab)
     lines += _calibration(data, key, p, lab)
+    lines += _rejected_years(p, rejected or [], int(run["cycle"]))
     lines += _plan(data, key, lab)
     lines += _eligibility(eligibility or [], src, lab)
     return "\n".join(lines)
@@ -373,6 +375,21 @@ def long_when(day: object) -> str | None:
     from talentcli.report.labels import long_date
 
     return long_date(day) if isinstance(day, str) and day else None
+
+
+def _rejected_years(p: pd.Series, rejected: list[dict], cycle: int) -> list[str]:
+    """Where the later kinerja rows behind the kinerja_tahun_ditolak note were rejected."""
+    from talentcli.classify import REJECTED_YEAR
+
+    if REJECTED_YEAR not in p["notes"]:
+        return []
+    used = int(p["performance_year"])
+    rows = [
+        r
+        for r in rejected
+        if r["kind"] == "kinerja" and r["tahun"] is not None and used < r["tahun"] <= cycle
+    ]
+    return [f"  Kinerja {r['tahun']} ditolak saat impor: {rejected_where(r)}" for r in rows]
 
 
 def _plan(data: RunData, nip: str, lab: Labels) -> list[str]:

@@ -78,14 +78,14 @@ def test_a_reader_that_raises_fails_that_file_and_the_run_goes_on(workspace, mon
 
     good_files(workspace)
     shutil.copy(REPO / "samples" / "formasi-2026.xlsx", workspace / "inbox" / "formasi-2026.xlsx")
-    real = ingest._read_and_check
+    real = ingest.open_grids  # the reader every import goes through
 
     def flaky(path, *args, **kwargs):
         if path.name.startswith("formasi"):
             raise MemoryError()
         return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(ingest, "_read_and_check", flaky)
+    monkeypatch.setattr(ingest, "open_grids", flaky)
     monkeypatch.chdir(workspace)
     result = CliRunner().invoke(app, ["run", "--as-of", "2026-01-01"])
     assert result.exit_code == 1, result.output

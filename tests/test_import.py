@@ -684,19 +684,19 @@ def test_messages_show_the_value_found(cli, tmp_path):
 def test_repeated_keys_agree_with_pandas(keys, data):
     """The Arrow count of repeated text keys is pandas' duplicated(keep=False) on the rows
     asked about; a key of several columns goes to pandas itself."""
-    from talentcli.ingest.validate import TEXT, _repeated
+    from talentcli.ingest.validate import TEXT, repeated
 
     among = np.array(data.draw(st.lists(st.booleans(), min_size=len(keys), max_size=len(keys))))
     among = among.astype(bool)
     text = pd.Series(keys, dtype=TEXT)
     expected = np.zeros(len(keys), dtype=bool)
     expected[np.flatnonzero(among)] = text[among].duplicated(keep=False).to_numpy()
-    assert _repeated([text], among).tolist() == expected.tolist()
+    assert repeated([text], among).tolist() == expected.tolist()
     # a key of two columns (pandas' own path) against a count of the pairs
     other = pd.Series([None if k is None else len(k) for k in keys], dtype=object)
     pairs = [(k, o) for k, o, a in zip(keys, other, among, strict=True) if a]
     counted = [a and pairs.count((k, o)) > 1 for k, o, a in zip(keys, other, among, strict=True)]
-    assert _repeated([text, other], among).tolist() == counted
+    assert repeated([text, other], among).tolist() == counted
 
 
 CELLS = st.one_of(
@@ -715,18 +715,28 @@ CELLS = st.one_of(
 def test_cells_are_worded_and_read_as_numbers_cell_by_cell(cells):
     """Worded once per distinct value, a column says what each cell says on its own, and
     its numbers are those of its text."""
-    from talentcli.ingest.validate import _cell_text, _number, _Sheet, worded
+    from talentcli.ingest.validate import numbers, worded
     from talentcli.numeric import to_float
 
     raw = pd.Series(cells, dtype=object)
     text, blank, coded = worded(raw)
-    expected = ["" if c is None or c != c else _cell_text(c) for c in cells]
+    expected = ["" if c is None or c != c else cell_text(c) for c in cells]
     assert text.tolist() == expected
     assert blank.tolist() == [t == "" for t in expected]
-    sh = _Sheet.__new__(_Sheet)
-    sh.text, sh.coded = {"x": text}, ({"x": coded} if coded is not None else {})
-    numbers = _number(sh, "x").tolist()
-    assert numbers == pytest.approx([to_float(t) for t in expected], nan_ok=True)
+    got = numbers(text, coded).tolist()
+    assert got == pytest.approx([to_float(t) for t in expected], nan_ok=True)
+
+
+def cell_text(v) -> str:
+    """What a cell says, written out plainly: a whole float without '.0' (unless it is too
+    large to be exact), a date in ISO form, anything else as its stripped text."""
+    import datetime as dt
+
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() and abs(v) < 1e15 else str(v)
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    return str(v).strip()
 
 
 @given(st.lists(st.sampled_from(["IV.a", "iv/a", " Eselon IV ", "", "JF Ahli Muda", "x", "é"])))

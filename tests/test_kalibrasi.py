@@ -207,7 +207,8 @@ def test_the_final_box_drives_placement_pool_readiness_and_plan(cli, tmp_path):
         nip(7): (3, 3, "mutasi", 0, None, "", 58),  # no decision: TEK-B (-1) + NUM-R + BKK
     }
     plan = cli.sql(
-        "SELECT code, reason FROM plans WHERE run_id = ? AND nip = ? ORDER BY seq", (run, nip(2))
+        "SELECT code, reason FROM v_rencana WHERE run_id = ? AND nip = ? ORDER BY seq",
+        (run, nip(2)),
     )
     assert plan == [("BKK", "box"), ("TEK-R", "min_jp"), ("SOS-R", "min_jp")]
     listed = cli.sql(
@@ -424,8 +425,8 @@ def test_workbook_csv_html_and_md_show_the_decisions_and_the_movement(cli, tmp_p
     assert "- Pergerakan talenta terhadap siklus 2025: 2 naik, 1 turun, 2 tetap, 1 baru" in md
 
 
-def test_a_schema_4_store_gains_the_calibration_tables_and_box_computed(cli, tmp_path):
-    """A store of the previous version (schema 4: no calibrations, no run_calibrations, no
+def test_a_store_from_before_calibration_gains_its_tables_and_box_computed(cli, tmp_path):
+    """A store from before calibration (schema 6: no calibrations, no run_calibrations, no
     results.box_computed) is migrated when opened: its runs read back with box_computed =
     box, and the kalibrasi kind can be imported into it."""
     from talentcli.store import SCHEMA_VERSION, Store
@@ -434,14 +435,14 @@ def test_a_schema_4_store_gains_the_calibration_tables_and_box_computed(cli, tmp
     assert cli("import", *files, "--cycle", "2026").exit_code == 0
     assert cli("classify", "--cycle", "2026", "--as-of", "2026-01-01").exit_code == 0
     store = Store(tmp_path / "talent.db")
-    try:  # back to what schema 4 had
+    try:  # back to what schema 6 had
         store.db.run("DROP TABLE run_calibrations")
         store.db.run("DROP TABLE calibrations")
         store.db.run("DROP VIEW v_promosi")
         for view in ("v_rotasi", "v_mutasi", "v_tindak_lanjut", "v_suksesi", "v_hasil"):
             store.db.run(f"DROP VIEW {view}")
         store.db.run("ALTER TABLE results DROP COLUMN box_computed")
-        # nor schema 6's eligibility (issue 14): the candidates' criteria, pools, promotions
+        # nor the eligibility of issue 14 (schema 8): criteria, pools, promotions
         store.db.run("DROP VIEW v_kandidat")
         for table in ("vacancy_pools", "promotions"):
             store.db.run(f"DROP TABLE {table}")
@@ -449,11 +450,11 @@ def test_a_schema_4_store_gains_the_calibration_tables_and_box_computed(cli, tmp
                   "performance_years", "no_discipline", "max_age"):  # fmt: skip
             for col in (c, f"{c}_detail") if c != "verdict" else (c,):
                 store.db.run(f"ALTER TABLE candidates DROP COLUMN {col}")
-        store.db.run("PRAGMA user_version = 4")
+        store.db.run("PRAGMA user_version = 6")
     finally:
         store.close()
-    assert SCHEMA_VERSION == 6
-    assert cli.sql("PRAGMA user_version") == [(6,)]  # opened: migrated
+    assert SCHEMA_VERSION == 8
+    assert cli.sql("PRAGMA user_version") == [(8,)]  # opened: migrated
     assert sorted(cli.sql("SELECT box_computed, box FROM results")) == [(5, 5), (9, 9)]
     kal = write_kalibrasi(tmp_path / "kalibrasi-2026.xlsx", [decision(1, 7)])
     assert cli("import", kal, "--cycle", "2026").exit_code == 0

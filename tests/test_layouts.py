@@ -421,22 +421,40 @@ def test_peek_kind_reads_the_head_only(tmp_path):
     assert peek_kind(tmp_path / "junk.xlsx", rules) is None
 
 
-def test_rejected_kinerja_rows_keep_their_nip_and_year(tmp_path):
-    """What kinerja_tahun_ditolak needs: the NIP and year of each rejected kinerja row."""
-    from talentcli.ingest import FileReport, ImportOptions
-    from talentcli.ingest import _read_and_check as read_and_check
-    from talentcli.rules import load_rules
-
+def test_rejected_kinerja_rows_keep_their_nip_and_year(cli, tmp_path):
+    """What kinerja_tahun_ditolak needs: the NIP and year of each rejected kinerja row,
+    stored with its violations: on one sheet (an unknown predikat; a NIP too short, stored
+    as read) and across sheets (the same NIP and year with other data on two sheets)."""
     header = ["NIP", "NAMA", "TAHUN", "PREDIKAT"]
-    rows = [
-        [nip(1), "A", 2025, "Baik"],
-        [nip(1), "A", 2026, "Istimewa"],
-        ["123", "B", 2026, "Baik"],
+    a = [header, [nip(1), "A", 2025, "Baik"], [nip(2), "B", 2025, "Baik"]]
+    b = [header, [nip(1), "A", 2026, "Istimewa"], ["123", "C", 2026, "Baik"]]
+    b.append([nip(2), "B", 2025, "Sangat Baik"])
+    path = write_book(tmp_path / "k.xlsx", {"A": a, "B": b})
+    f = cli.json("import", path)["files"][0]
+    assert (f["accepted"], f["rejected"]) == (1, 4)
+    assert all("nip" not in e and "tahun" not in e for e in f["errors"])  # never shown
+    got = cli.sql(
+        "SELECT v.nip, v.tahun, v.cell, v.code FROM violations v "
+        "WHERE v.severity = 'error' ORDER BY v.cell"
+    )
+    assert got == [
+        (nip(2), 2025, "A!A3", "duplicate-nip"),
+        ("123", 2026, "B!A3", "invalid-nip"),
+        (nip(2), 2025, "B!A4", "duplicate-nip"),
+        (nip(1), 2026, "B!D2", "unknown-rating"),
     ]
-    path = write_book(tmp_path / "k.xlsx", {"A": [header, rows[0]], "B": [header, *rows[1:]]})
-    got = read_and_check(path, load_rules().rules, ImportOptions(), FileReport(path.name))
-    assert got.rejected == 2
-    assert got.rejected_keys.to_dict("records") == [{"nip": nip(1), "tahun": 2026}]
+    from talentcli.store import Store, rejected_ratings
+
+    store = Store(tmp_path / "talent.db", create=False)
+    try:
+        pairs = rejected_ratings(store)
+    finally:
+        store.close()
+    assert list(pairs.itertuples(index=False, name=None)) == [
+        ("123", 2026),
+        (nip(2), 2025),  # 198001012005011002
+        (nip(1), 2026),  # 198001012005012001
+    ]
 
 
 def test_a_sheet_of_no_known_kind_before_the_data_is_passed_over(cli, tmp_path):

@@ -250,13 +250,14 @@ def test_a_loaded_run_has_only_columns_the_columnar_csv_writer_takes(cohort, tmp
     """No category (or other) column sends a people list to pandas' slow to_csv fallback:
     at 1M people that fallback cost 23 s."""
     from talentcli.pipeline import load_run
-    from talentcli.report.csv_report import _kind
+    from talentcli.report.csv_report import column_kind
     from talentcli.store import Store
 
     store = Store(tmp_path / "talent.db")
     people = load_run(store, "2026").people
     store.close()
-    assert {c: _kind(people[c]) for c in people.columns if _kind(people[c]) is None} == {}
+    kinds = {c: column_kind(people[c]) for c in people.columns}
+    assert {c: k for c, k in kinds.items() if k is None} == {}
 
 
 def test_explain_says_why_a_person_is_not_in_the_run(cli, tmp_path):
@@ -284,3 +285,69 @@ def test_explain_says_why_a_person_is_not_in_the_run(cli, tmp_path):
     never = cli("explain", "199001012015011004", "--cycle", "2026")
     assert never.exit_code == 1 and "no assessment of it was imported" in never.output
     assert cli("explain", b, "--cycle", "2026").exit_code == 0
+
+
+def test_a_rejected_later_kinerja_year_falls_back_with_a_note(cli, tmp_path):
+    """SPEC §4.4: person 1's 2025 rating was rejected at import (unknown predikat), so their
+    2024 rating is used with the note kinerja_tahun_ditolak, in the report and by explain;
+    person 2's 2025 rating was accepted: 2025, no note."""
+    from tests.conftest import asesmen_rows, person, write_xlsx
+
+    one, two = person(1)[1], person(2)[1]
+    write_xlsx(tmp_path / "a.xlsx", asesmen_rows([person(1), person(2)]))
+    ratings = [
+        ["NIP", "Tahun", "Predikat"],
+        [one, 2024, "Baik"],
+        [one, 2025, "Istimewa"],  # row 3: unknown-rating
+        [two, 2024, "Kurang"],
+        [two, 2025, "Sangat Baik"],
+    ]
+    write_xlsx(tmp_path / "kinerja.xlsx", ratings, sheet="Penilaian")
+    assert cli("import", tmp_path / "a.xlsx", "--cycle", "2026").exit_code == 0
+    assert cli("import", tmp_path / "kinerja.xlsx").exit_code == 1  # a row rejected
+    assert cli("classify", "--cycle", "2026", "--as-of", "2026-01-01").exit_code == 0
+    people = {p["nip"]: p for p in report_json(cli, tmp_path)["people"]}
+    assert (people[one]["performance_year"], people[one]["performance"]) == (2024, "sesuai")
+    assert "kinerja_tahun_ditolak" in people[one]["notes"]
+    assert people[two]["performance_year"] == 2025
+    assert "kinerja_tahun_ditolak" not in people[two]["notes"]
+    said = cli("explain", one, "--cycle", "2026").output
+    label = Labels(load_rules().rules).value("kinerja_tahun_ditolak", "notes")
+    assert label != "kinerja_tahun_ditolak" and label in said
+    assert "Kinerja 2025 ditolak saat impor: kinerja.xlsx, sheet Penilaian, row 3" in said
+    assert "(unknown-rating)" in said
+    assert "ditolak" not in cli("explain", two, "--cycle", "2026").output
+
+
+def test_explain_names_the_rejected_row_whatever_the_field_at_fault(cli, tmp_path):
+    """#17: a person not in the run is found by the NIP stored with each rejected row, not
+    only when the NIP cell itself was at fault: an out-of-range score on sheet Dinkes row 6,
+    a score in words on line 2 of a CSV; a person assessed after the run is told to classify
+    again; one whose only rejected row is a kinerja row has no assessment for the cycle."""
+    from tests.conftest import ASESMEN_HEADER, asesmen_rows, person, write_xlsx
+
+    nips = [person(i)[1] for i in range(1, 7)]
+    write_xlsx(
+        tmp_path / "a.xlsx", asesmen_rows([person(1), person(2, scores=(7, 2, 2, 2))]), "Dinkes"
+    )
+    late = [ASESMEN_HEADER, person(4, scores=("tujuh", 2, 2, 2)), person(3)]
+    (tmp_path / "susulan.csv").write_text("\n".join(";".join(map(str, r)) for r in late) + "\n")
+    ratings = [["NIP", "Tahun", "Predikat"], *([n, 2025, "Baik"] for n in nips[:5])]
+    ratings.append([nips[5], 2025, "Istimewa"])
+    write_xlsx(tmp_path / "kinerja.xlsx", ratings)
+    for f in ("a.xlsx", "susulan.csv", "kinerja.xlsx"):
+        assert cli("import", tmp_path / f, "--cycle", "2026").exit_code == 1
+    assert cli("classify", "--cycle", "2026", "--as-of", "2026-01-01").exit_code == 0
+    said = cli("explain", nips[1], "--cycle", "2026")
+    assert said.exit_code == 1
+    assert "rejected at import: a.xlsx, sheet Dinkes, row 6 (out-of-range)" in said.output
+    said = cli("explain", nips[3], "--cycle", "2026").output
+    assert "rejected at import: susulan.csv, line 2 (type-error)" in said
+    write_xlsx(tmp_path / "b.xlsx", asesmen_rows([person(5)]))
+    assert cli("import", tmp_path / "b.xlsx", "--cycle", "2026").exit_code == 0
+    said = cli("explain", nips[4], "--cycle", "2026").output
+    assert "imported after the run; run talentcli classify again" in said
+    said = cli("explain", nips[5], "--cycle", "2026").output
+    assert "no assessment of it was imported for cycle 2026; rejected: kinerja" in said
+    assert "kinerja.xlsx, sheet Rekap, row 7 (unknown-rating)" in said
+    assert cli("explain", nips[0], "--cycle", "2026").exit_code == 0

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from talentcli.classify import classify
-from talentcli.plans import PLAN_COLUMNS, plan, plan_totals
+from talentcli.plans import PLAN_COLUMNS, distinct_plans, plan, plan_and_totals
 from talentcli.rules import Rules, load_rules
 
 RULES = load_rules().rules
@@ -141,11 +141,23 @@ def test_rows_carry_the_catalogue_columns_and_totals():
          "competency": "teknis", "form": "klasikal", "jp": 40, "cost": 4500000,
          "reason": "gap"},
     ]  # fmt: skip
-    totals = plan_totals(out)
-    assert totals.to_dict("records") == [
-        {"nip": nip(1), "plan_jp": 40, "plan_cost": 4500000},
-        {"nip": nip(2), "plan_jp": 22, "plan_cost": 0},
-    ]
+    rows, jp, cost = plan_and_totals(frame, RULES)  # totals in the frame's order
+    assert rows.equals(out)
+    assert (jp.tolist(), cost.tolist()) == ([22, 40], [0, 4500000])
+
+
+def test_signatures_with_the_same_plan_share_one_id():
+    """1 and 2 differ only in the order of their two largest deltas (another signature),
+    which no step reaches: one plan, stored once; 3's smallest two swap: another plan."""
+    frame = classified(
+        (1, 5, (0.0, 0.25, 0.5, 0.75)),
+        (2, 5, (0.0, 0.25, 0.75, 0.5)),
+        (3, 5, (0.25, 0.0, 0.5, 0.5)),
+    )
+    ids, table = distinct_plans(frame, RULES)
+    assert ids.tolist() == [0, 0, 1]
+    steps = table.sort_values(["plan_id", "seq"]).groupby("plan_id")["code"].agg(tuple)
+    assert steps.tolist() == [("TEK-R", "SOS-R"), ("SOS-R", "TEK-R")]
 
 
 def test_filler_and_bkk_have_no_competency():
@@ -154,19 +166,12 @@ def test_filler_and_bkk_have_no_competency():
     assert rows["BKK"] is None and rows["MANDIRI"] is None
 
 
-def test_totals_of_rows_in_any_order():
-    rows = pd.DataFrame({"nip": ["b", "a", "b"], "jp": [10, 20, 12], "cost": [0, 5, 1]})
-    assert plan_totals(rows).to_dict("records") == [
-        {"nip": "a", "plan_jp": 20, "plan_cost": 5},
-        {"nip": "b", "plan_jp": 22, "plan_cost": 1},
-    ]
-
-
 def test_empty():
     cols = ["nip", "box"] + [f"{p}_{c}" for c in COMPS for p in ("delta", "severity")]
     out = plan(pd.DataFrame(columns=cols), RULES)
     assert out.empty and list(out.columns) == PLAN_COLUMNS
-    assert plan_totals(out).empty
+    _, jp, cost = plan_and_totals(pd.DataFrame(columns=cols), RULES)
+    assert len(jp) == len(cost) == 0
 
 
 def test_plan_from_classify_output():
@@ -179,7 +184,7 @@ def test_plan_from_classify_output():
     result = classify(people, ratings, RULES, 2026, datetime.date(2026, 1, 1))
     out = plan(result.people, RULES)
     assert out["code"].tolist() == ["DIG-R", "NUM-R"]
-    assert plan_totals(out)["plan_jp"].tolist() == [22]
+    assert plan_and_totals(result.people, RULES)[1].tolist() == [22]
 
 
 # ------------------------------------------------------------------ reference and properties
@@ -244,10 +249,11 @@ def test_property_vectorised_equals_reference(people, min_jp):
 @given(people=people)
 def test_property_default_plans(people):
     frame = classified(*[(i, box, d) for i, (box, d) in enumerate(people)])
-    out = plan(frame, RULES)
-    totals = plan_totals(out)
-    assert len(totals) == len(frame)  # everybody has a plan
-    assert (totals["plan_jp"] >= RULES.training.min_jp).all()
+    out, jp, cost = plan_and_totals(frame, RULES)
+    assert set(out["nip"]) == set(frame["nip"])  # everybody has a plan
+    assert (jp >= RULES.training.min_jp).all()
+    summed = out.groupby("nip", sort=False)[["jp", "cost"]].sum()  # the rows add up
+    assert summed["jp"].tolist() == jp.tolist() and summed["cost"].tolist() == cost.tolist()
     assert not out.duplicated(["nip", "code"]).any()
     assert out["code"].isin(list(CATALOGUE)).all()
     assert (out["reason"].isin(["gap", "box", "min_jp"])).all()

@@ -433,11 +433,13 @@ def test_every_formula_start_is_defused():
 
 
 def test_a_loaded_run_is_written_without_pandas_wording(run):
-    """Every column of every list is a kind Arrow takes as it is (csv_report._kind)."""
+    """Every column of every list is a kind Arrow takes as it is (csv_report.column_kind)."""
     for build in lists.LISTS.values():
         frame = build(run)
         assert {
-            c: csv_report._kind(frame[c]) for c in frame if not csv_report._kind(frame[c])
+            c: csv_report.column_kind(frame[c])
+            for c in frame
+            if not csv_report.column_kind(frame[c])
         } == {}
 
 

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from talentcli import store as st
+from talentcli.rules import load_rules
 
 META = {
     "file": "f.xlsx",
@@ -200,10 +201,9 @@ def test_batch_by_sha_returns_the_rules_it_was_validated_under(tmp_path: Path) -
 
 def test_old_runs_are_pruned_from_every_run_table(tmp_path: Path) -> None:
     store = st.Store(tmp_path / "t.db")
-    plans = pd.DataFrame({"nip": ["198001012005011000"], "seq": [1], "code": ["X"]})
-    plans["reason"] = "gap"
+    plans = pd.DataFrame({"plan_id": [0], "seq": [1], "code": ["X"], "reason": ["gap"]})
     runs = [
-        st.save_run(store, RUN_META, results(2), NO_ONE, ["teknis"], plans=plans)
+        st.save_run(store, RUN_META, results(2).assign(plan_id=0), NO_ONE, ["teknis"], plans=plans)
         for _ in range(st.KEEP_RUNS + 2)
     ]
     other = st.save_run(store, {**RUN_META, "cycle": "2025"}, results(2), NO_ONE, ["teknis"])
@@ -216,6 +216,32 @@ def test_old_runs_are_pruned_from_every_run_table(tmp_path: Path) -> None:
         ("2025", other),
         ("2026", runs[-1]),
     ]
+
+
+def test_plans_are_stored_once_and_read_back_per_person(tmp_path: Path) -> None:
+    # two distinct plans for six people: 3 plan rows stored, 9 rows read back and in v_rencana
+    store = st.Store(tmp_path / "t.db")
+    plans = pd.DataFrame(
+        {"plan_id": [0, 0, 1], "seq": [1, 2, 1], "code": ["TEK-B", "NUM-R", "MANDIRI"]}
+    ).assign(reason=["gap", "min_jp", "min_jp"])
+    people = results(6).assign(plan_id=[1, 0, 0, 1, 0, 1])
+    rules = load_rules().rules
+    run = st.save_run(store, RUN_META, people, NO_ONE, ["teknis"], plans=plans, rules=rules)
+    assert store.db.rows("SELECT count(*) FROM plans WHERE run_id = ?", (run,)) == [(3,)]
+    got = st.run_plans(store, run)
+    cols = ["nip", "seq", "code", "programme", "competency", "form", "jp", "cost", "reason"]
+    assert list(got.columns) == cols
+    want = {1: [("MANDIRI", "min_jp")], 0: [("TEK-B", "gap"), ("NUM-R", "min_jp")]}
+    expect = [
+        (nip, seq, code, reason)
+        for nip, pid in zip(people["nip"], people["plan_id"], strict=True)
+        for seq, (code, reason) in enumerate(want[pid], start=1)
+    ]
+    assert list(got[["nip", "seq", "code", "reason"]].itertuples(index=False, name=None)) == expect
+    assert got.loc[got["code"] == "TEK-B", "jp"].tolist() == [40] * 3  # from the catalogue
+    view = store.db.rows("SELECT nip, seq, code, jp, reason FROM v_rencana ORDER BY nip, seq")
+    rows = list(got[["nip", "seq", "code", "jp", "reason"]].itertuples(index=False, name=None))
+    assert view == rows
 
 
 def test_the_store_file_is_owner_only(tmp_path: Path) -> None:

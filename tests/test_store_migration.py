@@ -74,8 +74,66 @@ def test_migrated_runs_have_results_plans_and_candidates_as_rows(migrated) -> No
     counts = migrated.db.rows(
         "SELECT r.id, (SELECT count(*) FROM results WHERE run_id = r.id), "
         "(SELECT count(*) FROM candidates WHERE run_id = r.id), "
-        "(SELECT count(DISTINCT nip) FROM plans WHERE run_id = r.id) FROM runs r ORDER BY r.id"
+        "(SELECT count(DISTINCT nip) FROM v_rencana WHERE run_id = r.id), "
+        "(SELECT count(plan_id) FROM results WHERE run_id = r.id) FROM runs r ORDER BY r.id"
     )
-    assert counts == [(1, 39, 51, 39), (2, 39, 51, 39)]  # the report: 39 classified, 51 listed
+    # the report: 39 classified, 51 listed; only the latest run is in the view
+    assert counts == [(1, 39, 51, 0, 39), (2, 39, 51, 39, 39)]
     assert migrated.db.rows("SELECT count(*), min(cycle) FROM v_hasil") == [(39, "2026")]
     assert migrated.db.rows("SELECT min(plan_jp) >= 20 FROM v_hasil") == [(1,)]
+
+
+def test_migrated_plans_are_stored_once_per_distinct_plan(migrated) -> None:
+    # schema 5: the per-person rows of schema 4 folded into the distinct plans of each run
+    plans = migrated.table("SELECT run_id, plan_id, seq, code, reason FROM plans")
+    plans["step"] = plans["code"] + " " + plans["reason"]
+    steps = plans.sort_values("seq").groupby(["run_id", "plan_id"])["step"].agg(tuple)
+    assert not steps.reset_index().duplicated(["run_id", "step"]).any()
+    assert (plans.groupby(["run_id", "plan_id"])["seq"].min() == 1).all()
+    people = migrated.table(
+        "SELECT nip, plan_jp, sum(jp) AS jp, count(*) AS n FROM v_rencana JOIN "
+        "(SELECT nip, plan_jp FROM v_hasil) USING (nip) GROUP BY nip"
+    )
+    assert len(people) == 39 and (people["plan_jp"] == people["jp"]).all()
+    latest = plans[plans["run_id"] == 2]
+    assert len(latest) < people["n"].sum()  # fewer rows than one per person x programme
+
+
+def test_violations_of_a_schema_5_store_get_the_nip_of_their_own_nip_cell(tmp_path) -> None:
+    # schema 6 adds violations.nip and .tahun; an older violation keeps the NIP only when it
+    # was about the NIP cell itself (what explain could find before)
+    import sqlite3
+
+    step = [i for i, m in enumerate(st.MIGRATIONS) if "violations ADD COLUMN nip" in str(m)]
+    assert step == [5]  # schema 6; the later steps run again and are idempotent (schema 7's is)
+    st.Store(tmp_path / "t.db").close()
+    db = sqlite3.connect(tmp_path / "t.db")
+    db.executescript(
+        "DROP INDEX violations_nip; ALTER TABLE violations DROP COLUMN nip; "
+        f"ALTER TABLE violations DROP COLUMN tahun; PRAGMA user_version = {step[0]};"
+    )
+    db.execute(
+        "INSERT INTO batches VALUES (1, 'a.xlsx', 'x', 'asesmen', '2026', 'Rekap', 4, 3, 0, 3, "
+        "0, 't', '0', NULL)"
+    )
+    db.executemany(
+        "INSERT INTO violations VALUES (1, 'error', ?, ?, ?, '', ?, ?, ?, '')",
+        [
+            (5, "Rekap!B5", "B", "nip", "invalid-nip", "19800101 200501.1-001"),
+            (6, "Rekap!G6", "G", "teknis", "out-of-range", "7"),
+            (7, "Rekap!B7", "B", "nip", "duplicate-nip", "'198001012005011002"),
+        ],
+    )
+    db.commit()
+    db.close()
+    store = st.Store(tmp_path / "t.db")
+    try:
+        got = store.db.rows("SELECT row, nip, tahun FROM violations ORDER BY row")
+        assert store.db.rows("PRAGMA user_version") == [(st.SCHEMA_VERSION,)]
+    finally:
+        store.close()
+    assert got == [
+        (5, "198001012005011001", None),
+        (6, None, None),
+        (7, "198001012005011002", None),
+    ]

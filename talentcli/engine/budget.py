@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from talentcli.rules import Rules
+from talentcli.units import unit_names
 
 NEAR_RETIREMENT = "pensiun_dekat"
 
@@ -217,7 +218,7 @@ def summary(plans: pd.DataFrame, people: pd.DataFrame, budget: int | None) -> di
 def _summary(plans: pd.DataFrame, totals: pd.DataFrame, who: pd.DataFrame, budget: int | None):
     cost = plans["cost"].to_numpy(dtype=np.int64)
     f = plans["funded"].to_numpy()
-    unit = who["unit"].reindex(plans["nip"]).fillna("").to_numpy(dtype=object)
+    unit = unit_names(who["unit"]).reindex(plans["nip"]).fillna("").to_numpy(dtype=object)
     frame = pd.DataFrame(
         {
             "nip": plans["nip"],

@@ -7,6 +7,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from talentcli.nip import birth_parts
+
 
 def whole_years(year: np.ndarray, month: np.ndarray, day: np.ndarray, as_of: dt.date) -> np.ndarray:
     """Whole years from each (YEAR, MONTH, DAY) to AS_OF: one less before the anniversary."""
@@ -17,5 +19,4 @@ def whole_years(year: np.ndarray, month: np.ndarray, day: np.ndarray, as_of: dt.
 def ages(nips: pd.Series | np.ndarray, as_of: dt.date) -> np.ndarray:
     """Each person's age at AS_OF from the birth date in NIP digits 1-8 (YYYYMMDD)."""
     text = pd.Series(np.asarray(nips, dtype=object)).astype(str)
-    parts = [text.str[a:b].astype(int).to_numpy() for a, b in ((0, 4), (4, 6), (6, 8))]
-    return whole_years(*parts, as_of)
+    return whole_years(*birth_parts(text.str[:8].astype(np.int64).to_numpy()), as_of)

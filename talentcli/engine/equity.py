@@ -18,6 +18,7 @@ import pandas as pd
 
 from talentcli.engine.dates import ages
 from talentcli.rules import Rules
+from talentcli.units import unit_names
 
 DIMENSIONS = ("gender", "age_band", "unit", "job_level")
 FLAG = "perlu_ditelaah"
@@ -67,15 +68,7 @@ def age_band_labels(edges: list[int]) -> list[str]:
 def unit_groups(units: pd.Series) -> np.ndarray:
     """Units grouped case- and space-insensitively; each group named by its most frequent
     spelling (BAPPEDA and Bappeda are one unit)."""
-    codes, spellings = pd.factorize(units, use_na_sentinel=True)  # a few hundred units
-    keys = np.array([" ".join(str(u).split()).casefold() for u in spellings] + [""], dtype=object)
-    texts = np.array([*spellings, ""], dtype=object)
-    frame = pd.DataFrame({"key": keys[codes], "text": texts[codes]})
-    counts = frame.groupby(["key", "text"], sort=True).size().reset_index(name="n")
-    best = counts.sort_values(["key", "n"], ascending=[True, False], kind="stable")
-    best = best.drop_duplicates("key")  # the commonest spelling of each key
-    name = dict(zip(best["key"], best["text"], strict=True))
-    return np.array([name.get(k, "") for k in keys], dtype=object)[codes]
+    return unit_names(units).to_numpy(dtype=object)  # '' for no unit
 
 
 def equity(people: pd.DataFrame, as_of: dt.date, rules: Rules) -> dict[str, list[Group]]:

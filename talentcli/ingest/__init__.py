@@ -14,10 +14,11 @@ from talentcli.ingest.hidden import hidden_columns, hidden_sheets
 from talentcli.ingest.peek import peek_kind
 from talentcli.ingest.read import check_file, open_grids
 from talentcli.ingest.rejects import write_rejects
-from talentcli.ingest.validate import Checked, combine, one_spelling, reject_rows, validate
+from talentcli.ingest.validate import Checked, combine, reject_rows, shown, validate
 from talentcli.kinds import KINDS
 from talentcli.rules import Rules
 from talentcli.store import Store, assessed, assessed_since, save_batch
+from talentcli.units import one_spelling
 from talentcli.workspace import Limits
 
 __all__ = ["FileReport", "Limits", "import_file", "peek_kind"]
@@ -310,7 +311,7 @@ def _finish(report: FileReport, checked: Checked) -> None:
     report.rejected = checked.rejected
     report.skipped = checked.skipped
     report.notes.extend(checked.notes)
-    v = checked.violations.drop(columns="pos")
+    v = shown(checked.violations)
     report.errors = [
         {k: (int(val) if k == "row" else val) for k, val in rec.items()}
         for rec in v.to_dict("records")

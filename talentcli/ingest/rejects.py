@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from talentcli.ingest.validate import Checked
+from talentcli.ingest.validate import Checked, shown
 from talentcli.safety import private_dir, private_file, safe_text
 
 
@@ -43,7 +43,7 @@ def write_rejects(source: Path, checked: Checked, folder: Path) -> list[Path]:
             {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False},
         )
         _sheet(wb, "Ditolak", frame)
-        errors = checked.violations.drop(columns="pos")
+        errors = shown(checked.violations)
         _sheet(wb, "Kesalahan", errors)
         wb.close()
     with private_file(csv) as tmp:

@@ -18,6 +18,7 @@ import pandas as pd
 from talentcli.ingest.header import Header, column_letter
 from talentcli.ingest.read import Grid
 from talentcli.kinds import KINDS
+from talentcli.nip import BIRTH_YEARS, NIP_LENGTH, birth_parts, byte_grid, days_in_month
 from talentcli.numeric import round_half_up, to_float
 from talentcli.rules import Rules, norm_value
 
@@ -33,8 +34,10 @@ VIOLATION_COLUMNS = [
     "value",
     "message",
 ]
-NIP_YEARS = (1940, 2010)
-NIP_LENGTH = 18
+# Beside VIOLATION_COLUMNS, each violation carries the NIP of its row as read (digits, also
+# when invalid; None when lost or blank) and, for kinerja, the row's year: stored for
+# `explain` and the kinerja_tahun_ditolak note, never shown (nor logged) with the errors.
+ROW_KEYS = ["nip", "tahun"]
 TAHUN_RANGE = (1990, 2100)
 _SCI = r"^[0-9]+(?:[.,][0-9]+)?[eE]\+?[0-9]+$"
 
@@ -56,9 +59,6 @@ class Checked:
     # per sheet read: {sheet, header_row, rows_read, accepted, rejected, skipped}
     sheets: list[dict] = field(default_factory=list)
     columns: dict[str, tuple[str, str]] = field(default_factory=dict)  # field -> letter, header
-    # the key (nip, tahun) of each rejected row whose NIP and year did read: for the
-    # kinerja_tahun_ditolak note (SPEC §4.4), empty for other kinds
-    rejected_keys: pd.DataFrame = field(default_factory=lambda: pd.DataFrame())
     # data-row positions -> those rows' original cells (for rows rejected after validation)
     originals: Callable[[np.ndarray], pd.DataFrame] | None = None
 
@@ -97,6 +97,7 @@ class _Sheet:
         # field -> what its stored text means, where the text is kept as written (a predikat
         # and its rating): duplicates are told apart by the meaning
         self.meaning: dict[str, pd.Series] = {}
+        self.nip_read: pd.Series | None = None  # each row's NIP digits as read (_check_nip)
 
     def raw(self, name: str) -> pd.Series:
         """The raw cells of a field, or an empty column when the file has none."""
@@ -232,9 +233,15 @@ def parse_number(text: pd.Series) -> pd.Series:
 
 def _number(sh: _Sheet, name: str) -> pd.Series:
     """parse_number of a field's text, from its words when it was worded from cells."""
-    if name not in sh.coded:
-        return parse_number(sh.text[name])
-    codes, words = sh.coded[name]
+    return numbers(sh.text[name], sh.coded.get(name))
+
+
+def numbers(text: pd.Series, coded: tuple[np.ndarray, np.ndarray] | None) -> pd.Series:
+    """parse_number of TEXT as worded() gave it: from its CODED words (each parsed once)
+    when the cells were not all text."""
+    if coded is None:
+        return parse_number(text)
+    codes, words = coded
     return pd.Series(np.array([to_float(w) for w in words], dtype=float)[codes])
 
 
@@ -273,10 +280,8 @@ def validate(grid: Grid, header: Header, kind: str, rules: Rules, file: str) -> 
     notes = [*header.chosen, *_unknown_note(header.unknown)]
     if not live.any():
         notes.insert(0, "no data rows below the header: is this the right file or sheet?")
+    violations = _with_row_keys(violations, sh, out)
     errors = np.flatnonzero(bad)
-    keys = pd.DataFrame()
-    if kind == "kinerja":
-        keys = out.loc[bad, ["nip", "tahun"]].dropna().reset_index(drop=True)
     return Checked(
         kind,
         accepted,
@@ -289,9 +294,25 @@ def validate(grid: Grid, header: Header, kind: str, rules: Rules, file: str) -> 
         grid.sheet,
         header.index + 1,
         columns={f: (column_letter(c), header.title(f)) for f, c in header.columns.items()},
-        rejected_keys=keys,
         originals=lambda pos: _original(sh, pos),
     )
+
+
+def _with_row_keys(violations: pd.DataFrame, sh: _Sheet, out: pd.DataFrame) -> pd.DataFrame:
+    """VIOLATIONS with ROW_KEYS: the NIP of each one's row as read, and its year (kinerja)."""
+    pos = violations["pos"].to_numpy(dtype=np.int64)
+    nip = sh.nip_read if sh.nip_read is not None else pd.Series([None] * sh.n, dtype=object)
+    year = out["tahun"] if "tahun" in out else pd.Series([None] * sh.n, dtype=object)
+    return violations.assign(
+        nip=nip.to_numpy(dtype=object)[pos],
+        tahun=year.astype(object).where(year.notna(), None).to_numpy()[pos],
+    )
+
+
+def shown(violations: pd.DataFrame) -> pd.DataFrame:
+    """VIOLATIONS as the user sees them (--json, the log, the rejects): VIOLATION_COLUMNS
+    without the position and the row keys."""
+    return violations.drop(columns=[c for c in ("pos", *ROW_KEYS) if c in violations])
 
 
 def _unknown_note(unknown: list[str]) -> list[str]:
@@ -454,7 +475,7 @@ def _duplicate_rows(sh: _Sheet, names: list[str], skipped: np.ndarray) -> np.nda
     out = np.zeros(sh.n, dtype=bool)
     # identical rows share every cell: compare whole rows only among those sharing the key's
     key = [f for f in ("nip", "tahun", "kode") if f in sh.text] or names[:1]
-    maybe = _repeated([sh.text[f] for f in key], ~skipped)
+    maybe = repeated([sh.text[f] for f in key], ~skipped)
     if not maybe.any():
         return out
     frame = pd.DataFrame({f: sh.text[f] for f in names})
@@ -587,10 +608,8 @@ def _check_nip(sh: _Sheet, live: np.ndarray) -> pd.Series:
         "invalid-nip",
         lambda pos: [f"the NIP {r}; check it against the SK" for r in reason.iloc[pos]],
     )
+    sh.nip_read = nips["digits"].where(present & ~lost, None)
     return nips["digits"].where(present & ~lost & ~invalid, None)
-
-
-_DAYS = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
 
 
 def _nip_reason(d: pd.Series) -> pd.Series:
@@ -600,11 +619,8 @@ def _nip_reason(d: pd.Series) -> pd.Series:
 
     text = _one_chunk(pa.array(d, type=pa.string(), from_pandas=True)).fill_null("")
     shape = pc.match_substring_regex(text, f"^[0-9]{{{NIP_LENGTH}}}$")
-    filled = _one_chunk(pc.if_else(shape, text, "194001011960011001"))  # 18 bytes each
-    offsets = np.frombuffer(filled.buffers()[1], dtype=np.int32)
-    offsets = offsets[filled.offset : filled.offset + len(filled) + 1]
-    data = np.frombuffer(filled.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
-    a = data.reshape(-1, NIP_LENGTH) - np.uint8(ord("0"))
+    filled = _one_chunk(pc.if_else(shape, text, "194001011960011001"))  # 18 digits each
+    a = byte_grid(filled) - np.uint8(ord("0"))
     shape = shape.to_numpy(zero_copy_only=False)
 
     def num(i: int, j: int) -> np.ndarray:  # digits i..j-1 as a number, a column at a time
@@ -613,14 +629,13 @@ def _nip_reason(d: pd.Series) -> pd.Series:
             out = out * 10 + a[:, k]
         return out
 
-    year, month, day = num(0, 4), num(4, 6), num(6, 8)
+    year, month, day = birth_parts(num(0, 8))
     tmt_year, tmt_month, gender = num(8, 12), num(12, 14), a[:, 14]
-    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
-    days = _DAYS[np.clip(month, 1, 12) - 1] + ((month == 2) & leap)
+    days = days_in_month(year, month)
     conds = [
         ~shape,
         (month < 1) | (month > 12) | (day < 1) | (day > days),
-        (year < NIP_YEARS[0]) | (year > NIP_YEARS[1]),
+        (year < BIRTH_YEARS[0]) | (year > BIRTH_YEARS[1]),
         (tmt_month < 1) | (tmt_month > 12),
         tmt_year < year + 15,
         (gender != 1) & (gender != 2),
@@ -648,7 +663,7 @@ def _nip_message(code: int, d: str) -> str:
     return {
         1: _shape_message(d),
         2: f"has a birth date {d[:8]} (digits 1-8) that is not a real date",
-        3: f"has a birth year {d[:4]} outside {NIP_YEARS[0]}-{NIP_YEARS[1]}",
+        3: f"has a birth year {d[:4]} outside {BIRTH_YEARS[0]}-{BIRTH_YEARS[1]}",
         4: f"has an appointment month {d[8:14]} (digits 9-14) that is not a real month",
         5: f"has an appointment year {d[8:12]} earlier than birth year + 15",
         6: f"has a gender digit {d[14:15]} (digit 15) that is not 1 or 2",
@@ -1023,7 +1038,7 @@ def _check_duplicate_keys(
     exact repeat is. If the rows left for a key still differ, every one of them is rejected
     (duplicate-nip), and the message names the columns that differ. Returns the rows skipped."""
     keys = out[key]
-    dup = _repeated([keys[c] for c in key], live & keys.notna().all(axis=1).to_numpy())
+    dup = repeated([keys[c] for c in key], live & keys.notna().all(axis=1).to_numpy())
     repeats = np.zeros(len(out), dtype=bool)
     if not dup.any():
         return repeats
@@ -1081,7 +1096,7 @@ def _check_duplicate_keys(
     return repeats
 
 
-def _repeated(keys: list[pd.Series], among: np.ndarray) -> np.ndarray:
+def repeated(keys: list[pd.Series], among: np.ndarray) -> np.ndarray:
     """Rows of AMONG whose key (the KEYS together) is on another row of AMONG too: pandas'
     `duplicated(keep=False)` on those rows; a one-column text key is counted in Arrow."""
     if len(keys) == 1 and isinstance(keys[0].dtype, pd.StringDtype):
@@ -1168,8 +1183,14 @@ def _cross_violations(
     together: pd.Series,
 ) -> pd.DataFrame:
     out = []
-    for (p, r, value), f, t in zip(
-        rows[["_part", "_row", name]].itertuples(index=False), first, together, strict=True
+    keys = rows.reindex(columns=ROW_KEYS).astype(object)
+    keys = keys.where(keys.notna(), None)
+    for (p, r, value), f, t, (nip, tahun) in zip(
+        rows[["_part", "_row", name]].itertuples(index=False),
+        first,
+        together,
+        keys.itertuples(index=False),
+        strict=True,
     ):
         letter, header = parts[p].columns.get(name, ("", name))
         out.append(
@@ -1184,6 +1205,8 @@ def _cross_violations(
                 "code": code,
                 "value": str(value),
                 "message": words.format(first=f, together=t),
+                "nip": nip,
+                "tahun": tahun,
                 "_part": p,
             }
         )
@@ -1244,39 +1267,4 @@ def _merged(
         first.header_row,
         sheets,
         first.columns,
-        _rejected_keys(parts, both, clash),
     )
-
-
-def _rejected_keys(parts: list[Checked], both: pd.DataFrame, clash: np.ndarray) -> pd.DataFrame:
-    """Every sheet's rejected keys, and those of the rows rejected across sheets."""
-    frames = [p.rejected_keys for p in parts if len(p.rejected_keys)]
-    if "tahun" in both and clash.any():
-        frames.append(both.loc[clash, ["nip", "tahun"]].dropna())
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-
-
-def one_spelling(values: pd.Series) -> pd.Series:
-    """Each unit written the way the file writes it most often (SPEC §3.2): BAPPEDA, Bappeda
-    and 'Bappeda ' are one unit, compared without case or white space; a tie goes to the
-    spelling seen first. Empty cells stay as they are. Worked on the distinct values only."""
-    codes, uniques = pd.factorize(values.astype(object))
-    words = [str(u).strip() for u in uniques]
-    keys = [re.sub(r"\s+", "", w).casefold() for w in words]
-    if len(set(keys)) == len(set(words)):
-        return values  # one spelling per unit already: nothing to change
-    counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
-    per_word: dict[str, int] = {}
-    for w, n in zip(words, counts, strict=True):  # 'Bappeda' and 'Bappeda ' are one spelling
-        per_word[w] = per_word.get(w, 0) + int(n)
-    best: dict[str, str] = {}
-    for w in dict.fromkeys(words):  # first seen first: a tie keeps the earlier spelling
-        k = re.sub(r"\s+", "", w).casefold()
-        if k not in best or per_word[w] > per_word[best[k]]:
-            best[k] = w
-    table = np.array(
-        [best[k] if w else u for w, k, u in zip(words, keys, uniques, strict=True)] + [None],
-        dtype=object,
-    )
-    out = pd.Series(table[codes], index=values.index, dtype=object)
-    return out.where(codes >= 0, values.astype(object))

@@ -59,7 +59,7 @@ def table(frame: pd.DataFrame) -> pa.Table:
 
 def column(values: pd.Series) -> pa.Array:
     """Booleans and numbers as they are (NaN missing), anything else as defused text."""
-    kind = _kind(values)
+    kind = column_kind(values)
     if kind in ("bool", "number"):
         return pa.array(values.to_numpy(), from_pandas=True)
     if kind == "text":
@@ -70,7 +70,7 @@ def column(values: pd.Series) -> pa.Array:
     return defused(pa.array(values.astype("string"), type=pa.large_string(), from_pandas=True))
 
 
-def _kind(values: pd.Series) -> str | None:
+def column_kind(values: pd.Series) -> str | None:
     """How a column is written: bool, number, text; None for the dtypes the lists never hold
     (datetimes, categories, nullable numbers), which are worded by pandas first."""
     dtype = values.dtype

@@ -27,9 +27,10 @@ from markupsafe import Markup
 from talentcli import __version__
 from talentcli.model import RunData
 from talentcli.report import lists
-from talentcli.report.labels import HEADERS, SHEETS, Labels, long_date, number
+from talentcli.report.labels import HEADERS, SHEETS, Labels, box_grid, long_date, number
 from talentcli.rules import PERFORMANCE_LEVELS, Rules
 from talentcli.safety import private_dir
+from talentcli.units import unit_names
 
 # colour group per box, as the regulation's matrix is usually drawn (9 dark green ... 1 red)
 TONES = {9: "t9", 8: "t8", 7: "t8", 6: "t5", 5: "t5", 4: "t5", 3: "t3", 2: "t3", 1: "t1"}
@@ -325,10 +326,9 @@ def _common(data: RunData, fmt: Fmt, env: jinja2.Environment) -> dict:
     run, rules, lab = data.run, data.rules, fmt.labels
     css = env.loader.get_source(env, "report.css")[0]  # type: ignore[union-attr]
     grid = [
-        {"name": lv.name_en if fmt.en and lv.name_en else lv.name,
-         "boxes": [rules.nine_box.grid[lv.code][p] for p in PERFORMANCE_LEVELS]}
-        for lv in rules.potential.levels
-    ]  # fmt: skip
+        {"name": lv.name_en if fmt.en and lv.name_en else lv.name, "boxes": boxes}
+        for lv, boxes in box_grid(rules)
+    ]
     inputs = [
         {**r, "rows": " / ".join(fmt.thousands(r[k]) for k in ("rows_read", "accepted",
                                                                 "rejected", "skipped"))}
@@ -376,7 +376,8 @@ def _people(data: RunData, fmt: Fmt) -> list[SimpleNamespace]:
     plans: dict[str, list[dict]] = {}
     for r in data.plans.sort_values(["nip", "seq"]).to_dict("records"):  # one pass, no groupby
         plans.setdefault(r["nip"], []).append(r)
-    rows = data.people.sort_values("nip").to_dict("records")
+    people = data.people.assign(unit_group=unit_names(data.people["unit"]))  # one per unit
+    rows = people.sort_values("nip").to_dict("records")
     c = data.calibrations
     decided = {} if c is None else {d["nip"]: d for d in c.to_dict("records") if d["applied"]}
     return [_person(p, comps, plans.get(p["nip"], []), fmt, decided.get(p["nip"])) for p in rows]
@@ -425,7 +426,7 @@ def _person(
             "jabatan": v(p["jabatan"]),
             "job_level": v(p["job_level"], "job_level"),
             "unit": v(p["unit"]),
-            "unit_name": p["unit"] if isinstance(p["unit"], str) else "",
+            "unit_name": p.get("unit_group", ""),
             "golongan": v(p["golongan"]),
             "comps": [_competency(p, c, fmt) for c in comps],
             "jpm": fmt.num(p["jpm"]),

@@ -6,7 +6,7 @@ Domain names (placements, categories, levels, competencies) come from the rules 
 
 from __future__ import annotations
 
-from talentcli.rules import Rules
+from talentcli.rules import PERFORMANCE_LEVELS, Band, Rules
 
 SHEETS = {
     "ringkasan": ("Ringkasan", "Summary"),
@@ -124,6 +124,10 @@ VALUES = {
     "siap_1_2_tahun": ("Siap 1-2 tahun", "Ready in 1-2 years"),
     "pensiun_dekat": ("Menjelang BUP", "Near retirement"),
     "tugas_belajar": ("Pertimbangkan tugas belajar", "Consider a study assignment"),
+    "kinerja_tahun_ditolak": (
+        "Nilai kinerja tahun terakhir ditolak saat impor; dipakai tahun sebelumnya",
+        "The latest year's rating was rejected at import; the year before is used",
+    ),
     "no-performance": ("Tidak ada nilai kinerja", "No performance rating"),
     "unknown-job-level": ("Jenjang tidak dikenal aturan", "Job level unknown to the rules"),
     "missing-score": ("Nilai kompetensi tidak lengkap", "Competency score missing"),
@@ -201,6 +205,20 @@ MONTHS = (
     ("January", "February", "March", "April", "May", "June", "July", "August", "September",
      "October", "November", "December"),
 )  # fmt: skip
+
+
+def box_grid(rules: Rules) -> list[tuple[Band, list[int]]]:
+    """The 9-box as every output draws it (PermenPANRB 3/2020): a row per potential level,
+    the highest first, with its boxes from the lowest performance to the highest."""
+    grid = rules.nine_box.grid
+    return [(lv, [grid[lv.code][p] for p in PERFORMANCE_LEVELS]) for lv in rules.potential.levels]
+
+
+def rejected_where(r: dict) -> str:
+    """A row rejected at import (store.rejected_rows) in one phrase: the file, the sheet and
+    row (a CSV's line), the codes."""
+    place = f"line {r['row']}" if r["sheet"] == r["file"] else f"sheet {r['sheet']}, row {r['row']}"
+    return f"{r['file']}, {place} ({', '.join(r['codes'])})"
 
 
 def long_date(iso: object, lang: str = "id") -> str:

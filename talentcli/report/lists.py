@@ -17,6 +17,7 @@ import pyarrow.compute as pc
 from talentcli.model import RunData
 from talentcli.plans import first_rows
 from talentcli.store import RESULT_COLUMNS
+from talentcli.units import unit_names
 
 # list code -> (placement filter or None) ; order = sheet order after Ringkasan/Peta Talenta/Hasil
 PLACEMENT_LISTS = {
@@ -251,7 +252,7 @@ def unit_counts(data: RunData) -> pd.DataFrame:
     p = data.people
     # people without a unit (a blank cell, or a file without the column) are one group,
     # counted like any unit: crosstab would drop them, so they are grouped under ""
-    unit = p["unit"].astype(object).fillna("").rename("unit")
+    unit = unit_names(p["unit"]).rename("unit")  # BAPPEDA = Bappeda (SPEC §3.2)
     g = p.groupby(unit)
     places = pd.crosstab(unit, p["placement"]).reindex(columns=list(PLACEMENT_LISTS))
     out = pd.DataFrame(

@@ -7,7 +7,7 @@ from pathlib import Path
 from talentcli import __version__
 from talentcli.model import RunData
 from talentcli.report import lists
-from talentcli.report.labels import Labels, long_date, rupiah
+from talentcli.report.labels import Labels, box_grid, long_date, rupiah
 from talentcli.rules import PERFORMANCE_LEVELS
 from talentcli.safety import private_file
 
@@ -23,14 +23,8 @@ def summary(data: RunData, lang: str = "id") -> str:
     t = lab.text
     boxes = data.people["box"].value_counts()
     grid = [
-        [
-            lab.value(lv.code),
-            *(
-                f"{b}: {int(boxes.get(b, 0))}"
-                for b in (rules.nine_box.grid[lv.code][p] for p in PERFORMANCE_LEVELS)
-            ),
-        ]
-        for lv in rules.potential.levels
+        [lab.value(lv.code), *(f"{b}: {int(boxes.get(b, 0))}" for b in row)]
+        for lv, row in box_grid(rules)
     ]
     place = lists.counts(data, "placement", list(rules.placements))
     cats = lists.counts(

@@ -24,7 +24,7 @@ from xlsxwriter.worksheet import Worksheet
 from talentcli import __version__
 from talentcli.model import RunData
 from talentcli.report import lists
-from talentcli.report.labels import CODED, Labels, long_date
+from talentcli.report.labels import CODED, Labels, box_grid, long_date
 from talentcli.rules import PERFORMANCE_LEVELS
 from talentcli.safety import private_file
 
@@ -538,8 +538,7 @@ def _count_grid(
         bold=True, font_size=12, bg_color="#D9E1F2", align="center", valign="vcenter", border=1
     )
     word = t("Kotak", "Box")
-    for level in data.rules.potential.levels:
-        boxes = [data.rules.nine_box.grid[level.code][p] for p in PERFORMANCE_LEVELS]
+    for level, boxes in box_grid(data.rules):
         r = cur.line(
             None,
             *(f"{word} {b}" for b in boxes),
@@ -841,8 +840,7 @@ def peta(ws: Worksheet, fm: Formats, data: RunData, labels: Labels, hasil: pd.Da
     ws.repeat_rows(cur.row)
     cur.line(axis, *(str(labels.value(p)) for p in PERFORMANCE_LEVELS), fmt=fm.header)
     ws.freeze_panes(cur.row, 1)
-    for level in data.rules.potential.levels:
-        boxes = [data.rules.nine_box.grid[level.code][p] for p in PERFORMANCE_LEVELS]
+    for level, boxes in box_grid(data.rules):
         _peta_band(cur, fm, labels, str(labels.value(level.code)), boxes, names)
 
 

@@ -269,6 +269,10 @@ def _save_violations(db: Db, batch: int, v: pd.DataFrame) -> None:
         cells = v[name].astype(object)
         cells = [None if pd.isna(c) else str(c) for c in cells]
         columns[names.get(name, name)] = pa.array(cells, type=pa.string())
+    if "nip" in db.declared("violations"):  # from schema 6 on: the row's NIP and year
+        for name, kind in (("nip", pa.string()), ("tahun", pa.int64())):
+            values = v[name].astype(object) if name in v else pd.Series([None] * len(v))
+            columns[name] = pa.array(values.where(values.notna(), None), type=kind)
     db.ingest("violations", pa.table(columns))
 
 
@@ -466,7 +470,7 @@ CALIBRATION_STORED = {
     **{"by": "decided_by", "date": "date", "ref": "ref", "applied": "applied"},
     **{"reason_not_applied": "reason_not_applied", "batch_id": "batch_id"},
 }
-PLAN_COLUMNS = ["nip", "seq", "code", "programme", "competency", "form", "jp", "cost", "reason"]
+PLAN_STEPS = ["plan_id", "seq", "code", "reason"]  # a distinct plan's rows (schema 5)
 # a candidate as schema 4 stored it, then the verdict and each criterion (SPEC §4.7)
 CANDIDATE_COLUMNS_V4 = ["kode", "rank", "nip", "nama", "job_level", "fit", "box"]
 CRITERIA = schema.ELIGIBILITY_CRITERIA
@@ -490,9 +494,10 @@ def save_run(
     pools: pd.DataFrame | None = None,
     calibrations: pd.DataFrame | None = None,
 ) -> int:
-    """Store a classification run in one transaction: its results, incomplete people, plans,
-    candidates, the committee's decisions (applied or not) and (from RULES) standards and
-    programmes; prune old runs of the cycle."""
+    """Store a classification run in one transaction: its results (with each person's
+    plan_id), incomplete people, the distinct PLANS (plans.distinct_plans), candidates, the
+    committee's decisions (applied or not) and (from RULES) standards and programmes; prune
+    old runs of the cycle."""
     with store.transaction() as db:
         cols = [
             *("cycle", "as_of", "rules_name", "rules_sha256", "rules_text", "tool_version"),
@@ -511,7 +516,7 @@ def save_run(
         if rules is not None:
             _save_rules_tables(db, run, rules)
         if plans is not None:
-            _save_frame(db, "plans", run, plans, ["nip", "seq", "code", "reason"])
+            _save_frame(db, "plans", run, plans, PLAN_STEPS)
         if candidates is not None:
             _save_frame(db, "candidates", run, candidates, CANDIDATE_COLUMNS)
         if pools is not None:
@@ -531,6 +536,8 @@ def _save_results(db: Db, run: int, people: pd.DataFrame, competencies: list[str
     if schema.add_score_columns(db, "results", competencies):
         schema.competency_view(db, schema.score_columns(db, "results"))
     types = schema.RESULT_TYPES | {SCORE_PREFIX + c: "REAL" for c in competencies}
+    if "plan_id" in db.declared("results"):  # from schema 5 on (not in a schema-4 migration)
+        types["plan_id"] = "INTEGER"
     n = len(people)
     columns = {"run_id": pa.repeat(pa.scalar(run, pa.int64()), n)}
     for name, sql in types.items():
@@ -597,7 +604,7 @@ def _save_rules_tables(db: Db, run: int, rules: Any) -> None:
         columns=["code", "programme", "competency", "form", "jp", "cost"],
     )
     _save_frame(db, "programmes", run, catalogue, list(catalogue.columns))
-    if _exists(db, "promotions"):  # schema 6 on (a schema-4 migration has none yet)
+    if _exists(db, "promotions"):  # schema 8 on (a schema-4 migration has none yet)
         steps = [
             (code, seq, target)
             for code, level in rules.job_levels.items()
@@ -630,7 +637,7 @@ def run_results(store: Store, run_id: int) -> tuple[pd.DataFrame, pd.DataFrame, 
     types = store.db.declared("results")
     table = store.db.arrow(
         "SELECT * FROM results WHERE run_id = ? ORDER BY nip", (run_id,), types
-    ).drop_columns(["run_id"])
+    ).drop_columns(["run_id", "plan_id"])
     for name in SHARED_TEXT:
         i = table.schema.get_field_index(name)
         if table.column(i).null_count < len(table):  # a column of NULLs stays None
@@ -702,37 +709,32 @@ def run_calibrations(store: Store, run_id: int) -> pd.DataFrame:
 
 def run_plans(store: Store, run_id: int) -> pd.DataFrame:
     """A run's plans, one row per person x programme, by NIP then seq, with the programme's
-    columns from the run's catalogue (text shared: a row points to one string per value)."""
-    rows = store.db.arrow(
-        "SELECT nip, seq, code, reason FROM plans WHERE run_id = ? ORDER BY nip, seq",
+    columns from the run's catalogue: each person's stored plan_id broadcast from the run's
+    few distinct plans (text shared: a row points to one string per value)."""
+    from talentcli.plans import expand
+
+    who = store.db.arrow(
+        "SELECT nip, plan_id FROM results WHERE run_id = ? ORDER BY nip", (run_id,)
+    )
+    steps = store.table(
+        f"SELECT {', '.join(PLAN_STEPS)} FROM plans WHERE run_id = ? ORDER BY plan_id, seq",
         (run_id,),
-        store.db.declared("plans"),
     )
     catalogue = store.table(
         "SELECT code, programme, competency, form, jp, cost FROM programmes WHERE run_id = ?",
         (run_id,),
     ).set_index("code")
-    code = _shared(rows.column("code"))
-    at = catalogue.index.get_indexer(code)
-    out = {"nip": rows.column("nip").to_numpy(zero_copy_only=False).astype(object)}
-    out["seq"] = rows.column("seq").to_numpy()
-    out["code"] = code
+    at = catalogue.index.get_indexer(steps["code"])
+    table = {name: steps[name].to_numpy(dtype=np.int64) for name in ("plan_id", "seq")}
+    table["code"] = steps["code"].to_numpy(dtype=object)
     for name in ("programme", "competency", "form"):
-        out[name] = catalogue[name].to_numpy(dtype=object)[at]
+        table[name] = catalogue[name].to_numpy(dtype=object)[at]
     for name in ("jp", "cost"):
-        out[name] = catalogue[name].to_numpy(dtype=np.int64)[at]
-    out["reason"] = _shared(rows.column("reason"))
-    return pd.DataFrame(out, columns=PLAN_COLUMNS)
-
-
-def _shared(column: Any) -> np.ndarray:
-    """A text column of few values as objects, each distinct string once."""
-    import pyarrow.compute as pc
-
-    coded = pc.dictionary_encode(column).combine_chunks()
-    texts = np.array([*coded.dictionary.to_pylist(), None], dtype=object)
-    codes = coded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
-    return texts[codes]
+        table[name] = catalogue[name].to_numpy(dtype=np.int64)[at]
+    table["reason"] = steps["reason"].to_numpy(dtype=object)
+    nip = who.column("nip").to_numpy(zero_copy_only=False).astype(object)
+    ids = who.column("plan_id").fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    return expand(nip, ids, pd.DataFrame(table))
 
 
 def run_candidates(store: Store, run_id: int) -> pd.DataFrame:
@@ -767,6 +769,7 @@ def migrate_run(db: Db, run: int, people: pd.DataFrame) -> None:
     of today stores, derived with the run's own rules (the engine's functions, as classify
     does: the migrated run reads back as it did)."""
     from talentcli.engine.runs import derive, run_rules  # a migration only: the engine is pure
+    from talentcli.plans import expand
 
     meta = db.record("SELECT * FROM runs WHERE id = ?", (run,))
     rules = run_rules(meta)
@@ -782,14 +785,47 @@ def migrate_run(db: Db, run: int, people: pd.DataFrame) -> None:
     people, plans, candidates, _ = derive(people, rules, vacancies)
     _save_results(db, run, people, comps)
     _save_rules_tables(db, run, rules)
-    _save_frame(db, "plans", run, plans, ["nip", "seq", "code", "reason"])
+    rows = expand(people["nip"], people["plan_id"].to_numpy(), plans)  # schema 4: per person
+    _save_frame(db, "plans", run, rows, ["nip", "seq", "code", "reason"])
     _save_frame(db, "candidates", run, candidates, CANDIDATE_COLUMNS_V4)  # schema 4's columns
+
+
+def rejected_ratings(store: Store) -> pd.DataFrame:
+    """The NIP and year of every kinerja row rejected at import (nip, tahun): for the
+    kinerja_tahun_ditolak note (SPEC §4.4)."""
+    return store.db.arrow(
+        "SELECT DISTINCT v.nip, v.tahun FROM violations v JOIN batches b ON b.id = v.batch_id "
+        "WHERE b.kind = 'kinerja' AND v.severity = 'error' AND v.nip IS NOT NULL "
+        "AND v.tahun IS NOT NULL ORDER BY v.nip, v.tahun",
+        (),
+        {"nip": "TEXT", "tahun": "INTEGER"},
+    ).to_pandas()
+
+
+def rejected_rows(store: Store, nip: str) -> list[dict]:
+    """The rows imported under NIP that were rejected, oldest import first: file, kind,
+    cycle, sheet (the file for a CSV), row, tahun (kinerja) and the codes of its errors."""
+    rows = store.db.rows(
+        "SELECT b.id, b.file, b.kind, b.cycle, v.cell, v.row, v.tahun, v.code "
+        "FROM violations v JOIN batches b ON b.id = v.batch_id "
+        "WHERE v.nip = ? AND v.severity = 'error' ORDER BY b.id, v.row, v.rowid",
+        (nip,),
+    )
+    out: dict[tuple, dict] = {}
+    for batch, file, kind, cycle, cell, row, tahun, code in rows:
+        sheet = str(cell).rsplit("!", 1)[0]
+        at = (batch, sheet, row)
+        if at not in out:
+            out[at] = {"file": file, "kind": kind, "cycle": cycle, "sheet": sheet, "row": row}
+            out[at] |= {"tahun": tahun, "codes": []}
+        if code not in out[at]["codes"]:
+            out[at]["codes"].append(code)
+    return list(out.values())
 
 
 def whereabouts(store: Store, nip: str) -> dict:
     """Where a NIP is in the store, for a person a run does not hold: the cycles with an
-    assessment of it, and the import cells that rejected a row under that NIP (its own NIP
-    cell: an invalid or duplicated NIP)."""
+    assessment of it, and the rows imported under it that were rejected (rejected_rows)."""
     cycles = [
         str(r[0])
         for r in store.db.rows(
@@ -797,13 +833,4 @@ def whereabouts(store: Store, nip: str) -> dict:
             (nip,),
         )
     ]
-    rejected = store.db.rows(
-        "SELECT b.file, v.cell, v.code FROM violations v JOIN batches b ON b.id = v.batch_id "
-        "WHERE v.field = 'nip' AND v.severity = 'error' AND replace(replace(replace(v.value, "
-        "' ', ''), '.', ''), '-', '') = ? ORDER BY b.id, v.row",
-        (nip,),
-    )
-    return {
-        "cycles": cycles,
-        "rejected": [{"file": f, "cell": c, "code": k} for f, c, k in rejected],
-    }
+    return {"cycles": cycles, "rejected": rejected_rows(store, nip)}

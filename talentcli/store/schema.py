@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from talentcli.kinds import KINDS, SCORES, Kind
 from talentcli.store import legacy
 
@@ -215,13 +217,13 @@ CREATE TABLE IF NOT EXISTS personnel (
     batch_id INTEGER NOT NULL REFERENCES batches(id),
     PRIMARY KEY (nip)
 );
-CREATE TABLE vacancy_pools (
+CREATE TABLE IF NOT EXISTS vacancy_pools (
     run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
     kode TEXT NOT NULL, pool INTEGER NOT NULL, candidates INTEGER NOT NULL, reason TEXT,
     {excluded},
     PRIMARY KEY (run_id, kode)
 );
-CREATE TABLE promotions (
+CREATE TABLE IF NOT EXISTS promotions (
     run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
     job_level TEXT NOT NULL, seq INTEGER NOT NULL, promotes_to TEXT NOT NULL,
     PRIMARY KEY (run_id, job_level, seq)
@@ -242,13 +244,15 @@ CREATE VIEW v_suksesi AS
 
 
 def _eligibility(db: Any) -> None:
-    """Schema 6 (SPEC §4.7): personnel data (kind pegawai); per candidate the verdict and
+    """Schema 8 (SPEC §4.7): personnel data (kind pegawai); per candidate the verdict and
     each criterion's result and detail; per vacancy its pool, candidates, the reason when
     there is none and the people left out per failed criterion; each run's promotes_to (the
     succession view names the next levels)."""
     names = [x for c in ELIGIBILITY_CRITERIA for x in (c, f"{c}_detail")]
+    have = {r[1] for r in db.rows("PRAGMA table_info(candidates)")}  # idempotent: run again
     for name in ("verdict", *names):
-        db.run(f'ALTER TABLE candidates ADD COLUMN "{name}" TEXT')
+        if name not in have:
+            db.run(f'ALTER TABLE candidates ADD COLUMN "{name}" TEXT')
     excluded = ", ".join(f"excluded_{c} INTEGER" for c in ELIGIBILITY_CRITERIA)
     criteria = ", ".join(f"c.{n}" for n in names)
     for stmt in _statements(ELIGIBILITY.format(excluded=excluded, criteria=criteria)):
@@ -282,6 +286,78 @@ def _calibration(db: Any, writes: Any) -> None:
     if "box_computed" not in {r[1] for r in db.rows("PRAGMA table_info(results)")}:
         db.run("ALTER TABLE results ADD COLUMN box_computed INTEGER")
     db.run("UPDATE results SET box_computed = box WHERE box_computed IS NULL")
+
+
+DISTINCT_PLANS = """
+CREATE TABLE plans (
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    plan_id INTEGER NOT NULL, seq INTEGER NOT NULL, code TEXT NOT NULL, reason TEXT NOT NULL,
+    PRIMARY KEY (run_id, plan_id, seq)
+) WITHOUT ROWID;
+ALTER TABLE results ADD COLUMN plan_id INTEGER;
+CREATE VIEW v_rencana AS
+    SELECT l.cycle, r.run_id, r.nip, r.nama, r.unit, p.seq, p.code, g.programme,
+           g.competency, g.form, g.jp, g.cost, p.reason
+    FROM latest_runs l JOIN results r ON r.run_id = l.run_id
+    JOIN plans p ON p.run_id = r.run_id AND p.plan_id = r.plan_id
+    JOIN programmes g ON g.run_id = p.run_id AND g.code = p.code
+"""
+
+
+def _distinct_plans(db: Any, writes: Any) -> None:
+    """Schema 5: a run's plans stored once per distinct plan (`plans`: run_id, plan_id, seq,
+    code, reason; a plan depends on a few hundred signatures, SPEC §4.8) and a plan_id on each
+    result row, in place of a row per person x programme (3.4 million at 1M people).
+    v_rencana gives the same rows as before."""
+    import pyarrow as pa
+
+    sql = "SELECT run_id, nip, seq, code, reason FROM plans ORDER BY run_id, nip, seq"
+    old = db.arrow(sql).to_pandas()
+    db.run("DROP VIEW v_rencana")
+    db.run("DROP TABLE plans")
+    for stmt in _statements(DISTINCT_PLANS):
+        db.run(stmt)
+    if old.empty:
+        return
+    person, plan_id = _plan_ids(old)
+    old = old.assign(plan_id=plan_id)
+    first = np.flatnonzero(np.append(True, person[1:] != person[:-1]))  # person i: row first[i]
+    run = old["run_id"].to_numpy(dtype=np.int64)[first]
+    chosen = np.unique((run << 32) + plan_id[first], return_index=True)[1]  # a person per plan
+    rows = old[np.isin(person, chosen)][["run_id", "plan_id", "seq", "code", "reason"]]
+    db.ingest("plans", pa.Table.from_pandas(rows, preserve_index=False))
+    ids = old.iloc[first][["run_id", "nip", "plan_id"]]
+    db.ingest("plan_ids", pa.Table.from_pandas(ids, preserve_index=False), temporary=True)
+    db.run(
+        "UPDATE results SET plan_id = p.plan_id FROM temp.plan_ids p "
+        "WHERE p.run_id = results.run_id AND p.nip = results.nip"
+    )
+    db.run("DROP TABLE temp.plan_ids")
+
+
+def _plan_ids(old: Any) -> tuple[Any, Any]:
+    """Per row of OLD (schema 4's plan rows by run_id, nip, seq): the person it belongs to
+    (0..) and that person's plan id within the run (0.. in order of first appearance), from
+    the sequence of (code, reason) steps: columnar, not a loop over millions of people."""
+    import pandas as pd
+
+    run = old["run_id"].to_numpy(dtype=np.int64)
+    nip = old["nip"].to_numpy(dtype=object)
+    new = np.append(True, (run[1:] != run[:-1]) | (nip[1:] != nip[:-1]))
+    person = np.cumsum(new) - 1
+    pos = np.arange(len(old)) - np.flatnonzero(new)[person]
+    code = pd.factorize(old["code"].to_numpy(dtype=object))[0]
+    reason = pd.factorize(old["reason"].to_numpy(dtype=object))[0]
+    steps = np.full((int(person[-1]) + 1, int(pos.max()) + 2), -1, dtype=np.int64)
+    steps[person, 0] = run
+    steps[person, pos + 1] = code * (int(reason.max()) + 1) + reason
+    key = np.unique(steps, axis=0, return_inverse=True)[1].reshape(-1)
+    plan = np.empty(len(key), dtype=np.int64)
+    owner = run[np.flatnonzero(new)]
+    for r in np.unique(owner):  # a handful of runs: numbered in each run's order
+        mine = owner == r
+        plan[mine] = pd.factorize(key[mine])[0]
+    return person, plan[person]
 
 
 def _statements(script: str) -> list[str]:
@@ -360,6 +436,18 @@ MIGRATIONS: list[str | Callable[[Any, Any], None]] = [
     """,
     lambda db, writes: legacy.columnar_batches(db),
     lambda db, writes: _tables(db, writes),
+    lambda db, writes: _distinct_plans(db, writes),
+    # schema 6: each violation's row NIP (as read) and year (kinerja), for explain and the
+    # kinerja_tahun_ditolak note; older rows get the NIP their own NIP cell gave
+    """
+    ALTER TABLE violations ADD COLUMN nip TEXT;
+    ALTER TABLE violations ADD COLUMN tahun INTEGER;
+    UPDATE violations
+        SET nip = replace(replace(replace(replace(value, ' ', ''), '.', ''), '-', ''), '''', '')
+        WHERE field = 'nip' AND code IN ('invalid-nip', 'duplicate-nip');
+    CREATE INDEX violations_nip ON violations (nip);
+    """,
+    # schema 7
     lambda db, writes: _calibration(db, writes),
     lambda db, writes: _eligibility(db),
 ]
