@@ -18,8 +18,9 @@ run: $(STAMP)
 	@rm -rf $(WORK) && mkdir -p $(WORK)
 	@cd $(WORK) && ../$(BIN)/talentcli init . --cycle 2026 \
 		--instansi "Pemerintah Kabupaten Serang" --kota Serang >/dev/null
-	@cd $(WORK) && ../$(BIN)/talentcli import ../samples/asesmen-2026.xlsx \
-		../samples/kinerja.xlsx ../samples/formasi-2026.xlsx; rc=$$?; test $$rc -le 1
+	@cd $(WORK) && ../$(BIN)/talentcli import ../samples/pegawai-2026.xlsx \
+		../samples/asesmen-2026.xlsx ../samples/kinerja.xlsx ../samples/formasi-2026.xlsx; \
+		rc=$$?; test $$rc -le 1
 	@cd $(WORK) && ../$(BIN)/talentcli import ../samples/kalibrasi-2026.xlsx; rc=$$?; test $$rc -le 1
 	@cd $(WORK) && ../$(BIN)/talentcli classify --cycle 2026; rc=$$?; test $$rc -le 1
 	@cd $(WORK) && ../$(BIN)/talentcli report --format xlsx,html,csv,json,md --out laporan

@@ -160,10 +160,10 @@ def asesmen_samples() -> list[Sample]:
                rejected=(row(1), row(3), row(5)),
                note="0.5, 5.5 and 75 (a 0-100 score); 5.00 and 1.00 on rows 11-12 are in range"),
         Sample("unknown-job-level.xlsx", "unknown-job-level",
-               people([P[0], P[1], replace(P[2], level="Eselon II.b"), P[3], P[8],
+               people([P[0], P[1], replace(P[2], level="Eselon I.b"), P[3], P[8],
                        replace(P[5], level="Staf"), P[6], P[9]]),
                rejected=(row(2), row(5)),
-               note='"Eselon II.b" (a JPT post) and "Staf" (pelaksana) are not assessed levels'),
+               note='"Eselon I.b" (JPT Madya) and "Staf" (pelaksana) are not assessed levels'),
     ]  # fmt: skip
 
 
@@ -188,6 +188,33 @@ def kinerja_sample() -> Sample:
         header=KINERJA_HEADER,
         titles=KINERJA_TITLES,
         sheet="Kinerja",
+    )
+
+
+PEGAWAI_HEADER = ("NIP_BARU", "NAMA", "GOL_AKHIR_NAMA", "TMT_JABATAN",
+                  "TINGKAT_PENDIDIKAN_NAMA", "UNOR_NAMA", "HUKUMAN_DISIPLIN")  # fmt: skip
+PEGAWAI_TITLES = ("DATA PNS - EKSPOR SIASN", "")
+
+
+def pegawai_sample() -> Sample:
+    education = ["S-1/Sarjana", "S-2", "Paket C", "D-IV", "Diploma III/Sarjana Muda",
+                 "SLTA", "Sekolah Tinggi", "Sarjana"]  # fmt: skip
+    tmt = ["02-01-2020", "15/06/2021", "2019-03-01", "01-01-2015", "01-07-2017", "03-01-2022",
+           "01-04-2018", "01-10-2016"]  # fmt: skip
+    hukdis = ["Tidak Ada", "-", None, "Teguran Tertulis", "Nihil", None, "Tidak Pernah", None]
+    rows = [[p.nip, p.nama, p.golongan, t, e, p.unit, h]
+            for p, t, e, h in zip(P[:8], tmt, education, hukdis, strict=True)]  # fmt: skip
+    first = len(PEGAWAI_TITLES) + 2
+    return Sample(
+        "unknown-education.xlsx",
+        "unknown-education",
+        rows,
+        rejected=(first + 2, first + 6),
+        note='a SIASN pegawai export: "Paket C" and "Sekolah Tinggi" are no education level '
+        "of the rules; S-1/Sarjana, D-IV, Diploma III/Sarjana Muda, SLTA, Sarjana are",
+        header=PEGAWAI_HEADER,
+        titles=PEGAWAI_TITLES,
+        sheet="Data PNS",
     )
 
 
@@ -253,7 +280,7 @@ def _general(value: object) -> object:
 
 
 def samples() -> list[Sample]:
-    return [*asesmen_samples(), kinerja_sample(), *csv_samples()]
+    return [*asesmen_samples(), kinerja_sample(), pegawai_sample(), *csv_samples()]
 
 
 def readme(all_samples: list[Sample]) -> str:

@@ -319,6 +319,34 @@ def explain(
     return data, ratings.loc[ratings["nip"] == nip, ["tahun", "predikat", "nilai"]], rejected
 
 
+def explain_eligibility(ws: Workspace, data: RunData, nip: str) -> list[tuple]:
+    """For each level the person could move to (promotes_to): (level, verdict, [(criterion,
+    result, detail)]) from the stored personnel data and ratings, as the run's vacancy
+    candidates are checked (SPEC §4.7); empty for a person the run did not classify."""
+    from talentcli.engine.eligibility import check, verdicts
+    from talentcli.pipeline import eligibility_facts
+    from talentcli.store import Store, load_personnel, load_ratings
+
+    person = data.people[data.people["nip"] == nip]
+    if person.empty:
+        return []
+    store = Store(ws.db, create=False)
+    try:
+        personnel, ratings = load_personnel(store), load_ratings(store)
+    finally:
+        store.close()
+    run, rules = data.run, data.rules
+    as_of = dt.date.fromisoformat(str(run["as_of"]))
+    facts = eligibility_facts(personnel, ratings, rules, as_of, int(run["cycle"]))
+    out = []
+    for level in rules.job_levels[person.iloc[0]["job_level"]].promotes_to:
+        criteria = rules.job_levels[level].eligibility
+        res = check(person, facts.personnel, facts.ratings, criteria, rules, as_of, facts.cycle)
+        rows = [(c, r.result[0], r.detail[0]) for c, r in res.items()]
+        out.append((level, verdicts(res, 1)[0], rows))
+    return out
+
+
 @dataclass
 class CompareOutcome:
     """`compare`: the comparison and what it compared (cycle, as_of, run, both rules)."""

@@ -205,7 +205,8 @@ def import_(
         typer.Argument(help="Exports: .xlsx .xlsm .xls .ods .csv .txt", metavar="FILE..."),
     ],
     kind: Annotated[
-        str, typer.Option(help="auto, asesmen, kinerja, formasi or kalibrasi.", metavar="KIND")
+        str,
+        typer.Option(help="auto, asesmen, kinerja, formasi, pegawai or kalibrasi.", metavar="KIND"),
     ] = "auto",
     cycle: CycleOpt = None,
     sheet: Annotated[str | None, typer.Option(help="Read this sheet only.", metavar="NAME")] = None,
@@ -299,7 +300,8 @@ def explain(
     if len(digits) != 18 or any(ch not in "0123456789 .-'" for ch in nip.strip()):
         raise typer.BadParameter(f"{nip!r} is not a NIP (18 digits, spaces allowed)")
     data, ratings, rejected = svc.explain(_workspace(), digits, cycle)
-    typer.echo(explain_person(data, nip, ratings, rejected))
+    moves = svc.explain_eligibility(_workspace(), data, digits)  # SPEC §4.7, per next level
+    typer.echo(explain_person(data, nip, ratings, rejected, moves))
 
 
 @app.command()
@@ -475,7 +477,7 @@ def sample(
     cycle: Annotated[int, typer.Option(help="Assessment cycle (year).", metavar="YEAR")] = 2026,
     csv: Annotated[bool, typer.Option("--csv", help="Write .csv instead of .xlsx.")] = False,
 ) -> None:
-    """Write a realistic synthetic cohort: asesmen, kinerja (two years) and formasi files.
+    """Write a realistic synthetic cohort: asesmen, kinerja (two years), formasi and pegawai files.
 
     Example: talentcli sample --n 800 --seed 7 --out samples
     """

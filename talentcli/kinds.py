@@ -47,6 +47,11 @@ class Kind:
         return self.expand(self.ident, rules)
 
 
+PEGAWAI_FIELDS = (
+    *("nip", "nama", "pendidikan", "golongan", "tmt_golongan", "tmt_jabatan"),
+    *("hukuman_disiplin", "jabatan", "unit"),
+)
+
 KINDS: dict[str, Kind] = {
     k.name: k
     for k in (
@@ -78,6 +83,17 @@ KINDS: dict[str, Kind] = {
             table="vacancies",
             cycled=True,
         ),
+        # personnel data (SPEC §3), usually a SIASN export of every civil servant: no cycle,
+        # the newest import wins per NIP
+        Kind(
+            "pegawai",
+            fields=PEGAWAI_FIELDS,
+            required=("nip",),
+            ident=("nip",),
+            key=("nip",),
+            table="personnel",
+            cycled=False,
+        ),
         Kind(  # the committee's final boxes (SPEC §3, §4.9): a newer file wins per NIP
             "kalibrasi",
             fields=(
@@ -94,7 +110,7 @@ KINDS: dict[str, Kind] = {
 }
 # `run` imports the inbox kind by kind in this order (SPEC §7: what a later kind refers to
 # is stored first).
-RUN_ORDER = ("asesmen", "kinerja", "formasi", "kalibrasi")
+RUN_ORDER = ("pegawai", "asesmen", "kinerja", "formasi", "kalibrasi")
 
 
 def kind(name: str) -> Kind:

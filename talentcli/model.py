@@ -65,6 +65,8 @@ class RunData:
     budget: int | None = None  # report --budget (rupiah): plans carry `funded` (SPEC §4.12)
     title: str = ""  # report --per-unit: the unit a workbook is for (its name in the title)
     equity: dict | None = None  # the equity view, made once from the real NIPs (SPEC §4.11)
+    # per vacancy: pool, candidates, reason when none, excluded_<criterion> (SPEC §4.7)
+    vacancy_pools: pd.DataFrame | None = None
     # the committee's decisions of the run (SPEC §5 `calibrations`), applied or not
     calibrations: pd.DataFrame | None = None
     # against the previous cycle's latest run (SPEC §4.10): engine.history.Movement

@@ -21,7 +21,8 @@ PLAN_TOTALS = ["plan_jp", "plan_cost"]
 
 def compute_cycle(store: st.Store, rules: Rules, cycle: str, as_of: dt.date) -> tuple:
     """The cycle's stored inputs classified with RULES, in memory (nothing is stored):
-    (cohort, classify result, people with plan totals, plans, vacancy candidates). `classify`
+    (cohort, classify result, people with plan totals, plans, vacancy candidates, vacancy
+    pools). `classify`
     stores what this gives; `compare` holds it against the latest run."""
     from talentcli.classify import classify
 
@@ -34,6 +35,8 @@ def compute_cycle(store: st.Store, rules: Rules, cycle: str, as_of: dt.date) -> 
     n = len(cohort)
     tick("classify", 0, n, "people")
     ratings = st.load_ratings(store, cycle)
+    personnel = st.load_personnel(store)
+    cohort = filled_from_personnel(cohort, personnel)
     decisions = st.stored_rows(store, "kalibrasi", cycle)  # classify and compare apply them
     rejected = st.rejected_ratings(store)  # kinerja_tahun_ditolak (SPEC §4.4)
     result = classify(  # the per-competency detail is derived when the run is read
@@ -47,16 +50,18 @@ def compute_cycle(store: st.Store, rules: Rules, cycle: str, as_of: dt.date) -> 
         calibrations=decisions,
     )
     tick("classify", n * 6 // 10, n, "people")  # the stages' usual shares of the time
-    people, plans, candidates = derive(result.people, rules, st.load_vacancies(store, cycle))
+    facts = eligibility_facts(personnel, ratings, rules, as_of, int(cycle))
+    vacancies = st.load_vacancies(store, cycle)
+    people, plans, candidates, pools = derive(result.people, rules, vacancies, facts)
     tick("classify", n * 8 // 10, n, "people")
-    return cohort, result, people, plans, candidates
+    return cohort, result, people, plans, candidates, pools
 
 
 def classify_cycle(store: st.Store, loaded: LoadedRules, cycle: str, as_of: dt.date) -> RunSummary:
-    """Classify every person of the cycle's cohort and store the run with its plans and
-    vacancy candidates."""
+    """Classify every person of the cycle's cohort and store the run with its plans,
+    vacancy candidates and (per vacancy) the pool checked."""
     rules = loaded.rules
-    cohort, result, people, plans, candidates = compute_cycle(store, rules, cycle, as_of)
+    cohort, result, people, plans, candidates, pools = compute_cycle(store, rules, cycle, as_of)
     meta = {
         "cycle": cycle,
         "as_of": as_of.isoformat(),
@@ -78,6 +83,7 @@ def classify_cycle(store: st.Store, loaded: LoadedRules, cycle: str, as_of: dt.d
         candidates,
         rules=rules,
         calibrations=result.calibrations,
+        pools=pools,
     )
     boxes = people["box"].value_counts().to_dict()
     tick("classify", len(cohort), len(cohort), "people")
@@ -91,6 +97,41 @@ def classify_cycle(store: st.Store, loaded: LoadedRules, cycle: str, as_of: dt.d
         {b: int(boxes.get(b, 0)) for b in range(1, 10)},
         result.calibrations,
     )
+
+
+def filled_from_personnel(cohort: pd.DataFrame, personnel: pd.DataFrame) -> pd.DataFrame:
+    """The asesmen file's jabatan and unit are the ones reported; personnel data fills them
+    only where the asesmen file has none (SPEC §3: SIASN's UNOR_NAMA is often a sub-unit)."""
+    if personnel.empty:
+        return cohort
+    at = pd.Index(personnel["nip"]).get_indexer(cohort["nip"])
+    out = cohort.copy(deep=False)
+    for name in ("jabatan", "unit"):
+        own = out[name].astype(object)
+        empty = (own.isna() | (own.astype(str).str.strip() == "")).to_numpy() & (at >= 0)
+        if empty.any():
+            given = personnel[name].to_numpy(dtype=object)[at[empty]]
+            column = own.to_numpy(dtype=object, copy=True)
+            column[empty] = given
+            out[name] = column
+    return out
+
+
+def eligibility_facts(
+    personnel: pd.DataFrame, ratings: pd.DataFrame, rules, as_of: dt.date, cycle: int
+) -> Any:
+    """What the eligibility criteria read (SPEC §4.7): the stored personnel data (sanction
+    1/0/NULL as True/False/missing) and every stored rating up to the cycle as its level."""
+    from talentcli.classify import rating_levels
+    from talentcli.placement import Facts
+
+    staff = personnel.assign(
+        hukuman_disiplin=personnel["hukuman_disiplin"].map({1: True, 0: False}).astype(object)
+    )
+    nilai = pd.to_numeric(ratings["nilai"]).to_numpy(dtype=float)
+    level = rating_levels(ratings["predikat"], nilai, rules) if len(ratings) else np.zeros(0)
+    rated = pd.DataFrame({"nip": ratings["nip"], "tahun": ratings["tahun"], "level": level})
+    return Facts(staff, rated[rated["level"] >= 0], as_of, cycle)
 
 
 def load_run(store: st.Store, cycle: str | None, assign: bool = False) -> RunData:
@@ -114,6 +155,7 @@ def load_run(store: st.Store, cycle: str | None, assign: bool = False) -> RunDat
     candidates = st.run_candidates(store, run["id"])
     assignment = solve(candidates, vacancies) if assign else None
     data = RunData(run, rules, people, incomplete, inputs, plans, vacancies, candidates, assignment)
+    data.vacancy_pools = st.run_pools(store, run["id"])
     data.calibrations = st.run_calibrations(store, run["id"])
     data.people, data.movement = with_history(store, data.people, run["cycle"])
     return data

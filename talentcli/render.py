@@ -226,7 +226,11 @@ def _plain_table(rows: list[list[str]]) -> str:
 
 
 def explain_person(
-    data: RunData, nip: str, ratings: pd.DataFrame, rejected: list[dict] | None = None
+    data: RunData,
+    nip: str,
+    ratings: pd.DataFrame,
+    rejected: list[dict] | None = None,
+    eligibility: list | None = None,
 ) -> str:
     """Every number of one person and the rule (file and key) that produced it, in the
     reports' words (codes stay in --json and the reports' data). REJECTED: the person's rows
@@ -264,7 +268,25 @@ def explain_person(
     lines += _calibration(data, key, p, lab)
     lines += _rejected_years(p, rejected or [], int(run["cycle"]))
     lines += _plan(data, key, lab)
+    lines += _eligibility(eligibility or [], src, lab)
     return "\n".join(lines)
+
+
+def _eligibility(levels: list, src: str, lab: Labels) -> list[str]:
+    """For each level the person could move to: the verdict and every criterion (SPEC §4.7)."""
+    out = []
+    for level, verdict, rows in levels:
+        out += [
+            "",
+            f"  Syarat {lab.value(level, 'job_level')} ({src}: job_levels.{level}.eligibility): "
+            f"{lab.value(verdict, 'verdict')}",
+        ]
+        width = max([0, *(len(lab.header(c)) for c, _, _ in rows)])
+        for c, result, detail in rows:
+            word = lab.value(result if result != "fail" else f"fail: {detail}", c)
+            shown = detail if result != "fail" else ""
+            out.append(f"    {lab.header(c):{width}}  {word}" + (f" ({shown})" if shown else ""))
+    return out
 
 
 def _competencies(p: pd.Series, rules: Rules, src: str, lab: Labels) -> list[str]:

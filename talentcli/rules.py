@@ -11,7 +11,14 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from talentcli.errors import RulesError
 
@@ -29,6 +36,10 @@ FIXED_FIELDS = (
     "nilai_kinerja",
     "kode",
     "jumlah",
+    "pendidikan",
+    "tmt_golongan",
+    "tmt_jabatan",
+    "hukuman_disiplin",
     *("kotak_akhir", "alasan", "diputuskan_oleh", "tanggal", "nomor_berita_acara"),
 )
 PERFORMANCE_LEVELS = ("di_bawah", "sesuai", "di_atas")
@@ -108,8 +119,17 @@ class JobLevel(Strict):
     aliases: list[str] = Field(min_length=1)
     standard: dict[str, float]
     retirement_age: int = Field(ge=40, le=75)
-    promotes_to: str | None = None
+    # the levels a person of this level may move up to (SPEC §4.7: a level may lead to several)
+    promotes_to: list[Code] = []
     eligibility: Eligibility = Eligibility()
+
+    @field_validator("promotes_to", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        """A single level or none, as older rules files (and runs stored with them) write it."""
+        if value is None:
+            return []
+        return [value] if isinstance(value, str) else value
 
 
 class Status(Strict):
@@ -263,6 +283,40 @@ class Education(Strict):
     order: list[list[Code]] = [
         ["sd"], ["smp"], ["sma"], ["d1"], ["d2"], ["d3"], ["d4", "s1"], ["s2"], ["s3"]
     ]  # fmt: skip
+    # code -> how exports write it (SPEC §3 pegawai): compared in any case without spaces,
+    # dashes or other punctuation, the longest spelling first, at the start of the cell
+    # ('Sarjana Muda' -> d3 before 'Sarjana' -> s1; 'S-1/Sarjana' -> s1)
+    spellings: dict[Code, list[str]] = {}
+
+    @cached_property
+    def codes(self) -> list[str]:
+        """Every education code, lowest first."""
+        return [c for same in self.order for c in same]
+
+    @cached_property
+    def lookup(self) -> list[tuple[str, str]]:
+        """(compact spelling, code), the longest spelling first (codes count as spellings)."""
+        pairs = {compact(c): c for c in self.codes}
+        pairs |= {compact(a): c for c, names in self.spellings.items() for a in names}
+        return sorted(pairs.items(), key=lambda kv: (-len(kv[0]), kv[0]))
+
+    def code_of(self, text: object) -> str | None:
+        """The education code a cell's text starts with (longest spelling first); None."""
+        key = compact(text)
+        if not key:
+            return None
+        for spelling, code in self.lookup:
+            if key.startswith(spelling):
+                return code
+        return None
+
+
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def compact(text: object) -> str:
+    """Lower case, letters and digits only: 'S-1 / Sarjana' -> 's1sarjana'."""
+    return _NOT_ALNUM.sub("", str(text).lower())
 
 
 class Rules(Strict):
@@ -286,6 +340,16 @@ class Rules(Strict):
     training: Training
     equity: Equity = Equity()
     education: Education = Education()
+    # hukuman_disiplin cells that mean "no sanction" (any case); any other text is an active
+    # sanction, an empty cell is none too (SPEC §3 pegawai)
+    no_discipline_words: list[str] = [
+        "-",
+        "Tidak Ada",
+        "Tidak Pernah",
+        "Belum Pernah",
+        "Nihil",
+        "Bebas",
+    ]
     candidates_per_seat: int = Field(3, ge=1, le=50)
 
     def recommendation(self, box: int, placement: str | None = None, en: bool = False) -> str:
@@ -354,6 +418,35 @@ def cross_check(r: Rules) -> list[Problem]:
         *_check_performance(r),
         *_check_boxes(r),
         *_check_training(r),
+        *_check_education(r),
+    ]
+
+
+def _check_eligibility(r: Rules, code: str, e: Eligibility) -> list[Problem]:
+    """A criterion's education code must be one of the rules' education codes."""
+    at = ("job_levels", code, "eligibility", "education_min")
+    if e.education_min is not None and e.education_min not in r.education.codes:
+        return [(at, f"unknown education {e.education_min!r}: one of {r.education.codes}")]
+    return []
+
+
+def _check_education(r: Rules) -> list[Problem]:
+    """Spellings only of the ordered codes; each code once; each spelling for one code."""
+    codes = r.education.codes
+    out = [(("education", "order"), f"code {d!r} appears twice") for d in _duplicates(codes)]
+    out += [
+        (("education", "spellings", c), f"{c!r} is not an education code of order {codes}")
+        for c in r.education.spellings
+        if c not in codes
+    ]
+    owners: dict[str, set[str]] = {}
+    for code, names in r.education.spellings.items():
+        for a in names:
+            owners.setdefault(compact(a), set()).add(code)
+    return out + [
+        (("education", "spellings", sorted(v)[-1]), f"spelling {k!r} is given to {sorted(v)}")
+        for k, v in owners.items()
+        if len(v) > 1 or not k
     ]
 
 
@@ -392,9 +485,12 @@ def _check_job_levels(r: Rules) -> list[Problem]:
         out += [(at, f"{e!r} is not a competency") for e in sorted(set(level.standard) - comps)]
         bad = [v for v in level.standard.values() if not r.scale.min <= v <= r.scale.max]
         out += [(at, f"standard {v} is outside the scale") for v in bad]
-        if level.promotes_to is not None and level.promotes_to not in r.job_levels:
-            at = ("job_levels", code, "promotes_to")
-            out.append((at, f"unknown job level {level.promotes_to!r}"))
+        at = ("job_levels", code, "promotes_to")
+        out += [
+            (at, f"unknown job level {t!r}") for t in level.promotes_to if t not in r.job_levels
+        ]
+        out += [(at, f"{code!r} cannot promote to itself") for t in level.promotes_to if t == code]
+        out += _check_eligibility(r, code, level.eligibility)
         for a in {code, level.name, *level.aliases}:
             owners.setdefault(norm_value(a), set()).add(code)
     return out + [

@@ -29,6 +29,25 @@ _SLACK_ROWS = 20  # title block and footer around the data
 _ASESMEN_FIXED = ("NO", "NIP", "NAMA", "JABATAN", "ESELON/JENJANG", "UNIT KERJA", "GOL. RUANG")
 KINERJA_HEADERS = ("NIP", "NAMA", "TAHUN", "PREDIKAT KINERJA")
 FORMASI_HEADERS = ("KODE JABATAN", "NAMA JABATAN", "UNIT KERJA", "JENJANG JABATAN", "JUMLAH")
+# a SIASN export (SPEC §3 pegawai): underscored headers, as the national system writes them
+PEGAWAI_HEADERS = (
+    "NIP_BARU", "NAMA", "GOL_AKHIR_NAMA", "TMT_GOLONGAN", "JABATAN_NAMA", "TMT_JABATAN",
+    "TINGKAT_PENDIDIKAN_NAMA", "UNOR_NAMA", "HUKUMAN_DISIPLIN",
+)  # fmt: skip
+# education as SIASN and agency sheets write it, with each spelling's share per level
+# (administrator, pengawas, madya, muda, pertama); a few below S1 fail education_min
+_EDUCATION = (
+    ("S-1/Sarjana", (0.45, 0.45, 0.45, 0.50, 0.55)),
+    ("S-2", (0.40, 0.25, 0.40, 0.30, 0.20)),
+    ("D-IV", (0.05, 0.08, 0.05, 0.08, 0.10)),
+    ("Diploma III/Sarjana Muda", (0.02, 0.12, 0.02, 0.05, 0.05)),
+    ("SLTA", (0.00, 0.03, 0.00, 0.02, 0.05)),
+    ("S-3/Doktor", (0.05, 0.02, 0.05, 0.02, 0.00)),
+    ("Sarjana", (0.03, 0.05, 0.03, 0.03, 0.05)),
+)
+_PEGAWAI_MISSING = 0.03  # people not in the export (moved in lately): criteria unknown
+_SANCTION = 0.02  # people with an active disciplinary sanction
+_NO_SANCTION = ("Tidak Ada", "-", "")
 
 # --- job levels ---------------------------------------------------------------------------------
 # Standards, retirement ages and the texts an export writes for a level come from the rules
@@ -759,6 +778,45 @@ def _layouts(cycle: int, dom: _Domain) -> tuple[_Layout, _Layout, _Layout]:
     )  # fmt: skip
 
 
+def _pegawai(rng, people: _Table, cycle: int) -> _Table:
+    """A SIASN export of the agency: everyone but a few, TMT dates as Excel date serials
+    (TMT jabatan 0-9 years before the cycle), education spellings per level, a few active
+    sanctions."""
+    n = len(people["nip"])
+    keep = np.flatnonzero(rng.random(n) >= _PEGAWAI_MISSING)
+    level = people["level"][keep]
+    shares = np.array([w for _, w in _EDUCATION]).T  # [level, spelling]
+    cum = np.cumsum(shares / shares.sum(axis=1, keepdims=True), axis=1)[level]
+    pick = np.minimum((rng.random((len(keep), 1)) > cum).sum(axis=1), len(_EDUCATION) - 1)
+    start = (datetime(cycle, 1, 1) - datetime(1899, 12, 30)).days  # Excel serial of 1 Jan
+    tmt_jabatan = start - rng.integers(30, 9 * 365, len(keep))
+    tmt_golongan = start - rng.integers(30, 4 * 365, len(keep))
+    sanction = rng.random(len(keep)) < _SANCTION
+    none = _strings(_NO_SANCTION)[rng.integers(0, len(_NO_SANCTION), len(keep))]
+    hukdis = np.where(sanction, "Hukuman Disiplin Ringan", none)
+    return {
+        "nip_text": people["nip_text"][keep],
+        "spaced": np.zeros(len(keep), dtype=bool),
+        "nama": people["nama"][keep],
+        "golongan": people["golongan"][keep],
+        "tmt_golongan": tmt_golongan,
+        "jabatan": people["jabatan"][keep],
+        "tmt_jabatan": tmt_jabatan,
+        "pendidikan": _strings([e for e, _ in _EDUCATION])[pick],
+        "unit": people["unit"][keep],
+        "hukuman_disiplin": hukdis,
+    }
+
+
+def _pegawai_columns(pegawai: _Table, spaced: bool) -> list[list]:
+    cols = ("nama", "golongan", "tmt_golongan", "jabatan", "tmt_jabatan", "pendidikan", "unit")
+    return [
+        _nip_column(pegawai, spaced).tolist(),
+        *(pegawai[c].tolist() for c in cols),
+        pegawai["hukuman_disiplin"].tolist(),
+    ]
+
+
 def _nip_column(table: _Table, spaced: bool) -> np.ndarray:
     return _spaced_nips(table["nip_text"], table["spaced"]) if spaced else table["nip_text"]
 
@@ -795,6 +853,10 @@ def _csv_field(values: list, kind: str, decimals: int = 2) -> list[str]:
         return _score_strings(values, decimals)
     if kind == "int":
         return list(map(str, values))
+    if kind == "date":  # an Excel serial, as dd-mm-yyyy text (SIASN's CSV form)
+        days = np.asarray(values, dtype="int64") - 25569  # serial of 1970-01-01
+        iso = days.astype("datetime64[D]").astype(str)
+        return [f"{d[8:10]}-{d[5:7]}-{d[:4]}" for d in iso]
     joined = "\0".join(values)  # one scan in C tells whether any field needs quotes
     if not any(char in joined for char in '",\r\n'):
         return values
@@ -829,6 +891,7 @@ def _formats(wb, decimals: int) -> dict:
         "text": wb.add_format({**border, "num_format": "@"}),
         "int": wb.add_format({**border, "num_format": "0", "align": "center"}),
         "score": wb.add_format({**border, "num_format": f"0.{'0' * decimals}".rstrip(".")}),
+        "date": wb.add_format({**border, "num_format": "dd-mm-yyyy"}),
         "footer": wb.add_format({"align": "center"}),
         "signer": wb.add_format({"align": "center", "bold": True, "underline": 1}),
     }
@@ -955,6 +1018,14 @@ def write_sample(
         (kinerja_layout, len(kinerja["nip"]), lambda spaced: _kinerja_columns(kinerja, spaced)),
         (formasi_layout, len(formasi["kode"]), lambda _: [c.tolist() for c in formasi.values()]),
     )
+    # personnel data: its own random stream, so the other files stay as they were
+    pegawai = _pegawai(np.random.default_rng([seed, 14]), people, cycle)
+    pegawai_layout = _Layout(
+        f"pegawai-{cycle}", "Data PNS", ("DATA PNS - EKSPOR SIASN", ""), PEGAWAI_HEADERS,
+        ("text", "text", "text", "date", "text", "date", "text", "text", "text"),
+        (22, 40, 10, 12, 46, 12, 24, 36, 24),
+    )  # fmt: skip
+    outputs += ((pegawai_layout, len(pegawai["nip_text"]), lambda s: _pegawai_columns(pegawai, s)),)
     paths = []
     decisions = _kalibrasi(rng, rules or load_rules().rules, cohort, kinerja, cycle)
     total, done = sum(rows for _, rows, _ in outputs) + len(decisions), 0

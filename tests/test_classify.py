@@ -350,10 +350,12 @@ def test_kinerja_of_the_cycle_year_counts():
     ("nilai", "level"),
     [
         (0.0, "di_bawah"),
-        (69.99, "di_bawah"),
-        (70.0, "sesuai"),
-        (89.99, "sesuai"),
-        (90.0, "di_atas"),
+        (70.0, "di_bawah"),  # Cukup 70-<90 (PP 30/2019 art. 41) is below expectations
+        (89.99, "di_bawah"),
+        (90.0, "sesuai"),  # Baik 90-<110
+        (109.99, "sesuai"),
+        (110.0, "di_atas"),  # Sangat Baik 110-120
+        (120.0, "di_atas"),
     ],
 )
 def test_numeric_nilai_kinerja(nilai, level):
@@ -370,6 +372,9 @@ def test_numeric_nilai_kinerja(nilai, level):
         ("kurang/misconduct", "di_bawah"),
         ("BUTUH PERBAIKAN", "di_bawah"),
         ("Sangat Kurang", "di_bawah"),
+        ("AMAT BAIK", "di_atas"),  # the older words (before PermenPANRB 6/2022)
+        ("cukup", "di_bawah"),
+        ("Buruk", "di_bawah"),
     ],
 )
 def test_predikat_in_any_case_and_spacing(predikat, level):
@@ -377,9 +382,9 @@ def test_predikat_in_any_case_and_spacing(predikat, level):
 
 
 def test_predikat_wins_over_nilai_and_unknown_predikat_falls_back_to_nilai():
-    got = run([person()], [rating(predikat="Baik", nilai=95.0)]).people.iloc[0]
+    got = run([person()], [rating(predikat="Baik", nilai=115.0)]).people.iloc[0]
     assert got["performance"] == "sesuai"
-    got = run([person()], [rating(predikat="Istimewa", nilai=95.0)]).people.iloc[0]
+    got = run([person()], [rating(predikat="Istimewa", nilai=115.0)]).people.iloc[0]
     assert got["performance"] == "di_atas"
     result = run([person()], [rating(predikat="Istimewa")])
     assert result.incomplete["reason"].tolist() == ["no-performance"]

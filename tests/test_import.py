@@ -245,17 +245,14 @@ def test_unknown_job_level_and_aliases(cli, tmp_path):
         "4a",
         "jf  ahli MUDA",
         "Fungsional Ahli Pertama",
-        "Eselon II.b",
+        "Eselon II.b",  # JPT Pratama (SPEC §4.1): known since it became a target level
         "Staf",
         "ESELON III",
         "Ahli Madya",
     ]
     rows = [person(i, level=lv) for i, lv in enumerate(levels, start=1)]
     doc = cli.json("import", write_xlsx(tmp_path / "a.xlsx", asesmen_rows(rows)))
-    assert errors_of(doc) == {
-        (10, "Rekap!E10", "unknown-job-level"),
-        (11, "Rekap!E11", "unknown-job-level"),
-    }
+    assert errors_of(doc) == {(11, "Rekap!E11", "unknown-job-level")}
     got = [r[0] for r in cli.sql("SELECT job_level FROM assessments ORDER BY nip")]
     want = [
         "administrator",
@@ -263,6 +260,7 @@ def test_unknown_job_level_and_aliases(cli, tmp_path):
         "pengawas",
         "jf_ahli_muda",
         "jf_ahli_pertama",
+        "jpt_pratama",
         "administrator",
         "jf_ahli_madya",
     ]
@@ -672,11 +670,11 @@ def test_people_rows_without_nip_above_a_signature_are_checked_not_skipped(cli, 
 
 
 def test_messages_show_the_value_found(cli, tmp_path):
-    rows = [person(1, scores=(0.5, 2, 2, 2), level="Eselon II.b")]
+    rows = [person(1, scores=(0.5, 2, 2, 2), level="Eselon I.b")]
     doc = cli.json("import", write_xlsx(tmp_path / "a.xlsx", asesmen_rows(rows)))
     msgs = {e["code"]: e["message"] for e in doc["files"][0]["errors"]}
     assert "is 0.5, outside 1-5" in msgs["out-of-range"]
-    assert "'Eselon II.b' is not known" in msgs["unknown-job-level"]
+    assert "'Eselon I.b' is not known" in msgs["unknown-job-level"]
 
 
 @given(

@@ -443,11 +443,19 @@ def test_a_store_from_before_calibration_gains_its_tables_and_box_computed(cli, 
         for view in ("v_rotasi", "v_mutasi", "v_tindak_lanjut", "v_suksesi", "v_hasil"):
             store.db.run(f"DROP VIEW {view}")
         store.db.run("ALTER TABLE results DROP COLUMN box_computed")
+        # nor the eligibility of issue 14 (schema 8): criteria, pools, promotions
+        store.db.run("DROP VIEW v_kandidat")
+        for table in ("vacancy_pools", "promotions"):
+            store.db.run(f"DROP TABLE {table}")
+        for c in ("verdict", "education_min", "years_in_post_min", "golongan_min",
+                  "performance_years", "no_discipline", "max_age"):  # fmt: skip
+            for col in (c, f"{c}_detail") if c != "verdict" else (c,):
+                store.db.run(f"ALTER TABLE candidates DROP COLUMN {col}")
         store.db.run("PRAGMA user_version = 6")
     finally:
         store.close()
-    assert SCHEMA_VERSION == 7
-    assert cli.sql("PRAGMA user_version") == [(7,)]  # opened: migrated
+    assert SCHEMA_VERSION == 8
+    assert cli.sql("PRAGMA user_version") == [(8,)]  # opened: migrated
     assert sorted(cli.sql("SELECT box_computed, box FROM results")) == [(5, 5), (9, 9)]
     kal = write_kalibrasi(tmp_path / "kalibrasi-2026.xlsx", [decision(1, 7)])
     assert cli("import", kal, "--cycle", "2026").exit_code == 0

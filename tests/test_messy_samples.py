@@ -20,6 +20,7 @@ CASES = {
     "out-of-range.xlsx": ("out-of-range", {6, 8, 10}, (8, 5, 3, 0)),
     "unknown-job-level.xlsx": ("unknown-job-level", {7, 10}, (8, 6, 2, 0)),
     "unknown-rating.xlsx": ("unknown-rating", {8, 11}, (9, 7, 2, 0)),
+    "unknown-education.xlsx": ("unknown-education", {6, 10}, (8, 6, 2, 0)),
     "decimal-comma-semicolon-cp1252.csv": (None, set(), (8, 8, 0, 0)),
 }
 

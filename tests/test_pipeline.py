@@ -103,7 +103,9 @@ def test_json_has_traceability(cohort, tmp_path):
     assert doc["tool"]["name"] == "talentcli" and doc["cycle"] == "2026"
     assert doc["as_of"] == AS_OF and doc["rules"]["name"] == "default.yaml"
     assert len(doc["rules"]["sha256"]) == 64
-    assert {i["kind"] for i in doc["inputs"]} == {"asesmen", "kinerja", "formasi", "kalibrasi"}
+    assert {i["kind"] for i in doc["inputs"]} == {
+        "asesmen", "kinerja", "formasi", "kalibrasi", "pegawai"
+    }  # fmt: skip
     text = json.dumps(doc)
     assert "imported_at" not in text and "created_at" not in text
 
@@ -112,14 +114,22 @@ def test_vacancy_candidates_follow_the_promotion_path(cohort, tmp_path):
     doc = report_json(cohort, tmp_path)
     by_nip = {p["nip"]: p for p in doc["people"]}
     rules = load_rules().rules
+    first = {"memenuhi": 0, "belum_lengkap": 1}  # tidak_memenuhi is never listed
     for v in doc["vacancies"]:
         assert len(v["candidates"]) <= 3 * v["jumlah"]
-        keys = [(-c["fit"], -c["box"], c["nip"]) for c in v["candidates"]]
-        assert keys == sorted(keys)
+        keys = [(first[c["verdict"]], -c["fit"], c["nip"]) for c in v["candidates"]]
+        assert [k[:2] for k in keys] == sorted(k[:2] for k in keys)
+        criteria = rules.job_levels[v["job_level"]].eligibility.model_dump()
+        asked = {k for k, want in criteria.items() if want not in (None, False)}
+        for c in v["candidates"]:
+            assert set(c["criteria"]) == asked
+            results = {x["result"] for x in c["criteria"].values()}
+            assert "fail" not in results
+            assert c["verdict"] == ("memenuhi" if results == {"ok"} else "belum_lengkap")
         for c in v["candidates"]:
             p = by_nip[c["nip"]]
             assert p["talent_pool"]
-            assert rules.job_levels[p["job_level"]].promotes_to == v["job_level"]
+            assert v["job_level"] in rules.job_levels[p["job_level"]].promotes_to
 
 
 def test_explain_shows_every_number_and_rule(cohort, tmp_path):

@@ -39,8 +39,8 @@ def test_candidates_rank_by_fit_then_box_then_nip():
             ("01", "pengawas", 8, True, 3, 3, 3, 3),  # fit 100, same box, lower NIP
             ("04", "pengawas", 9, True, 3, 3, 2, 2),  # fit 10/12 = 83.33
             ("05", "pengawas", 9, False, 5, 5, 5, 5),  # not in the talent pool
-            ("06", "administrator", 9, True, 5, 5, 5, 5),  # promotes to nothing
-            ("07", "jf_ahli_muda", 9, True, 5, 5, 5, 5),  # promotes to jf_ahli_madya
+            ("06", "administrator", 9, True, 5, 5, 5, 5),  # promotes to jpt_pratama only
+            ("07", "jf_ahli_pertama", 9, True, 5, 5, 5, 5),  # to jf_ahli_muda, pengawas
         ]
     )
     vac = pd.DataFrame(

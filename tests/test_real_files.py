@@ -12,10 +12,10 @@ asesmen-lo.xlsx / .xls / .ods (one source, saved by LibreOffice in three formats
       row  9  I9   type-error          LITERASI DIGITAL = "tujuh"
       row 13  B13  nip-precision-lost  the NIP typed as a number (198703152010011008)
       row 15  G15  out-of-range        KEMAMPUAN TEKNIS = 5.5
-      row 18  E18  unknown-job-level   "Eselon II.b"
+      row 18  E18  "Eselon II.b": JPT Pratama since it is a target level (SPEC §4.1), accepted
       row 20  B20  invalid-nip         "19781332 200312 1 004" (birth date 1978-13-32)
       rows 11, 16, 23, 24 blank; rows 25-30 a signature block (text in D and F only)
-    -> 25 rows read = 10 accepted + 5 rejected + 10 skipped, exit 1
+    -> 25 rows read = 11 accepted + 4 rejected + 10 skipped, exit 1
     sheet 3 "Susulan" (read with Rekap as one file, SPEC §3.2; alone with --sheet Susulan;
     the tests of Rekap's cells give --sheet Rekap): row 1 title, row 2 header, rows 3-5;
     Unit Kerja D3:D4 merged (one unit for two people); H = =ROUND(AVERAGE(I:J),2), and H5
@@ -28,9 +28,9 @@ kinerja-semicolon-cp1252.csv: ';' separated, Windows-1252 (é = 0xE9), CRLF; lin
     line 4 header (NIP;Nama Pegawai;Tahun;Predikat Kinerja;Keterangan), lines 5-19 data
     ('-prefixed NIPs, one spaced NIP, predikat in any case), line 11 and 20 blank, line 21 a
     footer in the name column.
-      line  9  D9   unknown-rating      "Cukup" (André Ma'ruf, 2024)
+      line  9  D9   "Cukup" (André Ma'ruf, 2024): the older word (SPEC §4.4), accepted
       line 14  A14  nip-precision-lost  "1.97512E+17"
-    -> 17 rows read = 12 accepted + 2 rejected + 3 skipped, exit 1
+    -> 17 rows read = 13 accepted + 1 rejected + 3 skipped, exit 1
 
 formasi-lo.ods: row 1 title (merged), row 2 blank, row 3 header, rows 4-8 five vacancies
     (one Jumlah as text "1", one empty -> 1), row 9 blank, row 10 a footer
@@ -66,7 +66,6 @@ ASESMEN_ERRORS = {
     "Rekap!I9": (9, "I", "LITERASI DIGITAL", "literasi_digital", "type-error", "tujuh"),
     "Rekap!B13": (13, "B", "N.I.P.", "nip", "nip-precision-lost", None),
     "Rekap!G15": (15, "G", "KEMAMPUAN TEKNIS", "teknis", "out-of-range", "5.5"),
-    "Rekap!E18": (18, "E", "Eselon/Jenjang", "job_level", "unknown-job-level", "Eselon II.b"),
     "Rekap!B20": (20, "B", "N.I.P.", "nip", "invalid-nip", "19781332 200312 1 004"),
 }
 
@@ -82,17 +81,16 @@ ASESMEN_ACCEPTED = {
     "197001011992032007": ("Hj. Euis Komariah", "administrator", 3.0, 2.75, 2.0, 2.75),
     "199303172019031001": ("Rizky Pratama", "pengawas", 2.5, 2.0, 2.0, 1.75),
     "198106202006042003": ("Nurul Hidayah", "pengawas", 3.75, 3.0, 2.5, 3.0),
+    "197203031998031005": ("H. Agus Salim", "jpt_pratama", 4.0, 4.0, 3.0, 4.0),  # Eselon II.b
 }
 ASESMEN_REJECTED_NIPS = {
     "198604122011011002",  # row 9
     "197901012005012004",  # row 15
-    "197203031998031005",  # row 18
 }
 COMPETENCIES = ["teknis", "sosiokultural", "literasi_digital", "numerik"]
 
 KINERJA = "kinerja-semicolon-cp1252.csv"
 KINERJA_ERRORS = {
-    f"{KINERJA}!D9": (9, "D", "Predikat Kinerja", "predikat", "unknown-rating", "Cukup"),
     f"{KINERJA}!A14": (14, "A", "NIP", "nip", "nip-precision-lost", "1.97512E+17"),
 }
 # (nip, tahun) -> predikat as written (compared case- and space-insensitively)
@@ -101,6 +99,7 @@ KINERJA_RATINGS = {
     ("197809232003121003", 2025): "sangat baik",
     ("198502142010012005", 2024): "baik",
     ("198502142010012005", 2025): "baik",
+    ("198211302009021004", 2024): "cukup",  # the older word (PP 46/2011): di_bawah
     ("198211302009021004", 2025): "butuh perbaikan",
     ("199005052015032001", 2024): "sangat baik",
     ("199005052015032001", 2025): "sangat baik",
@@ -244,7 +243,7 @@ def test_asesmen_libreoffice(ws: Path, name: str) -> None:
     assert rep["cycle"] == "2026"
     assert rep["sheet"] == "Rekap"  # "Petunjuk" comes first and is passed over
     assert rep["header_row"] == 5
-    assert (rep["rows_read"], rep["accepted"], rep["rejected"], rep["skipped"]) == (25, 10, 5, 10)
+    assert (rep["rows_read"], rep["accepted"], rep["rejected"], rep["skipped"]) == (25, 11, 4, 10)
     assert rep["rows_read"] == rep["accepted"] + rep["rejected"] + rep["skipped"]
 
     errors = error_map(rep)
@@ -265,8 +264,8 @@ def test_asesmen_libreoffice(ws: Path, name: str) -> None:
     assert query(
         ws, "SELECT file, kind, cycle, sheet, header_row, rows_read, accepted, rejected, skipped "
         "FROM batches"
-    ) == [(name, "asesmen", "2026", "Rekap", 5, 25, 10, 5, 10)]  # fmt: skip
-    assert count(ws, "violations") == 5
+    ) == [(name, "asesmen", "2026", "Rekap", 5, 25, 11, 4, 10)]  # fmt: skip
+    assert count(ws, "violations") == 4
 
     # accepted rows: 18-digit NIPs, decimal commas, text numbers, cached formula values
     people = query(ws, "SELECT nip, nama, job_level, cycle FROM assessments")
@@ -275,7 +274,7 @@ def test_asesmen_libreoffice(ws: Path, name: str) -> None:
     for nip, nama, level, cycle in people:
         assert (nama, level, cycle) == (*ASESMEN_ACCEPTED[nip][:2], "2026"), nip
     scores = stored_scores(ws)
-    assert len(scores) == 40
+    assert len(scores) == 44  # 11 people x 4 competencies
     for nip, (_, _, *values) in ASESMEN_ACCEPTED.items():
         for comp, value in zip(COMPETENCIES, values, strict=True):
             assert scores[nip, comp][0] == pytest.approx(value), (nip, comp)
@@ -287,7 +286,7 @@ def test_asesmen_libreoffice(ws: Path, name: str) -> None:
     # nothing of the signature block was taken for data
     assert not query(ws, "SELECT * FROM assessments WHERE unit LIKE '%Serang%' OR nip LIKE '1968%'")
 
-    # the rejects file: the five rows as they were, with their reasons
+    # the rejects file: the four rows as they were, with their reasons
     rejects = read_rejects_csv(ws / "rejects" / f"{Path(name).stem}.rejects.csv")
     assert [(r["row"], r["codes"]) for r in rejects] == [
         (str(v[0]), v[4]) for v in sorted(ASESMEN_ERRORS.values())
@@ -296,7 +295,6 @@ def test_asesmen_libreoffice(ws: Path, name: str) -> None:
         "Yusuf Maulana",
         "Fitri Handayani",
         "Yanti Susanti",
-        "H. Agus Salim",
         "Budi Hartono",
     }
 
@@ -307,7 +305,7 @@ def test_asesmen_terminal_summary(ws: Path, name: str) -> None:
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.output
     assert "sheet 'Rekap', header row 5" in result.stdout
-    assert "25 rows read = 10 accepted + 5 rejected + 10 skipped" in result.stdout
+    assert "25 rows read = 11 accepted + 4 rejected + 10 skipped" in result.stdout
     for cell in ASESMEN_ERRORS:
         assert cell in result.stdout
 
@@ -318,21 +316,21 @@ def test_asesmen_whole_file_reads_every_data_sheet(ws: Path, name: str) -> None:
     result, rep = run_import(str(DATA / name))
     assert result.exit_code == 1
     assert rep["sheets"] == [
-        {"sheet": "Rekap", "header_row": 5, "rows_read": 25, "accepted": 10, "rejected": 5,
+        {"sheet": "Rekap", "header_row": 5, "rows_read": 25, "accepted": 11, "rejected": 4,
          "skipped": 10},
         {"sheet": "Susulan", "header_row": 2, "rows_read": 3, "accepted": 2, "rejected": 1,
          "skipped": 0},
     ]  # fmt: skip
-    assert (rep["rows_read"], rep["accepted"], rep["rejected"], rep["skipped"]) == (28, 12, 6, 10)
+    assert (rep["rows_read"], rep["accepted"], rep["rejected"], rep["skipped"]) == (28, 13, 5, 10)
     assert "Susulan!H5" in {e["cell"] for e in rep["errors"]}
     assert {n for (n,) in query(ws, "SELECT nip FROM assessments")} >= set(ASESMEN_ACCEPTED)
-    assert count(ws, "assessments") == 12
+    assert count(ws, "assessments") == 13
 
 
 def test_asesmen_sheet_option(ws: Path) -> None:
     result, rep = run_import("--sheet", "Rekap", str(DATA / "asesmen-lo.xlsx"))
     assert result.exit_code == 1
-    assert (rep["sheet"], rep["header_row"], rep["accepted"]) == ("Rekap", 5, 10)
+    assert (rep["sheet"], rep["header_row"], rep["accepted"]) == ("Rekap", 5, 11)
 
 
 @pytest.mark.parametrize("name", ASESMEN_FILES)
@@ -377,7 +375,7 @@ def test_asesmen_sheet_without_header(ws: Path) -> None:
 def test_asesmen_kind_forced(ws: Path) -> None:
     result, rep = run_import("--kind", "asesmen", "--sheet", "Rekap", str(DATA / "asesmen-lo.ods"))
     assert result.exit_code == 1
-    assert (rep["kind"], rep["accepted"], rep["rejected"]) == ("asesmen", 10, 5)
+    assert (rep["kind"], rep["accepted"], rep["rejected"]) == ("asesmen", 11, 4)
 
 
 def test_newer_file_replaces_values_and_keeps_batch(ws: Path) -> None:
@@ -386,11 +384,11 @@ def test_newer_file_replaces_values_and_keeps_batch(ws: Path) -> None:
     assert result.exit_code == 1
     assert rep["status"] == "imported"
     assert count(ws, "batches") == 2
-    assert count(ws, "assessments") == 10
+    assert count(ws, "assessments") == 11
     (second,) = query(ws, "SELECT id FROM batches WHERE file = 'asesmen-lo.ods'")[0]
     assert set(query(ws, "SELECT DISTINCT batch_id FROM assessments")) == {(second,)}
     scores = stored_scores(ws)
-    assert len(scores) == 40
+    assert len(scores) == 44
     assert {batch for _, batch in scores.values()} == {second}
 
 
@@ -404,7 +402,7 @@ def test_kinerja_semicolon_cp1252(ws: Path) -> None:
     assert rep["status"] == "imported"
     assert rep["kind"] == "kinerja"
     assert rep["header_row"] == 4  # a line number
-    assert (rep["rows_read"], rep["accepted"], rep["rejected"], rep["skipped"]) == (17, 12, 2, 3)
+    assert (rep["rows_read"], rep["accepted"], rep["rejected"], rep["skipped"]) == (17, 13, 1, 3)
     assert rep["rows_read"] == rep["accepted"] + rep["rejected"] + rep["skipped"]
     assert error_map(rep) == KINERJA_ERRORS
     assert any("not used: " in n and "Keterangan" in n for n in rep["notes"])
@@ -415,40 +413,37 @@ def test_kinerja_semicolon_cp1252(ws: Path) -> None:
         assert re.fullmatch(r"\d{18}", nip)  # the apostrophe and the spaces are gone
         assert " ".join(predikat.split()).lower() == KINERJA_RATINGS[nip, tahun]
     assert query(ws, "SELECT rows_read, accepted, rejected, skipped FROM batches") == [
-        (17, 12, 2, 3)
+        (17, 13, 1, 3)
     ]
 
-    # the rejected rows keep their original cells: é (0xE9 in the file) and the apostrophes
+    # the rejected row keeps its original cells (Cukup, the older word, is known since
+    # SPEC §4.4 names it: André's 2024 row is accepted)
     rejects = read_rejects_csv(ws / "rejects" / "kinerja-semicolon-cp1252.rejects.csv")
     assert [(r["row"], r["codes"], r["Nama Pegawai"]) for r in rejects] == [
-        ("9", "unknown-rating", "André Ma'ruf"),
         ("14", "nip-precision-lost", "Dewi Kartika Sari"),
     ]
-    assert rejects[0]["Predikat Kinerja"] == "Cukup"
-    assert rejects[0]["NIP"].endswith("198211302009021004")
     wb = load_workbook(ws / "rejects" / "kinerja-semicolon-cp1252.rejects.xlsx", read_only=True)
     try:
         cells = {v for row in wb["Ditolak"].iter_rows(values_only=True) for v in row}
     finally:
         wb.close()
-    assert "André Ma'ruf" in cells
-    assert "predikat lama (PP 46/2011)" in cells
+    assert "Dewi Kartika Sari" in cells
 
 
 def test_kinerja_terminal_cells_are_lines(ws: Path) -> None:
     result = runner.invoke(app, ["import", str(DATA / KINERJA)])
     assert result.exit_code == 1
-    assert f"{KINERJA}!D9" in result.stdout
+    assert f"{KINERJA}!D9" not in result.stdout  # Cukup: the older word, known
     assert f"{KINERJA}!A14" in result.stdout
-    assert "17 rows read = 12 accepted + 2 rejected + 3 skipped" in result.stdout
+    assert "17 rows read = 13 accepted + 1 rejected + 3 skipped" in result.stdout
 
 
 def test_log_holds_no_names(ws: Path) -> None:
     run_import(str(DATA / KINERJA))
     run_import(str(DATA / "asesmen-lo.xlsx"))
     log = (ws / "logs" / "talentcli.log").read_text(encoding="utf-8")
-    assert "D9" in log and "unknown-rating" in log
-    for name in ("André", "Ma'ruf", "Yusuf Maulana", "Budi Hartono", "tujuh"):
+    assert "A14" in log and "nip-precision-lost" in log
+    for name in ("André", "Ma'ruf", "Dewi Kartika", "Yusuf Maulana", "Budi Hartono", "tujuh"):
         assert name not in log
 
 

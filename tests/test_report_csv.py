@@ -59,7 +59,7 @@ def placement_list(data: RunData, placement: str) -> pd.DataFrame:
 
 def suksesi(data: RunData) -> pd.DataFrame:
     """The talent pool (succession group): who, how ready, for which level next."""
-    promotes = {c: lv.promotes_to for c, lv in data.rules.job_levels.items()}
+    promotes = {c: "; ".join(lv.promotes_to) or None for c, lv in data.rules.job_levels.items()}
     p = data.people[data.people["talent_pool"]]
     p = p.sort_values(["box", "jpm", "nip"], ascending=[False, False, True])
     out = p[[*PERSON[:5], *AXES, "readiness"]].copy()
@@ -91,6 +91,34 @@ def kandidat(data: RunData) -> pd.DataFrame:
         "fit",
         "box",
     ]
+    if "verdict" in out:  # SPEC §4.7: the verdict, each criterion, per vacancy its pool
+        criteria = ["education_min", "years_in_post_min", "golongan_min", "performance_years",
+                    "no_discipline", "max_age"]  # fmt: skip
+        no_pegawai = "pegawai" not in set(data.inputs["kind"])
+        for c in criteria:
+
+            def cell(row, c=c):
+                r = row[c]
+                if r is None or r != r:
+                    return None
+                if r == "fail":
+                    return f"fail: {row[c + '_detail']}"
+                personal = c in ("education_min", "years_in_post_min", "golongan_min",
+                                 "no_discipline")  # fmt: skip
+                return "no_pegawai" if r == "unknown" and no_pegawai and personal else r
+
+            out[c] = [cell(row) for row in out.to_dict("records")]
+        pools = data.vacancy_pools.set_index("kode")
+        out["pool"] = out["kode"].map(pools["pool"])
+        out["excluded"] = out["kode"].map(
+            lambda k: "; ".join(
+                f"{c} {int(pools.loc[k, 'excluded_' + c])}" for c in criteria
+                if pools.loc[k, "excluded_" + c] == pools.loc[k, "excluded_" + c]
+                and pools.loc[k, "excluded_" + c] > 0
+            ) or None if k in pools.index else None
+        )  # fmt: skip
+        out["empty_reason"] = out["kode"].map(pools["reason"])
+        cols += ["verdict", *criteria, "pool", "excluded", "empty_reason"]
     if data.assignment is not None:  # report --assign: the optimal one-to-one proposal
         seats = data.assignment.assign(assigned=True)[["kode", "nip", "assigned"]]
         out = out.merge(seats, on=["kode", "nip"], how="left")

@@ -211,32 +211,56 @@ def _reference_plans(plans: pd.DataFrame) -> dict[str, list[dict]]:
     return {n: records[s : s + c] for n, s, c in zip(nips.tolist(), starts, counts, strict=True)}
 
 
+CRITERIA = ("education_min", "years_in_post_min", "golongan_min", "performance_years",
+            "no_discipline", "max_age")  # fmt: skip
+
+
+def _given(v: object) -> bool:
+    return v is not None and v == v
+
+
+def _reference_candidate(c: dict) -> dict:
+    """One candidate; with eligibility (SPEC §5): its verdict and every criterion asked."""
+    out = {
+        "rank": int(c["rank"]),
+        "nip": c["nip"],
+        "nama": c["nama"],
+        "fit": float(c["fit"]),
+        "box": int(c["box"]),
+    }
+    if c.get("verdict") is not None and c["verdict"] == c["verdict"]:
+        out["verdict"] = c["verdict"] if _given(c["verdict"]) else None
+        out["criteria"] = {
+            k: {"result": c[k], "detail": c[f"{k}_detail"] if _given(c[f"{k}_detail"]) else None}
+            for k in CRITERIA
+            if _given(c[k])
+        }
+    return out
+
+
 def _reference_vacancies(data: RunData) -> list[dict]:
-    """Each formasi row with its ranked candidates."""
+    """Each formasi row with its ranked candidates, and the people left out per criterion."""
     cands = {k: g for k, g in data.candidates.groupby("kode", sort=False)}
+    pools = data.vacancy_pools
+    pool = {} if pools is None else {r["kode"]: r for r in pools.to_dict("records")}
     out = []
     for v in data.vacancies.sort_values("kode").to_dict("records"):
         g = cands.get(v["kode"])
         rows = [] if g is None else g.sort_values("rank").to_dict("records")
-        out.append(
-            {
-                "code": v["kode"],
-                "jabatan": v["jabatan"],
-                "unit": v["unit"],
-                "job_level": v["job_level"],
-                "jumlah": int(v["jumlah"]),
-                "candidates": [
-                    {
-                        "rank": int(c["rank"]),
-                        "nip": c["nip"],
-                        "nama": c["nama"],
-                        "fit": float(c["fit"]),
-                        "box": int(c["box"]),
-                    }
-                    for c in rows
-                ],
+        item = {
+            "code": v["kode"],
+            "jabatan": v["jabatan"],
+            "unit": v["unit"],
+            "job_level": v["job_level"],
+            "jumlah": int(v["jumlah"]),
+            "candidates": [_reference_candidate(c) for c in rows],
+        }
+        if pools is not None and not pools.empty:
+            p = pool.get(v["kode"], {})
+            item["excluded"] = {
+                k: int(p[f"excluded_{k}"]) for k in CRITERIA if _given(p.get(f"excluded_{k}"))
             }
-        )
+        out.append(item)
     return out
 
 

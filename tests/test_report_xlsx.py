@@ -491,7 +491,9 @@ def test_every_sheet_prints_landscape_one_page_wide_with_header_and_footer(signe
     for ws in [signed["Hasil"], *lists]:  # the header row on every page
         below = ws.title == "Pergerakan Talenta"  # its list starts under the matrix
         assert ws.print_title_rows == "$1:$1" or (below and ws.print_title_rows), ws.title
-    assert {ws.page_setup.paperSize for ws in lists} == {9}  # A4: they fit it legibly
+    wide = "Kandidat Jabatan Lowong"  # a column per eligibility criterion: A3 (PRINT_WIDTHS)
+    assert {ws.page_setup.paperSize for ws in lists if ws.title != wide} == {9}  # A4, legibly
+    assert signed[wide].page_setup.paperSize == 8
     assert signed["Hasil"].page_setup.paperSize == 8  # the full data: A3, not for paper
 
 

@@ -22,7 +22,27 @@ def problems(text: str) -> list[str]:
 def test_shipped_rules_are_valid():
     rules = load_rules().rules
     assert rules.competency_codes == ["teknis", "sosiokultural", "literasi_digital", "numerik"]
-    assert rules.job_levels["pengawas"].promotes_to == "administrator"
+    assert rules.job_levels["pengawas"].promotes_to == ["administrator"]
+    assert rules.job_levels["jf_ahli_muda"].promotes_to == ["jf_ahli_madya", "administrator"]
+    assert rules.job_levels["jf_ahli_pertama"].promotes_to == ["jf_ahli_muda", "pengawas"]
+    assert rules.job_levels["administrator"].promotes_to == ["jpt_pratama"]
+    assert rules.job_levels["jf_ahli_madya"].promotes_to == ["jpt_pratama"]
+    jpt = rules.job_levels["jpt_pratama"]  # SPEC §4.1: the target level, 4/3/4/4, 60
+    assert (jpt.promotes_to, jpt.retirement_age) == ([], 60)
+    assert list(jpt.standard.values()) == [4, 3, 4, 4]
+    e = jpt.eligibility
+    assert (e.education_min, e.years_in_post_min, e.performance_years, e.max_age) == (
+        "s1",
+        2,
+        2,
+        56,
+    )
+
+
+def test_a_single_promotes_to_as_older_rules_write_it_is_a_list_of_one():
+    text = DEFAULT.replace("    promotes_to: [administrator]", "    promotes_to: administrator", 1)
+    rules = check_rules_text(text)
+    assert rules.job_levels["pengawas"].promotes_to == ["administrator"]
 
 
 def test_top_level_rules_folder_is_the_packaged_one(tmp_path):
@@ -67,7 +87,10 @@ def test_duplicate_key_is_an_error():
             "does not exist",
         ),
         ("aliases: [JF Ahli Muda, Ahli Muda,", "aliases: [JF Ahli Muda, IV.a, Ahli Muda,", "alias"),
-        ("    promotes_to: administrator", "    promotes_to: eselon_ii", "unknown job level"),
+        ("    promotes_to: [administrator]", "    promotes_to: [eselon_ii]", "unknown job level"),
+        ("{education_min: d3, years", "{education_min: d5, years", "unknown education 'd5'"),
+        ("golongan_min: III/d}", "golongan_min: III/f}", "golongan_min"),
+        ("    sd: [SD, Sekolah Dasar", "    sdx: [SD, Sekolah Dasar", "not an education code"),
         ("placement: promosi\n", "placement: promosii\n", "not in placements"),
         ("filler: MANDIRI", "filler: MANDIRII", "not in the catalogue"),
         ("scale: {min: 1.0, max: 5.0", "scale: {min: 5.0, max: 1.0", "below"),
@@ -111,3 +134,16 @@ def test_near_retirement_recommendation_replaces_the_box_text():
     assert rules.recommendation(9, "tetap").startswith("Tetap pada jabatan sampai BUP")
     assert rules.recommendation(9, "promosi").startswith("Dipromosikan")
     assert rules.recommendation(8, "tetap", en=True).startswith("Stays in post")
+
+
+def test_the_succession_list_names_every_next_level():
+    from talentcli.report.labels import Labels
+
+    rules = load_rules().rules
+    promotes = {c: "; ".join(lv.promotes_to) for c, lv in rules.job_levels.items()}
+    words = Labels(rules)
+    assert words.value(promotes["jf_ahli_muda"], "promotes_to") == (
+        "JF Ahli Madya; Administrator (Eselon III)"
+    )
+    assert words.value(promotes["administrator"], "promotes_to") == "JPT Pratama (Eselon II)"
+    assert words.value(promotes["jf_ahli_madya"], "promotes_to") == "JPT Pratama (Eselon II)"

@@ -35,7 +35,7 @@ LEVEL_ALIASES = {
     "jf_ahli_pertama": "JF Ahli Pertama, Ahli Pertama, Fungsional Ahli Pertama",
 }
 PREDIKAT = {"sangat baik", "baik", "butuh perbaikan", "kurang", "kurang/misconduct",
-            "sangat kurang"}  # fmt: skip
+            "sangat kurang", "amat baik", "cukup", "buruk"}  # fmt: skip
 
 
 def norm(text: str) -> str:
@@ -70,6 +70,7 @@ def test_writes_owner_only_workbooks(xlsx: list[Path]):
         "asesmen-2026.xlsx",
         "kinerja.xlsx",
         "formasi-2026.xlsx",
+        "pegawai-2026.xlsx",
         "kalibrasi-2026.xlsx",
     ]
     for path in xlsx:
@@ -156,12 +157,37 @@ def test_formasi_lists_vacancies_with_known_levels(xlsx: list[Path]):
     assert all(norm(row[3]) in KNOWN_LEVELS and row[4] in (1.0, 2.0) for row in data)
 
 
+def test_pegawai_is_a_siasn_export_with_a_few_missing_and_a_few_sanctioned(
+    xlsx: list[Path], rekap: list[list]
+):
+    """SIASN headers, TMT as Excel dates, education in the spellings SIASN writes; a few
+    cohort members are not in it, a few carry an active sanction."""
+    import datetime as dt
+
+    from talentcli.rules import load_rules
+
+    rows = sheet(xlsx[3], "Data PNS")
+    assert rows[2][:3] == ["NIP_BARU", "NAMA", "GOL_AKHIR_NAMA"]
+    data = rows[3:]
+    assert all(isinstance(r[3], dt.date) and isinstance(r[5], dt.date) for r in data)
+    assert all(r[5] < dt.date(2026, 1, 1) for r in data)
+    education = load_rules().rules.education
+    assert {education.code_of(r[6]) for r in data} >= {"s1", "s2", "d3", "d4"}
+    assert None not in {education.code_of(r[6]) for r in data}
+    cohort = {row[1].replace(" ", "") for row in people(rekap)}
+    missing = cohort - {r[0] for r in data}
+    assert 0 < len(missing) < 0.1 * N
+    sanctioned = [r for r in data if r[8] == "Hukuman Disiplin Ringan"]
+    assert 0 < len(sanctioned) < 0.1 * len(data)
+
+
 def test_csv_mode_writes_plain_csv(tmp_path: Path):
     paths = write_sample(tmp_path, n=120, seed=3, csv=True)
     assert [p.name for p in paths] == [
         "asesmen-2026.csv",
         "kinerja.csv",
         "formasi-2026.csv",
+        "pegawai-2026.csv",
         "kalibrasi-2026.csv",
     ]
     with paths[0].open(encoding="utf-8", newline="") as fh:
@@ -234,7 +260,7 @@ def test_scores_centre_below_the_rules_standard_of_each_level(big: list[Path]):
     by_level = defaultdict(list)
     for level, _, scores in assessed(big[0], rules):
         by_level[level].append(scores)
-    assert set(by_level) == set(rules.job_levels)
+    assert set(by_level) == set(rules.job_levels) - {"jpt_pratama"}  # a target, held by nobody
     for level, rows in by_level.items():
         standard = rules.job_levels[level].standard
         for i, code in enumerate(rules.competency_codes):
@@ -247,7 +273,8 @@ def test_ages_stop_at_the_rules_retirement_age(big: list[Path]):
     oldest: dict[str, int] = {}
     for level, age, _ in assessed(big[0], rules):
         oldest[level] = max(age, oldest.get(level, 0))
-    assert oldest == {code: lv.retirement_age for code, lv in rules.job_levels.items()}
+    held = {code: lv for code, lv in rules.job_levels.items() if code != "jpt_pratama"}  # target
+    assert oldest == {code: lv.retirement_age for code, lv in held.items()}
 
 
 def test_other_rules_give_other_standards_ages_aliases_and_words(tmp_path: Path):
@@ -331,7 +358,7 @@ def test_messy_samples_use_valid_nips_except_where_the_code_is_about_nips(tmp_pa
         assert sample_file.name in written
         rows = messy_rows(tmp_path / sample_file.name, len(sample_file.titles))
         assert len(rows) == len(sample_file.rows)
-        nip_column = list(sample_file.header).index("NIP")
+        nip_column = [h.startswith("NIP") for h in sample_file.header].index(True)  # NIP_BARU
         for number, cells in rows:
             nip = cells[nip_column]
             ok = isinstance(nip, str) and nip_is_valid(nip.lstrip("'").replace(" ", ""))
@@ -344,7 +371,7 @@ def test_messy_samples_use_valid_nips_except_where_the_code_is_about_nips(tmp_pa
 
 
 def test_the_kalibrasi_sample_raises_lowers_and_confirms_computed_boxes(xlsx: list[Path]):
-    rows = sheet(xlsx[3], "Kalibrasi")
+    rows = sheet(xlsx[4], "Kalibrasi")
     assert rows[2][:4] == ["NIP", "NAMA", "KOTAK AWAL", "KOTAK AKHIR"]
     moves = sorted(int(r[3]) - int(r[2]) for r in rows[3:])
     assert moves == [-2, 0, 1, 2]  # a lowering, a confirmation and two raises

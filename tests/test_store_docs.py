@@ -18,7 +18,8 @@ from talentcli.store import Store
 REPO = Path(__file__).resolve().parent.parent
 DOC = REPO / "docs" / "store.md"
 EXAMPLE = re.compile(r'^\s*sqlite3 talent\.db "(.+)"\s*$', re.MULTILINE)
-SAMPLES = ["asesmen-2026.xlsx", "kinerja.xlsx", "formasi-2026.xlsx", "kalibrasi-2026.xlsx"]
+SAMPLES = ["pegawai-2026.xlsx", "asesmen-2026.xlsx", "kinerja.xlsx", "formasi-2026.xlsx",
+           "kalibrasi-2026.xlsx"]  # fmt: skip
 
 
 @pytest.fixture(scope="module")

@@ -166,20 +166,21 @@ def _golongan(gol: pd.Series, minimum: str) -> Result:
 def _performance(nip: np.ndarray, ratings: pd.DataFrame, years: int, cycle: int) -> Result:
     """The N most recent years (<= cycle) that have a rating must all be sesuai or better;
     fewer than N such years -> unknown, unless one of them already fails."""
-    r = ratings[ratings["tahun"].astype(int) <= cycle]
+    tahun = pd.to_numeric(ratings["tahun"]).to_numpy()
+    r = ratings[(tahun <= cycle) & ratings["nip"].isin(nip).to_numpy()]  # these people only
     r = r.sort_values(["nip", "tahun"], ascending=[True, False], kind="stable")
     r = r.drop_duplicates(["nip", "tahun"], keep="first")
     top = r.groupby("nip", sort=False).head(years)
-    stats = top.groupby("nip").agg(
-        n=("tahun", "size"), worst=("level", "min"),
-        years=("tahun", lambda t: ", ".join(str(int(y)) for y in sorted(t))),
-    )  # fmt: skip
+    top = top.assign(pos=top.groupby("nip", sort=False).cumcount())  # 0: the latest year
+    stats = top.groupby("nip").agg(n=("tahun", "size"), worst=("level", "min"))
+    stats["years"] = _years_text(top, stats.index, years)
     got = stats.reindex(nip)
     n = got["n"].fillna(0).to_numpy(dtype=np.int64)
     worst = got["worst"].fillna(-1).to_numpy(dtype=np.int64)
     failed = (n > 0) & (worst == 0)
     known = failed | (n >= years)
-    text = got["years"].fillna("").to_numpy(dtype=object)
+    years_text = got["years"].astype(object)  # float when no rating at all
+    text = years_text.where(years_text.notna(), "").to_numpy(dtype=object)
     detail = np.where(
         failed,
         "di bawah ekspektasi dalam " + text,
@@ -190,6 +191,22 @@ def _performance(nip: np.ndarray, ratings: pd.DataFrame, years: int, cycle: int)
         ),
     )
     return _result(~failed, known, detail)
+
+
+def _years_text(top: pd.DataFrame, index: pd.Index, years: int) -> np.ndarray:
+    """'2024, 2025' per NIP of INDEX: its rated years (at most YEARS, from TOP's pos), oldest
+    first, joined column by column (no Python call per person)."""
+    wide = top.pivot(index="nip", columns="pos", values="tahun").reindex(index)
+    acc = np.full(len(index), "", dtype=object)
+    for k in reversed(range(years)):  # the oldest of the N years first
+        if k not in wide:
+            continue
+        year = wide[k]
+        part = np.full(len(index), "", dtype=object)
+        has = year.notna().to_numpy()
+        part[has] = year[has].astype(np.int64).astype(str).to_numpy(dtype=object)
+        acc = np.where(part == "", acc, np.where(acc == "", part, acc + ", " + part))
+    return acc
 
 
 def _discipline(active: pd.Series) -> Result:

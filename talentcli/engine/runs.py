@@ -17,19 +17,23 @@ from talentcli.rules import Rules, check_rules_text
 
 
 def derive(
-    people: pd.DataFrame, rules: Rules, vacancies: pd.DataFrame
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    people: pd.DataFrame, rules: Rules, vacancies: pd.DataFrame, facts: Any = None
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """PEOPLE with plan_id, plan_jp and plan_cost, the distinct plans (plans.distinct_plans:
-    a few hundred, however many people) and the vacancy candidates: what a run stores beside
-    its results (the engine's own functions, with the run's rules)."""
-    from talentcli.placement import vacancy_candidates
+    a few hundred, however many people), the vacancy candidates with each criterion's
+    result, and per vacancy its pool and the people left out: what a run stores beside its
+    results (the engine's own functions, with the run's rules). FACTS (placement.Facts:
+    personnel data, ratings, as_of, cycle) feed the eligibility criteria; without them the
+    criteria that need them are unknown."""
+    from talentcli.placement import candidates_and_pools
     from talentcli.plans import distinct_plans, totals
 
     detailed = with_competency_detail(people, rules)
     ids, plans = distinct_plans(detailed, rules)
     plan_jp, plan_cost = totals(ids, plans)
-    candidates = vacancy_candidates(detailed, vacancies, rules)
-    return people.assign(plan_id=ids, plan_jp=plan_jp, plan_cost=plan_cost), plans, candidates
+    candidates, pools = candidates_and_pools(detailed, vacancies, rules, facts)
+    people = people.assign(plan_id=ids, plan_jp=plan_jp, plan_cost=plan_cost)
+    return people, plans, candidates, pools
 
 
 def with_competency_detail(people: pd.DataFrame, rules: Rules) -> pd.DataFrame:

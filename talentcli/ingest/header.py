@@ -228,7 +228,8 @@ def _choose(header: Header, name: str, others: list[int], rules: Rules, hidden: 
 
 
 def detect_kind(header: Header, rules: Rules) -> str | None:
-    """asesmen if score columns, kinerja if predikat/nilai, formasi if kode + job level."""
+    """asesmen if score columns, kinerja if predikat/nilai, formasi if kode + job level,
+    pegawai if NIP with pendidikan, a TMT or golongan (SPEC §3)."""
     cols = {*header.columns, *header.unclear}  # a score whose column is unclear is there
     if any(c in cols for c in rules.competency_codes):
         return "asesmen"
@@ -238,6 +239,8 @@ def detect_kind(header: Header, rules: Rules) -> str | None:
         return "kinerja"
     if "kode" in cols and "job_level" in cols:
         return "formasi"
+    if "nip" in cols and cols & {"pendidikan", "tmt_jabatan", "tmt_golongan", "golongan"}:
+        return "pegawai"  # personnel data: NIP with education, TMT or golongan, no scores
     return None
 
 

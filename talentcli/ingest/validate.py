@@ -267,6 +267,7 @@ def validate(grid: Grid, header: Header, kind: str, rules: Rules, file: str) -> 
         out["nip"] = _check_nip(sh, live)
     _check_required(sh, kind, rules, live)
     checks = {"asesmen": _check_asesmen, "kinerja": _check_kinerja, "formasi": _check_formasi}
+    checks["pegawai"] = _check_pegawai
     checks["kalibrasi"] = _check_kalibrasi
     checks[kind](sh, rules, live, out)
     for name in ("nama", "jabatan", "unit", "golongan"):
@@ -849,6 +850,81 @@ def _check_formasi(sh: _Sheet, rules: Rules, live: np.ndarray, out: pd.DataFrame
         out["jumlah"] = jumlah.fillna(1).where(jumlah.notna() | sh.blank["jumlah"], 1)
     else:
         out["jumlah"] = 1.0
+
+
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_DMY_DATE = re.compile(r"^(\d{1,2})([-/])(\d{1,2})\2(\d{4})$")
+_SERIAL = re.compile(r"^(\d{4,6})(?:\.0+)?$")
+_EXCEL_EPOCH = datetime.date(1899, 12, 30)  # serial 1 = 1900-01-01 (Excel's leap-year bug)
+DATE_YEARS = (1940, 2100)
+
+
+def parse_date(text: object) -> str | None:
+    """A date cell as ISO text: an Excel date (read as a date, or its serial number),
+    dd-mm-yyyy, dd/mm/yyyy or yyyy-mm-dd (SPEC §3 pegawai); None when it is none of these."""
+    t = str(text).strip()
+    m = _ISO_DATE.match(t)
+    if m:
+        y, mo, d = int(m[1]), int(m[2]), int(m[3])
+    elif m := _DMY_DATE.match(t):
+        d, mo, y = int(m[1]), int(m[3]), int(m[4])
+    elif m := _SERIAL.match(t):
+        serial = int(m[1])
+        if not 10_000 <= serial <= 80_000:  # 1927-2119: a bare year or code is no date
+            return None
+        return (_EXCEL_EPOCH + datetime.timedelta(days=serial)).isoformat()
+    else:
+        return None
+    try:
+        day = datetime.date(y, mo, d)
+    except ValueError:
+        return None
+    return day.isoformat() if DATE_YEARS[0] <= y <= DATE_YEARS[1] else None
+
+
+def _check_pegawai(sh: _Sheet, rules: Rules, live: np.ndarray, out: pd.DataFrame) -> None:
+    """Personnel data (SPEC §3): education to its ordered code (unknown-education), the TMT
+    dates to ISO text (type-error), hukuman_disiplin to 1 (an active sanction) or 0 (none)."""
+    if "pendidikan" in sh.text:
+        text = sh.text["pendidikan"]
+        code = pd.Series(per_value(text, rules.education.code_of), dtype=object)
+        bad = live & ~sh.blank["pendidikan"].to_numpy() & code.isna().to_numpy()
+        examples = "S-1, D-IV, D-III, SLTA, S2"
+        sh.add(
+            "pendidikan",
+            bad,
+            "unknown-education",
+            lambda pos: [
+                f"education '{t}' is not known; write it like {examples} "
+                "(more spellings under education: spellings in the rules file)"
+                for t in text.iloc[pos]
+            ],
+        )
+        out["pendidikan"] = code
+        sh.meaning["pendidikan"] = code
+    for name in ("tmt_golongan", "tmt_jabatan"):
+        if name not in sh.text:
+            continue
+        day = pd.Series(per_value(sh.text[name], parse_date), dtype=object)
+        bad = live & ~sh.blank[name].to_numpy() & day.isna().to_numpy()
+        title = sh.header.title(name)
+        sh.add(
+            name,
+            bad,
+            "type-error",
+            lambda pos, title=title, name=name: [
+                f"{title} is '{t}', not a date such as 01-03-2015, 01/03/2015 or 2015-03-01 "
+                "(or an Excel date); correct the cell"
+                for t in sh.text[name].iloc[pos]
+            ],
+        )
+        out[name] = day
+    if "hukuman_disiplin" in sh.text:
+        none = {norm_value(w) for w in rules.no_discipline_words}
+        active = per_value(sh.text["hukuman_disiplin"], lambda t: int(norm_value(t) not in none))
+        blank = sh.blank["hukuman_disiplin"].to_numpy()
+        out["hukuman_disiplin"] = pd.Series(np.where(blank, 0, active), dtype="Int64")
+        sh.meaning["hukuman_disiplin"] = out["hukuman_disiplin"]
 
 
 BOXES = (1, 9)  # the 9-box's numbers (SPEC §4.5)

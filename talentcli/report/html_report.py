@@ -50,6 +50,7 @@ NUMERIC |= MONEY | RATES | {"people_unfunded", "mean_jpm", *(f"box_{b}" for b in
 FREE_TEXT = {"nip", "nama", "jabatan", "unit", "golongan", "kode", "vacancy_jabatan",
              "vacancy_unit"}  # fmt: skip
 VACANCY_COLS = ("kode", "vacancy_jabatan", "vacancy_unit", "vacancy_level", "jumlah")
+VACANCY_COLS += ("pool", "excluded", "empty_reason")  # SPEC §4.7: shown in the group row
 FILTERS = {"unit", "box", "job_level"}  # columns with a filter on the page (SPEC §5)
 OWN_PAGE_ROWS = 2000  # a longer list gets a page of its own: the index stays small at 100k
 PRINT_ALL_MAX = 2000  # up to this many people, rencana/semua.html holds every plan
@@ -686,10 +687,23 @@ def _group_label(row: dict, fmt: Fmt) -> str:
             f"{row['kode']} · {fmt.cell('vacancy_jabatan', row['vacancy_jabatan'])} · "
             f"{fmt.cell('vacancy_unit', row['vacancy_unit'])} · {level} · "
             f"{fmt.labels.header('jumlah')}: {fmt.cell('jumlah', row['jumlah'])}"
+            + _eligibility_label(row, fmt)
         )
     box = int(row["box"])
     text = fmt.rules.recommendation(box, row.get("placement"), fmt.en)
     return f"{fmt.t('box')} {box} — {text}"
+
+
+def _eligibility_label(row: dict, fmt: Fmt) -> str:
+    """' · Pegawai Diperiksa: 8 · Tidak Memenuhi per Syarat: ... · <why no candidate>'."""
+    out = ""
+    for name in ("pool", "excluded", "empty_reason"):
+        if name in row and not _missing(row[name]):
+            text = fmt.cell(name, row[name])
+            out += (
+                f" · {text}" if name == "empty_reason" else f" · {fmt.labels.header(name)}: {text}"
+            )
+    return out
 
 
 def _title(code: str, fmt: Fmt) -> str:

@@ -306,28 +306,72 @@ def incomplete_items(data: RunData) -> Iterator[list[bytes]]:
 
 
 def vacancy_items(data: RunData) -> Iterator[list[bytes]]:
-    """Each formasi row with its ranked candidates, sorted by code (candidates by rank)."""
+    """Each formasi row with its ranked candidates, sorted by code (candidates by rank): per
+    candidate the verdict and each criterion of the vacancy's level {result, detail}; per
+    vacancy the pool people left out per failed criterion (SPEC §5)."""
     vac = data.vacancies.sort_values("kode")
     cands = data.candidates.sort_values(["kode", "rank"], kind="stable")
-    candidate = struct(["rank", "nip", "nama", "fit", "box"])
-    every = list(
-        map(
-            candidate,
-            cands["rank"].astype(np.int64).tolist(),
-            cands["nip"].tolist(),
-            cands["nama"].tolist(),
-            cands["fit"].astype(float).tolist(),
-            cands["box"].astype(np.int64).tolist(),
-        )
-    )
+    pools = data.vacancy_pools
+    with_pools = pools is not None and not pools.empty  # a run of old has none
+    checked = "verdict" in cands and (with_pools or bool(cands["verdict"].notna().any()))
+    keys = ["rank", "nip", "nama", "fit", "box", *(["verdict", "criteria"] if checked else [])]
+    candidate = struct(keys)
+    columns = [
+        cands["rank"].astype(np.int64).tolist(),
+        cands["nip"].tolist(),
+        cands["nama"].tolist(),
+        cands["fit"].astype(float).tolist(),
+        cands["box"].astype(np.int64).tolist(),
+    ]
+    if checked:
+        columns += [python_list(cands["verdict"]), _criteria(cands)]
+    every = list(map(candidate, *columns))
     kode, wanted = cands["kode"].to_numpy(dtype=object), vac["kode"].to_numpy(dtype=object)
     lo, hi = np.searchsorted(kode, wanted, "left"), np.searchsorted(kode, wanted, "right")
-    vacancy = struct(["code", "jabatan", "unit", "job_level", "jumlah", "candidates"])
+    fields = ["code", "jabatan", "unit", "job_level", "jumlah", "candidates"]
+    vacancy = struct([*fields, *(["excluded"] if with_pools else [])])
+    excluded = _excluded(pools, wanted) if with_pools else None
     for start in range(0, len(vac), BATCH):
         part, end = vac.iloc[start : start + BATCH], start + BATCH
         ranked = map(every.__getitem__, map(slice, lo[start:end].tolist(), hi[start:end].tolist()))
         text = [part[k].tolist() for k in ("kode", "jabatan", "unit", "job_level")]
-        yield encoded(map(vacancy, *text, part["jumlah"].astype(np.int64).tolist(), ranked))
+        cols = [*text, part["jumlah"].astype(np.int64).tolist(), ranked]
+        if excluded is not None:
+            cols.append(excluded[start:end])
+        yield encoded(map(vacancy, *cols))
+
+
+CRITERIA = ("education_min", "years_in_post_min", "golongan_min", "performance_years")
+CRITERIA += ("no_discipline", "max_age")
+
+
+def python_list(column: pd.Series) -> list:
+    """A text column as a list with None for missing."""
+    return [None if v is None or v != v else v for v in column.tolist()]
+
+
+def _criteria(cands: pd.DataFrame) -> list[dict]:
+    """Per candidate {criterion: {result, detail}} for the criteria its vacancy asks."""
+    results = {c: python_list(cands[c]) for c in CRITERIA}
+    details = {c: python_list(cands[f"{c}_detail"]) for c in CRITERIA}
+    return [
+        {c: {"result": results[c][i], "detail": details[c][i]} for c in CRITERIA if results[c][i]}
+        for i in range(len(cands))
+    ]
+
+
+def _excluded(pools: pd.DataFrame, wanted: np.ndarray) -> list[dict]:
+    """Per vacancy (in WANTED order) {criterion: people left out} for the criteria asked."""
+    at = pools.set_index("kode").reindex(wanted)
+    counts = {c: at[f"excluded_{c}"].tolist() for c in CRITERIA}
+    return [
+        {
+            c: int(counts[c][i])
+            for c in CRITERIA
+            if counts[c][i] == counts[c][i] and counts[c][i] is not None
+        }
+        for i in range(len(wanted))
+    ]
 
 
 # ------------------------------------------------------------------ values

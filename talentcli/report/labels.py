@@ -88,6 +88,17 @@ HEADERS = {
     "flag": ("Tanda", "Flag"),
     "note": ("Keterangan", "Note"),
     **{f"box_{b}": (f"Kotak {b}", f"Box {b}") for b in range(1, 10)},
+    # vacancy candidates' eligibility (SPEC §4.7, §5)
+    "verdict": ("Pemenuhan Syarat", "Eligibility"),
+    "education_min": ("Pendidikan Minimal", "Minimum education"),
+    "years_in_post_min": ("Masa Jabatan", "Years in post"),
+    "golongan_min": ("Golongan Minimal", "Minimum grade"),
+    "performance_years": ("Predikat Kinerja", "Performance ratings"),
+    "no_discipline": ("Tidak Sedang Menjalani Hukuman Disiplin", "No disciplinary sanction"),
+    "max_age": ("Batas Usia", "Age limit"),
+    "pool": ("Pegawai Diperiksa", "People checked"),
+    "excluded": ("Tidak Memenuhi per Syarat", "Left out per criterion"),
+    "empty_reason": ("Keterangan Tanpa Kandidat", "Why no candidate"),
     "box_computed": ("Kotak Talenta Hasil Perhitungan", "Talent box (computed)"),
     "box_final": ("Kotak Talenta Akhir", "Talent box (final)"),
     "direction": ("Naik/Turun/Tetap", "Up/down/same"),
@@ -161,7 +172,35 @@ VALUES = {
     "not-in-cohort": ("Tidak ada asesmen pada siklus ini", "No assessment in this cycle"),
     True: ("Ya", "Yes"),
     False: ("Tidak", "No"),
+    "memenuhi": ("Memenuhi Syarat", "Eligible"),
+    "belum_lengkap": ("Belum Lengkap Datanya", "Data incomplete"),
+    "tidak_memenuhi": ("Tidak Memenuhi Syarat", "Not eligible"),
+    "criterion_ok": ("Memenuhi", "Met"),
+    "criterion_unknown": ("Belum ada data", "No data yet"),
+    "criterion_no_pegawai": (
+        "Belum ada data (data pegawai belum diimpor)",
+        "No data yet (no personnel file imported)",
+    ),
+    "criterion_fail": ("Tidak", "Not met"),
+    "no_feeder": ("Tidak ada jenjang yang naik ke jabatan ini", "No level promotes to this post"),
+    "empty_pool": (
+        "Tidak ada pegawai Kelompok Rencana Suksesi pada jenjang di bawahnya",
+        "Nobody in the succession pool at the levels below",
+    ),
+    "all_excluded": (
+        "Semua pegawai yang diperiksa tidak memenuhi syarat",
+        "Everyone checked fails a criterion",
+    ),
 }
+# the criteria of a vacancy's level (SPEC §4.7): their cells read ok / unknown / fail: detail
+CRITERION_COLUMNS = (
+    "education_min",
+    "years_in_post_min",
+    "golongan_min",
+    "performance_years",
+    "no_discipline",
+    "max_age",
+)
 
 # movement against the previous cycle (SPEC §4.10) and a decision's direction (§4.9): apart
 # from VALUES, as `tetap` is also a placement code
@@ -238,6 +277,10 @@ CODED = {
     "vacancy_level",
     "candidate_level",
     "notes",
+    "verdict",
+    "excluded",
+    "empty_reason",
+    *CRITERION_COLUMNS,
     "direction",
     "applied",
     "reason_not_applied",
@@ -299,11 +342,18 @@ class Labels:
         """
         if column and column not in CODED and not column.startswith("status_"):
             return code
+        if column in CRITERION_COLUMNS and isinstance(code, str):
+            return self.criterion(code)
+        if column == "excluded" and isinstance(code, str):
+            return "; ".join(
+                f"{self.header(c)}: {n}"
+                for c, _, n in (p.rpartition(" ") for p in code.split("; "))
+            )
         if column in ("movement", "direction") and code in MOVEMENTS:
             return MOVEMENTS[code][self.i]
         if column == "reason" and code == "gap":
             return VALUES["gap_reason"][self.i]
-        if column == "notes" and isinstance(code, str) and "; " in code:
+        if column in ("notes", "promotes_to") and isinstance(code, str) and "; " in code:
             return "; ".join(str(self.value(c, column)) for c in code.split("; "))
         if column == "competency" and code in self.competencies:
             return self.competencies[code]
@@ -314,6 +364,12 @@ class Labels:
         if code in VALUES:
             return VALUES[code][self.i].format(n=self.min_jp)
         return self.domain.get(code, code)
+
+    def criterion(self, code: str) -> str:
+        """'ok' -> Memenuhi, 'unknown' -> Belum ada data, 'fail: D3 < S1' -> 'Tidak: D3 < S1'."""
+        result, _, detail = code.partition(": ")
+        text = VALUES.get(f"criterion_{result}", (result, result))[self.i]
+        return f"{text}: {detail}" if detail else text
 
     def text(self, id_text: str, en_text: str) -> str:
         """Free text in the report language."""

@@ -63,8 +63,9 @@ def placement_list(data: RunData, placement: str) -> pd.DataFrame:
 
 
 def suksesi(data: RunData) -> pd.DataFrame:
-    """The talent pool (succession group): who, how ready, for which level next."""
-    promotes = {c: lv.promotes_to for c, lv in data.rules.job_levels.items()}
+    """The talent pool (succession group): who, how ready, for which level(s) next (codes
+    joined by '; ', as notes are: JF ahli muda -> JF ahli madya; administrator)."""
+    promotes = {c: "; ".join(lv.promotes_to) or None for c, lv in data.rules.job_levels.items()}
     rows = best_first(data.people, data.people["talent_pool"].to_numpy(dtype=bool))
     cols = [*PERSON[:5], *AXES, "readiness"]
     out = data.people.iloc[rows, data.people.columns.get_indexer(cols)].copy(deep=False)
@@ -130,12 +131,66 @@ def kandidat(data: RunData) -> pd.DataFrame:
         "fit",
         "box",
     ]
+    out, extra = eligibility_columns(out, data)
+    cols += extra
     if data.assignment is not None:  # report --assign: the optimal one-to-one proposal
         seats = data.assignment.assign(assigned=True)[["kode", "nip", "assigned"]]
         out = out.merge(seats, on=["kode", "nip"], how="left")
         out["assigned"] = out["assigned"].eq(True)
         cols.append("assigned")
     return out[cols].reset_index(drop=True)
+
+
+# SPEC §4.7 criteria, in the order of the list's columns
+CRITERIA = (
+    "education_min",
+    "years_in_post_min",
+    "golongan_min",
+    "performance_years",
+    "no_discipline",
+    "max_age",
+)
+PERSONNEL_CRITERIA = ("education_min", "years_in_post_min", "golongan_min", "no_discipline")
+
+
+def eligibility_columns(out: pd.DataFrame, data: RunData) -> tuple[pd.DataFrame, list[str]]:
+    """The Kandidat list's SPEC §4.7 columns: the verdict; per criterion `ok`, `unknown`
+    (`no_pegawai` when the run had no personnel data to read) or `fail: <detail>`; per
+    vacancy the pool checked, the people left out per failed criterion ('education_min 2;
+    ...') and why no candidate is listed (no_feeder, empty_pool, all_excluded)."""
+    cols = ["verdict", *CRITERIA, "pool", "excluded", "empty_reason"]
+    pools = data.vacancy_pools
+    checked = pools is not None and not pools.empty
+    if "verdict" not in out or not (checked or out["verdict"].notna().any()):
+        return out, []  # a run stored before eligibility was checked
+    no_pegawai = "pegawai" not in set(data.inputs.get("kind", pd.Series(dtype=object)))
+    for c in CRITERIA:
+        result = out[c].astype(object).to_numpy()
+        detail = out[f"{c}_detail"].astype(object)  # float when every value is missing
+        detail = detail.where(detail.notna(), "").astype(str).to_numpy(dtype=object)
+        text = np.where(result == "fail", "fail: " + detail, result)
+        if no_pegawai and c in PERSONNEL_CRITERIA:
+            text = np.where(result == "unknown", "no_pegawai", text)
+        out[c] = pd.Series(text, index=out.index, dtype=object).where(
+            out[c].notna().to_numpy(), None
+        )
+    pools = data.vacancy_pools
+    if pools is None or pools.empty:
+        return out.assign(pool=None, excluded=None, empty_reason=None), cols
+    counts = pools[[f"excluded_{c}" for c in CRITERIA]].to_numpy(dtype=float)
+    excluded = [  # a few rows: one per vacancy
+        "; ".join(f"{c} {int(n)}" for c, n in zip(CRITERIA, row, strict=True) if n > 0) or None
+        for row in counts
+    ]
+    per = pd.DataFrame(
+        {
+            "kode": pools["kode"],
+            "pool": pools["pool"].astype("int64"),
+            "excluded": excluded,
+            "empty_reason": pools["reason"].where(pools["reason"].notna(), None),
+        }
+    )
+    return out.merge(per, on="kode", how="left"), cols
 
 
 def _among(people: pd.DataFrame, nips: pd.Series) -> np.ndarray:

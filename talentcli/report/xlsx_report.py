@@ -46,9 +46,9 @@ MAX_WIDTH = 60
 PRINT_WIDTHS = {
     "nama": 24,
     "jabatan": 22,
-    "vacancy_jabatan": 22,
+    "vacancy_jabatan": 18,
     "unit": 18,
-    "vacancy_unit": 18,
+    "vacancy_unit": 14,
     "job_level": 14,
     "vacancy_level": 14,
     "candidate_level": 14,
@@ -62,6 +62,16 @@ PRINT_WIDTHS = {
     "programme": 34,
     "competency": 16,
     "reason": 16,
+    # Kandidat Jabatan Lowong: a column per SPEC §4.7 criterion makes it the widest list; it
+    # prints on A3 (A4_CHARS), its criteria and counts wrapped narrow to stay over 6 pt
+    "kode": 10,
+    "verdict": 12,
+    **dict.fromkeys(
+        ("education_min", "years_in_post_min", "golongan_min", "performance_years"), 11
+    ),
+    **dict.fromkeys(("no_discipline", "max_age"), 11),
+    "excluded": 16,
+    "empty_reason": 16,
 }
 PETA_WIDTH = 54  # Peta Talenta's three box columns: 16 + 3 x 54, most names on one line
 PRINT_WIDTH = 24  # any other text column (a list added later) on paper

@@ -432,7 +432,8 @@ def unseen_batches(store: Store, cycle: str, run_id: int) -> bool:
     """A batch the run could use (a rating, or an import of its cycle) that it did not see."""
     return bool(
         store.db.rows(
-            "SELECT 1 FROM batches WHERE (kind = 'kinerja' OR cycle = ?) AND id NOT IN "
+            "SELECT 1 FROM batches WHERE (kind IN ('kinerja', 'pegawai') OR cycle = ?) "
+            "AND id NOT IN "
             "(SELECT batch_id FROM run_inputs WHERE run_id = ?) LIMIT 1",
             (cycle, run_id),
         )
@@ -460,6 +461,7 @@ SHARED_TEXT = [
 KEEP_RUNS = 5  # older runs of a cycle are pruned so a cron job does not grow the store forever
 RUN_TABLES = (
     *("results", "incomplete", "run_inputs", "plans", "candidates", "standards"),
+    *("vacancy_pools", "promotions"),
     "run_calibrations",
 )
 # a run's list of decisions (SPEC §5 `calibrations`): frame column -> stored column
@@ -469,7 +471,15 @@ CALIBRATION_STORED = {
     **{"reason_not_applied": "reason_not_applied", "batch_id": "batch_id"},
 }
 PLAN_STEPS = ["plan_id", "seq", "code", "reason"]  # a distinct plan's rows (schema 5)
-CANDIDATE_COLUMNS = ["kode", "rank", "nip", "nama", "job_level", "fit", "box"]
+# a candidate as schema 4 stored it, then the verdict and each criterion (SPEC §4.7)
+CANDIDATE_COLUMNS_V4 = ["kode", "rank", "nip", "nama", "job_level", "fit", "box"]
+CRITERIA = schema.ELIGIBILITY_CRITERIA
+CANDIDATE_COLUMNS = [
+    *CANDIDATE_COLUMNS_V4,
+    "verdict",
+    *(x for c in CRITERIA for x in (c, f"{c}_detail")),
+]
+POOL_COLUMNS = ["kode", "pool", "candidates", "reason", *(f"excluded_{c}" for c in CRITERIA)]
 
 
 def save_run(
@@ -481,6 +491,7 @@ def save_run(
     plans: pd.DataFrame | None = None,
     candidates: pd.DataFrame | None = None,
     rules: Any = None,
+    pools: pd.DataFrame | None = None,
     calibrations: pd.DataFrame | None = None,
 ) -> int:
     """Store a classification run in one transaction: its results (with each person's
@@ -496,7 +507,7 @@ def save_run(
         sql = f"INSERT INTO runs ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
         run = int(db.rows(sql + " RETURNING id", tuple(values[c] for c in cols))[0][0])
         db.run(
-            "INSERT INTO run_inputs SELECT ?, id FROM batches WHERE kind = 'kinerja' "
+            "INSERT INTO run_inputs SELECT ?, id FROM batches WHERE kind IN ('kinerja', 'pegawai') "
             "OR (kind IN ('asesmen', 'formasi', 'kalibrasi') AND cycle = ?)",
             (run, meta["cycle"]),
         )
@@ -508,6 +519,8 @@ def save_run(
             _save_frame(db, "plans", run, plans, PLAN_STEPS)
         if candidates is not None:
             _save_frame(db, "candidates", run, candidates, CANDIDATE_COLUMNS)
+        if pools is not None:
+            _save_frame(db, "vacancy_pools", run, pools, POOL_COLUMNS)
         if calibrations is not None and len(calibrations):
             stored = calibrations.rename(columns=CALIBRATION_STORED)
             stored["applied"] = stored["applied"].astype(np.int64)
@@ -591,6 +604,14 @@ def _save_rules_tables(db: Db, run: int, rules: Any) -> None:
         columns=["code", "programme", "competency", "form", "jp", "cost"],
     )
     _save_frame(db, "programmes", run, catalogue, list(catalogue.columns))
+    if _exists(db, "promotions"):  # schema 8 on (a schema-4 migration has none yet)
+        steps = [
+            (code, seq, target)
+            for code, level in rules.job_levels.items()
+            for seq, target in enumerate(level.promotes_to, start=1)
+        ]
+        frame = pd.DataFrame(steps, columns=["job_level", "seq", "promotes_to"])
+        _save_frame(db, "promotions", run, frame, list(frame.columns))
 
 
 def _prune(db: Db, cycle: str) -> None:
@@ -717,10 +738,30 @@ def run_plans(store: Store, run_id: int) -> pd.DataFrame:
 
 
 def run_candidates(store: Store, run_id: int) -> pd.DataFrame:
-    """A run's vacancy candidates by kode then rank."""
+    """A run's vacancy candidates by kode then rank, with the verdict and each criterion's
+    result and detail (None where the vacancy's level does not ask it)."""
     sql = f"SELECT {', '.join(CANDIDATE_COLUMNS)} FROM candidates WHERE run_id = ?"
     frame = store.table(sql + " ORDER BY kode, rank", (run_id,))
     return frame if len(frame) else pd.DataFrame(columns=CANDIDATE_COLUMNS)
+
+
+def run_pools(store: Store, run_id: int) -> pd.DataFrame:
+    """Per vacancy of a run: the pool checked, the candidates listed, the reason when there
+    is none, the pool people left out per failed criterion (NULL: not asked)."""
+    sql = f"SELECT {', '.join(POOL_COLUMNS)} FROM vacancy_pools WHERE run_id = ? ORDER BY kode"
+    frame = store.table(sql, (run_id,))
+    return frame if len(frame) else pd.DataFrame(columns=POOL_COLUMNS)
+
+
+def load_personnel(store: Store) -> pd.DataFrame:
+    """The personnel data in force (kind pegawai), one row per NIP: nip, pendidikan (code),
+    golongan, tmt_jabatan (ISO), hukuman_disiplin (1, 0 or missing), jabatan, unit."""
+    cols = ["nip", "pendidikan", "golongan", "tmt_jabatan", "hukuman_disiplin", "jabatan", "unit"]
+    k = KINDS["pegawai"]
+    if not _exists(store.db, k.table):
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    sql = f"SELECT {', '.join(cols)} FROM {k.table} ORDER BY nip"
+    return store.db.arrow(sql, (), store.db.declared(k.table)).to_pandas()
 
 
 def migrate_run(db: Db, run: int, people: pd.DataFrame) -> None:
@@ -741,12 +782,12 @@ def migrate_run(db: Db, run: int, people: pd.DataFrame) -> None:
         (meta["cycle"],),
         db.declared(k.table),
     ).to_pandas()
-    people, plans, candidates = derive(people, rules, vacancies)
+    people, plans, candidates, _ = derive(people, rules, vacancies)
     _save_results(db, run, people, comps)
     _save_rules_tables(db, run, rules)
     rows = expand(people["nip"], people["plan_id"].to_numpy(), plans)  # schema 4: per person
     _save_frame(db, "plans", run, rows, ["nip", "seq", "code", "reason"])
-    _save_frame(db, "candidates", run, candidates, CANDIDATE_COLUMNS)
+    _save_frame(db, "candidates", run, candidates, CANDIDATE_COLUMNS_V4)  # schema 4's columns
 
 
 def rejected_ratings(store: Store) -> pd.DataFrame:

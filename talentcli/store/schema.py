@@ -20,6 +20,7 @@ FIELD_TYPES = {
     "nilai_kinerja": "REAL",
     "tahun": "INTEGER",
     "jumlah": "INTEGER",
+    "hukuman_disiplin": "INTEGER",  # pegawai: 1 an active sanction, 0 none, NULL not given
     "kotak_akhir": "INTEGER",
 }
 # A run's per-person results: the person columns of the JSON report (SPEC §5), then the
@@ -197,6 +198,65 @@ def _tables(db: Any, writes: Any) -> None:
         writes.store_rows(db, KINDS[kind], cycle, batch, legacy_rows(kind, frame))
     for run, frame in runs:
         writes.migrate_run(db, run, frame)
+
+
+# The criteria of SPEC §4.7 as the eligibility migration stored them (a released migration
+# never changes, so it keeps its own copy of the names)
+ELIGIBILITY_CRITERIA = (
+    "education_min",
+    "years_in_post_min",
+    "golongan_min",
+    "performance_years",
+    "no_discipline",
+    "max_age",
+)
+ELIGIBILITY = """
+CREATE TABLE IF NOT EXISTS personnel (
+    nip TEXT NOT NULL, nama TEXT, pendidikan TEXT, golongan TEXT, tmt_golongan TEXT,
+    tmt_jabatan TEXT, hukuman_disiplin INTEGER, jabatan TEXT, unit TEXT,
+    batch_id INTEGER NOT NULL REFERENCES batches(id),
+    PRIMARY KEY (nip)
+);
+CREATE TABLE IF NOT EXISTS vacancy_pools (
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    kode TEXT NOT NULL, pool INTEGER NOT NULL, candidates INTEGER NOT NULL, reason TEXT,
+    {excluded},
+    PRIMARY KEY (run_id, kode)
+);
+CREATE TABLE IF NOT EXISTS promotions (
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    job_level TEXT NOT NULL, seq INTEGER NOT NULL, promotes_to TEXT NOT NULL,
+    PRIMARY KEY (run_id, job_level, seq)
+);
+DROP VIEW IF EXISTS v_kandidat;
+CREATE VIEW v_kandidat AS
+    SELECT l.cycle, c.run_id, c.kode AS code, v.jabatan, v.unit, v.job_level, v.jumlah,
+           c.rank, c.nip, c.nama, c.fit, c.box, c.verdict, {criteria}
+    FROM latest_runs l JOIN candidates c ON c.run_id = l.run_id
+    LEFT JOIN vacancies v ON v.cycle = l.cycle AND v.kode = c.kode;
+DROP VIEW IF EXISTS v_suksesi;
+CREATE VIEW v_suksesi AS
+    SELECT h.*, (SELECT group_concat(promotes_to, char(59) || ' ') FROM (
+        SELECT p.promotes_to FROM promotions p
+        WHERE p.run_id = h.run_id AND p.job_level = h.job_level ORDER BY p.seq)) AS promotes_to
+    FROM v_hasil h WHERE h.talent_pool = 1
+"""
+
+
+def _eligibility(db: Any) -> None:
+    """Schema 8 (SPEC §4.7): personnel data (kind pegawai); per candidate the verdict and
+    each criterion's result and detail; per vacancy its pool, candidates, the reason when
+    there is none and the people left out per failed criterion; each run's promotes_to (the
+    succession view names the next levels)."""
+    names = [x for c in ELIGIBILITY_CRITERIA for x in (c, f"{c}_detail")]
+    have = {r[1] for r in db.rows("PRAGMA table_info(candidates)")}  # idempotent: run again
+    for name in ("verdict", *names):
+        if name not in have:
+            db.run(f'ALTER TABLE candidates ADD COLUMN "{name}" TEXT')
+    excluded = ", ".join(f"excluded_{c} INTEGER" for c in ELIGIBILITY_CRITERIA)
+    criteria = ", ".join(f"c.{n}" for n in names)
+    for stmt in _statements(ELIGIBILITY.format(excluded=excluded, criteria=criteria)):
+        db.run(stmt)
 
 
 def legacy_rows(kind: str, frame: Any) -> Any:
@@ -389,6 +449,7 @@ MIGRATIONS: list[str | Callable[[Any, Any], None]] = [
     """,
     # schema 7
     lambda db, writes: _calibration(db, writes),
+    lambda db, writes: _eligibility(db),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
