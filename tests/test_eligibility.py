@@ -76,6 +76,8 @@ def test_each_criterion_fails_alone_and_the_verdict_follows():
         "1 tahun sejak TMT jabatan 2024-12-05"
     )
     assert got["rated_low"][0]["performance_years"] == "fail"
+    # the detail names the year that failed only, not the good 2024 beside it
+    assert got["rated_low"][1]["performance_years"] == "di bawah ekspektasi dalam 2025"
     assert got["rated_low"][0]["education_min"] == "ok"  # D-IV ranks with S1
     assert got["sanction"][0]["no_discipline"] == "fail"
     for name in ("d3", "two_years", "rated_low", "sanction"):

@@ -174,6 +174,7 @@ def _performance(nip: np.ndarray, ratings: pd.DataFrame, years: int, cycle: int)
     top = top.assign(pos=top.groupby("nip", sort=False).cumcount())  # 0: the latest year
     stats = top.groupby("nip").agg(n=("tahun", "size"), worst=("level", "min"))
     stats["years"] = _years_text(top, stats.index, years)
+    stats["below"] = _years_text(top[top["level"].to_numpy() == 0], stats.index, years)
     got = stats.reindex(nip)
     n = got["n"].fillna(0).to_numpy(dtype=np.int64)
     worst = got["worst"].fillna(-1).to_numpy(dtype=np.int64)
@@ -181,9 +182,11 @@ def _performance(nip: np.ndarray, ratings: pd.DataFrame, years: int, cycle: int)
     known = failed | (n >= years)
     years_text = got["years"].astype(object)  # float when no rating at all
     text = years_text.where(years_text.notna(), "").to_numpy(dtype=object)
+    below = got["below"].astype(object)  # the years that failed, only those (SPEC §4.7)
+    below = below.where(below.notna(), "").to_numpy(dtype=object)
     detail = np.where(
         failed,
-        "di bawah ekspektasi dalam " + text,
+        "di bawah ekspektasi dalam " + below,
         np.where(
             n >= years,
             "sesuai atau di atas: " + text,
