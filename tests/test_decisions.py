@@ -361,3 +361,28 @@ def test_equity_is_made_from_the_real_nips_before_pseudonymisation(cli, tmp_path
     assert hidden["people"][0]["nip"] not in {p["nip"] for p in plain["people"]}
     assert hidden["equity"] == plain["equity"]
     assert {g["group"] for g in hidden["equity"]["gender"]} == {"Laki-laki", "Perempuan"}
+
+
+def test_the_printed_plan_marks_the_rows_the_budget_does_not_fund(cli, tmp_path):
+    """The individual plan page is the one that gets signed: under Rp 3.500.000 (as above)
+    Ani's TEK-B row is marked not funded and the total says it counts the funded rows."""
+    import re
+
+    from talentcli.report.html_report import plan_path
+
+    hand_cohort(cli, tmp_path)
+    out = tmp_path / "o"
+    assert cli("report", "--format", "html", "--out", out, "--budget", "3500000").exit_code == 0
+    page = (out / plan_path(A)).read_text(encoding="utf-8")
+    rows = re.findall(r"<tr( class=\"unfunded\")?><td class=\"n\">\d+</td><td class=\"nw\">"
+                      r"([A-Z-]+)</td>", page)  # fmt: skip
+    assert rows == [(' class="unfunded"', "TEK-B"), ("", "TEK-R"), ("", "SOS-R")]
+    assert page.count("belum didanai") == 1
+    foot = re.search(r"<tfoot><tr><td colspan=\"5\">([^<]+)</td><td class=\"n\">([^<]+)</td>"
+                     r"<td class=\"n\">([^<]+)</td>", page)  # fmt: skip
+    assert foot.groups() == ("Jumlah yang didanai", "20", "0")
+    plain = tmp_path / "p"
+    assert cli("report", "--format", "html", "--out", plain).exit_code == 0
+    page = (plain / plan_path(A)).read_text(encoding="utf-8")
+    assert '<tr class="unfunded">' not in page and "belum didanai" not in page
+    assert '<tfoot><tr><td colspan="5">Jumlah</td>' in page

@@ -74,6 +74,8 @@ TEXT = {
     "by_jpm": ("Per kategori JPM", "By JPM category"),
     "by_unit": ("Per unit kerja", "By unit"),
     "total": ("Jumlah", "Total"),
+    "total_funded": ("Jumlah yang didanai", "Funded total"),
+    "unfunded": ("belum didanai", "not funded"),
     "box": ("Kotak", "Box"),
     "persons": ("orang", "people"),
     "nobody": ("Tidak ada", "Nobody"),
@@ -488,6 +490,7 @@ def _programme(r: dict, fmt: Fmt) -> SimpleNamespace:
             "jp": int(r["jp"]),
             "cost": fmt.thousands(r["cost"]),
             "reason": fmt.value(r["reason"], "reason"),
+            "funded": bool(r.get("funded", True)),  # report --budget (SPEC §4.12)
         }
     )
 
