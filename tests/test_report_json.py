@@ -260,6 +260,8 @@ def _reference_vacancies(data: RunData) -> list[dict]:
             item["excluded"] = {
                 k: int(p[f"excluded_{k}"]) for k in CRITERIA if _given(p.get(f"excluded_{k}"))
             }
+            item["pool"] = int(p["pool"]) if _given(p.get("pool")) else 0
+            item["empty_reason"] = p.get("reason") if _given(p.get("reason")) else None
         out.append(item)
     return out
 

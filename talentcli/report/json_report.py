@@ -329,15 +329,21 @@ def vacancy_items(data: RunData) -> Iterator[list[bytes]]:
     kode, wanted = cands["kode"].to_numpy(dtype=object), vac["kode"].to_numpy(dtype=object)
     lo, hi = np.searchsorted(kode, wanted, "left"), np.searchsorted(kode, wanted, "right")
     fields = ["code", "jabatan", "unit", "job_level", "jumlah", "candidates"]
-    vacancy = struct([*fields, *(["excluded"] if with_pools else [])])
+    # per vacancy also the pool checked and why nobody is listed (SPEC §4.7: no_feeder,
+    # empty_pool, all_excluded; null when someone is)
+    vacancy = struct([*fields, *(["excluded", "pool", "empty_reason"] if with_pools else [])])
     excluded = _excluded(pools, wanted) if with_pools else None
+    if with_pools:
+        at = pools.set_index("kode").reindex(wanted)
+        pool = at["pool"].fillna(0).astype(np.int64).tolist()
+        why = python_list(at["reason"].astype(object))
     for start in range(0, len(vac), BATCH):
         part, end = vac.iloc[start : start + BATCH], start + BATCH
         ranked = map(every.__getitem__, map(slice, lo[start:end].tolist(), hi[start:end].tolist()))
         text = [part[k].tolist() for k in ("kode", "jabatan", "unit", "job_level")]
         cols = [*text, part["jumlah"].astype(np.int64).tolist(), ranked]
         if excluded is not None:
-            cols.append(excluded[start:end])
+            cols += [excluded[start:end], pool[start:end], why[start:end]]
         yield encoded(map(vacancy, *cols))
 
 
