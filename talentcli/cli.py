@@ -291,7 +291,7 @@ def explain(
 ) -> None:
     """One person from the latest run: every number and the rule (file and key) behind it.
 
-    Example: talentcli explain "19780923 200312 1 003"
+    Example: talentcli explain "19781117 200503 2 002"
     """
     from talentcli import app as svc
     from talentcli.render import explain_person
@@ -313,7 +313,7 @@ def history(
     """One person across cycles: JPM, potential, performance, computed and final box,
     placement and plan JP, oldest cycle first.
 
-    Example: talentcli history "19780923 200312 1 003" --json
+    Example: talentcli history "19781117 200503 2 002" --json
     """
     from talentcli import app as svc
     from talentcli.render import show_history
