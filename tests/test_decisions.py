@@ -386,3 +386,17 @@ def test_the_printed_plan_marks_the_rows_the_budget_does_not_fund(cli, tmp_path)
     page = (plain / plan_path(A)).read_text(encoding="utf-8")
     assert '<tr class="unfunded">' not in page and "belum didanai" not in page
     assert '<tfoot><tr><td colspan="5">Jumlah</td>' in page
+
+
+def test_the_md_summary_gives_the_budget_line(cli, tmp_path):
+    """Rp 3.500.000 over the hand cohort (as above): Rp 3.000.000 funded, Ani's and Citra's
+    TEK-B (2 x Rp 4.500.000) not; no budget, no line."""
+    hand_cohort(cli, tmp_path)
+    out = tmp_path / "o"
+    assert cli("report", "--format", "md", "--out", out, "--budget", "3500000").exit_code == 0
+    md = (out / "talenta-2026.md").read_text(encoding="utf-8")
+    want = "- Anggaran pelatihan: Rp3.500.000; didanai Rp3.000.000, belum didanai Rp9.000.000"
+    want += " (2 pegawai)"
+    assert want in md.splitlines()
+    assert cli("report", "--format", "md", "--out", tmp_path / "p").exit_code == 0
+    assert "Anggaran pelatihan" not in (tmp_path / "p" / "talenta-2026.md").read_text("utf-8")

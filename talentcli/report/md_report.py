@@ -7,7 +7,7 @@ from pathlib import Path
 from talentcli import __version__
 from talentcli.model import RunData
 from talentcli.report import lists
-from talentcli.report.labels import Labels, box_grid, long_date, rupiah
+from talentcli.report.labels import Labels, box_grid, long_date, number, rupiah
 from talentcli.rules import PERFORMANCE_LEVELS
 from talentcli.safety import private_file
 
@@ -37,10 +37,12 @@ def summary(data: RunData, lang: str = "id") -> str:
         f"{run['rules_name']} (`{run['rules_sha256'][:12]}`); "
         f"{t('proses klasifikasi', 'classification run')} #{run['id']}; talentcli {__version__}.",
         "",
-        f"- {t('Pegawai', 'People')}: {run['people']}; {t('terklasifikasi', 'classified')}: "
-        f"{len(data.people)}; {t('data tidak lengkap', 'incomplete')}: {len(data.incomplete)}",
+        f"- {t('Pegawai', 'People')}: {number(int(run['people']))}; "
+        f"{t('terklasifikasi', 'classified')}: {number(len(data.people))}; "
+        f"{t('data tidak lengkap', 'incomplete')}: {number(len(data.incomplete))}",
         f"- {t('Rencana pengembangan', 'Development plans')}: "
-        f"{int(data.people['plan_jp'].sum())} JP, {rupiah(data.people['plan_cost'].sum())}",
+        f"{number(int(data.people['plan_jp'].sum()))} JP, {rupiah(data.people['plan_cost'].sum())}",
+        *_budget_lines(data, lab),
         *_history_lines(data, lab),
         "",
         f"## {t('Peta talenta (9-box)', 'Talent map (9-box)')}",
@@ -69,6 +71,19 @@ def summary(data: RunData, lang: str = "id") -> str:
         "",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _budget_lines(data: RunData, lab: Labels) -> list[str]:
+    """The training budget (SPEC §4.12) in one line, when the report was given one."""
+    if data.budget is None:
+        return []
+    t, got = lab.text, lists.budget_summary(data)
+    return [
+        f"- {t('Anggaran pelatihan', 'Training budget')}: {rupiah(got['total'])}; "
+        f"{t('didanai', 'funded')} {rupiah(got['funded'])}, "
+        f"{t('belum didanai', 'unfunded')} {rupiah(got['unfunded'])} "
+        f"({number(int(got['people_unfunded']))} {t('pegawai', 'people')})"
+    ]
 
 
 def _history_lines(data: RunData, lab: Labels) -> list[str]:
