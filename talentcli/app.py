@@ -610,7 +610,8 @@ def _import_inbox(ws: Workspace, store, loaded: LoadedRules, outcome: InboxOutco
         tick("import", done, len(entries), "files")
         why = not_regular(path)
         if why is not None:
-            report = FileReport(path.name, error={"code": why.split(":")[0], "message": why})
+            code, message = why.split(": ", 1)  # the code once, not in the message too
+            report = FileReport(path.name, error={"code": code, "message": message})
         else:
             report = _import_one(path, store, loaded.rules, opts)
         outcome.reports.append(report)
