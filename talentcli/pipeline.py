@@ -148,7 +148,9 @@ def load_run(store: st.Store, cycle: str | None, assign: bool = False) -> RunDat
         people[name] = python_values(people[name])  # NULL -> None
     people["notes"] = python_values(people["notes"], lambda s: tuple(s.split()) if s else ())
     people = with_competency_detail(people, rules)  # its text columns are objects already
-    people = people[[c for c in people if c not in PLAN_TOTALS] + PLAN_TOTALS]  # last, as ever
+    moved = with_history(store, people, run["cycle"])  # its columns added in place
+    for name in PLAN_TOTALS:  # last, as ever: moved, not the frame copied
+        people[name] = people.pop(name)
     plans = st.run_plans(store, run["id"])
     plans["funded"] = np.ones(len(plans), dtype=bool)  # the needs: all funded without a budget
     vacancies = st.load_vacancies(store, run["cycle"])
@@ -157,16 +159,17 @@ def load_run(store: st.Store, cycle: str | None, assign: bool = False) -> RunDat
     data = RunData(run, rules, people, incomplete, inputs, plans, vacancies, candidates, assignment)
     data.vacancy_pools = st.run_pools(store, run["id"])
     data.calibrations = st.run_calibrations(store, run["id"])
-    data.people, data.movement = with_history(store, data.people, run["cycle"])
+    data.movement = moved
     return data
 
 
 HISTORY_FIELDS = ["previous_cycle", "previous_box", "previous_jpm", "previous_placement"]
 
 
-def with_history(store: st.Store, people: pd.DataFrame, cycle: str) -> tuple[pd.DataFrame, Any]:
-    """PEOPLE with previous (cycle, box, JPM, placement) and movement against the previous
-    cycle's latest run (SPEC §4.10), and the run's Movement (matrix and counts)."""
+def with_history(store: st.Store, people: pd.DataFrame, cycle: str) -> Any:
+    """Add to PEOPLE, in place (no copy of its other columns: a million rows), previous
+    (cycle, box, JPM, placement) and movement against the previous cycle's latest run
+    (SPEC §4.10); return the run's Movement (matrix and counts)."""
     from talentcli.engine.history import movement
 
     before = st.previous_run(store, str(cycle))
@@ -182,9 +185,9 @@ def with_history(store: st.Store, people: pd.DataFrame, cycle: str) -> tuple[pd.
         "previous_placement": python_values(m["previous_placement"]),
         "movement": python_values(m["movement"]),
     }
-    extra = {k: v.set_axis(people.index) for k, v in extra.items()}
-    out = people.assign(**extra)
-    return out[[c for c in out if c not in PLAN_TOTALS] + PLAN_TOTALS], moved
+    for name, values in extra.items():
+        people[name] = values.set_axis(people.index)
+    return moved
 
 
 def apply_budget(data: RunData, budget: int | None) -> RunData:

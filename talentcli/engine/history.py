@@ -39,18 +39,17 @@ def movement(current: pd.DataFrame, previous: pd.DataFrame | None, cycle: str | 
     joined = out.merge(before, on="nip", how="left", validate="one_to_one")
     known = joined["box"].notna().to_numpy()
     old = joined["box"].fillna(0).to_numpy(dtype=np.int64)
-    move = np.where(
-        ~known, "baru", np.where(box > old, "naik", np.where(box < old, "turun", "tetap"))
-    )
+    code = np.select([~known, box > old, box < old], [3, 0, 1], 2)  # MOVEMENTS' positions
+    move = np.array(MOVEMENTS, dtype=object)[code]  # four shared strings, not one per person
     out["previous_cycle"] = pd.Series(np.where(known, cycle, None), dtype=object)
     out["previous_box"] = pd.Series(old, dtype="Int64").where(known)
     out["previous_jpm"] = joined["jpm"].where(known).to_numpy()
     out["previous_placement"] = joined["placement"].where(known).to_numpy(dtype=object)
-    out["movement"] = move.astype(object)
+    out["movement"] = move
     grid = pd.crosstab(old[known], box[known]) if known.any() else pd.DataFrame()
     matrix = {
         str(a): {str(b): int(grid.at[a, b]) for b in grid.columns if grid.at[a, b]}
         for a in grid.index
     }
-    counts = {m: int((move == m).sum()) for m in MOVEMENTS}
+    counts = dict(zip(MOVEMENTS, np.bincount(code, minlength=4).tolist(), strict=True))
     return Movement(out, matrix, counts, cycle if previous is not None else None)
