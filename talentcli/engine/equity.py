@@ -98,7 +98,10 @@ def _dimension(
     people = np.bincount(code, minlength=k)
     pooled = np.bincount(code, weights=pool, minlength=k).astype(np.int64)
     promoted = np.bincount(code, weights=promosi, minlength=k).astype(np.int64)
-    jpm_sum = np.bincount(code, weights=jpm, minlength=k)
+    # JPM has 2 decimals: summed as whole hundredths, exact in any row order (a float sum
+    # would round a mean at .xx5 differently once the rows are in pseudonym order)
+    cents = np.rint(np.asarray(jpm, dtype=float) * 100).astype(np.int64)
+    jpm_sum = np.bincount(code, weights=cents, minlength=k) / 100
     boxes = np.bincount(code * 9 + (box - 1), minlength=9 * k).reshape(k, 9)
     rate = pooled / people
     eq = rules.equity

@@ -299,8 +299,7 @@ def budget_summary(data: RunData) -> dict:
     """The JSON `budget` (SPEC §5) of the plans as funded; total None without a budget."""
     from talentcli.engine.budget import summary
 
-    plans = data.plans if "funded" in data.plans else data.plans.assign(funded=True)
-    return summary(plans, data.people, data.budget)
+    return summary(data.plans, data.people, data.budget)  # no `funded`: every row is
 
 
 def anggaran(data: RunData) -> pd.DataFrame:
