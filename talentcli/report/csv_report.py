@@ -26,7 +26,7 @@ from talentcli.safety import private_file
 
 FORMULA_PATTERN = r"^[=+\-@\t\r]"  # safety.FORMULA_START: the starts spreadsheets run (SPEC §8)
 BOM = b"\xef\xbb\xbf"
-BATCH = 50_000  # rows converted to Arrow at a time: bounds the memory at a million people
+BATCH = 100_000  # rows converted to Arrow at a time: bounds the memory at a million people
 OPTIONS = pacsv.WriteOptions(quoting_style="needed", quoting_header="none", eol="\r\n")
 
 

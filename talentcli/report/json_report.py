@@ -22,7 +22,7 @@ from talentcli.model import RunData
 from talentcli.report.lists import nip_order, positions
 from talentcli.safety import private_file
 
-BATCH = 25_000  # rows encoded at a time: bounds the memory at a million people
+BATCH = 50_000  # rows encoded at a time: bounds the memory at a million people
 ITEM_FIRST, ITEM_NEXT = b"\n    ", b",\n    "  # each list item on a line of its own
 
 
