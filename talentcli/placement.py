@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 
 from talentcli.classify import jpm
-from talentcli.engine.eligibility import CRITERIA, FAIL, VERDICTS, check, verdicts
-from talentcli.rules import Eligibility, Rules
+from talentcli.engine.eligibility import FAIL, VERDICTS, check, verdicts
+from talentcli.rules import CRITERIA, Eligibility, Rules
 
 CANDIDATE_COLUMNS = ["kode", "rank", "nip", "nama", "job_level", "fit", "box"]
 # per candidate: the verdict and, per criterion of SPEC §4.7, its result (ok / fail / unknown;

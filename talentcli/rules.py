@@ -114,6 +114,10 @@ class Eligibility(Strict):
     max_age: int | None = Field(None, ge=18, le=75)
 
 
+# The criteria of SPEC §4.7, in the order every output shows them: the fields above
+CRITERIA = tuple(Eligibility.model_fields)
+
+
 class JobLevel(Strict):
     name: str
     aliases: list[str] = Field(min_length=1)

@@ -19,14 +19,6 @@ from talentcli.rules import Eligibility, Rules
 
 OK, FAIL, UNKNOWN = "ok", "fail", "unknown"
 VERDICTS = ("memenuhi", "belum_lengkap", "tidak_memenuhi")
-CRITERIA = (
-    "education_min",
-    "years_in_post_min",
-    "golongan_min",
-    "performance_years",
-    "no_discipline",
-    "max_age",
-)
 _GOLONGAN = re.compile(r"\b(IV|III|II|I)\s*[/.\-]?\s*([a-e])\b", re.IGNORECASE)
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
 

@@ -20,6 +20,7 @@ import pandas as pd
 from talentcli import __version__
 from talentcli.model import RunData
 from talentcli.report.lists import nip_order, positions
+from talentcli.rules import CRITERIA
 from talentcli.safety import private_file
 
 BATCH = 50_000  # rows encoded at a time: bounds the memory at a million people
@@ -345,10 +346,6 @@ def vacancy_items(data: RunData) -> Iterator[list[bytes]]:
         if excluded is not None:
             cols += [excluded[start:end], pool[start:end], why[start:end]]
         yield encoded(map(vacancy, *cols))
-
-
-CRITERIA = ("education_min", "years_in_post_min", "golongan_min", "performance_years")
-CRITERIA += ("no_discipline", "max_age")
 
 
 def python_list(column: pd.Series) -> list:

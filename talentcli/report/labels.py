@@ -6,7 +6,7 @@ Domain names (placements, categories, levels, competencies) come from the rules 
 
 from __future__ import annotations
 
-from talentcli.rules import PERFORMANCE_LEVELS, Band, Rules
+from talentcli.rules import CRITERIA, PERFORMANCE_LEVELS, Band, Rules
 
 SHEETS = {
     "ringkasan": ("Ringkasan", "Summary"),
@@ -192,15 +192,6 @@ VALUES = {
         "Everyone checked fails a criterion",
     ),
 }
-# the criteria of a vacancy's level (SPEC §4.7): their cells read ok / unknown / fail: detail
-CRITERION_COLUMNS = (
-    "education_min",
-    "years_in_post_min",
-    "golongan_min",
-    "performance_years",
-    "no_discipline",
-    "max_age",
-)
 
 # movement against the previous cycle (SPEC §4.10) and a decision's direction (§4.9): apart
 # from VALUES, as `tetap` is also a placement code
@@ -280,7 +271,7 @@ CODED = {
     "verdict",
     "excluded",
     "empty_reason",
-    *CRITERION_COLUMNS,
+    *CRITERIA,
     "direction",
     "applied",
     "reason_not_applied",
@@ -342,7 +333,7 @@ class Labels:
         """
         if column and column not in CODED and not column.startswith("status_"):
             return code
-        if column in CRITERION_COLUMNS and isinstance(code, str):
+        if column in CRITERIA and isinstance(code, str):
             return self.criterion(code)
         if column == "excluded" and isinstance(code, str):
             return "; ".join(

@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 
 from talentcli.model import RunData
 from talentcli.plans import first_rows
+from talentcli.rules import CRITERIA
 from talentcli.store import RESULT_COLUMNS
 from talentcli.units import unit_names
 
@@ -141,15 +142,6 @@ def kandidat(data: RunData) -> pd.DataFrame:
     return out[cols].reset_index(drop=True)
 
 
-# SPEC §4.7 criteria, in the order of the list's columns
-CRITERIA = (
-    "education_min",
-    "years_in_post_min",
-    "golongan_min",
-    "performance_years",
-    "no_discipline",
-    "max_age",
-)
 PERSONNEL_CRITERIA = ("education_min", "years_in_post_min", "golongan_min", "no_discipline")
 
 
