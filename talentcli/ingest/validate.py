@@ -825,27 +825,15 @@ def _check_formasi(sh: _Sheet, rules: Rules, live: np.ndarray, out: pd.DataFrame
     out["kode"] = sh.text["kode"]
     out["job_level"] = _check_job_level(sh, rules, live)
     if "jumlah" in sh.text:
-        jumlah = _check_scores(
+        jumlah, _ = _check_whole(
             sh,
             "jumlah",
             live,
-            1,
-            10_000,
-            None,
+            (1, 10_000),
             example="a whole number such as 2",
             fix="give the number of vacant posts, 1 or more",
             scale="",
-        )
-        frac = live & jumlah.notna().to_numpy() & (jumlah != np.floor(jumlah)).to_numpy()
-        title = sh.header.title("jumlah")
-        sh.add(
-            "jumlah",
-            frac,
-            "type-error",
-            lambda pos: [
-                f"{title} is {v:g}, not a whole number; give the number of vacant posts"
-                for v in jumlah.iloc[pos]
-            ],
+            not_whole="not a whole number; give the number of vacant posts",
         )
         out["jumlah"] = jumlah.fillna(1).where(jumlah.notna() | sh.blank["jumlah"], 1)
     else:
@@ -855,7 +843,7 @@ def _check_formasi(sh: _Sheet, rules: Rules, live: np.ndarray, out: pd.DataFrame
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 _DMY_DATE = re.compile(r"^(\d{1,2})([-/])(\d{1,2})\2(\d{4})$")
 _SERIAL = re.compile(r"^(\d{4,6})(?:\.0+)?$")
-_EXCEL_EPOCH = datetime.date(1899, 12, 30)  # serial 1 = 1900-01-01 (Excel's leap-year bug)
+EXCEL_EPOCH = datetime.date(1899, 12, 30)  # day 0 of Excel's (1900) date serials
 DATE_YEARS = (1940, 2100)
 
 
@@ -872,7 +860,7 @@ def parse_date(text: object) -> str | None:
         serial = int(m[1])
         if not 10_000 <= serial <= 80_000:  # 1927-2119: a bare year or code is no date
             return None
-        return (_EXCEL_EPOCH + datetime.timedelta(days=serial)).isoformat()
+        return (EXCEL_EPOCH + datetime.timedelta(days=serial)).isoformat()
     else:
         return None
     try:
@@ -929,7 +917,6 @@ def _check_pegawai(sh: _Sheet, rules: Rules, live: np.ndarray, out: pd.DataFrame
 
 BOXES = (1, 9)  # the 9-box's numbers (SPEC §4.5)
 _DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y")
-EXCEL_EPOCH = datetime.date(1899, 12, 30)  # day 0 of Excel's (1900) date serials
 EXCEL_DAYS = (20_000, 80_000)  # serials taken as dates: 1954-2119
 
 
@@ -952,27 +939,44 @@ def read_date(v: Any) -> str | None:
     return None
 
 
+def _check_whole(
+    sh: _Sheet,
+    name: str,
+    live: np.ndarray,
+    bounds: tuple[int, int],
+    *,
+    example: str,
+    fix: str,
+    scale: str,
+    not_whole: str,
+) -> tuple[pd.Series, np.ndarray]:
+    """NAME's numbers within BOUNDS (as _check_scores checks them), a number with a fraction
+    rejected `type-error` ('<title> is 2.5, NOT_WHOLE'): the values and where they had one."""
+    values = _check_scores(sh, name, live, *bounds, None, example=example, fix=fix, scale=scale)
+    frac = live & values.notna().to_numpy() & (values != np.floor(values)).to_numpy()
+    title = sh.header.title(name)
+    sh.add(
+        name,
+        frac,
+        "type-error",
+        lambda pos: [f"{title} is {v:g}, {not_whole}" for v in values.iloc[pos]],
+    )
+    return values, frac
+
+
 def _check_kalibrasi(sh: _Sheet, rules: Rules, live: np.ndarray, out: pd.DataFrame) -> None:
     """The committee's decisions (SPEC §3): a final box 1-9; reason and decider are required
     (checked with the required columns); a date as a date. `unknown-nip` needs the store:
     ingest checks it after validation."""
-    box = _check_scores(
+    box, frac = _check_whole(
         sh,
         "kotak_akhir",
         live,
-        *BOXES,
-        None,
+        BOXES,
         example="a box number such as 7",
         fix="give the final box, 1 to 9",
         scale=" (the 9-box)",
-    )
-    frac = live & box.notna().to_numpy() & (box != np.floor(box)).to_numpy()
-    title = sh.header.title("kotak_akhir")
-    sh.add(
-        "kotak_akhir",
-        frac,
-        "type-error",
-        lambda pos: [f"{title} is {v:g}, not a whole box number 1-9" for v in box.iloc[pos]],
+        not_whole="not a whole box number 1-9",
     )
     out["kotak_akhir"] = pd.Series(np.where(frac, np.nan, box.to_numpy())).astype("Int64")
     for name in ("alasan", "diputuskan_oleh", "nomor_berita_acara"):
