@@ -535,7 +535,7 @@ def _movement(data: RunData, fmt: Fmt) -> dict:
         ],
         "counts": "; ".join(
             f"{fmt.value(k, 'movement')}: {fmt.thousands(counts.get(k, 0))}"
-            for k in lists.MOVEMENT_ORDER
+            for k in lists.MOVEMENTS
         ),
     }
 

@@ -14,6 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from talentcli.engine.history import MOVEMENTS
 from talentcli.model import RunData
 from talentcli.plans import first_rows
 from talentcli.rules import CRITERIA
@@ -378,7 +379,6 @@ def kesetaraan(data: RunData) -> pd.DataFrame:
 
 
 HISTORY = ["previous_cycle", "previous_box", "previous_jpm", "previous_placement", "movement"]
-MOVEMENT_ORDER = ("naik", "turun", "tetap", "baru")  # SPEC §4.10
 
 
 def kalibrasi(data: RunData) -> pd.DataFrame:
@@ -425,7 +425,7 @@ def pergerakan(data: RunData) -> pd.DataFrame:
     p = data.people
     if "movement" not in p:
         return pd.DataFrame({k: pd.Series(dtype=object) for k in cols})
-    rank = pd.Index(MOVEMENT_ORDER).get_indexer(p["movement"].to_numpy(dtype=object))
+    rank = pd.Index(MOVEMENTS).get_indexer(p["movement"].to_numpy(dtype=object))
     before = pd.to_numeric(p["previous_box"]).to_numpy(dtype=float)
     step = np.nan_to_num(np.abs(p["box"].to_numpy(dtype=float) - before), nan=0.0)
     order = np.lexsort((nip_rank(p["nip"]), -step, rank))

@@ -106,8 +106,7 @@ def _history_lines(data: RunData, lab: Labels) -> list[str]:
             else ""
         )
         counts = ", ".join(
-            f"{m.counts.get(k, 0)} {str(lab.value(k, 'movement')).lower()}"
-            for k in lists.MOVEMENT_ORDER
+            f"{m.counts.get(k, 0)} {str(lab.value(k, 'movement')).lower()}" for k in lists.MOVEMENTS
         )
         lines.append(f"- {t('Pergerakan talenta', 'Talent movement')}{since}: {counts}")
     return lines

@@ -640,9 +640,9 @@ def pergerakan_sheet(
         pale = [_matrix_fmt(fm, int(b), a == b) for b in grid.columns]
         cur.line(*cells, formats=[_box_fmt(fm, int(a), "row"), *pale])
     cur.skip()
-    counts = getattr(data.movement, "counts", None) or {m: 0 for m in lists.MOVEMENT_ORDER}
-    cur.line(*(str(labels.value(m, "movement")) for m in lists.MOVEMENT_ORDER), fmt=head)
-    cur.line(*(int(counts.get(m, 0)) for m in lists.MOVEMENT_ORDER), fmt=fm.kind("jp"))
+    counts = getattr(data.movement, "counts", None) or {m: 0 for m in lists.MOVEMENTS}
+    cur.line(*(str(labels.value(m, "movement")) for m in lists.MOVEMENTS), fmt=head)
+    cur.line(*(int(counts.get(m, 0)) for m in lists.MOVEMENTS), fmt=fm.kind("jp"))
     cur.skip()
     top = cur.row
     ws.set_row(top, header_height([c.header for c in cols], [c.width for c in cols]))
