@@ -151,7 +151,7 @@ def load_run(store: st.Store, cycle: str | None, assign: bool = False) -> RunDat
     moved = with_history(store, people, run["cycle"])  # its columns added in place
     for name in PLAN_TOTALS:  # last, as ever: moved, not the frame copied
         people[name] = people.pop(name)
-    plans = st.run_plans(store, run["id"])
+    plans = st.run_plans(store, run["id"], people["nip"])  # the same NIP objects
     plans["funded"] = np.ones(len(plans), dtype=bool)  # the needs: all funded without a budget
     vacancies = st.load_vacancies(store, run["cycle"])
     candidates = st.run_candidates(store, run["id"])

@@ -62,6 +62,9 @@ def column(values: pd.Series) -> pa.Array:
     kind = column_kind(values)
     if kind in ("bool", "number"):
         return pa.array(values.to_numpy(), from_pandas=True)
+    if kind == "text" and isinstance(values.dtype, pd.CategoricalDtype):
+        codes = pa.array(values, from_pandas=True)  # each distinct text defused once
+        return defused(codes.dictionary.cast(pa.large_string())).take(codes.indices)
     if kind == "text":
         try:
             return defused(pa.array(values, type=pa.large_string(), from_pandas=True))
@@ -72,13 +75,19 @@ def column(values: pd.Series) -> pa.Array:
 
 def column_kind(values: pd.Series) -> str | None:
     """How a column is written: bool, number, text; None for the dtypes the lists never hold
-    (datetimes, categories, nullable numbers), which are worded by pandas first."""
+    (datetimes, nullable numbers), which are worded by pandas first. Categories of text (the
+    plan rows' programme columns) are text."""
     dtype = values.dtype
     if dtype == np.dtype(bool):
         return "bool"
     if isinstance(dtype, np.dtype) and dtype.kind in "iuf":
         return "number"
     if dtype == np.dtype(object) or isinstance(dtype, pd.StringDtype):
+        return "text"
+    if (
+        isinstance(dtype, pd.CategoricalDtype)
+        and column_kind(dtype.categories.to_series()) == "text"
+    ):
         return "text"
     return None
 

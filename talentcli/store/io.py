@@ -707,15 +707,17 @@ def run_calibrations(store: Store, run_id: int) -> pd.DataFrame:
     return frame
 
 
-def run_plans(store: Store, run_id: int) -> pd.DataFrame:
+def run_plans(store: Store, run_id: int, nips: pd.Series | None = None) -> pd.DataFrame:
     """A run's plans, one row per person x programme, by NIP then seq, with the programme's
     columns from the run's catalogue: each person's stored plan_id broadcast from the run's
-    few distinct plans (text shared: a row points to one string per value)."""
+    few distinct plans (text as categories). NIPS, the run's people as run_results gives
+    them (same order), lends its NIP objects to the rows: a row points to its person's NIP."""
     from talentcli.plans import expand
 
-    who = store.db.arrow(
-        "SELECT nip, plan_id FROM results WHERE run_id = ? ORDER BY nip", (run_id,)
-    )
+    wanted = "plan_id" if nips is not None else "nip, plan_id"
+    who = store.db.arrow(f"SELECT {wanted} FROM results WHERE run_id = ? ORDER BY nip", (run_id,))
+    if nips is not None and len(nips) != len(who):
+        raise StoreError(f"{store.path}: run {run_id} changed while it was read; try again")
     steps = store.table(
         f"SELECT {', '.join(PLAN_STEPS)} FROM plans WHERE run_id = ? ORDER BY plan_id, seq",
         (run_id,),
@@ -732,9 +734,12 @@ def run_plans(store: Store, run_id: int) -> pd.DataFrame:
     for name in ("jp", "cost"):
         table[name] = catalogue[name].to_numpy(dtype=np.int64)[at]
     table["reason"] = steps["reason"].to_numpy(dtype=object)
-    nip = who.column("nip").to_numpy(zero_copy_only=False).astype(object)
+    nip = nips if nips is not None else who.column("nip").to_numpy(zero_copy_only=False)
     ids = who.column("plan_id").fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
-    return expand(nip, ids, pd.DataFrame(table))
+    columns = {  # text as categoricals: a plan row holds small codes, not strings
+        name: pd.Categorical(v) if v.dtype == object else v for name, v in table.items()
+    }
+    return expand(nip, ids, pd.DataFrame(columns))
 
 
 def run_candidates(store: Store, run_id: int) -> pd.DataFrame:
