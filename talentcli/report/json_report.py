@@ -19,11 +19,13 @@ import pandas as pd
 
 from talentcli import __version__
 from talentcli.model import RunData
+from talentcli.plans import first_rows
 from talentcli.report.lists import nip_order, positions
 from talentcli.rules import CRITERIA
 from talentcli.safety import private_file
 
 BATCH = 50_000  # rows encoded at a time: bounds the memory at a million people
+JOINED = 2_000  # encoded rows written at a time (joined: one write, not one per row)
 ITEM_FIRST, ITEM_NEXT = b"\n    ", b",\n    "  # each list item on a line of its own
 
 
@@ -60,9 +62,9 @@ def chunks(data: RunData) -> Iterator[bytes]:
         yield f"  {json.dumps(key)}: [".encode()
         empty = True
         for batch in items(data):
-            if batch:
+            for start in range(0, len(batch), JOINED):  # a whole batch joined: a second copy
                 yield ITEM_FIRST if empty else ITEM_NEXT
-                yield ITEM_NEXT.join(batch)
+                yield ITEM_NEXT.join(batch[start : start + JOINED])
                 empty = False
         yield (b"]" if empty else b"\n  ]") + (b",\n" if i < len(sections) - 1 else b"\n")
     yield b"}\n"
@@ -175,9 +177,9 @@ def refuse_infinity(data: RunData) -> None:
     """An infinite number is refused as json.dumps(allow_nan=False) refuses it (msgspec
     would write null); NaN is a missing value and is written null."""
     for frame in (data.people, data.plans, data.candidates, data.vacancies):
-        floats = frame.select_dtypes("floating")
-        if np.isinf(floats.to_numpy()).any():
-            raise ValueError("Out of range float values are not JSON compliant")
+        for name in frame.select_dtypes("floating").columns:  # a column at a time: no copy
+            if np.isinf(frame[name].to_numpy()).any():
+                raise ValueError("Out of range float values are not JSON compliant")
 
 
 # ------------------------------------------------------------------ the lists
@@ -273,13 +275,13 @@ def plan_lists(plans: pd.DataFrame, nips: pd.Series) -> Callable[[int, int], lis
     pos, seq = positions(plans["nip"], nips), plans["seq"].to_numpy()
     rows = np.flatnonzero(pos >= 0)
     rows = rows[np.lexsort((seq[rows], pos[rows]))]  # by person, then seq
-    body = plans.drop(columns=["nip", "seq"]).take(rows)
+    body = plans.drop(columns=["nip", "seq"])  # no copy of its rows: ids are taken below
     ends = np.cumsum(np.bincount(pos[rows], minlength=len(nips)))
     item = struct(list(body.columns))
     # A plan row is one of a few dozen (a programme and a reason): each distinct row is
     # encoded once and spliced in wherever it occurs (millions of rows at 1M people).
     ids, first = _distinct_rows(body)
-    distinct = body.iloc[first]
+    distinct, ids = body.iloc[first], ids[rows]
     raw = np.empty(len(first), dtype=object)
     raw[:] = [
         msgspec.Raw(_encode(item(*row)))
@@ -388,9 +390,7 @@ def _distinct_rows(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         codes, uniques = pd.factorize(frame[name], use_na_sentinel=False)
         key = key * (len(uniques) + 1) + codes
         key = pd.factorize(key)[0].astype(np.int64)  # kept small: no overflow
-    ids = key
-    first = np.unique(ids, return_index=True)[1] if len(ids) else np.zeros(0, dtype=np.int64)
-    return ids, first
+    return key, first_rows(key)  # ids numbered by first appearance, as factorize numbers
 
 
 def struct(keys: list[str]) -> type[msgspec.Struct]:
