@@ -232,7 +232,7 @@ def _summary(plans: pd.DataFrame, totals: pd.DataFrame, who: pd.DataFrame, budge
 
     def people_per(group: np.ndarray, rows: np.ndarray, k: int) -> np.ndarray:
         """Distinct people per group among ROWS."""
-        pairs = np.unique(group[rows].astype(np.int64) * n + person[rows])
+        pairs = pd.unique(group[rows].astype(np.int64) * n + person[rows])  # hashed: no sort
         return np.bincount(pairs // n, minlength=k)
 
     def sums(group: np.ndarray, rows: np.ndarray, values: np.ndarray, k: int) -> np.ndarray:
@@ -264,7 +264,7 @@ def _summary(plans: pd.DataFrame, totals: pd.DataFrame, who: pd.DataFrame, budge
         total=None if budget is None else int(budget),
         funded=int(funded.sum()),
         unfunded=int(unfunded.sum()),
-        people_unfunded=len(np.unique(person[unfunded > 0])),
+        people_unfunded=len(pd.unique(person[unfunded > 0])),
         per_unit=_records(per_unit, "unit"),
         per_programme=_records(per_programme, "code"),
     )
