@@ -2,7 +2,7 @@
 
 `previous` is that run's (cycle, final box, JPM, placement) or nothing; `movement` is `naik`
 (final box number higher), `turun` (lower), `tetap`, or `baru` (not classified there,
-including people who were incomplete). Columnar: one merge, no per-person Python.
+including people who were incomplete). Columnar: one index lookup, no per-person Python.
 """
 
 from __future__ import annotations
@@ -32,19 +32,25 @@ def movement(current: pd.DataFrame, previous: pd.DataFrame | None, cycle: str | 
     the previous cycle's latest run, or None when there is none) of CYCLE."""
     out = pd.DataFrame({"nip": current["nip"].to_numpy(dtype=object)})
     box = current["box"].to_numpy(dtype=np.int64)
+    compared = cycle if previous is not None else None
     if previous is None or previous.empty:
-        before = pd.DataFrame(columns=["nip", "box", "jpm", "placement"])
-    else:
-        before = previous[["nip", "box", "jpm", "placement"]]
-    joined = out.merge(before, on="nip", how="left", validate="one_to_one")
-    known = joined["box"].notna().to_numpy()
-    old = joined["box"].fillna(0).to_numpy(dtype=np.int64)
+        at = np.full(len(out), -1, dtype=np.int64)  # nobody to look up
+        previous = pd.DataFrame({"box": [0], "jpm": [np.nan], "placement": [None]})
+    else:  # each person's row there, or -1 (a NIP twice there is refused by the index)
+        at = pd.Index(previous["nip"].to_numpy(dtype=object)).get_indexer(out["nip"])
+    known = at >= 0
+
+    def before(name: str, dtype: object, missing: object) -> np.ndarray:
+        values = previous[name].to_numpy(dtype=dtype)
+        return np.where(known, values[np.maximum(at, 0)], missing)
+
+    old = before("box", np.int64, 0)
     code = np.select([~known, box > old, box < old], [3, 0, 1], 2)  # MOVEMENTS' positions
     move = np.array(MOVEMENTS, dtype=object)[code]  # four shared strings, not one per person
     out["previous_cycle"] = pd.Series(np.where(known, cycle, None), dtype=object)
     out["previous_box"] = pd.Series(old, dtype="Int64").where(known)
-    out["previous_jpm"] = joined["jpm"].where(known).to_numpy()
-    out["previous_placement"] = joined["placement"].where(known).to_numpy(dtype=object)
+    out["previous_jpm"] = before("jpm", float, np.nan)
+    out["previous_placement"] = pd.Series(before("placement", object, None), dtype=object)
     out["movement"] = move
     grid = pd.crosstab(old[known], box[known]) if known.any() else pd.DataFrame()
     matrix = {
@@ -52,4 +58,4 @@ def movement(current: pd.DataFrame, previous: pd.DataFrame | None, cycle: str | 
         for a in grid.index
     }
     counts = dict(zip(MOVEMENTS, np.bincount(code, minlength=4).tolist(), strict=True))
-    return Movement(out, matrix, counts, cycle if previous is not None else None)
+    return Movement(out, matrix, counts, compared)
