@@ -159,7 +159,7 @@ def _performance(nip: np.ndarray, ratings: pd.DataFrame, years: int, cycle: int)
     """The N most recent years (<= cycle) that have a rating must all be sesuai or better;
     fewer than N such years -> unknown, unless one of them already fails."""
     tahun = pd.to_numeric(ratings["tahun"]).to_numpy()
-    r = ratings[(tahun <= cycle) & ratings["nip"].isin(nip).to_numpy()]  # these people only
+    r = ratings[(tahun <= cycle) & _among(ratings["nip"], nip)]  # these people only
     r = r.sort_values(["nip", "tahun"], ascending=[True, False], kind="stable")
     r = r.drop_duplicates(["nip", "tahun"], keep="first")
     top = r.groupby("nip", sort=False).head(years)
@@ -186,6 +186,17 @@ def _performance(nip: np.ndarray, ratings: pd.DataFrame, years: int, cycle: int)
         ),
     )
     return _result(~failed, known, detail)
+
+
+def _among(values: pd.Series, nip: np.ndarray) -> np.ndarray:
+    """Per row of VALUES: it is one of NIP (Arrow's hashed lookup: pandas' isin on text
+    converts each NIP in Python)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    have = pa.chunked_array([pa.array(values, type=pa.large_string(), from_pandas=True)])
+    wanted = pa.array(nip, type=pa.large_string(), from_pandas=True)
+    return pc.is_in(have, value_set=wanted).to_numpy()
 
 
 def _years_text(top: pd.DataFrame, index: pd.Index, years: int) -> np.ndarray:
