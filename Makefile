@@ -4,6 +4,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 WORK   := .run
+# the demo workspace's signatory (synthetic, like the samples): talent.yaml `penandatangan`
+DEMO_JABATAN := Kepala BKPSDM Kabupaten Serang
+DEMO_NAMA    := Drs. Contoh Penanda Tangan, M.Si.
+DEMO_NIP     := 19700101 199503 1 001
 
 .PHONY: run test lint fmt bench faults samples messy clean
 
@@ -18,6 +22,10 @@ run: $(STAMP)
 	@rm -rf $(WORK) && mkdir -p $(WORK)
 	@cd $(WORK) && ../$(BIN)/talentcli init . --cycle 2026 \
 		--instansi "Pemerintah Kabupaten Serang" --kota Serang >/dev/null
+	@cd $(WORK) && sed -i.bak \
+		-e '/^penandatangan:/,/^[^ ]/s/^  jabatan: ""/  jabatan: "$(DEMO_JABATAN)"/' \
+		-e '/^penandatangan:/,/^[^ ]/s/^  nama: ""/  nama: "$(DEMO_NAMA)"/' \
+		-e '/^penandatangan:/,/^[^ ]/s/^  nip: ""/  nip: "$(DEMO_NIP)"/' talent.yaml && rm talent.yaml.bak
 	@cd $(WORK) && ../$(BIN)/talentcli import ../samples/pegawai-2026.xlsx \
 		../samples/asesmen-2026.xlsx ../samples/kinerja.xlsx ../samples/formasi-2026.xlsx; \
 		rc=$$?; test $$rc -le 1

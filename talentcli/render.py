@@ -119,14 +119,21 @@ def show_summary(summary: RunSummary, rules: Rules, quiet: bool = False) -> None
 
     lab = Labels(rules)
     perf = {lv.code: lv.name for lv in rules.performance.levels}
-    header = [f"{lab.header('potential')} \\ Kinerja", *(perf[p] for p in PERFORMANCE_LEVELS)]
+    header = [
+        f"{lab.header('potential')} \\ {lab.header('performance')}",
+        *(perf[p] for p in PERFORMANCE_LEVELS),
+    ]
     rows = grid_rows(summary.boxes, rules)
     from talentcli.report.labels import long_date
 
-    head = (
-        f"run {summary.run_id}: cycle {summary.cycle}, as of {long_date(summary.as_of)}: "
-        f"{number(summary.people)} people = {number(summary.classified)} classified + "
-        f"{number(len(summary.incomplete))} incomplete"
+    head = lab.say(
+        "summary",
+        run=summary.run_id,
+        cycle=summary.cycle,
+        as_of=long_date(summary.as_of),
+        people=number(summary.people),
+        classified=number(summary.classified),
+        incomplete=number(len(summary.incomplete)),
     )
     if not quiet:
         print(head)
@@ -134,7 +141,7 @@ def show_summary(summary: RunSummary, rules: Rules, quiet: bool = False) -> None
             from rich.console import Console
             from rich.table import Table
 
-            table = Table(*header, title="Peta talenta (9-box)")
+            table = Table(*header, title=lab.say("grid"))
             for r in rows:
                 table.add_row(*r)
             Console().print(table)
@@ -145,11 +152,8 @@ def show_summary(summary: RunSummary, rules: Rules, quiet: bool = False) -> None
     sys.stdout.flush()
     reasons = summary.incomplete["reason"].value_counts() if len(summary.incomplete) else {}
     for reason, n in dict(reasons).items():
-        print(
-            f"incomplete: {number(n)} {'person' if n == 1 else 'people'} "
-            f"({lab.value(reason, 'reason')}); listed in the report ({lab.sheet('tidak_lengkap')})",
-            file=sys.stderr,
-        )
+        why, sheet = lab.value(reason, "reason"), lab.sheet("tidak_lengkap")
+        print(lab.say("incomplete", n=number(n), why=why, sheet=sheet), file=sys.stderr)
 
 
 def show_history(nip: str, rows: list[dict], rules: Rules) -> None:
@@ -182,12 +186,12 @@ def show_history(nip: str, rows: list[dict], rules: Rules) -> None:
         ]
         for r in rows
     ]
-    print(f"{nip}: {len(rows)} {'cycle' if len(rows) == 1 else 'cycles'}")
+    print(lab.say("cycles", nip=nip, n=len(rows)))
     if sys.stdout.isatty():
         from rich.console import Console
         from rich.table import Table
 
-        table = Table(title="Riwayat talenta")
+        table = Table(title=lab.say("history"))
         for key, head in zip(keys, header, strict=True):  # numbers keep their width
             numeric = key in ("cycle", "jpm", "box_computed", "box", "plan_jp")
             right = numeric and key != "cycle"
@@ -246,7 +250,7 @@ def explain_person(
         inc = data.incomplete[data.incomplete["nip"] == key]
         if not inc.empty:
             why = inc.iloc[0]["reason"]
-            line = f"{key}: not classified in run {run['id']}: {lab.value(why)} ({why})"
+            line = lab.say("not_classified", nip=key, run=run["id"], why=lab.value(why))
             return "\n".join([line, *_calibration(data, key, None, lab)])
         raise NotFoundError(
             f"NIP {nip} is not in run {run['id']} (cycle {run['cycle']}); "
@@ -259,14 +263,21 @@ def explain_person(
     lines = [
         f"{p['nip']}  {p['nama']}",
         "  " + " — ".join([*place, level]),
-        f"  run {run['id']}, cycle {run['cycle']}, as of {long_date(run['as_of'])}, rules {src} "
-        f"sha256 {run['rules_sha256'][:12]}",
+        "  "
+        + lab.say(
+            "run",
+            run=run["id"],
+            cycle=run["cycle"],
+            as_of=long_date(run["as_of"]),
+            rules=src,
+            sha=run["rules_sha256"][:12],
+        ),
         "",
     ]
     lines += _competencies(p, rules, src, lab)
     lines += _axes(p, rules, src, ratings, int(run["cycle"]), lab)
     lines += _calibration(data, key, p, lab)
-    lines += _rejected_years(p, rejected or [], int(run["cycle"]))
+    lines += _rejected_years(p, rejected or [], int(run["cycle"]), lab)
     lines += _plan(data, key, lab)
     lines += _eligibility(eligibility or [], src, lab)
     return "\n".join(lines)
@@ -291,10 +302,14 @@ def _eligibility(levels: list, src: str, lab: Labels) -> list[str]:
 
 def _competencies(p: pd.Series, rules: Rules, src: str, lab: Labels) -> list[str]:
     st = rules.status
-    width = max(len("competency"), *(len(c.name) for c in rules.competencies))
+    h = {k: lab.header(k) for k in ("competency", "score", "standard", "delta", "status")}
+    width = max(len(h["competency"]), *(len(c.name) for c in rules.competencies))
+    rule = lab.say(
+        "status_rule", strength=_dec(st.strength_min, "g"), berat=_dec(st.berat_max, "g")
+    )
     out = [
-        f"  {'competency':{width}}  score  standard   delta  status   ({src}: status: gap < 0, "
-        f"strength >= {st.strength_min:g}, berat <= {st.berat_max:g})"
+        f"  {h['competency']:{width}}  {h['score']:>5}  {h['standard']:>8}  {h['delta']:>7}  "
+        f"{h['status']}   ({src}: status: {rule})"
     ]
     total_s = total_std = 0.0
     for c in rules.competencies:
@@ -305,14 +320,16 @@ def _competencies(p: pd.Series, rules: Rules, src: str, lab: Labels) -> list[str
             f" ({lab.value(sev)})" if isinstance(sev, str) else ""
         )
         delta = p[f"delta_{c.code}"]
-        out.append(f"  {c.name:{width}}  {s:5.2f}  {std:8.2f}  {delta:+6.2f}  {status}")
+        nums = f"{_dec(s, '5.2f')}  {_dec(std, '8.2f')}  {_dec(delta, '+7.2f')}"
+        out.append(f"  {c.name:{width}}  {nums}  {status}")
     jpm = rules.jpm
     raw = 100 * total_s / total_std
-    cap = " capped at 100" if jpm.cap and raw > 100 else ""
+    cap = lab.say("capped") if jpm.cap and raw > 100 else ""
+    flags = f"jpm.cap={str(jpm.cap).lower()}, jpm.cap_each={str(jpm.cap_each).lower()}"
     out += [
         "",
-        f"  JPM = 100 x {total_s:.2f} / {total_std:.2f} = {raw:.3f}{cap} -> {p['jpm']:.2f}"
-        f"  ({src}: jpm.cap={jpm.cap}, jpm.cap_each={jpm.cap_each})",
+        f"  JPM = 100 x {_dec(total_s, '.2f')} / {_dec(total_std, '.2f')} = {_dec(raw, '.3f')}"
+        f"{cap} -> {_dec(p['jpm'], '.2f')}  ({src}: {flags})",
         f"  Kategori JPM: {lab.value(p['jpm_category'], 'jpm_category')}  "
         f"({src}: jpm.band_sets.{jpm.bands})",
     ]
@@ -324,7 +341,11 @@ def _axes(
 ) -> list[str]:
     from talentcli.report.labels import long_date
 
-    comps = " + ".join(f"{c.weight:g} x {c.source}" for c in rules.potential.components)
+    source = {"jpm": "JPM", "potensi": lab.header("potential_score")}
+    comps = " + ".join(
+        f"{_dec(c.weight, 'g')} x {source.get(c.source, c.source)}"
+        for c in rules.potential.components
+    )
     year = int(p["performance_year"])
     rated = ratings[ratings["tahun"] == year]
     what = rated.iloc[0]["predikat"] or rated.iloc[0]["nilai"] if not rated.empty else "?"
@@ -335,17 +356,19 @@ def _axes(
     ready = lab.value(p["readiness"], "readiness") if p["readiness"] else "—"
     rule = "retirement" if p["placement"] == rules.retirement.placement else f"nine_box.boxes.{box}"
     return [
-        f"  Potensial {p['potential_score']:.2f} = {comps} -> "
+        f"  {lab.header('potential')} {_dec(p['potential_score'], '.2f')} = {comps} -> "
         f"{lab.value(p['potential'], 'potential')}  "
         f"({src}: potential.components, potential.levels)",
-        f"  Kinerja: {lab.value(p['performance'], 'performance')} — kinerja {year} (latest year "
-        f"<= {cycle}) = {what}  ({src}: performance.predikat / performance.score)",
-        f"  Kotak Talenta {box}{_calibrated(p)}  "
+        f"  {lab.header('performance')}: {lab.value(p['performance'], 'performance')} — "
+        f"kinerja {year} ({lab.say('latest_year', cycle=cycle)}) = {_dec(what, 'g')}  "
+        f"({src}: performance.predikat / performance.score)",
+        f"  {lab.header('box')} {box}{_calibrated(p, lab)}  "
         f"({src}: nine_box.grid.{p['potential']}.{p['performance']})",
-        f"  Rekomendasi: {rec}",
-        f"  Penempatan: {lab.value(p['placement'], 'placement')}; Kelompok Rencana Suksesi: "
-        f"{pool}; Kesiapan: {ready}  ({src}: {rule})",
-        f"  TMT Pensiun (perkiraan): {long_date(p['retirement_date'])}; Catatan: {notes}  "
+        f"  {lab.header('recommendation')}: {rec}",
+        f"  {lab.header('placement')}: {lab.value(p['placement'], 'placement')}; "
+        f"{lab.header('talent_pool')}: {pool}; {lab.header('readiness')}: {ready}  ({src}: {rule})",
+        f"  {lab.header('retirement_date')}: {long_date(p['retirement_date'])}; "
+        f"{lab.header('notes')}: {notes}  "
         f"({src}: retirement, job_levels.{p['job_level']}.retirement_age)",
     ]
 
@@ -367,9 +390,8 @@ def _calibration(data: RunData, nip: str, p: pd.Series | None, lab: Labels) -> l
     )
     if not d["applied"]:
         why = d["reason_not_applied"]
-        return [
-            f"  Kalibrasi: Kotak Talenta {int(d['box'])} not applied ({lab.value(why)}); {said}"
-        ]
+        left = lab.say("not_applied")
+        return [f"  Kalibrasi: Kotak Talenta {int(d['box'])} {left} ({lab.value(why)}); {said}"]
     before, after = int(d["box_computed"]), int(d["box"])
     out = [f"  Kalibrasi: Kotak Talenta {before} -> {after} ({_direction(before, after)}); {said}"]
     if p is None or before == after:
@@ -378,27 +400,34 @@ def _calibration(data: RunData, nip: str, p: pd.Series | None, lab: Labels) -> l
     was = box_columns(np.array([before]), near, data.rules)
     pool = lab.value(bool(was["talent_pool"][0]), "talent_pool")
     ready = was["readiness"].iloc[0]
+    placement = lab.value(was["placement"][0], "placement")
+    ready = lab.value(ready, "readiness") if ready else "—"
     out.append(
-        f"    computed box {before} would give: {lab.value(was['placement'][0], 'placement')}; "
-        f"Kelompok Rencana Suksesi: {pool}; Kesiapan: "
-        f"{lab.value(ready, 'readiness') if ready else '—'}"
+        "    " + lab.say("uncalibrated", box=before, placement=placement, pool=pool, ready=ready)
     )
     boxes = data.rules.nine_box.boxes
     gone = [x for x in boxes[before].programmes if x not in boxes[after].programmes]
     added = [x for x in boxes[after].programmes if x not in boxes[before].programmes]
     if gone or added:
-        out.append(
-            f"    box programmes: {', '.join(added) or '—'} added, {', '.join(gone) or '—'} dropped"
+        said = lab.say(
+            "box_programmes", added=", ".join(added) or "—", dropped=", ".join(gone) or "—"
         )
+        out.append(f"    {said}")
     return out
 
 
-def _calibrated(p: pd.Series) -> str:
-    """', set by the committee (computed: 8)' when the final box is not the computed one."""
+def _calibrated(p: pd.Series, lab: Labels) -> str:
+    """', hasil kalibrasi (hasil perhitungan: Kotak Talenta 8)' when the final box is not the
+    computed one."""
     computed = p.get("box_computed")
     if computed is None or computed != computed or int(computed) == int(p["box"]):
         return ""
-    return f", set by the committee (computed: {int(computed)})"
+    return lab.say("calibrated", box=int(computed))
+
+
+def _dec(x: object, spec: str) -> str:
+    """A number in SPEC, with the Indonesian decimal comma: 3.25 -> '3,25'; text as it is."""
+    return format(x, spec).replace(".", ",") if isinstance(x, (int, float)) else str(x)
 
 
 def _direction(before: int, after: int) -> str:
@@ -412,7 +441,7 @@ def long_when(day: object) -> str | None:
     return long_date(day) if isinstance(day, str) and day else None
 
 
-def _rejected_years(p: pd.Series, rejected: list[dict], cycle: int) -> list[str]:
+def _rejected_years(p: pd.Series, rejected: list[dict], cycle: int, lab: Labels) -> list[str]:
     """Where the later kinerja rows behind the kinerja_tahun_ditolak note were rejected."""
     from talentcli.classify import REJECTED_YEAR
 
@@ -424,7 +453,10 @@ def _rejected_years(p: pd.Series, rejected: list[dict], cycle: int) -> list[str]
         for r in rejected
         if r["kind"] == "kinerja" and r["tahun"] is not None and used < r["tahun"] <= cycle
     ]
-    return [f"  Kinerja {r['tahun']} ditolak saat impor: {rejected_where(r)}" for r in rows]
+    return [
+        "  " + lab.say("rejected_year", year=r["tahun"], where=rejected_where(r, lab.lang))
+        for r in rows
+    ]
 
 
 def _plan(data: RunData, nip: str, lab: Labels) -> list[str]:
@@ -436,5 +468,7 @@ def _plan(data: RunData, nip: str, lab: Labels) -> list[str]:
         out.append(
             f"    {r.code:8} {r.programme:{width}} {r.jp:3d} JP  {rupiah(r.cost):>14}  {why}"
         )
-    out.append(f"    total {int(rows['jp'].sum())} JP, {rupiah(rows['cost'].sum())}")
+    out.append(
+        "    " + lab.say("plan_total", jp=int(rows["jp"].sum()), cost=rupiah(rows["cost"].sum()))
+    )
     return out

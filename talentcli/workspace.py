@@ -85,10 +85,10 @@ limits:
 instansi:               # titles of the reports
   nama: {instansi}
   kota: {kota}
-penandatangan:          # the signature block under every list
-  jabatan: {jabatan}
-  nama: ""
-  nip: ""
+penandatangan:          # the signature block under every list and plan page, e.g.
+  jabatan: ""           #   jabatan: "Kepala Badan Kepegawaian Daerah"
+  nama: ""              #   nama: "Dra. Contoh Nama, M.Si."
+  nip: ""               #   nip: "19700101 199503 2 001"   (empty: a line to fill in by hand)
 # budget: 150000000     # the year's training budget in rupiah (report --budget wins)
 """
 
@@ -208,7 +208,6 @@ def init_workspace(
             cycle=cycle or date.today().year,
             instansi=json.dumps(instansi, ensure_ascii=False),
             kota=json.dumps(kota, ensure_ascii=False),
-            jabatan=json.dumps("Kepala BKPSDM" if instansi else ""),
         )
         fd = os.open(cfg, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:

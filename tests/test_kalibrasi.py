@@ -237,15 +237,17 @@ def test_explain_shows_the_decision_and_what_it_changed(cli, tmp_path):
     out = cli("explain", nip(2)).stdout
     assert "Kalibrasi: Kotak Talenta 8 -> 6 (turun); Catatan atasan; Tim Penilai Kinerja" in out
     assert "12 Maret 2026; BA/01/2026" in out
-    assert "computed box 8 would give: Rotasi; Kelompok Rencana Suksesi: Ya" in out
-    assert "box programmes: BKK added, — dropped" in out
+    assert (
+        "tanpa kalibrasi (Kotak Talenta 8): Penempatan Rotasi; Kelompok Rencana Suksesi: Ya" in out
+    )
+    assert "Program Kotak Talenta: bertambah BKK; berkurang —" in out
     confirmed = cli("explain", nip(3)).stdout
     assert "Kalibrasi: Kotak Talenta 5 -> 5 (tetap, dikonfirmasi)" in confirmed
-    assert "would give" not in confirmed
+    assert "tanpa kalibrasi" not in confirmed
     incomplete = cli("explain", nip(4)).stdout
-    assert "Kalibrasi: Kotak Talenta 9 not applied" in incomplete
+    assert "Kalibrasi: Kotak Talenta 9 tidak diterapkan" in incomplete
     assert "Kalibrasi" not in cli("explain", nip(7)).stdout
-    assert "Kotak Talenta 6, set by the committee (computed: 8)" in out
+    assert "Kotak Talenta 6, hasil kalibrasi (hasil perhitungan: Kotak Talenta 8)" in out
 
 
 def test_history_against_the_previous_cycle_counts_every_person_once(cli, tmp_path):

@@ -43,7 +43,7 @@ def test_classify_prints_the_grid_and_exits_1_when_someone_is_incomplete(cohort)
     assert "Tinggi" in result.output and "[9]" in result.output
     assert "\x1b[" not in result.output  # no ANSI escapes without a terminal
     if doc_incomplete:  # the reasons in the reports' words; codes stay in --json
-        assert "incomplete: " in result.output and "Data Tidak Lengkap)" in result.output
+        assert "data tidak lengkap: " in result.output and "Data Tidak Lengkap)" in result.output
         assert not re.search(
             r"\((no-performance|retired|missing-score|no-potensi)\)", result.output
         )
@@ -144,7 +144,7 @@ def test_explain_shows_every_number_and_rule(cohort, tmp_path):
     labels = Labels(load_rules().rules, "id")  # the reports' words, not the codes
     assert f"Kategori JPM: {labels.value(p['jpm_category'], 'jpm_category')}" in out
     assert f"Penempatan: {labels.value(p['placement'], 'placement')};" in out
-    assert "talent pool" not in out and "as of 1 Januari 2026" in out
+    assert "talent pool" not in out and "per tanggal 1 Januari 2026" in out
     for step in p["plan"]:
         assert f"{step['code']:8} {step['programme']} " in out  # whole names, never cut
     missing = cohort("explain", "199901012020011999")
@@ -320,7 +320,7 @@ def test_a_rejected_later_kinerja_year_falls_back_with_a_note(cli, tmp_path):
     said = cli("explain", one, "--cycle", "2026").output
     label = Labels(load_rules().rules).value("kinerja_tahun_ditolak", "notes")
     assert label != "kinerja_tahun_ditolak" and label in said
-    assert "Kinerja 2025 ditolak saat impor: kinerja.xlsx, sheet Penilaian, row 3" in said
+    assert "Kinerja 2025 ditolak saat impor: kinerja.xlsx, lembar Penilaian, baris 3" in said
     assert "(unknown-rating)" in said
     assert "ditolak" not in cli("explain", two, "--cycle", "2026").output
 

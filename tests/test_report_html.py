@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import stat
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from talentcli.model import Instansi, Signatory
 from talentcli.pipeline import load_run
 from talentcli.report import RECORD
 from talentcli.report.html_report import SCRIPT as TABLES_JS
@@ -235,7 +237,7 @@ def test_plan_page_matches_the_json_plan(ws: Path, doc: dict) -> None:
     box3 = next(p for p in doc["people"] if p["box"] == 3)
     text = (ws / "html" / "rencana" / f"{box3['nip']}.html").read_text(encoding="utf-8")
     assert "BKK" in text and "Bimbingan dan Konseling Kinerja" in text
-    assert "Pegawai yang bersangkutan" in text and "Kepala BKPSDM" in text
+    assert "Pegawai yang bersangkutan" in text and "Mengetahui," in text
 
 
 def test_english_headings(ws: Path, doc: dict) -> None:
@@ -365,3 +367,70 @@ def test_index_draws_the_charts_as_inline_svg(ws: Path, doc: dict) -> None:
                f"{cost:,}".replace(",", ".")]
         for code, (n, jp, cost) in want.items()
     }  # fmt: skip
+
+
+# ------------------------------------------------------------------ the agency's words (SPEC §5)
+
+SIGNED = Instansi(
+    nama="Pemerintah Kota Contoh",
+    kota="Kota Contoh",
+    penandatangan=Signatory("Sekretaris Daerah", "Dra. Contoh Nama, M.Si.", "197001011995032001"),
+)
+
+
+def _pages_for(ws: Path, instansi: Instansi, lang: str = "id") -> dict[str, str]:
+    store = Store(ws / "talent.db")
+    try:
+        data = dataclasses.replace(load_run(store, "2026"), instansi=instansi)
+    finally:
+        store.close()
+    return render_pages(data, lang)
+
+
+def _masthead(index: str) -> str:
+    return re.search(r'<header class="masthead">(.*?)</header>', index, re.S).group(1)
+
+
+def _signer(plan: str) -> list[str]:
+    """The texts of the plan page's third signature column (Mengetahui, the head)."""
+    sign = re.search(r'<section class="sign">(.*?)</section>', plan, re.S).group(1)
+    col = re.findall(r'<div><div class="role">(.*?)</div></div>', sign)[2]
+    return [" ".join(re.sub(r"<br>", " ", t).split()) for t in re.split(r"</div><div[^>]*>", col)]
+
+
+def test_html_header_and_plan_signature_come_from_talent_yaml(ws: Path, doc: dict) -> None:
+    pages = _pages_for(ws, SIGNED)
+    assert '<div class="gov">Pemerintah Kota Contoh</div>' in _masthead(pages["index.html"])
+    plans = [t for rel, t in pages.items() if rel.startswith("rencana/")]
+    assert len(plans) > len(doc["people"])  # a page each, semua.html and one per unit
+    for plan in plans:
+        kops = re.findall(
+            r'<header class="kop">\s*<div class="gov">([^<]*)</div>\s*</header>', plan
+        )
+        assert kops and set(kops) == {"Pemerintah Kota Contoh"}
+        assert plan.count('<section class="sign">') == len(kops)  # one per plan in the file
+    one = pages[plan_path(doc["people"][0]["nip"])]
+    assert _signer(one) == [
+        "Mengetahui, Sekretaris Daerah,",
+        "",
+        "Dra. Contoh Nama, M.Si.",
+        "NIP. 19700101 199503 2 001",
+    ]
+    assert "Kota Contoh, ....." in one
+    for text in pages.values():
+        assert "BKPSDM" not in text and "Badan Kepegawaian" not in text
+
+
+def test_html_without_instansi_leaves_lines_to_fill_in(ws: Path, doc: dict) -> None:
+    for lang, known in (("id", "Mengetahui,"), ("en", "Acknowledged,")):
+        pages = _pages_for(ws, Instansi(), lang)
+        head = _masthead(pages["index.html"])
+        assert 'class="gov"' not in head and "·" not in head.split("<h1>")[0]  # no dangling dot
+        one = pages[plan_path(doc["people"][0]["nip"])]
+        assert '<header class="kop">' not in one
+        assert _signer(one) == [f"{known} {'.' * 30},", "", "", f"NIP. {'.' * 30}"]
+        for text in pages.values():
+            assert "BKPSDM" not in text and "Badan Kepegawaian" not in text
+    signed = Instansi(penandatangan=Signatory(jabatan="Kepala Dinas", nip="12/345"))
+    one = _pages_for(ws, signed)[plan_path(doc["people"][0]["nip"])]
+    assert _signer(one) == ["Mengetahui, Kepala Dinas,", "", "", "NIP. 12/345"]  # as written

@@ -25,7 +25,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from talentcli import __version__
-from talentcli.model import RunData
+from talentcli.model import RunData, Signatory
 from talentcli.progress import tick
 from talentcli.report import lists, svg
 from talentcli.report.labels import HEADERS, SHEETS, Labels, box_grid, long_date, number
@@ -54,15 +54,12 @@ VACANCY_COLS += ("pool", "excluded", "empty_reason")  # SPEC §4.7: shown in the
 FILTERS = {"unit", "box", "job_level"}  # columns with a filter on the page (SPEC §5)
 OWN_PAGE_ROWS = 2000  # a longer list gets a page of its own: the index stays small at 100k
 PRINT_ALL_MAX = 2000  # up to this many people, rencana/semua.html holds every plan
+DOTS = "." * 30  # a line to fill in by hand on a printed page
 SCRIPT = (Path(__file__).parent.parent / "data" / "templates" / "tables.js").read_text("utf-8")
 SCRIPT_HASH = "sha256-" + base64.b64encode(hashlib.sha256(SCRIPT.encode()).digest()).decode()
 
 TEXT = {
     "title": ("Pemetaan Talenta ASN", "ASN Talent Mapping"),
-    "agency": (
-        "Badan Kepegawaian dan Pengembangan Sumber Daya Manusia",
-        "Civil Service and Human Resources Development Agency",
-    ),
     "cycle": ("Siklus", "Cycle"),
     "as_of": ("Per tanggal", "As of"),
     "contents": ("Isi", "Contents"),
@@ -126,7 +123,6 @@ TEXT = {
     "place_date": ("{kota}, ........................ 20....",) * 2,
     "employee": ("Pegawai yang bersangkutan", "Employee"),
     "supervisor": ("Atasan langsung", "Direct supervisor"),
-    "head": ("Kepala BKPSDM", "Head of BKPSDM"),
     "known": ("Mengetahui,", "Acknowledged,"),
     "agreed": ("Menyetujui,", "Approved,"),
     "search": ("Cari nama, NIP, unit ...", "Search name, NIP, unit ..."),
@@ -350,7 +346,8 @@ def _common(data: RunData, fmt: Fmt, env: jinja2.Environment) -> dict:
         "T": SimpleNamespace(
             **{k: fmt.t(k) for k in TEXT if "{" not in TEXT[k][0]},
             min_jp=fmt.t("min_jp", n=rules.training.min_jp),
-            gov=data.instansi.nama,
+            gov=data.instansi.nama,  # talent.yaml instansi.nama; none: no line at all
+            **_signatory(data.instansi.penandatangan),
             place_date=fmt.t("place_date", kota=data.instansi.kota or "............"),
             footer=fmt.t(
                 "footer",
@@ -373,6 +370,17 @@ def _common(data: RunData, fmt: Fmt, env: jinja2.Environment) -> dict:
         "recs": fmt.recs,
         "script": Markup(SCRIPT),
         "script_hash": SCRIPT_HASH,
+    }
+
+
+def _signatory(who: Signatory) -> dict[str, str]:
+    """The plan page's 'Mengetahui' column from talent.yaml `penandatangan` (SPEC §5): its
+    jabatan, nama and NIP, a dotted line to fill in by hand where one is empty."""
+    nip = "".join(who.nip.split())
+    return {
+        "head": who.jabatan or DOTS,
+        "head_nama": who.nama,  # the name line is ruled: empty, it is signed and written on
+        "head_nip": nip_spaced(nip) if len(nip) == 18 and nip.isdigit() else who.nip or DOTS,
     }
 
 

@@ -202,6 +202,62 @@ MOVEMENTS = {
     "baru": ("Baru", "New"),
 }
 
+# the terminal's words (SPEC §5: explain, history and classify speak in labels; codes stay in
+# --json); {fields} are filled in by talentcli/render.py
+TERMINAL = {
+    "run": (
+        "proses klasifikasi {run}, siklus {cycle}, per tanggal {as_of}, aturan {rules} "
+        "sha256 {sha}",
+        "run {run}, cycle {cycle}, as of {as_of}, rules {rules} sha256 {sha}",
+    ),
+    "not_classified": (
+        "{nip}: tidak terpetakan pada proses klasifikasi {run}: {why}",
+        "{nip}: not classified in run {run}: {why}",
+    ),
+    "status_rule": (
+        "Kesenjangan bila selisih < 0, Keunggulan bila >= {strength}, berat bila <= {berat}",
+        "gap below 0, strength from {strength}, severe at or below {berat}",
+    ),
+    "capped": (", dibatasi paling tinggi 100", ", capped at 100"),
+    "latest_year": ("tahun terakhir <= {cycle}", "latest year <= {cycle}"),
+    "calibrated": (
+        ", hasil kalibrasi (hasil perhitungan: Kotak Talenta {box})",
+        ", set by the committee (computed: box {box})",
+    ),
+    "not_applied": ("tidak diterapkan", "not applied"),
+    "uncalibrated": (
+        "tanpa kalibrasi (Kotak Talenta {box}): Penempatan {placement}; Kelompok Rencana "
+        "Suksesi: {pool}; Kesiapan: {ready}",
+        "without calibration (box {box}): placement {placement}; talent pool: {pool}; "
+        "readiness: {ready}",
+    ),
+    "box_programmes": (
+        "Program Kotak Talenta: bertambah {added}; berkurang {dropped}",
+        "box programmes: added {added}; dropped {dropped}",
+    ),
+    "plan_total": ("jumlah {jp} JP, {cost}", "total {jp} JP, {cost}"),
+    "rejected_year": (
+        "Kinerja {year} ditolak saat impor: {where}",
+        "Kinerja {year} rejected at import: {where}",
+    ),
+    "summary": (
+        "proses klasifikasi {run}: siklus {cycle}, per tanggal {as_of}: {people} pegawai = "
+        "{classified} terpetakan + {incomplete} data tidak lengkap",
+        "run {run}: cycle {cycle}, as of {as_of}: {people} people = {classified} classified + "
+        "{incomplete} incomplete",
+    ),
+    "incomplete": (
+        "data tidak lengkap: {n} pegawai ({why}); tercantum dalam laporan ({sheet})",
+        "incomplete: {n} people ({why}); listed in the report ({sheet})",
+    ),
+    "grid": ("Peta Talenta (9-box)", "Talent map (9-box)"),
+    "cycles": ("{nip}: {n} siklus", "{nip}: {n} cycles"),
+    "history": ("Riwayat talenta", "Talent history"),
+    "sheet": ("lembar", "sheet"),  # where a rejected row was (rejected_where)
+    "row": ("baris", "row"),
+    "line": ("baris", "line"),
+}
+
 MONTHS = (
     ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
      "Oktober", "November", "Desember"),
@@ -217,10 +273,17 @@ def box_grid(rules: Rules) -> list[tuple[Band, list[int]]]:
     return [(lv, [grid[lv.code][p] for p in PERFORMANCE_LEVELS]) for lv in rules.potential.levels]
 
 
-def rejected_where(r: dict) -> str:
+def rejected_where(r: dict, lang: str = "en") -> str:
     """A row rejected at import (store.rejected_rows) in one phrase: the file, the sheet and
-    row (a CSV's line), the codes."""
-    place = f"line {r['row']}" if r["sheet"] == r["file"] else f"sheet {r['sheet']}, row {r['row']}"
+    row (a CSV's line), the codes. English in error messages; explain passes 'id'."""
+    w = {
+        k: v[0 if lang == "id" else 1] for k, v in TERMINAL.items() if k in ("sheet", "row", "line")
+    }
+    place = (
+        f"{w['line']} {r['row']}"
+        if r["sheet"] == r["file"]
+        else f"{w['sheet']} {r['sheet']}, {w['row']} {r['row']}"
+    )
     return f"{r['file']}, {place} ({', '.join(r['codes'])})"
 
 
@@ -361,6 +424,10 @@ class Labels:
         result, _, detail = code.partition(": ")
         text = VALUES.get(f"criterion_{result}", (result, result))[self.i]
         return f"{text}: {detail}" if detail else text
+
+    def say(self, key: str, **fields: object) -> str:
+        """A sentence of the terminal (TERMINAL) with its FIELDS filled in."""
+        return TERMINAL[key][self.i].format(**fields)
 
     def text(self, id_text: str, en_text: str) -> str:
         """Free text in the report language."""
