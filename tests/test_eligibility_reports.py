@@ -115,6 +115,24 @@ def test_criterion_cells_read_as_words(lang):
     assert got == want[lang]
 
 
+def test_dates_in_a_criterion_read_in_the_long_form():
+    """A criterion's detail keeps ISO dates in the JSON and csv (machine outputs); the xlsx,
+    html and explain say them as every human-readable date is said (SPEC §5)."""
+    from talentcli.report.labels import Labels
+    from talentcli.rules import load_rules
+
+    rules = load_rules().rules
+    detail = "fail: 2 tahun sejak TMT jabatan 2024-03-01 < 3"
+    assert Labels(rules, "id").value(detail, "years_in_post_min") == (
+        "Tidak: 2 tahun sejak TMT jabatan 1 Maret 2024 < 3"
+    )
+    assert Labels(rules, "en").value(detail, "years_in_post_min") == (
+        "Not met: 2 tahun sejak TMT jabatan 1 March 2024 < 3"
+    )
+    same = "fail: umur 57 > 56"  # no date: as it was
+    assert Labels(rules, "id").value(same, "max_age") == "Tidak: umur 57 > 56"
+
+
 def test_explain_shows_each_next_level_with_every_criterion(cli, tmp_path):
     doc = imported(cli, tmp_path, with_pegawai=True)
     adm = next(v for v in doc["vacancies"] if v["job_level"] == "administrator")

@@ -397,7 +397,12 @@ def test_workbook_csv_html_and_md_show_the_decisions_and_the_movement(cli, tmp_p
     by_nip = {r[0]: r for r in rows[1:]}
     assert by_nip[nip(2)][2:5] == (8, 6, "Turun") and by_nip[nip(3)][2:5] == (5, 5, "Tetap")
     assert by_nip[nip(4)][9:] == ("Tidak", "Tidak ada nilai kinerja")
-    sheet = list(wb["Pergerakan Talenta"].iter_rows(values_only=True))
+    when = wb["Kalibrasi"].cell(list(by_nip).index(nip(2)) + 2, 8)  # the meeting's date
+    assert rows[0][7] == "Tanggal" and when.value == dt.datetime(2026, 3, 12)
+    assert when.is_date and when.number_format == "[$-421]d mmmm yyyy"  # 12 Maret 2026
+    moving = wb["Pergerakan Talenta"]
+    assert moving.freeze_panes == "A17" and moving.auto_filter.ref.startswith("A16:")
+    sheet = list(moving.iter_rows(values_only=True))
     matrix = {r[0]: r[1:10] for r in sheet[2:11]}  # rows Kotak 9 .. Kotak 1, columns 1 .. 9
     assert matrix["Kotak 9"] == (0, 0, 0, 0, 0, 1, 0, 0, 0)
     assert matrix["Kotak 5"] == (0, 0, 0, 0, 1, 0, 0, 0, 1)
@@ -420,12 +425,48 @@ def test_workbook_csv_html_and_md_show_the_decisions_and_the_movement(cli, tmp_p
     assert (
         "Kotak Talenta Hasil Perhitungan" in page and "Kotak 8 → 6 (Turun): Catatan atasan" in page
     )
+    assert "Catatan atasan — Tim Penilai Kinerja, 12 Maret 2026, BA/01/2026" in page
     assert "Siklus 2025: Kotak 9, JPM 100,00%, Promosi (Turun)" in page
     index = (out / "index.html").read_text(encoding="utf-8")
-    assert "Kalibrasi" in index and "Pergerakan Talenta" in index
     md = (out / "talenta-2026.md").read_text(encoding="utf-8")
+    assert "Kalibrasi" in index and "Pergerakan Talenta" in index
+    assert "Belum ada siklus sebelumnya" not in index + md  # two cycles: the list is there
+    section = index[index.index('<section class="list" id="pergerakan"') :]
+    section = section[: section.index("</section>")]
+    assert section.count("<tr>") == 7 and "(6)" in section  # the header, a row per person
     assert "- Kalibrasi: 5 keputusan; 2 naik, 1 turun, 1 dikonfirmasi, 1 tidak diterapkan" in md
     assert "- Pergerakan talenta terhadap siklus 2025: 2 naik, 1 turun, 2 tetap, 1 baru" in md
+
+
+def test_one_cycle_reports_say_once_there_is_nothing_to_compare_with(cli, tmp_path):
+    """SPEC §4.10 with no previous cycle: everybody is new, so the human outputs say so in
+    one line (xlsx sheet, html section, md) instead of listing everybody as Baru under a
+    matrix of zeros; the machine outputs (csv, JSON) keep a row per person."""
+    import csv
+
+    files = _cycle_files(tmp_path, 2026, {1: GAPS, 2: FULL}, {1: "Baik", 2: "Sangat Baik"})
+    assert cli("import", *files, "--cycle", "2026").exit_code == 0
+    assert cli("classify", "--cycle", "2026", "--as-of", "2026-01-01").exit_code == 0
+    out = _report(cli, tmp_path, "xlsx,csv,html,md")
+    note = (
+        "Belum ada siklus sebelumnya untuk dibandingkan: pergerakan dihitung mulai siklus "
+        "berikutnya."
+    )
+    wb = openpyxl.load_workbook(out / "talenta-2026.xlsx")
+    assert wb.sheetnames[-1] == "Pergerakan Talenta"
+    cells = [v for r in wb["Pergerakan Talenta"].iter_rows(values_only=True) for v in r if v]
+    assert cells[0] == note and nip(1) not in cells and nip(2) not in cells
+    assert "Baru" not in cells and "Kotak 5" not in cells
+    with (out / "talenta-2026-pergerakan.csv").open(encoding="utf-8-sig") as fh:
+        got = [(r["nip"], r["previous_cycle"], r["movement"]) for r in csv.DictReader(fh)]
+    assert got == [(nip(2), "", "baru"), (nip(1), "", "baru")]  # by NIP: ...1002, ...2001
+    index = (out / "index.html").read_text(encoding="utf-8")
+    section = index[index.index('<section class="list" id="pergerakan"') :]
+    section = section[: section.index("</section>")]
+    assert note in section and "<table" not in section and nip(1) not in section
+    assert 'id="matriks"' not in index and 'href="#pergerakan">Pergerakan Talenta</a>' in index
+    md = (out / "talenta-2026.md").read_text(encoding="utf-8")
+    assert f"- Pergerakan talenta: {note}\n" in md and "baru" not in md
 
 
 def test_a_store_from_before_calibration_gains_its_tables_and_box_computed(cli, tmp_path):

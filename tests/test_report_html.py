@@ -240,6 +240,40 @@ def test_plan_page_matches_the_json_plan(ws: Path, doc: dict) -> None:
     assert "Pegawai yang bersangkutan" in text and "Mengetahui," in text
 
 
+def test_dates_read_in_the_long_form(ws: Path, doc: dict) -> None:
+    """SPEC §5 'one date': every classified person here is a pengawas (IV.a) born 1 January
+    1980 (NIP 19800101...): 58 in January 2038, TMT pensiun 1 February 2038. The JSON keeps
+    ISO (a machine output); the plan pages write it as as_of is written."""
+    assert {p["retirement_date"] for p in doc["people"]} == {"2038-02-01"}
+    for folder, key, want in (
+        ("html", "TMT Pensiun (perkiraan)", "1 Februari 2038"),
+        ("en", "Retirement date (estimated)", "1 February 2038"),
+    ):
+        for p in doc["people"]:
+            kv = page(ws / folder / "rencana" / f"{p['nip']}.html").tables["kv"]
+            assert {r[0]: r[-1] for r in kv if len(r) == 3}[key] == want, (folder, p["nip"])
+
+
+def test_movement_without_a_previous_cycle_is_one_line(ws: Path, doc: dict) -> None:
+    """One cycle (SPEC §4.10): the Pergerakan Talenta section stays, as one line; no matrix
+    of zeros and no list of everybody as Baru (the JSON still has a movement per person)."""
+    assert {p["movement"] for p in doc["people"]} == {"baru"}
+    for folder, note in (
+        ("html", "Belum ada siklus sebelumnya untuk dibandingkan: pergerakan dihitung mulai "
+         "siklus berikutnya."),
+        ("en", "No previous cycle to compare with: movement is counted from the next cycle on."),
+    ):  # fmt: skip
+        index = (ws / folder / "index.html").read_text(encoding="utf-8")
+        at = index.index('<section class="list" id="pergerakan"')
+        section = index[at : index.index("</section>", at)]
+        assert f'<p class="note">{note}</p>' in section and "<table" not in section
+        assert 'id="matriks"' not in index and "tbl-pergerakan" not in index
+    kv = page(ws / "html" / "rencana" / f"{nip(1)}.html").tables["kv"]
+    assert {r[0]: r[-1] for r in kv if len(r) == 3}["Siklus Sebelumnya"] == (
+        "Belum ada siklus sebelumnya"  # not 'Baru: tidak terpetakan pada siklus sebelumnya'
+    )
+
+
 def test_english_headings(ws: Path, doc: dict) -> None:
     index = (ws / "en" / "index.html").read_text(encoding="utf-8")
     assert "ASN Talent Mapping" in index and "Talent Map" in index and "Summary" in index

@@ -200,11 +200,14 @@ def test_file_is_owner_only(small):
 
 
 def test_list_sheets_have_frozen_header_autofilter_and_widths(small):
+    """(Pergerakan Talenta has no list in a run with no previous cycle, as this one: its
+    layout with two cycles is test_kalibrasi's.)"""
     wb = book(small)
-    below_matrix = {"Pergerakan Talenta": 16}  # its list's header under the 9 x 9 matrix
     for ws in wb.worksheets[2:]:
         name = ws.title
-        top = below_matrix.get(name, 1)
+        if name == "Pergerakan Talenta":
+            continue
+        top = 1
         assert ws.freeze_panes in (f"A{top + 1}", "C2"), name
         assert ws.auto_filter.ref and ws.auto_filter.ref.startswith(f"A{top}:"), name
         assert all(c.font.b for c in ws[top]), name
@@ -256,6 +259,46 @@ def test_nip_is_text_and_numbers_are_numbers(small):
     assert "#,##0" in cost.number_format
     bup = ws.cell(2, head.index("TMT Pensiun (perkiraan)") + 1)
     assert bup.is_date
+
+
+def test_retirement_dates_are_date_cells_in_the_long_form(small):
+    """SPEC §5 'one date': TMT Pensiun is a date cell (sorts, filters) that shows as
+    '1 April 2026', with the months of the report's language whatever the reader's locale.
+    Budi (NIP 19680309..., administrator, retirement age 58) is 58 in March 2026: TMT
+    1 April 2026; the others are 1 of the month after their 58th birthday."""
+    for sub, sheet, head, fmt in (
+        ("id", "Hasil", "TMT Pensiun (perkiraan)", "[$-421]d mmmm yyyy"),
+        ("en", "Results", "Retirement date (estimated)", "[$-409]d mmmm yyyy"),
+    ):
+        ws = book(small, sub)[sheet]
+        names = [c.value for c in ws[1]]
+        col = names.index(head) + 1
+        cells = {ws.cell(r, 1).value: ws.cell(r, col) for r in range(2, len(listed(ws)) + 1)}
+        assert len(cells) == 7
+        assert all(c.is_date and c.number_format == fmt for c in cells.values()), sub
+        assert cells["196803091990031003"].value == dt.datetime(2026, 4, 1)
+        assert cells["198505152010012002"].value == dt.datetime(2043, 6, 1)  # born 15 May 1985
+        letter = openpyxl.utils.get_column_letter(col)
+        assert ws.column_dimensions[letter].width >= len("30 September 2040")
+
+
+def test_pergerakan_without_a_previous_cycle_says_so_in_one_line(small):
+    """One cycle only (SPEC §4.10): the sheet stays (SPEC §5's sheet list) but holds the
+    line that says there is nothing to compare with, then the signature block: no matrix
+    of zeros, nobody listed as Baru."""
+    for sub, name, note in (
+        ("id", "Pergerakan Talenta", "Belum ada siklus sebelumnya untuk dibandingkan: "
+         "pergerakan dihitung mulai siklus berikutnya."),
+        ("en", "Talent Movement", "No previous cycle to compare with: movement is counted "
+         "from the next cycle on."),
+    ):  # fmt: skip
+        ws = book(small, sub)[name]
+        values = [v for row in ws.iter_rows(values_only=True) for v in row if v is not None]
+        assert values[0] == note and ws["A1"].value == note
+        assert not any(isinstance(v, str) and re.search(r"\d{18}", v) for v in values)
+        assert not {"Baru", "New", "Kotak 9", "Box 9"} & set(values)
+        assert values[1].endswith(", 1 Januari 2026" if sub == "id" else ", 1 January 2026")
+        assert ws.max_row <= 10 and ws.auto_filter.ref is None
 
 
 def test_coded_values_are_readable(small):
@@ -489,8 +532,9 @@ def test_every_sheet_prints_landscape_one_page_wide_with_header_and_footer(signe
         assert foot.center.text.strip() == "Halaman &P dari &N", name
     lists = signed.worksheets[3:]  # after Ringkasan, Peta Talenta, Hasil
     for ws in [signed["Hasil"], *lists]:  # the header row on every page
-        below = ws.title == "Pergerakan Talenta"  # its list starts under the matrix
-        assert ws.print_title_rows == "$1:$1" or (below and ws.print_title_rows), ws.title
+        if ws.title == "Pergerakan Talenta":  # one line, no list: no previous cycle here
+            continue
+        assert ws.print_title_rows == "$1:$1", ws.title
     wide = "Kandidat Jabatan Lowong"  # a column per eligibility criterion: A3 (PRINT_WIDTHS)
     assert {ws.page_setup.paperSize for ws in lists if ws.title != wide} == {9}  # A4, legibly
     assert signed[wide].page_setup.paperSize == 8

@@ -142,6 +142,7 @@ TEXT = {
         "Baru: tidak terpetakan pada siklus sebelumnya",
         "New: not mapped in the previous cycle",
     ),
+    "previous_first": ("Belum ada siklus sebelumnya", "No previous cycle yet"),
     "footer": (
         "Dibuat dengan talentcli {v} dari proses {run} (aturan {rules}, SHA-256 {sha}).",
         "Made with talentcli {v} from run {run} (rules {rules}, SHA-256 {sha}).",
@@ -398,7 +399,11 @@ def _people(data: RunData, fmt: Fmt) -> list[SimpleNamespace]:
     rows = people.sort_values("nip").to_dict("records")
     c = data.calibrations
     decided = {} if c is None else {d["nip"]: d for d in c.to_dict("records") if d["applied"]}
-    return [_person(p, comps, plans.get(p["nip"], []), fmt, decided.get(p["nip"])) for p in rows]
+    out = [_person(p, comps, plans.get(p["nip"], []), fmt, decided.get(p["nip"])) for p in rows]
+    if lists.compared(data) is None:  # no previous cycle: nobody is new against one
+        for p in out:
+            p.previous = fmt.t("previous_first")
+    return out
 
 
 def _calibration_text(d: dict | None, fmt: Fmt) -> str | None:
@@ -514,6 +519,9 @@ def _index(data: RunData, fmt: Fmt, people: list[SimpleNamespace]) -> dict:
     links = {p.nip for p in people}
     tables = [_table(code, _list_frame(data, code), fmt, links) for code in index_lists(data)]
     tables = [t for t in tables if t is not None]
+    for tb in tables:
+        if tb["code"] == "pergerakan" and lists.compared(data) is None:  # SPEC §4.10
+            tb["note"] = fmt.labels.no_previous  # one line, not everybody as Baru
     return {
         "summary": _summary(data, fmt),
         "charts": charts(data, fmt),
@@ -521,7 +529,7 @@ def _index(data: RunData, fmt: Fmt, people: list[SimpleNamespace]) -> dict:
         "by_box": by_box,
         "tables": tables,
         "units": _unit_table(data, fmt),
-        "movement": _movement(data, fmt),
+        "movement": _movement(data, fmt) if lists.compared(data) is not None else None,
     }
 
 
@@ -637,6 +645,8 @@ def _list_frame(data: RunData, code: str):
         return lists.placement_list(data, "tetap")
     if code == "kandidat" and data.vacancies.empty:  # no formasi imported: nothing to merge
         return pd.DataFrame(columns=["kode"])
+    if code == "pergerakan" and lists.compared(data) is None:  # no previous cycle: no rows
+        return pd.DataFrame(columns=["nip"])
     return lists.lists_for(data.rules)[code](data)
 
 
@@ -673,6 +683,7 @@ def _table(code: str, frame, fmt: Fmt, links: set[str], title: str | None = None
         "foot": None,
         "filters": {i + shift for i, c in enumerate(cols) if c in FILTERS},
         "page": None,
+        "note": None,  # a line shown instead of the list
     }
 
 

@@ -6,6 +6,8 @@ Domain names (placements, categories, levels, competencies) come from the rules 
 
 from __future__ import annotations
 
+import re
+
 from talentcli.rules import CRITERIA, PERFORMANCE_LEVELS, Band, Rules
 
 SHEETS = {
@@ -266,6 +268,15 @@ MONTHS = (
 )  # fmt: skip
 
 
+# a run with no previous cycle (SPEC §4.10): the human outputs say so once, instead of a
+# matrix of zeros and everybody listed as Baru
+NO_PREVIOUS = (
+    "Belum ada siklus sebelumnya untuk dibandingkan: pergerakan dihitung mulai siklus berikutnya.",
+    "No previous cycle to compare with: movement is counted from the next cycle on.",
+)
+ISO_DAY = re.compile(r"\b\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])\b")
+
+
 def box_grid(rules: Rules) -> list[tuple[Band, list[int]]]:
     """The 9-box as every output draws it (PermenPANRB 3/2020): a row per potential level,
     the highest first, with its boxes from the lowest performance to the highest."""
@@ -295,6 +306,12 @@ def long_date(iso: object, lang: str = "id") -> str:
         return text
     y, m, d = text.split("-")
     return f"{int(d)} {MONTHS[0 if lang == 'id' else 1][int(m) - 1]} {y}"
+
+
+def long_dates(text: str, lang: str = "id") -> str:
+    """TEXT with each ISO date in it in the long form ('TMT jabatan 2021-01-01' -> 'TMT
+    jabatan 1 Januari 2021'): a criterion's detail as people read it (SPEC §5)."""
+    return ISO_DAY.sub(lambda m: long_date(m.group(0), lang), text)
 
 
 def number(n: int) -> str:
@@ -423,7 +440,12 @@ class Labels:
         """'ok' -> Memenuhi, 'unknown' -> Belum ada data, 'fail: D3 < S1' -> 'Tidak: D3 < S1'."""
         result, _, detail = code.partition(": ")
         text = VALUES.get(f"criterion_{result}", (result, result))[self.i]
-        return f"{text}: {detail}" if detail else text
+        return f"{text}: {long_dates(detail, self.lang)}" if detail else text
+
+    @property
+    def no_previous(self) -> str:
+        """The line said instead of the movement (SPEC §4.10) when there is no previous cycle."""
+        return NO_PREVIOUS[self.i]
 
     def say(self, key: str, **fields: object) -> str:
         """A sentence of the terminal (TERMINAL) with its FIELDS filled in."""

@@ -434,6 +434,13 @@ def pergerakan(data: RunData) -> pd.DataFrame:
     return out
 
 
+def compared(data: RunData) -> str | None:
+    """The cycle the run is compared against (SPEC §4.10), or None when it has none: then
+    everybody is `baru`, and the human outputs say so once instead of listing them (the csv
+    and the JSON keep every row)."""
+    return getattr(data.movement, "previous_cycle", None)
+
+
 def movement_matrix(data: RunData) -> pd.DataFrame:
     """The 9 x 9 counts, previous box (rows, 9 to 1) -> box (columns 1 to 9): each person
     known in both cycles counted once."""

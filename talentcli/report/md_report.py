@@ -99,6 +99,8 @@ def _history_lines(data: RunData, lab: Labels) -> list[str]:
         f"{t('tidak diterapkan', 'not applied')}"
     ]
     m = data.movement
+    if m is not None and lists.compared(data) is None:  # nobody to compare with: say so
+        return [*lines, f"- {t('Pergerakan talenta', 'Talent movement')}: {lab.no_previous}"]
     if m is not None:
         since = (
             f" {t('terhadap siklus', 'against cycle')} {m.previous_cycle}"

@@ -134,8 +134,12 @@ NUM_FORMATS = {
     "rupiah": '"Rp"\\ #,##0',
     "pct": "0.0%",
     "dec4": "0.0000",
-    "date": "yyyy-mm-dd",
+    "date": "[$-421]d mmmm yyyy",
 }
+# dates are date cells (sortable, filterable) shown in the one long form of SPEC §5, with the
+# month names of the report's language whatever the reader's locale: 1 Januari 2040
+DATE_FORMATS = ("[$-421]d mmmm yyyy", "[$-409]d mmmm yyyy")  # Labels.i: id, en
+DATE_CHARS = 17  # '30 September 2040', the longest such date
 TEXT_KINDS = {"text", "nip", "coded", "notes"}
 
 
@@ -156,7 +160,7 @@ def write(
         try:
             wb = xlsxwriter.Workbook(str(tmp), {**OPTIONS, "tmpdir": spool})
             wb.set_properties(_properties(data, labels))
-            fm = Formats(wb)
+            fm = Formats(wb, date=DATE_FORMATS[labels.i])
             ringkasan(wb.add_worksheet(labels.sheet("ringkasan")), fm, data, labels)
             peta(wb.add_worksheet(labels.sheet("peta")), fm, data, labels, frames["hasil"])
             rows, done = sum(map(len, frames.values())), 0
@@ -201,6 +205,7 @@ class Formats:
 
     wb: Workbook
     cache: dict = field(default_factory=dict)
+    date: str = NUM_FORMATS["date"]  # the number format of dates, in the report's language
 
     def get(self, **props) -> object:
         """The format with these properties (one Format object per distinct set)."""
@@ -212,6 +217,8 @@ class Formats:
     def kind(self, kind: str, fill: str | None = None) -> object | None:
         """The cell format of a column kind, optionally on a fill."""
         props = {"num_format": NUM_FORMATS[kind]} if kind in NUM_FORMATS else {}
+        if kind == "date":
+            props["num_format"] = self.date
         if kind == "int":  # ranks, boxes, years: centred, never read as part of the next cell
             props["align"] = "center"
         if fill:
@@ -229,6 +236,8 @@ class Formats:
     def cell(self, kind: str, wrap: bool = False, fill: str | None = None) -> object:
         """A list cell on paper: its kind's format, at the top of a wrapped row."""
         props = {"num_format": NUM_FORMATS[kind]} if kind in NUM_FORMATS else {}
+        if kind == "date":
+            props["num_format"] = self.date
         if kind == "int":
             props["align"] = "center"
         if fill:
@@ -565,7 +574,7 @@ def _width(header: str, kind: str, values: list) -> float:
     if kind in TEXT_KINDS:
         longest = max(map(len, present), default=0)
     elif kind == "date":
-        longest = 10
+        longest = DATE_CHARS
     elif kind in ("money", "jp"):
         longest = len(f"{max(present, default=0):,.0f}")
     elif kind == "int":
@@ -615,8 +624,12 @@ def pergerakan_sheet(
     ws: Worksheet, fm: Formats, code: str, frame: pd.DataFrame, data: RunData, labels: Labels
 ) -> None:
     """Pergerakan Talenta (SPEC §4.10): the 9 x 9 matrix previous box -> box, coloured like
-    the 9-box, and the counts per movement; below them the per-person list."""
+    the 9-box, and the counts per movement; below them the per-person list. A run with no
+    previous cycle says so in one line instead (no zeros, nobody listed as Baru)."""
     t = labels.text
+    if lists.compared(data) is None:
+        no_previous_sheet(ws, fm, code, data, labels)
+        return
     cols = [column(frame[c], c, labels) for c in frame.columns]
     for c, col in enumerate(cols):
         ws.set_column(c, c, max(col.width, 9))
@@ -656,6 +669,19 @@ def pergerakan_sheet(
     else:
         write_rows(ws, cols, [fm.kind(c.kind) for c in cols], start=top + 1)
     signature(ws, top + max(len(frame), 1) + 2, [c.width for c in cols], data, labels)
+
+
+def no_previous_sheet(ws: Worksheet, fm: Formats, code: str, data: RunData, labels: Labels):
+    """Pergerakan Talenta of a run with no previous cycle to compare with: the one line that
+    says so, then the signature block, on one printed page."""
+    widths = [12.0] * 9  # the line runs over empty cells; the signature sits on the right
+    for c, width in enumerate(widths):
+        ws.set_column(c, c, width)
+    _print_setup(ws, fit=True)
+    page_header(ws, data, labels, labels.sheet(code))
+    ws.write_string(0, 0, labels.no_previous, fm.get(bold=True))
+    last = signature(ws, 2, widths, data, labels)
+    ws.print_area(0, 0, last, len(widths) - 1)
 
 
 def _matrix_fmt(fm: Formats, box: int, same: bool) -> object:
