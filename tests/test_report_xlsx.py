@@ -279,7 +279,24 @@ def test_retirement_dates_are_date_cells_in_the_long_form(small):
         assert cells["196803091990031003"].value == dt.datetime(2026, 4, 1)
         assert cells["198505152010012002"].value == dt.datetime(2043, 6, 1)  # born 15 May 1985
         letter = openpyxl.utils.get_column_letter(col)
-        assert ws.column_dimensions[letter].width >= len("30 September 2040")
+        shown = [f"{c.value.day} {BULAN[c.value.month - 1]} {c.value.year}" for c in cells.values()]
+        assert ws.column_dimensions[letter].width >= max(map(len, shown)), sub
+
+
+BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+         "September", "Oktober", "November", "Desember")  # fmt: skip
+
+
+def test_a_date_column_is_as_wide_as_its_longest_date_in_words():
+    from talentcli.report.xlsx_report import date_chars
+
+    def serial(y, m, d):
+        return (dt.date(y, m, d) - dt.date(1899, 12, 30)).days
+
+    assert date_chars([serial(2040, 5, 1)]) == len("1 Mei 2040")
+    assert date_chars([serial(2040, 5, 1), serial(2040, 9, 30)]) == len("30 September 2040")
+    assert date_chars([serial(2037, 8, 1)] * 3) == len("1 Agustus 2037")  # English: August
+    assert date_chars([]) == 0
 
 
 def test_pergerakan_without_a_previous_cycle_says_so_in_one_line(small):

@@ -27,7 +27,7 @@ from talentcli import __version__
 from talentcli.model import RunData
 from talentcli.progress import tick
 from talentcli.report import lists
-from talentcli.report.labels import CODED, Labels, box_grid, long_date
+from talentcli.report.labels import CODED, MONTHS, Labels, box_grid, long_date
 from talentcli.rules import PERFORMANCE_LEVELS
 from talentcli.safety import private_file
 
@@ -139,7 +139,6 @@ NUM_FORMATS = {
 # dates are date cells (sortable, filterable) shown in the one long form of SPEC §5, with the
 # month names of the report's language whatever the reader's locale: 1 Januari 2040
 DATE_FORMATS = ("[$-421]d mmmm yyyy", "[$-409]d mmmm yyyy")  # Labels.i: id, en
-DATE_CHARS = 17  # '30 September 2040', the longest such date
 TEXT_KINDS = {"text", "nip", "coded", "notes"}
 
 
@@ -574,7 +573,7 @@ def _width(header: str, kind: str, values: list) -> float:
     if kind in TEXT_KINDS:
         longest = max(map(len, present), default=0)
     elif kind == "date":
-        longest = DATE_CHARS
+        longest = date_chars(present)
     elif kind in ("money", "jp"):
         longest = len(f"{max(present, default=0):,.0f}")
     elif kind == "int":
@@ -583,6 +582,16 @@ def _width(header: str, kind: str, values: list) -> float:
         longest = len(f"{max(present, default=0, key=abs):.2f}") + 1
     head = max([*map(len, header.split()), min(len(header), 16)])
     return min(max(longest, head, 4) + 2, MAX_WIDTH)
+
+
+def date_chars(days: list) -> int:
+    """Characters of the longest of DAYS (Excel serials) as the long form shows it, '1 Mei
+    2040' to '30 September 2040' (Indonesian month names: never shorter than the English)."""
+    if not days:
+        return 0
+    when = EXCEL_EPOCH + pd.to_timedelta(np.unique(np.asarray(days, dtype=float)), unit="D")
+    month = np.array([len(m) for m in MONTHS[0]])[when.month.to_numpy() - 1]
+    return int((np.where(when.day.to_numpy() >= 10, 2, 1) + month + 6).max())  # + ' ' yyyy
 
 
 def write_rows(
