@@ -276,6 +276,7 @@ def test_retirement_dates_are_date_cells_in_the_long_form(small):
         cells = {ws.cell(r, 1).value: ws.cell(r, col) for r in range(2, len(listed(ws)) + 1)}
         assert len(cells) == 7
         assert all(c.is_date and c.number_format == fmt for c in cells.values()), sub
+        assert {c.alignment.horizontal for c in cells.values()} == {"center"}  # off the next
         assert cells["196803091990031003"].value == dt.datetime(2026, 4, 1)
         assert cells["198505152010012002"].value == dt.datetime(2043, 6, 1)  # born 15 May 1985
         letter = openpyxl.utils.get_column_letter(col)

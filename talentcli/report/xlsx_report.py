@@ -216,8 +216,8 @@ class Formats:
     def kind(self, kind: str, fill: str | None = None) -> object | None:
         """The cell format of a column kind, optionally on a fill."""
         props = {"num_format": NUM_FORMATS[kind]} if kind in NUM_FORMATS else {}
-        if kind == "date":
-            props["num_format"] = self.date
+        if kind == "date":  # centred: a right-aligned date runs into the next column's text
+            props["num_format"], props["align"] = self.date, "center"
         if kind == "int":  # ranks, boxes, years: centred, never read as part of the next cell
             props["align"] = "center"
         if fill:
@@ -235,8 +235,8 @@ class Formats:
     def cell(self, kind: str, wrap: bool = False, fill: str | None = None) -> object:
         """A list cell on paper: its kind's format, at the top of a wrapped row."""
         props = {"num_format": NUM_FORMATS[kind]} if kind in NUM_FORMATS else {}
-        if kind == "date":
-            props["num_format"] = self.date
+        if kind == "date":  # centred: a right-aligned date runs into the next column's text
+            props["num_format"], props["align"] = self.date, "center"
         if kind == "int":
             props["align"] = "center"
         if fill:
@@ -261,7 +261,7 @@ class Formats:
         """The header over a column of KIND, aligned like its values."""
         if kind in TEXT_KINDS:
             return self.header
-        if kind == "int":
+        if kind in ("int", "date"):
             return self.get(
                 bold=True,
                 bg_color="#D9E1F2",
