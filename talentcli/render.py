@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from talentcli.model import RunData, RunSummary
-from talentcli.report.labels import box_grid, number, rejected_where, rupiah
+from talentcli.report.labels import box_grid, long_dates, number, rejected_where, rupiah
 from talentcli.rules import PERFORMANCE_LEVELS, Rules
 
 if TYPE_CHECKING:
@@ -295,7 +295,7 @@ def _eligibility(levels: list, src: str, lab: Labels) -> list[str]:
         width = max([0, *(len(lab.header(c)) for c, _, _ in rows)])
         for c, result, detail in rows:
             word = lab.value(result if result != "fail" else f"fail: {detail}", c)
-            shown = detail if result != "fail" else ""
+            shown = long_dates(detail, lab.lang) if result != "fail" else ""  # as reports say
             out.append(f"    {lab.header(c):{width}}  {word}" + (f" ({shown})" if shown else ""))
     return out
 

@@ -8,10 +8,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import openpyxl
 import pytest
+
+from talentcli.report.labels import long_date, long_dates
 
 AS_OF = dt.date(2026, 1, 1)
 # SPEC §3's order of education levels, written out here (d4 ranks with s1)
@@ -149,5 +152,9 @@ def test_explain_shows_each_next_level_with_every_criterion(cli, tmp_path):
     assert block.splitlines()[0].endswith(verdict[listed[muda["nip"]]["verdict"]])
     for crit, got in listed[muda["nip"]]["criteria"].items():  # the same as the report's list
         if got["result"] == "ok":
-            assert f"Memenuhi ({got['detail']})" in block, crit
+            assert f"Memenuhi ({long_dates(got['detail'])})" in block, crit
+    tmt = listed[muda["nip"]]["criteria"].get("years_in_post_min", {}).get("detail", "")
+    assert tmt[:1].isdigit(), tmt  # '5 tahun sejak TMT jabatan 2021-01-01 >= 3'
+    iso = re.search(r"\d{4}-\d{2}-\d{2}", tmt).group(0)
+    assert iso not in block and long_date(iso) in block  # the date in words, as reports
     assert "Golongan Minimal" in out[madya:admin] and "Golongan Minimal" not in block
