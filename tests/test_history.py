@@ -6,7 +6,7 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from talentcli.engine.history import movement
+from talentcli.engine.history import directions, movement
 
 
 def test_up_down_same_and_new_against_the_previous_run():
@@ -44,3 +44,23 @@ def test_every_person_moves_once_and_the_matrix_counts_each_known_person_once(ro
     assert sum(m.counts.values()) == len(rows)
     assert m.counts["baru"] == len(rows) - len(known)
     assert sum(n for row in m.matrix.values() for n in row.values()) == len(known)
+
+
+def test_a_previous_row_without_a_box_is_not_a_previous_box():
+    """A damaged or hand-edited store: the row is there, its box NULL (read back as NaN)."""
+    current = pd.DataFrame({"nip": ["a", "b"], "box": [6, 4]})
+    previous = pd.DataFrame(
+        {"nip": ["a", "b"], "box": [float("nan"), 5.0], "jpm": [70.0, 60.0],
+         "placement": ["mutasi", "mutasi"]}
+    )  # fmt: skip
+    m = movement(current, previous, "2025")
+    got = m.people.set_index("nip")
+    assert got["movement"].tolist() == ["baru", "turun"]
+    assert pd.isna(got.at["a", "previous_box"]) and got.at["a", "previous_cycle"] is None
+    assert m.matrix == {"5": {"4": 1}}
+
+
+def test_one_rule_of_direction_for_calibration_and_movement():
+    before, after = [8, 5, 5, 1], [9, 3, 5, 1]
+    assert directions(before, after).tolist() == ["naik", "turun", "tetap", "tetap"]
+    assert directions([7], [9])[0] == "naik" and directions([9], [7])[0] == "turun"

@@ -8,6 +8,7 @@ including people who were incomplete). Columnar: one index lookup, no per-person
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -27,6 +28,18 @@ class Movement:
     previous_cycle: str | None = None  # the cycle compared against, if any
 
 
+def direction_codes(before: Any, after: Any) -> np.ndarray:
+    """Per pair of boxes, its MOVEMENTS position: 0 naik (the box number is higher after),
+    1 turun (lower), 2 tetap. The one statement of the rule (SPEC §4.9, §4.10)."""
+    b, a = np.asarray(before, dtype=float), np.asarray(after, dtype=float)
+    return np.select([a > b, a < b], [0, 1], 2)
+
+
+def directions(before: Any, after: Any) -> np.ndarray:
+    """Per pair of boxes: 'naik', 'turun' or 'tetap' (direction_codes in words)."""
+    return np.array(MOVEMENTS, dtype=object)[direction_codes(before, after)]
+
+
 def movement(current: pd.DataFrame, previous: pd.DataFrame | None, cycle: str | None) -> Movement:
     """CURRENT (nip, box) against PREVIOUS (nip, box, jpm, placement: the classified people of
     the previous cycle's latest run, or None when there is none) of CYCLE."""
@@ -38,14 +51,15 @@ def movement(current: pd.DataFrame, previous: pd.DataFrame | None, cycle: str | 
         previous = pd.DataFrame({"box": [0], "jpm": [np.nan], "placement": [None]})
     else:  # each person's row there, or -1 (a NIP twice there is refused by the index)
         at = pd.Index(previous["nip"].to_numpy(dtype=object)).get_indexer(out["nip"])
-    known = at >= 0
+    row = np.maximum(at, 0)
+    known = (at >= 0) & previous["box"].notna().to_numpy()[row]  # no box there: not classified
 
     def before(name: str, dtype: object, missing: object) -> np.ndarray:
-        values = previous[name].to_numpy(dtype=dtype)
-        return np.where(known, values[np.maximum(at, 0)], missing)
+        values = previous[name].to_numpy(dtype=dtype, na_value=missing)
+        return np.where(known, values[row], missing)
 
     old = before("box", np.int64, 0)
-    code = np.select([~known, box > old, box < old], [3, 0, 1], 2)  # MOVEMENTS' positions
+    code = np.where(known, direction_codes(old, box), 3)  # 3: baru
     move = np.array(MOVEMENTS, dtype=object)[code]  # four shared strings, not one per person
     out["previous_cycle"] = pd.Series(np.where(known, cycle, None), dtype=object)
     out["previous_box"] = pd.Series(old, dtype="Int64").where(known)
