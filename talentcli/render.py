@@ -210,11 +210,13 @@ def _calibration_summary(c: pd.DataFrame) -> str:
     diterapkan (data tidak lengkap)': the committee's decisions in the run."""
     import numpy as np
 
+    from talentcli.engine.history import directions
+
     applied = c["applied"].to_numpy(dtype=bool)
     before = pd.to_numeric(c["box_computed"]).to_numpy(dtype=float)
-    after = c["box"].to_numpy(dtype=float)
-    up, down = int((applied & (after > before)).sum()), int((applied & (after < before)).sum())
-    same = int((applied & (after == before)).sum())
+    way = directions(before, c["box"].to_numpy(dtype=float))
+    moved = applied & ~np.isnan(before)  # an applied decision has a computed box
+    up, down, same = (int((moved & (way == w)).sum()) for w in ("naik", "turun", "tetap"))
     left = int((~applied).sum())
     line = (
         f"kalibrasi: {number(len(c))} keputusan, {number(int(np.sum(applied)))} diterapkan "
@@ -431,7 +433,10 @@ def _dec(x: object, spec: str) -> str:
 
 
 def _direction(before: int, after: int) -> str:
-    return "naik" if after > before else "turun" if after < before else "tetap, dikonfirmasi"
+    from talentcli.engine.history import directions
+
+    way = directions([before], [after])[0]
+    return "tetap, dikonfirmasi" if way == "tetap" else way
 
 
 def long_when(day: object) -> str | None:

@@ -62,14 +62,14 @@ def column(values: pd.Series) -> pa.Array:
     kind = column_kind(values)
     if kind in ("bool", "number"):
         return pa.array(values.to_numpy(), from_pandas=True)
-    if kind == "text" and isinstance(values.dtype, pd.CategoricalDtype):
-        codes = pa.array(values, from_pandas=True)  # each distinct text defused once
-        return defused(codes.dictionary.cast(pa.large_string())).take(codes.indices)
-    if kind == "text":
-        try:
+    try:
+        if kind == "text" and isinstance(values.dtype, pd.CategoricalDtype):
+            codes = pa.array(values, from_pandas=True)  # each distinct text defused once
+            return defused(codes.dictionary.cast(pa.large_string())).take(codes.indices)
+        if kind == "text":
             return defused(pa.array(values, type=pa.large_string(), from_pandas=True))
-        except (pa.ArrowTypeError, pa.ArrowInvalid):  # not all text: as pandas words it
-            pass
+    except (pa.ArrowTypeError, pa.ArrowInvalid):  # not all text: as pandas words it
+        pass
     return defused(pa.array(values.astype("string"), type=pa.large_string(), from_pandas=True))
 
 

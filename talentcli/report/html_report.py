@@ -25,6 +25,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from talentcli import __version__
+from talentcli.engine.history import directions
 from talentcli.model import RunData, Signatory
 from talentcli.progress import tick
 from talentcli.report import lists, svg
@@ -411,7 +412,7 @@ def _calibration_text(d: dict | None, fmt: Fmt) -> str | None:
     if d is None:
         return None
     before, after = int(d["box_computed"]), int(d["box"])
-    way = "naik" if after > before else "turun" if after < before else "tetap"
+    way = directions([before], [after])[0]
     who = ", ".join(x for x in (d["by"], fmt.date(d["date"]) if d["date"] else None, d["ref"]) if x)
     word = fmt.t("box")
     return f"{word} {before} → {after} ({fmt.value(way, 'movement')}): {d['reason']}" + (

@@ -14,7 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from talentcli.engine.history import MOVEMENTS
+from talentcli.engine.history import MOVEMENTS, directions
 from talentcli.model import RunData
 from talentcli.plans import first_rows
 from talentcli.rules import CRITERIA
@@ -391,7 +391,7 @@ def kalibrasi(data: RunData) -> pd.DataFrame:
         return pd.DataFrame({k: pd.Series(dtype=object) for k in cols})
     before = pd.to_numeric(c["box_computed"]).to_numpy(dtype=float)
     after = c["box"].to_numpy(dtype=float)
-    way = np.select([after > before, after < before], ["naik", "turun"], "tetap")
+    way = directions(before, after)
     known = c["applied"].to_numpy(dtype=bool) & ~np.isnan(before)
     out = c.assign(  # a few rows, one per decision: Python objects are fine here
         box_computed=np.where(known, before, np.nan),  # a number (NaN: not classified)
