@@ -186,9 +186,11 @@ class Store:
             raise StoreError(
                 f"{self.path}: made by a newer talentcli (schema {version}); upgrade talentcli"
             )
-        for i in range(version, schema.SCHEMA_VERSION):
-            step = schema.MIGRATIONS[i]
-            with self.transaction():
+        if version == schema.SCHEMA_VERSION:
+            return
+        with self.transaction():  # every step or none: one commit (a new store: 8 steps)
+            for i in range(version, schema.SCHEMA_VERSION):
+                step = schema.MIGRATIONS[i]
                 if callable(step):
                     step(self.db, sys.modules[__name__])  # this module's bulk writes
                 else:
