@@ -6,8 +6,10 @@ need them, so `talentcli --help` starts fast.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
+import os
 import signal
 import sys
 import traceback
@@ -27,7 +29,8 @@ EXIT_CODES = (
     "Exit codes: 0 done; 1 done, but rows were rejected or people left incomplete; "
     "2 usage error; 3 an input file is unusable (nothing of it stored); 4 the rules or "
     "talent.yaml is invalid; 70 internal error (run again with --debug); 75 another run holds "
-    "the workspace lock (try later); 130 interrupted; 143 terminated."
+    "the workspace lock (try later); 130 interrupted; 141 output's reader gone (| head); "
+    "143 terminated."
 )
 app = typer.Typer(
     name="talentcli",
@@ -97,6 +100,16 @@ def _echo(msg: str = "", err: bool = False) -> None:
         typer.echo(msg, err=err)
 
 
+def _tell(line: str) -> None:
+    """The error's one line on stderr; none when the output's reader is gone (describe gives
+    no line), and stdout then points nowhere, so the exit does not fail to flush it."""
+    if line:
+        typer.echo(line, err=True)
+        return
+    with contextlib.suppress(OSError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
 def handled(func: Any) -> Any:
     """Turn talentcli's typed errors into one line on stderr and their exit code."""
 
@@ -110,7 +123,7 @@ def handled(func: Any) -> Any:
             code, line = describe(exc)
             if STATE.debug:
                 traceback.print_exception(type(exc), exc, exc.__traceback__)
-            typer.echo(line, err=True)
+            _tell(line)
             raise typer.Exit(int(code)) from None
 
     return wrapper
@@ -548,5 +561,5 @@ def main() -> None:
         code, line = describe(exc)
         if STATE.debug:
             traceback.print_exception(type(exc), exc, exc.__traceback__)
-        typer.echo(line, err=True)
+        _tell(line)
         sys.exit(int(code))

@@ -16,6 +16,7 @@ class ExitCode(IntEnum):
     INTERNAL = 70
     LOCKED = 75
     INTERRUPTED = 130
+    PIPE_CLOSED = 141  # the reader of the output went away (`| head`), as SIGPIPE would end it
     TERMINATED = 143
 
 
@@ -120,6 +121,8 @@ def describe(exc: BaseException) -> tuple[ExitCode, str]:
         return ExitCode.INTERRUPTED, f"interrupted: {STOPPED}"
     if isinstance(exc, Terminated):
         return ExitCode.TERMINATED, f"terminated: {STOPPED}"
+    if isinstance(exc, BrokenPipeError):  # `talentcli ... | head`: the work was done before
+        return ExitCode.PIPE_CLOSED, ""  # it printed; nobody is left to read a line
     full = "the disk is full: free some space and run again; " + STOPPED
     if isinstance(exc, sqlite3.DatabaseError):
         if "full" in str(exc):

@@ -421,3 +421,17 @@ def test_a_failing_report_leaves_the_log_and_no_temporary_files(workspace, monke
     assert "run stopped (ValueError) after files=2 moved=2" in log
     out = workspace / "laporan"
     assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_a_reader_that_stops_reading_ends_the_command_quietly(workspace):
+    """`talentcli classify | head -1`: the run is stored before anything is printed; when the
+    reader is gone the command ends as SIGPIPE would end it (141), with no error line (it
+    was `error: cannot access: Broken pipe`, exit 3: "input unusable, nothing stored")."""
+    for name in ("asesmen-2026.xlsx", "kinerja.xlsx", "formasi-2026.xlsx"):
+        assert talentcli("import", REPO / "samples" / name, cwd=workspace).returncode in (0, 1)
+    proc = spawn("classify", "--as-of", "2026-01-01", cwd=workspace)
+    proc.stdout.close()  # the reader is gone before the first line
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 141 and err == ""
+    runs = store_sql(workspace / "talent.db", "SELECT count(*) FROM runs")
+    assert runs == [(1,)]
