@@ -438,7 +438,7 @@ class HistoryOutcome:
 
 def history(ws: Workspace, nip: str) -> HistoryOutcome:
     """One person across cycles (SPEC §4.10): a row per cycle from its latest run, oldest
-    first; NotFoundError when no run classified the NIP."""
+    first (incomplete there: the reason); NotFoundError when no latest run has the NIP."""
     from talentcli.engine.runs import run_rules
     from talentcli.errors import NotFoundError
     from talentcli.store import Store, latest_run, person_history, whereabouts
@@ -457,7 +457,7 @@ def history(ws: Workspace, nip: str) -> HistoryOutcome:
             else ""
         )
         raise NotFoundError(
-            f"NIP {nip}: no classified result in any cycle's latest run{seen}; "
+            f"NIP {nip}: no result, classified or incomplete, in any cycle's latest run{seen}; "
             "check the number, or import and classify its cycle (talentcli explain tells why)"
         )
     return HistoryOutcome(rows, run_rules(last))

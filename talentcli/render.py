@@ -172,8 +172,12 @@ def show_history(nip: str, rows: list[dict], rules: Rules) -> None:
     keys = ["cycle", "as_of", "jpm", "potential", "performance", "box_computed", "box"]
     keys += ["placement", "plan_jp"]
     header = [label(k) for k in keys]
-    body = [
-        [
+
+    def cells(r: dict) -> list[str]:
+        if r.get("incomplete"):  # no values that cycle: why, where the placement goes
+            why = lab.say("incomplete_in_cycle", reason=lab.value(r["incomplete"], "reason"))
+            return [str(r["cycle"]), long_date(r["as_of"]), *["—"] * 5, why, "—"]
+        return [
             str(r["cycle"]),
             long_date(r["as_of"]),
             f"{r['jpm']:.2f}".replace(".", ","),
@@ -184,8 +188,8 @@ def show_history(nip: str, rows: list[dict], rules: Rules) -> None:
             str(lab.value(r["placement"], "placement")),
             number(r["plan_jp"] or 0),
         ]
-        for r in rows
-    ]
+
+    body = [cells(r) for r in rows]
     print(lab.say("cycles", nip=nip, n=len(rows)))
     if sys.stdout.isatty():
         from rich.console import Console

@@ -290,10 +290,10 @@ def test_history_command_shows_both_cycles(cli, tmp_path):
     assert rows == [
         {"cycle": "2025", "as_of": "2025-01-01", "jpm": 100.0, "potential": "tinggi",
          "performance": "di_atas", "box_computed": 9, "box": 9, "placement": "promosi",
-         "plan_jp": 20},
+         "plan_jp": 20, "incomplete": None},
         {"cycle": "2026", "as_of": "2026-01-01", "jpm": 100.0, "potential": "tinggi",
          "performance": "sesuai", "box_computed": 8, "box": 6, "placement": "mutasi",
-         "plan_jp": 28},
+         "plan_jp": 28, "incomplete": None},
     ]  # fmt: skip
     text = cli("history", nip(2)).stdout
     assert "2025" in text and "2026" in text and "\x1b[" not in text
@@ -301,7 +301,15 @@ def test_history_command_shows_both_cycles(cli, tmp_path):
     assert [line[0] for line in lines] == ["2025", "2026"]
     assert cli("history", nip(7)).stdout.count("2026") >= 1
     missing = cli("history", "19800101200501" + "1099")
-    assert missing.exit_code != 0 and "no classified" in missing.stderr
+    assert missing.exit_code != 0 and "no result, classified or incomplete" in missing.stderr
+    # 4 had no rating in 2026 (and no assessment in 2025): its one cycle says why
+    none = dict.fromkeys(["jpm", "potential", "performance", "box_computed", "box"])
+    none |= {"placement": None, "plan_jp": None}
+    assert cli.json("history", nip(4)) == [
+        {"cycle": "2026", "as_of": "2026-01-01", **none, "incomplete": "no-performance"}
+    ]
+    line = [x for x in cli("history", nip(4)).stdout.splitlines() if x.startswith("2026")]
+    assert len(line) == 1 and "data tidak lengkap: Tidak ada nilai kinerja" in line[0]
 
 
 # ------------------------------------------------------------------ reports

@@ -254,6 +254,7 @@ TERMINAL = {
     ),
     "grid": ("Peta Talenta (9-box)", "Talent map (9-box)"),
     "cycles": ("{nip}: {n} siklus", "{nip}: {n} cycles"),
+    "incomplete_in_cycle": ("data tidak lengkap: {reason}", "incomplete: {reason}"),
     "history": ("Riwayat talenta", "Talent history"),
     "sheet": ("lembar", "sheet"),  # where a rejected row was (rejected_where)
     "row": ("baris", "row"),

@@ -677,20 +677,26 @@ def run_boxes(store: Store, run_id: int) -> pd.DataFrame:
 
 HISTORY_COLUMNS = [
     *("cycle", "as_of", "jpm", "potential", "performance", "box_computed", "box"),
-    *("placement", "plan_jp"),
+    *("placement", "plan_jp", "incomplete"),
 ]
 
 
 def person_history(store: Store, nip: str) -> list[dict]:
-    """One person's row in the latest run of every cycle that classified them, oldest
-    first (SPEC §4.10: cycle, as_of, JPM, potential, performance, computed and final box,
-    placement, plan JP)."""
+    """One person's row in the latest run of every cycle that had them, oldest first (SPEC
+    §4.10: cycle, as_of, JPM, potential, performance, computed and final box, placement,
+    plan JP); a cycle where they were incomplete has its reason in `incomplete` and no
+    values (null otherwise)."""
+    latest = "u.id IN (SELECT max(id) FROM runs GROUP BY cycle)"
     sql = (
         "SELECT u.cycle, u.as_of, r.jpm, r.potential, r.performance, r.box_computed, r.box, "
-        "r.placement, r.plan_jp FROM runs u JOIN results r ON r.run_id = u.id "
-        "WHERE r.nip = ? AND u.id IN (SELECT max(id) FROM runs GROUP BY cycle) ORDER BY u.cycle"
+        "r.placement, r.plan_jp, NULL FROM runs u JOIN results r ON r.run_id = u.id "
+        f"WHERE r.nip = ? AND {latest} UNION ALL "
+        "SELECT u.cycle, u.as_of, NULL, NULL, NULL, NULL, NULL, NULL, NULL, i.reason "
+        f"FROM runs u JOIN incomplete i ON i.run_id = u.id WHERE i.nip = ? AND {latest} "
+        "ORDER BY 1"
     )
-    return [dict(zip(HISTORY_COLUMNS, row, strict=True)) for row in store.db.rows(sql, (nip,))]
+    rows = store.db.rows(sql, (nip, nip))
+    return [dict(zip(HISTORY_COLUMNS, row, strict=True)) for row in rows]
 
 
 def run_calibrations(store: Store, run_id: int) -> pd.DataFrame:
