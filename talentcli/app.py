@@ -354,6 +354,7 @@ class CompareOutcome:
     comparison: Comparison
     meta: dict
     code: ExitCode = ExitCode.OK
+    rules: tuple[Rules, Rules] | None = None  # the run's and the other: their words
 
 
 def compare(ws: Workspace, rules_path: Path, cycle: str | None = None) -> CompareOutcome:
@@ -391,7 +392,7 @@ def compare(ws: Workspace, rules_path: Path, cycle: str | None = None) -> Compar
         safe_log_text(loaded.name),
         changed,
     )
-    return CompareOutcome(comparison, meta)
+    return CompareOutcome(comparison, meta, rules=(old.rules, loaded.rules))
 
 
 def _not_in_run(nip: str, run: dict, where: dict) -> str:

@@ -440,7 +440,7 @@ def compare(
         )
     with meter():  # the classify bar of the other rules
         done = svc.compare(_workspace(), rules, cycle)
-    _write_or_echo(render(done.comparison, done.meta, fmt), out)
+    _write_or_echo(render(done.comparison, done.meta, fmt, done.rules), out)
 
 
 def _write_or_echo(text: str, out: Path | None) -> None:

@@ -5,6 +5,7 @@ xlsxwriter and read back with python-calamine, and on the samples."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -289,12 +290,19 @@ def test_compare_formats_and_same_rules_change_nothing(samples, tmp_path):
     assert doc["changed"]["jpm_category"] == doc["people"]  # other category codes: everyone
     assert doc["changed"]["box"] > 0  # capped per competency: some lose their surplus
     text = cli("compare", "--rules", seleksi).stdout
-    assert f"box           {doc['changed']['box']:>7}" in text
+    assert re.search(rf"^  Kotak Talenta +{doc['changed']['box']}$", text, re.M)
+    assert text.startswith("perbandingan: siklus 2026") and " -> " in text
+    placed = [x for x in text.splitlines() if "  Penempatan: " in x]  # words, not codes
+    assert placed and not any(c in x for x in placed for c in ("promosi ->", "-> mutasi"))
+    jpm = [x for x in text.splitlines() if "  Kategori JPM: " in x]
+    assert jpm and all(x.endswith("Memenuhi Syarat") for x in jpm)  # the other rules' words
     csv = cli("compare", "--rules", seleksi, "--format", "csv").stdout.splitlines()
     assert csv[0] == "nip,nama,field,old,new" and len(csv) - 1 == sum(doc["changed"].values())
     out = tmp_path / "seleksi.md"
     assert cli("compare", "--rules", seleksi, "--format", "md", "--out", out).exit_code == 0
-    assert out.read_text("utf-8").startswith("# What-if: seleksi.yaml against run")
+    md = out.read_text("utf-8")
+    assert md.startswith("# Bagaimana jika: aturan seleksi.yaml dibandingkan dengan proses")
+    assert "| NIP | Nama | Data | Semula | Menjadi |" in md
     assert oct(out.stat().st_mode & 0o777) == "0o600"
     assert cli("compare", "--rules", seleksi, "--format", "xml").exit_code == 2
     assert cli("compare", "--rules", tmp_path / "none.yaml").exit_code == 4

@@ -14,9 +14,38 @@ from talentcli.safety import safe_text
 COMPARE_FORMATS = ("text", "md", "csv", "json")
 
 
-def render(cmp: Comparison, meta: dict, fmt: str) -> str:
-    """The comparison in FMT; META: cycle, as_of, run, rules_a and rules_b ({name, sha256})."""
-    return {"text": text, "md": markdown, "csv": csv_text, "json": json_text}[fmt](cmp, meta)
+def render(cmp: Comparison, meta: dict, fmt: str, rules: tuple | None = None) -> str:
+    """The comparison in FMT; META: cycle, as_of, run, rules_a and rules_b ({name, sha256});
+    RULES (the run's and the other) word the text and md (csv and json keep the codes)."""
+    if fmt in ("text", "md"):
+        return {"text": text, "md": markdown}[fmt](cmp, meta, Words(rules))
+    return {"csv": csv_text, "json": json_text}[fmt](cmp, meta)
+
+
+class Words:
+    """The words of text and md: Indonesian labels, an old value in the run's rules' words
+    and a new one in the other rules' (their codes may differ: optimal -> ms)."""
+
+    def __init__(self, rules: tuple | None) -> None:
+        from talentcli.report.labels import Labels
+
+        self.old, self.new = (Labels(r, "id") for r in rules) if rules else (None, None)
+
+    def say(self, key: str, **fields: object) -> str:
+        from talentcli.report.labels import TERMINAL
+
+        return TERMINAL[key][0].format(**fields)
+
+    def field(self, code: str) -> str:
+        from talentcli.report.labels import HEADERS
+
+        return HEADERS[code][0] if code in HEADERS else code
+
+    def value(self, value: object, field: str, new: bool) -> str:
+        lab = self.new if new else self.old
+        if value is None or lab is None:
+            return _cell(value)
+        return str(lab.value(value, field))
 
 
 def json_text(cmp: Comparison, meta: dict) -> str:
@@ -50,49 +79,54 @@ def csv_text(cmp: Comparison, meta: dict) -> str:
     return out.getvalue()
 
 
-def text(cmp: Comparison, meta: dict) -> str:
+def text(cmp: Comparison, meta: dict, w: Words) -> str:
     """For the terminal: the counts, the matrix, the changed people."""
     a, b = meta["rules_a"]["name"], meta["rules_b"]["name"]
+    width = max(len(w.field(f)) for f in FIELDS) + 2
     lines = [
-        f"compare: cycle {meta['cycle']} (as of {long_date(meta['as_of'])}), "
-        f"run {meta['run']} ({a}) against {b}",
-        f"people: {number(cmp.people)}",
-        "changed:",
-        *(f"  {f:<13} {number(cmp.changed[f]):>7}" for f in FIELDS),
+        w.say("compare_head", cycle=meta["cycle"], as_of=long_date(meta["as_of"]),
+              run=meta["run"], a=a, b=b),
+        w.say("compare_people", n=number(cmp.people)),
+        w.say("compare_changed"),
+        *(f"  {w.field(f):<{width}} {number(cmp.changed[f]):>7}" for f in FIELDS),
         "",
-        f"box -> box (rows: run {meta['run']}, {a}; columns: {b})",
+        w.say("compare_matrix", run=meta["run"], a=a, b=b),
         "        " + "".join(f"{c:>6}" for c in range(1, 10)),
-    ]
+    ]  # fmt: skip
     for old, row in cmp.matrix.items():
         lines.append(f"  {old:>4}  " + "".join(f"{row[str(c)]:>6}" for c in range(1, 10)))
-    lines += ["", f"changed people ({number(cmp.changes['nip'].nunique())}):"]
+    lines += ["", w.say("compare_who", n=number(cmp.changes["nip"].nunique()))]
     for r in cmp.changes.itertuples(index=False):
-        lines.append(f"  {r.nip}  {r.nama or '-'}  {r.field}: {_cell(r.old)} -> {_cell(r.new)}")
+        was, now = w.value(r.old, r.field, False), w.value(r.new, r.field, True)
+        lines.append(f"  {r.nip}  {r.nama or '-'}  {w.field(r.field)}: {was} -> {now}")
     return "\n".join(lines) + "\n"
 
 
-def markdown(cmp: Comparison, meta: dict) -> str:
+def markdown(cmp: Comparison, meta: dict, w: Words) -> str:
     """Markdown tables, for a note to the committee."""
     a, b = meta["rules_a"]["name"], meta["rules_b"]["name"]
+    head = w.say("compare_md_table").split("|")
     lines = [
-        f"# What-if: {b} against run {meta['run']} ({a})",
+        w.say("compare_md_title", run=meta["run"], a=a, b=b),
         "",
-        f"Cycle {meta['cycle']}, as of {long_date(meta['as_of'])}; {number(cmp.people)} people.",
+        w.say("compare_md_line", cycle=meta["cycle"], as_of=long_date(meta["as_of"]),
+              n=number(cmp.people)),
         "",
-        "| field | people changed |",
+        f"| {head[0]} | {head[1]} |",
         "|---|---:|",
-        *(f"| {f} | {number(cmp.changed[f])} |" for f in FIELDS),
+        *(f"| {w.field(f)} | {number(cmp.changed[f])} |" for f in FIELDS),
         "",
-        f"Box -> box (rows: {a}; columns: {b})",
+        w.say("compare_matrix", run=meta["run"], a=a, b=b),
         "",
-        "| box | " + " | ".join(map(str, range(1, 10))) + " |",
+        f"| {w.field('box')} | " + " | ".join(map(str, range(1, 10))) + " |",
         "|---|" + "---:|" * 9,
-    ]
+    ]  # fmt: skip
     for old, row in cmp.matrix.items():
         lines.append(f"| {old} | " + " | ".join(str(row[str(c)]) for c in range(1, 10)) + " |")
-    lines += ["", "| NIP | nama | field | old | new |", "|---|---|---|---|---|"]
+    lines += ["", "| " + w.say("compare_md_people") + " |", "|---|---|---|---|---|"]
     for r in cmp.changes.itertuples(index=False):
-        cells = (r.nip, r.nama or "", r.field, _cell(r.old), _cell(r.new))
+        cells = (r.nip, r.nama or "", w.field(r.field), w.value(r.old, r.field, False))
+        cells += (w.value(r.new, r.field, True),)
         lines.append("| " + " | ".join(_md(c) for c in cells) + " |")
     return "\n".join(lines) + "\n"
 

@@ -255,6 +255,28 @@ TERMINAL = {
     "grid": ("Peta Talenta (9-box)", "Talent map (9-box)"),
     "cycles": ("{nip}: {n} siklus", "{nip}: {n} cycles"),
     "incomplete_in_cycle": ("data tidak lengkap: {reason}", "incomplete: {reason}"),
+    "compare_head": (
+        "perbandingan: siklus {cycle} (per tanggal {as_of}), proses klasifikasi {run} ({a}) "
+        "dengan aturan {b}",
+        "compare: cycle {cycle} (as of {as_of}), run {run} ({a}) against {b}",
+    ),
+    "compare_people": ("pegawai: {n}", "people: {n}"),
+    "compare_changed": ("pegawai yang berubah, per data:", "people changed, per field:"),
+    "compare_matrix": (
+        "Kotak Talenta -> Kotak Talenta (baris: proses {run}, {a}; kolom: {b})",
+        "box -> box (rows: run {run}, {a}; columns: {b})",
+    ),
+    "compare_who": ("pegawai yang berubah ({n}):", "changed people ({n}):"),
+    "compare_md_title": (
+        "# Bagaimana jika: aturan {b} dibandingkan dengan proses klasifikasi {run} ({a})",
+        "# What-if: {b} against run {run} ({a})",
+    ),
+    "compare_md_line": (
+        "Siklus {cycle}, per tanggal {as_of}; {n} pegawai.",
+        "Cycle {cycle}, as of {as_of}; {n} people.",
+    ),
+    "compare_md_table": ("Data|Pegawai berubah", "Field|People changed"),
+    "compare_md_people": ("NIP | Nama | Data | Semula | Menjadi", "NIP | Name | Field | Old | New"),
     "history": ("Riwayat talenta", "Talent history"),
     "sheet": ("lembar", "sheet"),  # where a rejected row was (rejected_where)
     "row": ("baris", "row"),
