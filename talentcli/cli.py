@@ -490,7 +490,8 @@ def sample(
     cycle: Annotated[int, typer.Option(help="Assessment cycle (year).", metavar="YEAR")] = 2026,
     csv: Annotated[bool, typer.Option("--csv", help="Write .csv instead of .xlsx.")] = False,
 ) -> None:
-    """Write a realistic synthetic cohort: asesmen, kinerja (two years), formasi and pegawai files.
+    """Write a realistic synthetic cohort: asesmen, kinerja (two years), formasi, pegawai and
+    kalibrasi (a few committee decisions) files.
 
     Example: talentcli sample --n 800 --seed 7 --out samples
     """
