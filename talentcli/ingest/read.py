@@ -15,7 +15,7 @@ import itertools
 import re
 import zipfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
@@ -211,6 +211,11 @@ class Grid:
     is_csv: bool = False
     source: Path | None = None
     hidden: bool = False  # a hidden sheet (lookup lists) is read only when --sheet names it
+    # delimited text only: the delimiter, how many fields each of the first rows has as
+    # written (before the rows are padded to one width), and whether the file has a quote
+    sep: str = ""
+    head_fields: list[int] = field(default_factory=list)
+    quoted: bool = False
 
     @cached_property
     def formula_errors(self) -> dict[tuple[int, int], str]:
@@ -380,9 +385,15 @@ def read_text(path: Path) -> Grid:
     sample = text[:65536].decode("utf-8", errors="ignore")  # the cut may split a character
     sep = _delimiter(sample)
     width = _width(sample, sep)
+    counted = csv.reader(io.StringIO(sample, newline=""), delimiter=sep)
+    written = {
+        "sep": sep,
+        "head_fields": [len(r) for r in itertools.islice(counted, HEAD_ROWS + 1)],
+        "quoted": b'"' in text,
+    }
     fast = _read_csv_arrow(text, sep, width, sample)
     if fast is not None:
-        return Grid(path.name, fast, is_csv=True)
+        return Grid(path.name, fast, is_csv=True, **written)
     try:
         cells = pd.read_csv(
             io.BytesIO(text),
@@ -397,7 +408,7 @@ def read_text(path: Path) -> Grid:
         )
     except (pd.errors.ParserError, ValueError):
         cells = _read_csv_slow(text.decode("utf-8"), sep)
-    return Grid(path.name, cells.fillna(""), is_csv=True)
+    return Grid(path.name, cells.fillna(""), is_csv=True, **written)
 
 
 # A UTF-8 sequence of two to four bytes (RFC 3629): a file holding one is UTF-8 text.
