@@ -174,3 +174,23 @@ def test_unicode_text_tab_separated_extra_field_and_unclosed_quote(cli, tmp_path
     assert counts(doc) == (3, 1, 2, 0)
     assert "the rows after it (1 line) were read" in messages(doc)["asesmen-2026.txt!B4"]
     assert cli.sql("SELECT nip FROM assessments") == [("198001012005012002",)]
+
+
+def test_an_unclosed_quote_swallowing_the_file_refuses_it(cli, tmp_path):
+    """Past the stdlib reader's field limit (128 KB) the quote is the reader's own error:
+    the file is refused naming the row, not called corrupt."""
+    rows = [
+        "NIP;Nama;Eselon;Teknis;Sosio Kultural;Literasi Digital;Numerik",
+        "198001012005011001;Budi;IV.a;3;4;3;3",
+        '198001012005012002;"Ani;IV.a;3;5;2;3',
+    ] + [
+        f"1980{1 + i // 400:02d}012005011{1 + i % 400:03d};Pegawai {i};IV.a;3;4;3;3"
+        for i in range(3600)
+    ]
+    path = tmp_path / "asesmen-2026.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = cli("import", path)
+    assert result.exit_code == 3, result.output
+    assert "(unclosed-quote)" in result.output and "(corrupt)" not in result.output
+    assert 'from row 3: an opening quote " without its closing quote?' in result.output
+    assert cli.sql("SELECT count(*) FROM assessments") == [(0,)]

@@ -407,7 +407,7 @@ def read_text(path: Path) -> Grid:
             engine="c",
         )
     except (pd.errors.ParserError, ValueError):
-        cells = _read_csv_slow(text.decode("utf-8"), sep)
+        cells = _read_csv_slow(text.decode("utf-8"), sep, path.name)
     return Grid(path.name, cells.fillna(""), is_csv=True, **written)
 
 
@@ -514,8 +514,21 @@ def _width(sample: str, sep: str) -> int:
     return max((len(r) for r in csv.reader(lines, delimiter=sep)), default=1) or 1
 
 
-def _read_csv_slow(text: str, sep: str) -> pd.DataFrame:
+def _read_csv_slow(text: str, sep: str, name: str) -> pd.DataFrame:
     """Rows of uneven width: the stdlib reader, padded to a rectangle."""
-    rows = list(csv.reader(io.StringIO(text), delimiter=sep))
+    rows: list[list[str]] = []
+    try:
+        rows.extend(csv.reader(io.StringIO(text), delimiter=sep))
+    except csv.Error as exc:
+        if "field limit" not in str(exc):
+            raise
+        raise InputFileError(  # the rows read so far stay in ROWS: the next one is at fault
+            name,
+            "unclosed-quote",
+            f"a cell of over {csv.field_size_limit():,} characters from row {len(rows) + 1}: "
+            'an opening quote " without its closing quote? The rows after it would be read '
+            "as one cell; nothing was read: add the closing quote (or remove the opening "
+            "one) and import again",
+        ) from None
     width = max((len(r) for r in rows), default=1)
     return pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
