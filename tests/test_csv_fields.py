@@ -194,3 +194,21 @@ def test_an_unclosed_quote_swallowing_the_file_refuses_it(cli, tmp_path):
     assert "(unclosed-quote)" in result.output and "(corrupt)" not in result.output
     assert 'from row 3: an opening quote " without its closing quote?' in result.output
     assert cli.sql("SELECT count(*) FROM assessments") == [(0,)]
+
+
+def test_the_reader_keeps_the_field_counts_as_written(tmp_path):
+    """The rows are padded to one width; the header's own count and whether a cell may hold
+    a line break are kept from the file (a file with none is not searched for a quote)."""
+    from talentcli.ingest.read import read_text
+
+    path = tmp_path / "a.csv"
+    path.write_text(f'{HEADER}\n{BUDI}\n{GITA}\n"x",,\n', encoding="utf-8")
+    grid = read_text(path)
+    assert (grid.width, grid.head_fields, grid.sep, grid.line_breaks) == (
+        10,
+        [9, 9, 10, 3],
+        ",",
+        False,
+    )
+    path.write_text(f'{HEADER}\n{BUDI}\n"a\nb",,\n', encoding="utf-8")
+    assert read_text(path).line_breaks is True

@@ -212,10 +212,11 @@ class Grid:
     source: Path | None = None
     hidden: bool = False  # a hidden sheet (lookup lists) is read only when --sheet names it
     # delimited text only: the delimiter, how many fields each of the first rows has as
-    # written (before the rows are padded to one width), and whether the file has a quote
+    # written (before the rows are padded to one width), and whether a cell may hold a line
+    # break (a quote in a file of fewer rows than lines): an unclosed quote is looked for then
     sep: str = ""
     head_fields: list[int] = field(default_factory=list)
-    quoted: bool = False
+    line_breaks: bool = False
 
     @cached_property
     def formula_errors(self) -> dict[tuple[int, int], str]:
@@ -389,11 +390,13 @@ def read_text(path: Path) -> Grid:
     written = {
         "sep": sep,
         "head_fields": [len(r) for r in itertools.islice(counted, HEAD_ROWS + 1)],
-        "quoted": b'"' in text,
     }
+    lines = text.count(b"\n") + (not text.endswith(b"\n"))  # C-level passes over the bytes
+    quoted = b'"' in text
     fast = _read_csv_arrow(text, sep, width, sample)
     if fast is not None:
-        return Grid(path.name, fast, is_csv=True, **written)
+        broken = quoted and len(fast) < lines
+        return Grid(path.name, fast, is_csv=True, line_breaks=broken, **written)
     try:
         cells = pd.read_csv(
             io.BytesIO(text),
@@ -408,7 +411,8 @@ def read_text(path: Path) -> Grid:
         )
     except (pd.errors.ParserError, ValueError):
         cells = _read_csv_slow(text.decode("utf-8"), sep, path.name)
-    return Grid(path.name, cells.fillna(""), is_csv=True, **written)
+    broken = quoted and len(cells) < lines
+    return Grid(path.name, cells.fillna(""), is_csv=True, line_breaks=broken, **written)
 
 
 # A UTF-8 sequence of two to four bytes (RFC 3629): a file holding one is UTF-8 text.

@@ -404,7 +404,7 @@ def _unclosed_quote(sh: _Sheet, live: np.ndarray) -> np.ndarray:
     that cell, saying how many lines went into it (those people were not read)."""
     out = np.zeros(sh.n, dtype=bool)
     width = _header_fields(sh)
-    if not sh.grid.is_csv or not sh.grid.quoted or width < 2:
+    if not sh.grid.is_csv or not sh.grid.line_breaks or width < 2:
         return out
     sep = {"\t": r"\t"}.get(sh.grid.sep, sh.grid.sep)  # , ; or tab: as Python's re and RE2 read it
     # a line break, then a whole row's separators on one line (linear: no backtracking)
