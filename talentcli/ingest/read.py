@@ -15,7 +15,7 @@ import itertools
 import re
 import zipfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
@@ -211,6 +211,12 @@ class Grid:
     is_csv: bool = False
     source: Path | None = None
     hidden: bool = False  # a hidden sheet (lookup lists) is read only when --sheet names it
+    # delimited text only: the delimiter, how many fields each of the first rows has as
+    # written (before the rows are padded to one width), and whether a cell may hold a line
+    # break (a quote in a file of fewer rows than lines): an unclosed quote is looked for then
+    sep: str = ""
+    head_fields: list[int] = field(default_factory=list)
+    line_breaks: bool = False
 
     @cached_property
     def formula_errors(self) -> dict[tuple[int, int], str]:
@@ -380,9 +386,17 @@ def read_text(path: Path) -> Grid:
     sample = text[:65536].decode("utf-8", errors="ignore")  # the cut may split a character
     sep = _delimiter(sample)
     width = _width(sample, sep)
+    counted = csv.reader(io.StringIO(sample, newline=""), delimiter=sep)
+    written = {
+        "sep": sep,
+        "head_fields": [len(r) for r in itertools.islice(counted, HEAD_ROWS + 1)],
+    }
+    lines = text.count(b"\n") + (not text.endswith(b"\n"))  # C-level passes over the bytes
+    quoted = b'"' in text
     fast = _read_csv_arrow(text, sep, width, sample)
     if fast is not None:
-        return Grid(path.name, fast, is_csv=True)
+        broken = quoted and len(fast) < lines
+        return Grid(path.name, fast, is_csv=True, line_breaks=broken, **written)
     try:
         cells = pd.read_csv(
             io.BytesIO(text),
@@ -396,8 +410,9 @@ def read_text(path: Path) -> Grid:
             engine="c",
         )
     except (pd.errors.ParserError, ValueError):
-        cells = _read_csv_slow(text.decode("utf-8"), sep)
-    return Grid(path.name, cells.fillna(""), is_csv=True)
+        cells = _read_csv_slow(text.decode("utf-8"), sep, path.name)
+    broken = quoted and len(cells) < lines
+    return Grid(path.name, cells.fillna(""), is_csv=True, line_breaks=broken, **written)
 
 
 # A UTF-8 sequence of two to four bytes (RFC 3629): a file holding one is UTF-8 text.
@@ -503,8 +518,21 @@ def _width(sample: str, sep: str) -> int:
     return max((len(r) for r in csv.reader(lines, delimiter=sep)), default=1) or 1
 
 
-def _read_csv_slow(text: str, sep: str) -> pd.DataFrame:
+def _read_csv_slow(text: str, sep: str, name: str) -> pd.DataFrame:
     """Rows of uneven width: the stdlib reader, padded to a rectangle."""
-    rows = list(csv.reader(io.StringIO(text), delimiter=sep))
+    rows: list[list[str]] = []
+    try:
+        rows.extend(csv.reader(io.StringIO(text), delimiter=sep))
+    except csv.Error as exc:
+        if "field limit" not in str(exc):
+            raise
+        raise InputFileError(  # the rows read so far stay in ROWS: the next one is at fault
+            name,
+            "unclosed-quote",
+            f"a cell of over {csv.field_size_limit():,} characters from row {len(rows) + 1}: "
+            'an opening quote " without its closing quote? The rows after it would be read '
+            "as one cell; nothing was read: add the closing quote (or remove the opening "
+            "one) and import again",
+        ) from None
     width = max((len(r) for r in rows), default=1)
     return pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)

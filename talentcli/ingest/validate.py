@@ -265,15 +265,18 @@ def validate(grid: Grid, header: Header, kind: str, rules: Rules, file: str) -> 
     out = pd.DataFrame({"_row": sh.rows})
     if "nip" in names:
         out["nip"] = _check_nip(sh, live)
-    _check_required(sh, kind, rules, live)
+    # a row whose cells are not under their headers (a CSV row with more fields than the
+    # header, an unclosed quote) is rejected for that alone: its cells are not checked
+    whole = live & ~(_unclosed_quote(sh, live) | _extra_fields(sh, live))
+    _check_required(sh, kind, rules, whole)
     checks = {"asesmen": _check_asesmen, "kinerja": _check_kinerja, "formasi": _check_formasi}
     checks["pegawai"] = _check_pegawai
     checks["kalibrasi"] = _check_kalibrasi
-    checks[kind](sh, rules, live, out)
+    checks[kind](sh, rules, whole, out)
     for name in ("nama", "jabatan", "unit", "golongan"):
         if name in names:
-            out[name] = _within_cell_limit(sh, name, live)
-    live = live & ~_check_duplicate_keys(sh, out, list(spec.key), live)
+            out[name] = _within_cell_limit(sh, name, whole)
+    live = live & ~_check_duplicate_keys(sh, out, list(spec.key), whole)
     violations = _collect(sh)
     bad = _with_errors(sh)
     accepted = out[live & ~bad].reset_index(drop=True)
@@ -296,6 +299,140 @@ def validate(grid: Grid, header: Header, kind: str, rules: Rules, file: str) -> 
         columns={f: (column_letter(c), header.title(f)) for f, c in header.columns.items()},
         originals=lambda pos: _original(sh, pos),
     )
+
+
+def _header_fields(sh: _Sheet) -> int:
+    """How many fields the header row of a delimited text has as written (of a header
+    spanning two rows, the wider); 0 when not known."""
+    counts = sh.grid.head_fields[max(sh.header.index - 1, 0) : sh.header.index + 1]
+    return max(counts, default=0)
+
+
+def _cells_at(sh: _Sheet, pos: np.ndarray, col: np.ndarray) -> np.ndarray:
+    """The text of the cell at column COL[i] of data row POS[i]: a column at a time."""
+    out = np.empty(len(pos), dtype=object)
+    for c in np.unique(col).tolist():
+        at = col == c
+        out[at] = worded(sh.grid.column(c, sh.start).iloc[pos[at]])[0].to_numpy(dtype=object)
+    return out
+
+
+def _add_row_problem(
+    sh: _Sheet, pos: np.ndarray, col: np.ndarray, code: str, message: list[str], value: Any
+) -> None:
+    """A violation of the whole row at POS, its cell the one at column COL (not a field's)."""
+    letters = [column_letter(c) for c in col.tolist()]
+    rows = sh.rows[pos]
+    sh.found.append(
+        pd.DataFrame(
+            {
+                "pos": pos,
+                "severity": "error",
+                "row": rows,
+                "cell": [f"{sh.where}!{x}{r}" for x, r in zip(letters, rows, strict=True)],
+                "column": letters,
+                "header": [str(sh.header.titles.get(c) or "") for c in col.tolist()],
+                "field": None,
+                "code": code,
+                "value": value,
+                "message": message,
+            }
+        )
+    )
+
+
+def _extra_fields(sh: _Sheet, live: np.ndarray) -> np.ndarray:
+    """Rows of a delimited text with a value past the header row's last field (SPEC §3.2:
+    nothing dropped silently): their values are not under their headers any more, often
+    from a decimal comma not in quotes (3,5 read as two fields). Rejected `extra-fields`,
+    at the first extra value. A sheet of a workbook has no such rows (a cell right of the
+    header is a note, not shifted data), nor has a row whose extra fields are all empty."""
+    out = np.zeros(sh.n, dtype=bool)
+    width = _header_fields(sh)
+    if not sh.grid.is_csv or not width or sh.grid.width <= width:
+        return out
+    first = np.full(sh.n, -1)
+    last = np.full(sh.n, -1)
+    for c in range(width, sh.grid.width):  # a column at a time: only the extra columns
+        filled = live & ~worded(sh.grid.column(c, sh.start))[1].to_numpy(dtype=bool)
+        first[(first < 0) & filled] = c
+        last[filled] = c
+    out = first >= 0
+    if not out.any():
+        return out
+    pos = np.flatnonzero(out)
+    cause = _decimal_comma(sh, pos, last[pos]) if sh.grid.sep == "," else [""] * len(pos)
+    after = column_letter(width - 1)
+    message = [
+        f"this row has {n + 1} fields, the header {width}: "
+        + (
+            f"a decimal comma not in quotes ({why})? Save the file with ';' as separator "
+            "or quote the numbers, and import again"
+            if why
+            else f"the values past column {after} have no header, so this row's values may "
+            "not be under their headers (a separator inside a value, or values added?); "
+            "correct the row and import again"
+        )
+        for n, why in zip(last[pos].tolist(), cause, strict=True)
+    ]
+    _add_row_problem(sh, pos, first[pos], "extra-fields", message, _cells_at(sh, pos, first[pos]))
+    return out
+
+
+_SCORE_PARTS = (r"^[0-9]{1,3}$", r"^[0-9]{1,4}$")  # "3,25" read as "3" and "25"
+
+
+def _decimal_comma(sh: _Sheet, pos: np.ndarray, last: np.ndarray) -> list[str]:
+    """For the rows at POS, the first two neighbouring fields that read as one number with
+    a decimal comma ("3,5"), or "" where the row has none: a column pair at a time."""
+    cells = [worded(sh.grid.column(c, sh.start).iloc[pos])[0] for c in range(sh.grid.width)]
+    whole = [t.str.match(_SCORE_PARTS[0]).to_numpy(dtype=bool, na_value=False) for t in cells]
+    part = [t.str.match(_SCORE_PARTS[1]).to_numpy(dtype=bool, na_value=False) for t in cells]
+    found = np.full(len(pos), -1)
+    for c in range(len(cells) - 1):
+        pair = (found < 0) & whole[c] & part[c + 1] & (c + 1 <= last)
+        found[pair] = c
+    return [
+        f"{cells[c].iat[i]},{cells[c + 1].iat[i]}" if c >= 0 else ""
+        for i, c in enumerate(found.tolist())
+    ]
+
+
+def _unclosed_quote(sh: _Sheet, live: np.ndarray) -> np.ndarray:
+    """Rows of a delimited text where a quote opened and never closed: the parser read the
+    lines after it, whole rows of fields, as one cell. Rejected `unclosed-quote` once, at
+    that cell, saying how many lines went into it (those people were not read)."""
+    out = np.zeros(sh.n, dtype=bool)
+    width = _header_fields(sh)
+    if not sh.grid.is_csv or not sh.grid.line_breaks or width < 2:
+        return out
+    sep = {"\t": r"\t"}.get(sh.grid.sep, sh.grid.sep)  # , ; or tab: as Python's re and RE2 read it
+    # a line break, then a whole row's separators on one line (linear: no backtracking)
+    row_inside = rf"\n(?:[^\n{sep}]*{sep}){{{width - 1}}}"
+    col = np.full(sh.n, -1)
+    for c in range(min(sh.grid.width, width)):
+        text = sh.grid.column(c, sh.start)  # a cell with a line break is rare: looked at as read
+        broken = text.str.contains("\n", regex=False).to_numpy(dtype=bool, na_value=False)
+        if not broken.any():
+            continue
+        at = np.flatnonzero(broken & live & (col < 0))
+        inside = text.iloc[at].str.contains(row_inside).to_numpy(dtype=bool, na_value=False)
+        col[at[inside]] = c
+    out = col >= 0
+    if not out.any():
+        return out
+    pos = np.flatnonzero(out)
+    cells = pd.Series(_cells_at(sh, pos, col[pos]), dtype=object)
+    lines = cells.str.rstrip("\r\n").str.count("\n").tolist()
+    shown = (cells.str.split("\n", n=1).str[0] + " ...").to_numpy()  # not the rows inside
+    message = [
+        f'an opening quote " without its closing quote from row {r}: the rows after it '
+        f"({n} line{'s' if n != 1 else ''}) were read as one cell, and those people were "
+        "not read; add the closing quote (or remove the opening one) and import again"
+        for r, n in zip(sh.rows[pos].tolist(), lines, strict=True)
+    ]
+    _add_row_problem(sh, pos, col[pos], "unclosed-quote", message, shown)
+    return out
 
 
 def _with_row_keys(violations: pd.DataFrame, sh: _Sheet, out: pd.DataFrame) -> pd.DataFrame:
@@ -678,7 +815,7 @@ def _check_scores(
     hi: float,
     decimals: int | None,
     example: str = "a number such as 3.25 or 3,25",
-    fix: str = "correct the score or the scale in the rules file",
+    fix: str = "correct the score",
     scale: str = " (the rules' scale)",
 ) -> pd.Series:
     """A numeric field: type-error, out-of-range; rounded half-up when decimals is set."""
