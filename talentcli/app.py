@@ -162,7 +162,7 @@ def log_import(log: logging.Logger, r: FileReport) -> None:
     )
     for e in r.errors:
         level = log.error if e["severity"] == "error" else log.warning
-        level("%s %s %s %s", name, safe_log_text(str(e["cell"])), e["field"], e["code"])
+        level("%s %s %s %s", name, safe_log_text(str(e["cell"])), e["field"] or "-", e["code"])
 
 
 # ------------------------------------------------------------------ classify
