@@ -23,12 +23,14 @@ from hypothesis import strategies as st
 from talentcli.model import RunData
 from talentcli.pipeline import pseudonymize
 from talentcli.report import csv_report, lists
-from talentcli.report.lists import AXES, PERSON, PLACEMENT_LISTS
+from talentcli.report.lists import PERSON, PLACEMENT_LISTS
 from talentcli.safety import FORMULA_START
 from talentcli.store import RESULT_COLUMNS
 from tests.test_report_json import awkward, cohort_run, reference_pseudonymize
 
 FORMULA_PATTERN = r"^[=+\-@\t\r]"
+# a person list's axes since issue "computed box beside the final box" (SPEC §4.9)
+LIST_AXES = ["jpm", "jpm_category", "potential", "performance", "box_computed", "box"]
 
 # ------------------------------------------------------------------ the reference writer
 # The lists and the CSV text of commit ececb59, verbatim: what the bytes must stay.
@@ -50,7 +52,7 @@ def placement_list(data: RunData, placement: str) -> pd.DataFrame:
     """People with one placement, best first (box, JPM), with the box recommendation."""
     p = data.people[data.people["placement"] == placement]
     p = p.sort_values(["box", "jpm", "nip"], ascending=[False, False, True])
-    out = p[[*PERSON[:5], *AXES, "placement", "readiness", "notes"]].copy()
+    out = p[[*PERSON[:5], *LIST_AXES, "placement", "readiness", "notes"]].copy()
     out["notes"] = out["notes"].map("; ".join)
     rec = data.rules.recommendation
     out["recommendation"] = [rec(b, pl) for b, pl in zip(out["box"], out["placement"], strict=True)]
@@ -62,7 +64,7 @@ def suksesi(data: RunData) -> pd.DataFrame:
     promotes = {c: "; ".join(lv.promotes_to) or None for c, lv in data.rules.job_levels.items()}
     p = data.people[data.people["talent_pool"]]
     p = p.sort_values(["box", "jpm", "nip"], ascending=[False, False, True])
-    out = p[[*PERSON[:5], *AXES, "readiness"]].copy()
+    out = p[[*PERSON[:5], *LIST_AXES, "readiness"]].copy()
     out["promotes_to"] = out["job_level"].map(promotes)
     return out.reset_index(drop=True)
 

@@ -31,6 +31,8 @@ PLACEMENT_LISTS = {
 }
 PERSON = ["nip", "nama", "jabatan", "job_level", "unit", "golongan"]
 AXES = ["jpm", "jpm_category", "potential", "performance", "box"]
+# a person list's axes: the computed box (SPEC §4.5) right beside the final one (§4.9)
+BOXES = [*AXES[:-1], "box_computed", "box"]
 
 
 def hasil(data: RunData) -> pd.DataFrame:
@@ -51,9 +53,10 @@ def hasil(data: RunData) -> pd.DataFrame:
 
 def placement_list(data: RunData, placement: str) -> pd.DataFrame:
     """People with one placement, best first (box, JPM), with the box recommendation."""
-    cols = [*PERSON[:5], *AXES, "placement", "readiness", "notes"]
-    rows = best_first(data.people, data.people["placement"].to_numpy() == placement)
-    out = data.people.iloc[rows, data.people.columns.get_indexer(cols)].copy(deep=False)
+    cols = [*PERSON[:5], *BOXES, "placement", "readiness", "notes"]
+    people = with_computed(data.people)
+    rows = best_first(people, people["placement"].to_numpy() == placement)
+    out = people.iloc[rows, people.columns.get_indexer(cols)].copy(deep=False)
     out["notes"] = joined(out["notes"])
     rec = data.rules.recommendation
     pairs, first = _pair_codes(out["box"], out["placement"])
@@ -68,11 +71,19 @@ def suksesi(data: RunData) -> pd.DataFrame:
     """The talent pool (succession group): who, how ready, for which level(s) next (codes
     joined by '; ', as notes are: JF ahli muda -> JF ahli madya; administrator)."""
     promotes = {c: "; ".join(lv.promotes_to) or None for c, lv in data.rules.job_levels.items()}
-    rows = best_first(data.people, data.people["talent_pool"].to_numpy(dtype=bool))
-    cols = [*PERSON[:5], *AXES, "readiness"]
-    out = data.people.iloc[rows, data.people.columns.get_indexer(cols)].copy(deep=False)
+    people = with_computed(data.people)
+    rows = best_first(people, people["talent_pool"].to_numpy(dtype=bool))
+    cols = [*PERSON[:5], *BOXES, "readiness"]
+    out = people.iloc[rows, people.columns.get_indexer(cols)].copy(deep=False)
     out["promotes_to"] = out["job_level"].map(promotes)
     return out.reset_index(drop=True)
+
+
+def with_computed(people: pd.DataFrame) -> pd.DataFrame:
+    """PEOPLE with `box_computed` (a run made before calibration: the final box is it)."""
+    if "box_computed" in people:
+        return people
+    return people.assign(box_computed=people["box"])
 
 
 def best_first(people: pd.DataFrame, rows: np.ndarray) -> np.ndarray:

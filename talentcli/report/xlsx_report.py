@@ -27,7 +27,14 @@ from talentcli import __version__
 from talentcli.model import RunData
 from talentcli.progress import tick
 from talentcli.report import lists
-from talentcli.report.labels import CODED, MONTHS, Labels, box_grid, long_date
+from talentcli.report.labels import (
+    CALIBRATED_LEGEND,
+    CODED,
+    MONTHS,
+    Labels,
+    box_grid,
+    long_date,
+)
 from talentcli.rules import PERFORMANCE_LEVELS
 from talentcli.safety import private_file
 
@@ -1202,6 +1209,13 @@ def peta(ws: Worksheet, fm: Formats, data: RunData, labels: Labels, hasil: pd.Da
     t = labels.text
     who = hasil.sort_values(["box", "jpm", "nip"], ascending=[True, False, True])
     text = who["nama"].fillna("").astype(str) + " (" + who["nip"].astype(str) + ")"
+    computed = who["box_computed"] if "box_computed" in who else who["box"]
+    before = pd.to_numeric(computed).astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    moved = ~np.isnan(before) & (before != who["box"].to_numpy(dtype=float))
+    if moved.any():  # calibrated (SPEC §4.9): "Nama (NIP) 7→9", CALIBRATED_LEGEND
+        pair = pd.Series(before[moved].astype(int), index=who.index[moved]).astype(str)
+        pair = " " + pair + "→" + who.loc[moved, "box"].astype(int).astype(str)
+        text = text.where(~moved, text + pair.reindex(text.index, fill_value=""))
     names = {int(b): g.tolist() for b, g in text.groupby(who["box"].to_numpy(), sort=False)}
     widths = [max(map(len, v), default=0) for v in names.values()]
     _print_setup(ws, fit=True)
@@ -1218,6 +1232,8 @@ def peta(ws: Worksheet, fm: Formats, data: RunData, labels: Labels, hasil: pd.Da
         ),
         fmt=fm.note,
     )
+    if moved.any():
+        cur.line(t(*CALIBRATED_LEGEND), fmt=fm.note)
     axis = f"{labels.header('potential')} ↓   {labels.header('performance')} →"
     cur.ws.set_row(cur.row, 30)
     ws.repeat_rows(cur.row)
