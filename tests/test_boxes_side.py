@@ -91,3 +91,36 @@ def test_plan_page_writes_the_movement_apart_from_the_placement_tetap(cli, tmp_p
     line = page[page.index("Siklus Sebelumnya") :]
     line = line[: line.index("</tr>")]
     assert line.endswith("(pergerakan: tetap)</td>") and "(Tetap)" not in line
+
+
+def test_kandidat_shows_each_candidates_computed_box_beside_the_final_one(tmp_path):
+    import dataclasses
+
+    from talentcli.report import lists
+    from tests.test_report_json import cohort_run
+
+    run = cohort_run(tmp_path)
+    listed = lists.kandidat(run).dropna(subset=["nip"])
+    cols = list(listed.columns)
+    assert cols[cols.index("box") - 1] == "box_computed"
+    assert (listed["box_computed"] == listed["box"]).all()  # no candidate was calibrated
+    people = run.people.copy()
+    one = listed["nip"].iloc[0]  # as if the committee had raised this candidate from box 4
+    people["box_computed"] = people["box_computed"].where(people["nip"] != one, 4)
+    got = lists.kandidat(dataclasses.replace(run, people=people)).dropna(subset=["nip"])
+    mine = got[got["nip"] == one]
+    assert len(mine) and (mine["box_computed"] == 4).all()
+    assert mine["box"].tolist() == listed.loc[listed["nip"] == one, "box"].tolist()
+    others = got[got["nip"] != one]
+    assert (others["box_computed"] == others["box"]).all()
+
+
+def test_ringkasan_programme_names_are_set_in_from_the_cost(cli, tmp_path):
+    classify_two_cycles(cli, tmp_path)
+    out = _report(cli, tmp_path)
+    ws = openpyxl.load_workbook(out / "talenta-2026.xlsx")["Ringkasan"]
+    head = next(r for r in ws.iter_rows() if r[3].value == "Biaya (Rp)")
+    assert head[4].value == "Program" and head[4].alignment.indent == 1
+    row = ws[head[0].row + 1]
+    assert row[3].number_format == '"Rp"\\ #,##0' and row[3].alignment.indent == 0
+    assert isinstance(row[4].value, str) and row[4].alignment.indent == 1

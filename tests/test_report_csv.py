@@ -74,9 +74,11 @@ def kandidat(data: RunData) -> pd.DataFrame:
     vac = data.vacancies.rename(
         columns={"jabatan": "vacancy_jabatan", "unit": "vacancy_unit", "job_level": "vacancy_level"}
     )
-    cand = data.candidates.merge(
-        data.people[["nip", "jabatan", "unit"]], on="nip", how="left"
-    ).rename(columns={"job_level": "candidate_level"})
+    who = data.people[["nip", "jabatan", "unit", "box_computed"]]
+    who = who.assign(box_computed=pd.to_numeric(who["box_computed"]).astype(float))
+    cand = data.candidates.merge(who, on="nip", how="left").rename(
+        columns={"job_level": "candidate_level"}
+    )
     out = vac.merge(cand, on="kode", how="left").sort_values(["kode", "rank"])
     cols = [
         "kode",
@@ -91,6 +93,7 @@ def kandidat(data: RunData) -> pd.DataFrame:
         "unit",
         "candidate_level",
         "fit",
+        "box_computed",
         "box",
     ]
     if "verdict" in out:  # SPEC §4.7: the verdict, each criterion, per vacancy its pool

@@ -86,6 +86,11 @@ def with_computed(people: pd.DataFrame) -> pd.DataFrame:
     return people.assign(box_computed=people["box"])
 
 
+def computed_boxes(box_computed: pd.Series) -> np.ndarray:
+    """The computed boxes as floats (NaN: none), as a merged list's box is."""
+    return pd.to_numeric(box_computed).astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+
+
 def best_first(people: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
     """The ROWS (a mask) of PEOPLE by box and JPM, highest first, then by NIP.
 
@@ -125,7 +130,10 @@ def kandidat(data: RunData) -> pd.DataFrame:
     vac = data.vacancies.rename(
         columns={"jabatan": "vacancy_jabatan", "unit": "vacancy_unit", "job_level": "vacancy_level"}
     )
-    who = data.people.loc[_among(data.people, data.candidates["nip"]), ["nip", "jabatan", "unit"]]
+    people = with_computed(data.people)
+    mine = _among(people, data.candidates["nip"])
+    who = people.loc[mine, ["nip", "jabatan", "unit"]]
+    who = who.assign(box_computed=computed_boxes(people["box_computed"])[mine])
     cand = data.candidates.merge(who, on="nip", how="left")
     cand = cand.rename(columns={"job_level": "candidate_level"})
     out = vac.merge(cand, on="kode", how="left").sort_values(["kode", "rank"])
@@ -142,6 +150,7 @@ def kandidat(data: RunData) -> pd.DataFrame:
         "unit",
         "candidate_level",
         "fit",
+        "box_computed",
         "box",
     ]
     out, extra = eligibility_columns(out, data)

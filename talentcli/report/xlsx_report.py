@@ -781,7 +781,7 @@ def charts(cur: Cursor, fm: Formats, data: RunData, labels: Labels) -> None:
     progs = lists.programme_summary(data)
     _section(cur, fm, labels.chart("programmes"), 5)
     heads = [h("code"), h("people"), h("jp"), h("cost"), h("programme")]  # names overflow right
-    kinds = [None, "jp", "jp", "rupiah", None]
+    kinds = [None, "jp", "jp", "rupiah", "name"]
     table = progs[["code", "people", "jp", "cost", "programme"]].to_numpy().tolist()
     rows = _data_table(cur, fm, heads, table, kinds)
     series = [(1, h("people"), "#2F5597"), (2, h("jp"), "#A9D18E")]
@@ -803,13 +803,20 @@ def charts(cur: Cursor, fm: Formats, data: RunData, labels: Labels) -> None:
 def _data_table(
     cur: Cursor, fm: Formats, heads: list[str], rows: list[list], kinds: list
 ) -> tuple[int, int]:
-    """A chart's numbers under their header row; returns its first and last data row."""
-    cur.line(*heads, formats=[fm.header, *[fm.header_num] * (len(heads) - 1)])
+    """A chart's numbers under their header row; returns its first and last data row. A
+    column of kind "name" is text set in from the numbers on its left (a right-aligned
+    rupiah must not run into it on paper)."""
+    inset = fm.get(indent=1)
+    head_inset = fm.get(bold=True, bg_color="#D9E1F2", valign="top", bottom=1, indent=1)
+    heads_fmt = [fm.header, *[fm.header_num] * (len(heads) - 1)]
+    heads_fmt = [head_inset if k == "name" else f for f, k in zip(heads_fmt, kinds, strict=True)]
+    cur.line(*heads, formats=heads_fmt)
     first = cur.row
-    formats = [fm.kind(k) if k else None for k in kinds]
+    formats = [inset if k == "name" else fm.kind(k) if k else None for k in kinds]
     for row in rows:
         cur.line(
-            *(int(v) if k else str(v) for v, k in zip(row, kinds, strict=True)), formats=formats
+            *(int(v) if k and k != "name" else str(v) for v, k in zip(row, kinds, strict=True)),
+            formats=formats,
         )
     return first, cur.row - 1
 
