@@ -314,11 +314,11 @@ def test_whole_numbers_are_written_whole_also_beside_missing_values(run, tmp_pat
     rows = cells(written(data, tmp_path)["talenta-2026-kandidat.csv"].decode("utf-8-sig"))
     head, body = rows[0], rows[1:]
     assert lists.kandidat(data)["rank"].dtype.kind == "f" and len(body) > 5  # floats by NaN
-    for name in ("rank", "box", "jumlah"):
+    for name in ("rank", "box_computed", "box", "jumlah"):
         values = [r[head.index(name)] for r in body]
         assert all(v.isdigit() for v in values if v), (name, values[:5])
     empty = next(r for r in body if r[0] == "ZZ-1")
-    assert [empty[head.index(n)] for n in ("rank", "fit", "box")] == ["", "", ""]
+    assert [empty[head.index(n)] for n in ("rank", "fit", "box_computed", "box")] == [""] * 4
     rencana = cells(written(run, tmp_path)["talenta-2026-rencana.csv"].decode("utf-8-sig"))
     jp = [r[rencana[0].index("jp")] for r in rencana[1:]]
     assert jp and all(v.isdigit() for v in jp)
