@@ -434,7 +434,7 @@ def test_workbook_csv_html_and_md_show_the_decisions_and_the_movement(cli, tmp_p
         "Kotak Talenta Hasil Perhitungan" in page and "Kotak 8 → 6 (Turun): Catatan atasan" in page
     )
     assert "Catatan atasan — Tim Penilai Kinerja, 12 Maret 2026, BA/01/2026" in page
-    assert "Siklus 2025: Kotak 9, JPM 100,00%, Promosi (Turun)" in page
+    assert "Siklus 2025: Kotak 9, JPM 100,00%, Promosi (pergerakan: turun)" in page
     index = (out / "index.html").read_text(encoding="utf-8")
     md = (out / "talenta-2026.md").read_text(encoding="utf-8")
     assert "Kalibrasi" in index and "Pergerakan Talenta" in index

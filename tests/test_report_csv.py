@@ -23,12 +23,14 @@ from hypothesis import strategies as st
 from talentcli.model import RunData
 from talentcli.pipeline import pseudonymize
 from talentcli.report import csv_report, lists
-from talentcli.report.lists import AXES, PERSON, PLACEMENT_LISTS
+from talentcli.report.lists import PERSON, PLACEMENT_LISTS
 from talentcli.safety import FORMULA_START
 from talentcli.store import RESULT_COLUMNS
 from tests.test_report_json import awkward, cohort_run, reference_pseudonymize
 
 FORMULA_PATTERN = r"^[=+\-@\t\r]"
+# a person list's axes since issue "computed box beside the final box" (SPEC §4.9)
+LIST_AXES = ["jpm", "jpm_category", "potential", "performance", "box_computed", "box"]
 
 # ------------------------------------------------------------------ the reference writer
 # The lists and the CSV text of commit ececb59, verbatim: what the bytes must stay.
@@ -50,7 +52,7 @@ def placement_list(data: RunData, placement: str) -> pd.DataFrame:
     """People with one placement, best first (box, JPM), with the box recommendation."""
     p = data.people[data.people["placement"] == placement]
     p = p.sort_values(["box", "jpm", "nip"], ascending=[False, False, True])
-    out = p[[*PERSON[:5], *AXES, "placement", "readiness", "notes"]].copy()
+    out = p[[*PERSON[:5], *LIST_AXES, "placement", "readiness", "notes"]].copy()
     out["notes"] = out["notes"].map("; ".join)
     rec = data.rules.recommendation
     out["recommendation"] = [rec(b, pl) for b, pl in zip(out["box"], out["placement"], strict=True)]
@@ -62,7 +64,7 @@ def suksesi(data: RunData) -> pd.DataFrame:
     promotes = {c: "; ".join(lv.promotes_to) or None for c, lv in data.rules.job_levels.items()}
     p = data.people[data.people["talent_pool"]]
     p = p.sort_values(["box", "jpm", "nip"], ascending=[False, False, True])
-    out = p[[*PERSON[:5], *AXES, "readiness"]].copy()
+    out = p[[*PERSON[:5], *LIST_AXES, "readiness"]].copy()
     out["promotes_to"] = out["job_level"].map(promotes)
     return out.reset_index(drop=True)
 
@@ -72,9 +74,11 @@ def kandidat(data: RunData) -> pd.DataFrame:
     vac = data.vacancies.rename(
         columns={"jabatan": "vacancy_jabatan", "unit": "vacancy_unit", "job_level": "vacancy_level"}
     )
-    cand = data.candidates.merge(
-        data.people[["nip", "jabatan", "unit"]], on="nip", how="left"
-    ).rename(columns={"job_level": "candidate_level"})
+    who = data.people[["nip", "jabatan", "unit", "box_computed"]]
+    who = who.assign(box_computed=pd.to_numeric(who["box_computed"]).astype(float))
+    cand = data.candidates.merge(who, on="nip", how="left").rename(
+        columns={"job_level": "candidate_level"}
+    )
     out = vac.merge(cand, on="kode", how="left").sort_values(["kode", "rank"])
     cols = [
         "kode",
@@ -89,6 +93,7 @@ def kandidat(data: RunData) -> pd.DataFrame:
         "unit",
         "candidate_level",
         "fit",
+        "box_computed",
         "box",
     ]
     if "verdict" in out:  # SPEC §4.7: the verdict, each criterion, per vacancy its pool
@@ -309,11 +314,11 @@ def test_whole_numbers_are_written_whole_also_beside_missing_values(run, tmp_pat
     rows = cells(written(data, tmp_path)["talenta-2026-kandidat.csv"].decode("utf-8-sig"))
     head, body = rows[0], rows[1:]
     assert lists.kandidat(data)["rank"].dtype.kind == "f" and len(body) > 5  # floats by NaN
-    for name in ("rank", "box", "jumlah"):
+    for name in ("rank", "box_computed", "box", "jumlah"):
         values = [r[head.index(name)] for r in body]
         assert all(v.isdigit() for v in values if v), (name, values[:5])
     empty = next(r for r in body if r[0] == "ZZ-1")
-    assert [empty[head.index(n)] for n in ("rank", "fit", "box")] == ["", "", ""]
+    assert [empty[head.index(n)] for n in ("rank", "fit", "box_computed", "box")] == [""] * 4
     rencana = cells(written(run, tmp_path)["talenta-2026-rencana.csv"].decode("utf-8-sig"))
     jp = [r[rencana[0].index("jp")] for r in rencana[1:]]
     assert jp and all(v.isdigit() for v in jp)

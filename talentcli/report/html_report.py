@@ -29,7 +29,15 @@ from talentcli.engine.history import directions
 from talentcli.model import RunData, Signatory
 from talentcli.progress import tick
 from talentcli.report import lists, svg
-from talentcli.report.labels import HEADERS, SHEETS, Labels, box_grid, long_date, number
+from talentcli.report.labels import (
+    CALIBRATED_LEGEND,
+    HEADERS,
+    SHEETS,
+    Labels,
+    box_grid,
+    long_date,
+    number,
+)
 from talentcli.report.xlsx_report import BOX_COLOURS
 from talentcli.rules import PERFORMANCE_LEVELS, Rules
 from talentcli.safety import private_dir
@@ -427,7 +435,7 @@ def _previous_text(p: dict, fmt: Fmt) -> str:
     return (
         f"{fmt.t('cycle')} {p['previous_cycle']}: {fmt.t('box')} {p['previous_box']}, JPM "
         f"{fmt.num(p['previous_jpm'])}%, {fmt.value(p['previous_placement'], 'placement')} "
-        f"({fmt.value(p['movement'], 'movement')})"
+        f"({fmt.labels.moved(p['movement'])})"
     )
 
 
@@ -528,10 +536,18 @@ def _index(data: RunData, fmt: Fmt, people: list[SimpleNamespace]) -> dict:
         "charts": charts(data, fmt),
         "programmes": _programmes(data, fmt),
         "by_box": by_box,
+        "calibrated": _calibrated_legend(people, fmt),
         "tables": tables,
         "units": _unit_table(data, fmt),
         "movement": _movement(data, fmt) if lists.compared(data) is not None else None,
     }
+
+
+def _calibrated_legend(people: list[SimpleNamespace], fmt: Fmt) -> str | None:
+    """The 9-box's legend of the calibrated mark (7→9), when somebody carries it."""
+    if any(p.box_computed != p.box for p in people):
+        return fmt.labels.text(*CALIBRATED_LEGEND)
+    return None
 
 
 def _movement(data: RunData, fmt: Fmt) -> dict:

@@ -203,6 +203,15 @@ MOVEMENTS = {
     "tetap": ("Tetap", "Same"),
     "baru": ("Baru", "New"),
 }
+# the plan page's movement against the previous cycle, worded apart from the placement
+# "Tetap (Menjelang BUP)": "Promosi (pergerakan: tetap)"
+MOVED = ("pergerakan: {movement}", "movement: {movement}")
+# Peta Talenta: the legend of a calibrated person's mark after the name, "7→9" (computed
+# box -> final box, SPEC §4.9)
+CALIBRATED_LEGEND = (
+    "Tanda 7→9 di belakang nama: dikalibrasi, kotak hasil perhitungan 7 → kotak akhir 9.",
+    "A 7→9 mark after a name: calibrated, computed box 7 → final box 9.",
+)
 
 # the terminal's words (SPEC §5: explain, history and classify speak in labels; codes stay in
 # --json); {fields} are filled in by talentcli/render.py
@@ -473,6 +482,12 @@ class Labels:
     def say(self, key: str, **fields: object) -> str:
         """A sentence of the terminal (TERMINAL) with its FIELDS filled in."""
         return TERMINAL[key][self.i].format(**fields)
+
+    def moved(self, code: str) -> str:
+        """A movement against the previous cycle as the plan page writes it: 'pergerakan:
+        naik' (lower case, so it does not read as the placement Tetap)."""
+        word = MOVEMENTS[code][self.i].lower() if code in MOVEMENTS else str(code)
+        return MOVED[self.i].format(movement=word)
 
     def text(self, id_text: str, en_text: str) -> str:
         """Free text in the report language."""

@@ -31,6 +31,8 @@ PLACEMENT_LISTS = {
 }
 PERSON = ["nip", "nama", "jabatan", "job_level", "unit", "golongan"]
 AXES = ["jpm", "jpm_category", "potential", "performance", "box"]
+# a person list's axes: the computed box (SPEC §4.5) right beside the final one (§4.9)
+BOXES = [*AXES[:-1], "box_computed", "box"]
 
 
 def hasil(data: RunData) -> pd.DataFrame:
@@ -51,9 +53,10 @@ def hasil(data: RunData) -> pd.DataFrame:
 
 def placement_list(data: RunData, placement: str) -> pd.DataFrame:
     """People with one placement, best first (box, JPM), with the box recommendation."""
-    cols = [*PERSON[:5], *AXES, "placement", "readiness", "notes"]
-    rows = best_first(data.people, data.people["placement"].to_numpy() == placement)
-    out = data.people.iloc[rows, data.people.columns.get_indexer(cols)].copy(deep=False)
+    cols = [*PERSON[:5], *BOXES, "placement", "readiness", "notes"]
+    people = with_computed(data.people)
+    rows = best_first(people, people["placement"].to_numpy() == placement)
+    out = people.iloc[rows, people.columns.get_indexer(cols)].copy(deep=False)
     out["notes"] = joined(out["notes"])
     rec = data.rules.recommendation
     pairs, first = _pair_codes(out["box"], out["placement"])
@@ -68,11 +71,24 @@ def suksesi(data: RunData) -> pd.DataFrame:
     """The talent pool (succession group): who, how ready, for which level(s) next (codes
     joined by '; ', as notes are: JF ahli muda -> JF ahli madya; administrator)."""
     promotes = {c: "; ".join(lv.promotes_to) or None for c, lv in data.rules.job_levels.items()}
-    rows = best_first(data.people, data.people["talent_pool"].to_numpy(dtype=bool))
-    cols = [*PERSON[:5], *AXES, "readiness"]
-    out = data.people.iloc[rows, data.people.columns.get_indexer(cols)].copy(deep=False)
+    people = with_computed(data.people)
+    rows = best_first(people, people["talent_pool"].to_numpy(dtype=bool))
+    cols = [*PERSON[:5], *BOXES, "readiness"]
+    out = people.iloc[rows, people.columns.get_indexer(cols)].copy(deep=False)
     out["promotes_to"] = out["job_level"].map(promotes)
     return out.reset_index(drop=True)
+
+
+def with_computed(people: pd.DataFrame) -> pd.DataFrame:
+    """PEOPLE with `box_computed` (a run made before calibration: the final box is it)."""
+    if "box_computed" in people:
+        return people
+    return people.assign(box_computed=people["box"])
+
+
+def computed_boxes(box_computed: pd.Series) -> np.ndarray:
+    """The computed boxes as floats (NaN: none), as a merged list's box is."""
+    return pd.to_numeric(box_computed).astype("Float64").to_numpy(dtype=float, na_value=np.nan)
 
 
 def best_first(people: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
@@ -114,7 +130,10 @@ def kandidat(data: RunData) -> pd.DataFrame:
     vac = data.vacancies.rename(
         columns={"jabatan": "vacancy_jabatan", "unit": "vacancy_unit", "job_level": "vacancy_level"}
     )
-    who = data.people.loc[_among(data.people, data.candidates["nip"]), ["nip", "jabatan", "unit"]]
+    people = with_computed(data.people)
+    mine = _among(people, data.candidates["nip"])
+    who = people.loc[mine, ["nip", "jabatan", "unit"]]
+    who = who.assign(box_computed=computed_boxes(people["box_computed"])[mine])
     cand = data.candidates.merge(who, on="nip", how="left")
     cand = cand.rename(columns={"job_level": "candidate_level"})
     out = vac.merge(cand, on="kode", how="left").sort_values(["kode", "rank"])
@@ -131,6 +150,7 @@ def kandidat(data: RunData) -> pd.DataFrame:
         "unit",
         "candidate_level",
         "fit",
+        "box_computed",
         "box",
     ]
     out, extra = eligibility_columns(out, data)

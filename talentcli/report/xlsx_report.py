@@ -27,7 +27,14 @@ from talentcli import __version__
 from talentcli.model import RunData
 from talentcli.progress import tick
 from talentcli.report import lists
-from talentcli.report.labels import CODED, MONTHS, Labels, box_grid, long_date
+from talentcli.report.labels import (
+    CALIBRATED_LEGEND,
+    CODED,
+    MONTHS,
+    Labels,
+    box_grid,
+    long_date,
+)
 from talentcli.rules import PERFORMANCE_LEVELS
 from talentcli.safety import private_file
 
@@ -774,7 +781,7 @@ def charts(cur: Cursor, fm: Formats, data: RunData, labels: Labels) -> None:
     progs = lists.programme_summary(data)
     _section(cur, fm, labels.chart("programmes"), 5)
     heads = [h("code"), h("people"), h("jp"), h("cost"), h("programme")]  # names overflow right
-    kinds = [None, "jp", "jp", "rupiah", None]
+    kinds = [None, "jp", "jp", "rupiah", "name"]
     table = progs[["code", "people", "jp", "cost", "programme"]].to_numpy().tolist()
     rows = _data_table(cur, fm, heads, table, kinds)
     series = [(1, h("people"), "#2F5597"), (2, h("jp"), "#A9D18E")]
@@ -796,13 +803,20 @@ def charts(cur: Cursor, fm: Formats, data: RunData, labels: Labels) -> None:
 def _data_table(
     cur: Cursor, fm: Formats, heads: list[str], rows: list[list], kinds: list
 ) -> tuple[int, int]:
-    """A chart's numbers under their header row; returns its first and last data row."""
-    cur.line(*heads, formats=[fm.header, *[fm.header_num] * (len(heads) - 1)])
+    """A chart's numbers under their header row; returns its first and last data row. A
+    column of kind "name" is text set in from the numbers on its left (a right-aligned
+    rupiah must not run into it on paper)."""
+    inset = fm.get(indent=1)
+    head_inset = fm.get(bold=True, bg_color="#D9E1F2", valign="top", bottom=1, indent=1)
+    heads_fmt = [fm.header, *[fm.header_num] * (len(heads) - 1)]
+    heads_fmt = [head_inset if k == "name" else f for f, k in zip(heads_fmt, kinds, strict=True)]
+    cur.line(*heads, formats=heads_fmt)
     first = cur.row
-    formats = [fm.kind(k) if k else None for k in kinds]
+    formats = [inset if k == "name" else fm.kind(k) if k else None for k in kinds]
     for row in rows:
         cur.line(
-            *(int(v) if k else str(v) for v, k in zip(row, kinds, strict=True)), formats=formats
+            *(int(v) if k and k != "name" else str(v) for v, k in zip(row, kinds, strict=True)),
+            formats=formats,
         )
     return first, cur.row - 1
 
@@ -1202,6 +1216,13 @@ def peta(ws: Worksheet, fm: Formats, data: RunData, labels: Labels, hasil: pd.Da
     t = labels.text
     who = hasil.sort_values(["box", "jpm", "nip"], ascending=[True, False, True])
     text = who["nama"].fillna("").astype(str) + " (" + who["nip"].astype(str) + ")"
+    computed = who["box_computed"] if "box_computed" in who else who["box"]
+    before = pd.to_numeric(computed).astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    moved = ~np.isnan(before) & (before != who["box"].to_numpy(dtype=float))
+    if moved.any():  # calibrated (SPEC §4.9): "Nama (NIP) 7→9", CALIBRATED_LEGEND
+        pair = pd.Series(before[moved].astype(int), index=who.index[moved]).astype(str)
+        pair = " " + pair + "→" + who.loc[moved, "box"].astype(int).astype(str)
+        text = text.where(~moved, text + pair.reindex(text.index, fill_value=""))
     names = {int(b): g.tolist() for b, g in text.groupby(who["box"].to_numpy(), sort=False)}
     widths = [max(map(len, v), default=0) for v in names.values()]
     _print_setup(ws, fit=True)
@@ -1218,6 +1239,8 @@ def peta(ws: Worksheet, fm: Formats, data: RunData, labels: Labels, hasil: pd.Da
         ),
         fmt=fm.note,
     )
+    if moved.any():
+        cur.line(t(*CALIBRATED_LEGEND), fmt=fm.note)
     axis = f"{labels.header('potential')} ↓   {labels.header('performance')} →"
     cur.ws.set_row(cur.row, 30)
     ws.repeat_rows(cur.row)
