@@ -6,6 +6,7 @@ module, the html as text."""
 from __future__ import annotations
 
 import csv
+from pathlib import Path
 
 import openpyxl
 
@@ -124,3 +125,18 @@ def test_ringkasan_programme_names_are_set_in_from_the_cost(cli, tmp_path):
     row = ws[head[0].row + 1]
     assert row[3].number_format == '"Rp"\\ #,##0' and row[3].alignment.indent == 0
     assert isinstance(row[4].value, str) and row[4].alignment.indent == 1
+
+
+def test_kandidat_without_a_formasi_says_why_it_is_empty(cli, tmp_path):
+    """No formasi imported for the cycle: the Kandidat sheet and html section say so (and
+    what to do), not a bare "Tidak ada data"."""
+    samples = Path(__file__).resolve().parent.parent / "samples"
+    for name in ("asesmen-2026.xlsx", "kinerja.xlsx"):
+        assert cli("import", samples / name).exit_code in (0, 1)
+    assert cli("classify", "--cycle", "2026", "--as-of", "2026-01-01").exit_code in (0, 1)
+    out = tmp_path / "laporan"
+    assert cli("report", "--format", "xlsx,html", "--out", out).exit_code == 0
+    ws = openpyxl.load_workbook(out / "talenta-2026.xlsx")["Kandidat Jabatan Lowong"]
+    assert ws["A2"].value.startswith("Belum ada data formasi (jabatan lowong) untuk siklus ini")
+    html = (out / "index.html").read_text("utf-8")
+    assert "Belum ada data formasi (jabatan lowong) untuk siklus ini" in html

@@ -531,6 +531,8 @@ def _index(data: RunData, fmt: Fmt, people: list[SimpleNamespace]) -> dict:
     for tb in tables:
         if tb["code"] == "pergerakan" and lists.compared(data) is None:  # SPEC §4.10
             tb["note"] = fmt.labels.no_previous  # one line, not everybody as Baru
+        if tb["code"] == "kandidat" and data.vacancies.empty:  # why there is nobody
+            tb["note"] = fmt.labels.no_vacancies
     return {
         "summary": _summary(data, fmt),
         "charts": charts(data, fmt),

@@ -306,6 +306,11 @@ NO_PREVIOUS = (
     "Belum ada siklus sebelumnya untuk dibandingkan: pergerakan dihitung mulai siklus berikutnya.",
     "No previous cycle to compare with: movement is counted from the next cycle on.",
 )
+NO_VACANCIES = (
+    "Belum ada data formasi (jabatan lowong) untuk siklus ini: impor berkas formasi, lalu "
+    "klasifikasi lagi.",
+    "No vacancies (formasi) imported for this cycle: import a formasi file, then classify again.",
+)
 ISO_DAY = re.compile(r"\b\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])\b")
 
 
@@ -473,6 +478,11 @@ class Labels:
         result, _, detail = code.partition(": ")
         text = VALUES.get(f"criterion_{result}", (result, result))[self.i]
         return f"{text}: {long_dates(detail, self.lang)}" if detail else text
+
+    @property
+    def no_vacancies(self) -> str:
+        """The line said instead of an empty candidate list when no formasi was imported."""
+        return NO_VACANCIES[self.i]
 
     @property
     def no_previous(self) -> str:

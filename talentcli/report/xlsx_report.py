@@ -333,7 +333,10 @@ def list_sheet(
     formats = [fm.cell(c.kind, c.wrap) for c in cols]
     heights = row_heights(cols)
     if frame.empty:
-        ws.write_string(1, 0, labels.text("Tidak ada data", "No data"), fm.note)
+        none = code == "kandidat" and data.vacancies.empty  # no formasi imported: say so
+        ws.write_string(
+            1, 0, labels.no_vacancies if none else labels.text("Tidak ada data", "No data"), fm.note
+        )
     elif marked is None:
         write_rows(ws, cols, formats, heights=heights)
     else:  # report --assign: the proposed one-to-one assignment stands out
