@@ -212,3 +212,56 @@ def test_the_reader_keeps_the_field_counts_as_written(tmp_path):
     )
     path.write_text(f'{HEADER}\n{BUDI}\n"a\nb",,\n', encoding="utf-8")
     assert read_text(path).line_breaks is True
+
+
+# ------------------------------------------------------------------ found by review
+
+
+def test_an_unclosed_quote_before_quoted_names_is_found(cli, tmp_path):
+    """Names quoted (as real exports write them): the open quote swallows only up to the next
+    row's opening quote. Fajar's cell must not take Ratna's line, and Ratna is not lost
+    without a word."""
+    path = tmp_path / "asesmen-2026.csv"
+    rows = [
+        "No," + HEADER,
+        '1,198503302010011009,"Budi, S.E.",Analis,JF Ahli Pertama,Disdik,3,4,3,3',
+        '2,198205242009081001,"Fajar Susilo, S.Ak.,Auditor,JF Ahli Muda,Disdik,3,3,3,3',
+        '3,198205242009082001,"Ratna Nurhayati",Auditor,JF Ahli Muda,Disdik,2,2,2,2',
+        '4,198001012005012002,"Dewi",Analis,JF Ahli Pertama,Disdik,3,4,3,2',
+    ]
+    path.write_text("\r\n".join([*rows, ""]), encoding="utf-8")
+    doc = cli.json("import", path)
+    (err,) = doc["files"][0]["errors"]
+    assert err["code"] == "unclosed-quote" and err["row"] == 3
+    assert "Ratna" not in err["value"]  # the swallowed row is not shown
+    stored = [r[0] for r in cli.sql("SELECT nip FROM assessments ORDER BY nip")]
+    assert stored == ["198001012005012002", "198503302010011009"]
+
+
+def test_a_legal_cell_of_several_lines_full_of_separators_is_read(cli, tmp_path):
+    """A committee reason written over two lines with many commas, quoted as csv writes it."""
+    path = tmp_path / "asesmen-2026.csv"
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(HEADER.split(","))
+    name = "Budi\n(catatan: pindahan, tugas belajar, diklat, mutasi, rotasi, lain-lain, x, y, z)"
+    writer.writerow(["198503302010011009", name, "Analis", "JF Ahli Pertama", "Disdik", 3, 4, 3, 3])
+    path.write_text(out.getvalue(), encoding="utf-8")
+    doc = cli.json("import", path)
+    assert counts(doc) == (1, 1, 0, 0) and doc["files"][0]["errors"] == []
+
+
+def test_a_title_line_wider_than_the_header_does_not_hide_extra_fields(cli, tmp_path):
+    path = tmp_path / "asesmen-2026.csv"
+    title = "Lampiran: Keputusan Bupati, Nomor 800/12, Tanggal 5 Januari 2026,,,,,,,,,"
+    path.write_text("\r\n".join([title, HEADER, BUDI, GITA, ""]), encoding="utf-8")
+    doc = cli.json("import", path, "--cycle", "2026")
+    assert errors_of(doc) == {(4, "asesmen-2026.csv!J4", "extra-fields")}
+
+
+def test_a_header_row_past_the_first_rows_still_finds_extra_fields(cli, tmp_path):
+    path = tmp_path / "asesmen-2026.csv"
+    notes = [f"catatan {i}" for i in range(35)]
+    path.write_text("\r\n".join([*notes, HEADER, BUDI, GITA, ""]), encoding="utf-8")
+    doc = cli.json("import", path, "--header-row", "36", "--cycle", "2026")
+    assert errors_of(doc) == {(38, "asesmen-2026.csv!J38", "extra-fields")}

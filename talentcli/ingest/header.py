@@ -40,6 +40,7 @@ class Header:
     ambiguous: str | None = None  # two visible columns with the same alias: why, by letter
     # field -> why none of the sub-columns under its group title can be read as its value
     unclear: dict[str, str] = field(default_factory=dict)
+    rows: int = 1  # 2: a header split over two rows (this row and the one above)
 
     def title(self, name: str) -> str:
         """The header text as written for a field."""
@@ -118,12 +119,12 @@ def _two_rows(
     both = _match(merged, rules, hidden)
     own = _match(below, rules, hidden)
     if len(both) > len(found) and own and not set(own) <= set(found):
-        return _header(i + 1, both, merged, rules, hidden)
+        return _header(i + 1, both, merged, rules, hidden, rows=2)
     values = {*rules.competency_codes, "potensi", "nilai_kinerja"}
     split = _value_subcolumns(found, texts, below, values)
     if split is not None:
         moved, unclear, titles = split
-        header = _header(i + 1, {**found, **moved}, titles, rules, hidden)
+        header = _header(i + 1, {**found, **moved}, titles, rules, hidden, rows=2)
         for name, why in unclear.items():
             del header.columns[name]
             header.unknown.append(f"{why}: none is read as {name}")
@@ -132,7 +133,7 @@ def _two_rows(
     ident = found.get("nip", found.get("kode"))
     if ident is not None and ident < len(below) and below[ident] == texts[ident]:
         # the identifier's header cell is merged down over this row too: header, not a person
-        return _header(i + 1, both, merged, rules, hidden)
+        return _header(i + 1, both, merged, rules, hidden, rows=2)
     return _header(i, found, texts, rules, hidden)
 
 
@@ -184,10 +185,11 @@ def _header(
     texts: list[str],
     rules: Rules,
     hidden: frozenset[int] = frozenset(),
+    rows: int = 1,
 ) -> Header:
     titles = {c: " ".join(t.split()) for c, t in enumerate(texts) if t}
     used = set(found.values())
-    header = Header(index, found, titles)
+    header = Header(index, found, titles, rows=rows)
     twins: dict[str, list[int]] = {}
     for c, t in titles.items():
         if c in used:

@@ -302,10 +302,12 @@ def validate(grid: Grid, header: Header, kind: str, rules: Rules, file: str) -> 
 
 
 def _header_fields(sh: _Sheet) -> int:
-    """How many fields the header row of a delimited text has as written (of a header
-    spanning two rows, the wider); 0 when not known."""
-    counts = sh.grid.head_fields[max(sh.header.index - 1, 0) : sh.header.index + 1]
-    return max(counts, default=0)
+    """How many fields the header row of a delimited text has as written (of a header over
+    two rows, the wider); below the first rows counted when read, its last titled column."""
+    i, counts = sh.header.index, sh.grid.head_fields
+    if i >= len(counts):  # --header-row past them
+        return max(sh.header.titles, default=-1) + 1
+    return max(counts[max(i - sh.header.rows + 1, 0) : i + 1])
 
 
 def _cells_at(sh: _Sheet, pos: np.ndarray, col: np.ndarray) -> np.ndarray:
@@ -400,23 +402,25 @@ def _decimal_comma(sh: _Sheet, pos: np.ndarray, last: np.ndarray) -> list[str]:
 
 def _unclosed_quote(sh: _Sheet, live: np.ndarray) -> np.ndarray:
     """Rows of a delimited text where a quote opened and never closed: the parser read the
-    lines after it, whole rows of fields, as one cell. Rejected `unclosed-quote` once, at
-    that cell, saying how many lines went into it (those people were not read)."""
+    lines after it as part of one cell, up to the next quote. Told apart from a legal cell of
+    several lines (a committee's reason) by what follows its first line break: the start of
+    a person's row, a NIP in the NIP column's place. Rejected `unclosed-quote` once, at that
+    cell, saying how many lines went into it (those people were not read)."""
     out = np.zeros(sh.n, dtype=bool)
-    width = _header_fields(sh)
-    if not sh.grid.is_csv or not sh.grid.line_breaks or width < 2:
+    nip_at = sh.header.columns.get("nip")
+    if not sh.grid.is_csv or not sh.grid.line_breaks or nip_at is None:
         return out
-    sep = {"\t": r"\t"}.get(sh.grid.sep, sh.grid.sep)  # , ; or tab: as Python's re and RE2 read it
-    # a line break, then a whole row's separators on one line (linear: no backtracking)
-    row_inside = rf"\n(?:[^\n{sep}]*{sep}){{{width - 1}}}"
     col = np.full(sh.n, -1)
-    for c in range(min(sh.grid.width, width)):
+    for c in range(sh.grid.width):
         text = sh.grid.column(c, sh.start)  # a cell with a line break is rare: looked at as read
         broken = text.str.contains("\n", regex=False).to_numpy(dtype=bool, na_value=False)
-        if not broken.any():
-            continue
         at = np.flatnonzero(broken & live & (col < 0))
-        inside = text.iloc[at].str.contains(row_inside).to_numpy(dtype=bool, na_value=False)
+        if not len(at):
+            continue
+        after = text.iloc[at].astype(object).str.split("\n", n=1).str[1]  # the next line on
+        field = after.str.split(sh.grid.sep).str[nip_at].fillna("")
+        digits = field.str.replace(r"[\s.'\"-]", "", regex=True)
+        inside = digits.str.fullmatch(r"\d{18}").to_numpy(dtype=bool, na_value=False)
         col[at[inside]] = c
     out = col >= 0
     if not out.any():
