@@ -137,3 +137,31 @@ def test_violations_of_a_schema_5_store_get_the_nip_of_their_own_nip_cell(tmp_pa
         (6, None, None),
         (7, "198001012005011002", None),
     ]
+
+
+def test_processes_opening_a_new_store_at_once_all_get_it(tmp_path):
+    """Cron's report and a user's command open a store nobody has made yet, at the same
+    moment: one makes it and migrates it, the others wait and find it done (found by review:
+    'table batches already exists', or the file's O_EXCL creation failing)."""
+    import subprocess
+    import sys
+    import time
+
+    code = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from talentcli.store import Store\n"
+        "t = float(sys.argv[2])\n"
+        "while time.time() < t: pass\n"
+        "Store(Path(sys.argv[1])).close()\n"
+    )
+    for attempt in range(3):
+        db = tmp_path / f"new{attempt}.db"
+        start = str(time.time() + 1.5)
+        procs = [
+            subprocess.Popen([sys.executable, "-c", code, str(db), start], stderr=subprocess.PIPE)
+            for _ in range(3)
+        ]
+        for p in procs:
+            _, err = p.communicate(timeout=60)
+            assert p.returncode == 0, err.decode()

@@ -159,7 +159,8 @@ class Store:
                     f"there is no store at {path}; import files first (talentcli import ...) "
                     "or give the right --db / workspace"
                 )
-            create_private(path)
+            with contextlib.suppress(FileExistsError):  # made by another process just now
+                create_private(path)
         try:
             self.db = Db(path)
         except sqlite3.DatabaseError as exc:
@@ -189,7 +190,8 @@ class Store:
         if version == schema.SCHEMA_VERSION:
             return
         with self.transaction():  # every step or none: one commit (a new store: 8 steps)
-            for i in range(version, schema.SCHEMA_VERSION):
+            version = self.db.rows("PRAGMA user_version")[0][0]  # another process may have
+            for i in range(version, schema.SCHEMA_VERSION):  # migrated while we waited
                 step = schema.MIGRATIONS[i]
                 if callable(step):
                     step(self.db, sys.modules[__name__])  # this module's bulk writes
