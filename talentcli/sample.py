@@ -80,6 +80,17 @@ _PERFORMANCE_SHARE = {"di_atas": 0.17, "sesuai": 0.70, "di_bawah": 0.13}
 _WORD_DECAY = 0.5
 _RATING_KEPT = 0.55
 
+# --- later cycles -------------------------------------------------------------------------------
+# A cycle after _FIRST_CYCLE continues the cohort of the cycle before it, a year older: those who
+# had reached their retirement age are gone, new appointments fill their places, and each score
+# drifts by the person's shift plus the competency's noise (shares of the standard). Most
+# people move a little; _GROWTH improve and _DECLINE drop (share of people, shift).
+_FIRST_CYCLE = 2026
+_DRIFT = (0.03, 0.04)  # spread of the person's shift, of each competency's noise
+_GROWTH = (0.12, 0.08)
+_DECLINE = (0.10, -0.08)
+_UNRATED = 0.02  # people without a rating for the year just ended
+
 # Pangkat per eselon (PP 13/2002 range, plus the grade below it, as happens in practice) and
 # per JF jenjang; index [level][sub-grade].
 _GOLONGAN = (
@@ -704,6 +715,98 @@ def _kinerja(rng, dom: _Domain, people: _Table, n: int, cycle: int) -> _Table:
     }
 
 
+def _drawn(
+    seed: int, dom: _Domain, n: int, cycle: int
+) -> tuple[np.random.Generator, _Table, _Table]:
+    """The people of CYCLE (the first N assessed), their ratings, and the generator the rest
+    of the cycle's files draw from. Up to _FIRST_CYCLE a cycle is drawn afresh from SEED;
+    each later one continues the cycle before it with its own stream."""
+    if cycle <= _FIRST_CYCLE:
+        rng = np.random.default_rng(seed)
+        people = _people(rng, dom, n, max(1, round(0.05 * n)), cycle)
+        return rng, people, _kinerja(rng, dom, people, n, cycle)
+    _, before, rated = _drawn(seed, dom, n, cycle - 1)
+    rng = np.random.default_rng([seed, cycle])  # pegawai draws from [seed, 14]
+    people = _next_cycle(rng, dom, before, n, cycle)
+    return rng, people, _next_kinerja(rng, dom, people, rated, before["nip"], n, cycle)
+
+
+def _next_cycle(rng, dom: _Domain, before: _Table, n: int, cycle: int) -> _Table:
+    """BEFORE's people a year later: those who had reached their retirement age are gone, new
+    appointments (drawn as in a first cycle) keep N assessed and the extras as many; the rest
+    keep NIP, name, job, level and unit, with scores drifted from BEFORE's."""
+    total = len(before["nip"])
+    stay = before["age"] < dom.retirement[before["level"]]
+    assessed = np.arange(total) < n
+    kept = [_rows(before, stay & assessed), _rows(before, stay & ~assessed)]
+    for part in kept:
+        part["age"] = part["age"] + 1
+        part["scores"] = _drift(rng, dom, part["level"], part["scores"])
+    new_assessed = n - len(kept[0]["nip"])
+    fresh = _people(rng, dom, new_assessed, total - n - len(kept[1]["nip"]), cycle)
+    fresh["nip"] = _apart(rng, fresh["nip"], before["nip"])
+    fresh["nip_text"] = _strings(fresh["nip"].astype(str))
+    cohort = {k: np.concatenate([kept[0][k], fresh[k][:new_assessed]]) for k in before}
+    extras = {k: np.concatenate([kept[1][k], fresh[k][new_assessed:]]) for k in before}
+    order = np.lexsort((cohort["nip"], cohort["level"], cohort["unit_index"]))
+    return {k: np.concatenate([cohort[k][order], extras[k]]) for k in before}
+
+
+def _drift(rng, dom: _Domain, level: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """A year's change of SCORES: the person's shift (a few grow, a few drop) plus each
+    competency's noise, in quarter steps on the rules' scale."""
+    n, k = scores.shape
+    u = rng.random(n)
+    trend = np.select([u < _GROWTH[0], u > 1 - _DECLINE[0]], [_GROWTH[1], _DECLINE[1]], 0.0)
+    shift = trend + rng.normal(0, _DRIFT[0], n)
+    raw = scores + dom.standard[level] * (shift[:, None] + rng.normal(0, _DRIFT[1], (n, k)))
+    return np.clip(np.round(raw * 4) / 4, *dom.scale)
+
+
+def _apart(rng, nip: np.ndarray, taken: np.ndarray) -> np.ndarray:
+    """NIP with the serial (last 3 digits) redrawn where it collides with TAKEN or itself."""
+    nip = nip.copy()
+    for _ in range(100):
+        clash = np.isin(nip, taken) | pd.Series(nip).duplicated().to_numpy()
+        if not clash.any():
+            return nip
+        nip[clash] = nip[clash] - nip[clash] % 1000 + rng.integers(1, 1000, int(clash.sum()))
+    raise RuntimeError("could not draw unique NIPs")
+
+
+def _next_kinerja(
+    rng, dom: _Domain, people: _Table, rated: _Table, before: np.ndarray, n: int, cycle: int
+) -> _Table:
+    """Ratings for the two years before CYCLE: the older year exactly as the cycle before
+    wrote it (new appointments, not in BEFORE, get one drawn afresh), the newer one repeating it
+    _RATING_KEPT of the time; _UNRATED of the assessed have no newer rating yet."""
+    total, words = len(people["nip"]), len(dom.predikat)
+    was = rated["tahun"] == cycle - 2
+    known = pd.Series(rated["predikat"][was], index=rated["nip"][was])
+    carried = known.reindex(people["nip"]).to_numpy(dtype=object)
+    new = ~np.isin(people["nip"], before)
+    drawn = _predikat_text(rng, dom.predikat, rng.choice(words, total, p=dom.predikat_share))
+    older = np.where(new, drawn, carried)
+    fresh = _predikat_text(rng, dom.predikat, rng.choice(words, total, p=dom.predikat_share))
+    has_older = pd.notna(older)
+    newer = np.where(has_older & (rng.random(total) < _RATING_KEPT), older, fresh)
+    has_newer = np.ones(total, bool)
+    has_newer[rng.permutation(n)[: round(_UNRATED * n)]] = False
+    who = np.concatenate([np.flatnonzero(has_older), np.flatnonzero(has_newer)])
+    year = np.repeat([cycle - 2, cycle - 1], [has_older.sum(), has_newer.sum()])
+    text = np.concatenate([older[has_older], newer[has_newer]])
+    order = np.lexsort((year, people["nip"][who]))
+    who, spaced = who[order], rng.random(total) < 0.10
+    return {
+        "nip": people["nip"][who],
+        "nip_text": people["nip_text"][who],
+        "spaced": spaced[who],
+        "nama": people["nama"][who],
+        "tahun": year[order],
+        "predikat": text[order],
+    }
+
+
 def _formasi(rng, dom: _Domain, n: int, cycle: int) -> _Table:
     """About n/40 vacancies (at least 3), distinct jabatan+unit where the pool allows."""
     jobs, k = _job_table(), max(3, round(n / 40))
@@ -1001,14 +1104,13 @@ def write_sample(
     Standards, retirement ages, the scale, level aliases and predikat words are those of
     RULES (default: the packaged default rules). Each file is `.csv` instead of `.xlsx` with
     CSV=True or when its rows would not fit on a sheet. About 5% more people than N appear
-    in kinerja only (other civil servants).
+    in kinerja only (other civil servants). A CYCLE after 2026 continues the 2026 cohort of
+    the same SEED (see _next_cycle), so two cycles show how people moved.
     """
     _check(n, cycle)
     dom = _domain(rules or load_rules().rules)
-    rng = np.random.default_rng(seed)
-    people = _people(rng, dom, n, max(1, round(0.05 * n)), cycle)
+    rng, people, kinerja = _drawn(seed, dom, n, cycle)
     cohort, extras = _rows(people, slice(0, n)), _rows(people, slice(n, None))
-    kinerja = _kinerja(rng, dom, people, n, cycle)
     formasi = _formasi(rng, dom, n, cycle)
     out = Path(out)
     out.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -1111,6 +1213,7 @@ def _write_kalibrasi(path: Path, decisions: pd.DataFrame, cycle: int) -> Path:
     """kalibrasi-<cycle>.xlsx: the minutes' table of decisions, under a title block."""
     with private_file(path) as tmp:
         wb = xlsxwriter.Workbook(str(tmp))
+        wb.set_properties({"created": datetime(cycle, 3, 12)})  # the same bytes every time
         ws = wb.add_worksheet("Kalibrasi")
         bold = wb.add_format({"bold": True})
         day = wb.add_format({"num_format": "dd-mm-yyyy"})

@@ -6,6 +6,7 @@ import csv
 import json
 import re
 import runpy
+import zipfile
 from collections import Counter, defaultdict
 from pathlib import Path
 from statistics import mean
@@ -205,8 +206,17 @@ def test_same_seed_same_bytes_other_seed_other_bytes(tmp_path: Path):
     for a, b, c in zip(first, again, other, strict=True):
         assert a.read_bytes() == b.read_bytes()
         assert a.read_bytes() != c.read_bytes()
-    workbooks = [write_sample(tmp_path / name, n=50, seed=7)[0] for name in ("d", "e")]
-    assert workbooks[0].read_bytes() == workbooks[1].read_bytes()
+    for cycle in (2026, 2028):  # 2028 continues 2027, which continues 2026
+        runs = [write_sample(tmp_path / f"{name}{cycle}", n=50, seed=7, cycle=cycle)
+                for name in ("d", "e")]  # fmt: skip
+        assert [p.name for p in runs[0]] == [p.name for p in runs[1]]
+        for a, b in zip(*runs, strict=True):
+            assert a.read_bytes() == b.read_bytes(), a.name
+        # every workbook carries a date of its cycle, not the time it was written
+        with zipfile.ZipFile(runs[0][-1]) as book:  # kalibrasi
+            assert f'<dcterms:created xsi:type="dcterms:W3CDTF">{cycle}-03-12T' in (
+                book.read("docProps/core.xml").decode()
+            )
 
 
 def test_a_file_past_the_sheet_row_limit_becomes_csv(tmp_path: Path, monkeypatch):
@@ -375,3 +385,62 @@ def test_the_kalibrasi_sample_raises_lowers_and_confirms_computed_boxes(xlsx: li
     assert rows[2][:4] == ["NIP", "NAMA", "KOTAK AWAL", "KOTAK AKHIR"]
     moves = sorted(int(r[3]) - int(r[2]) for r in rows[3:])
     assert moves == [-2, 0, 1, 2]  # a lowering, a confirmation and two raises
+
+
+def people_of(path: Path) -> dict[str, list]:
+    """NIP (without spaces) -> [NAMA, JABATAN, ESELON/JENJANG, UNIT KERJA, scores] of a rekap."""
+    rows = sheet(path, "Rekap")
+    data = rows[rows.index(HEADER) + 1 :]
+    return {r[1].replace(" ", ""): [*r[2:6], r[SCORES]] for r in data if r[1]}
+
+
+def ratings_of(path: Path, year: int) -> dict[str, str]:
+    return {r[0].replace(" ", ""): r[3] for r in sheet(path, "Kinerja")[4:] if r[2] == year}
+
+
+def test_a_later_cycle_continues_the_cohort_of_the_same_seed(cli, tmp_path: Path):
+    """2027 with the seed of 2026: the same people a year older, the retired gone, new
+    appointments in their places, scores drifted, the 2025 ratings as 2026 wrote them; and
+    classified against 2026, people move up, down and stay."""
+    folders = {cycle: tmp_path / str(cycle) for cycle in (2026, 2027)}
+    for cycle, folder in folders.items():
+        args = ("--n", "60", "--seed", "4", "--cycle", str(cycle), "--out", folder)
+        assert cli("sample", *args).exit_code == 0
+    before, after = (people_of(f / f"asesmen-{c}.xlsx") for c, f in folders.items())
+    rules = load_rules().rules
+    retire = {code: level.retirement_age for code, level in rules.job_levels.items()}
+
+    def retire_of(level_text: str) -> int:
+        return retire[rules.job_level_aliases[norm(level_text).replace(" ", "")]]
+
+    def retired(nip: str, cycle: int, level_text: str) -> bool:
+        return cycle - int(nip[:4]) >= retire_of(level_text)  # digits 1-4: the birth year
+
+    gone = {nip for nip, p in before.items() if retired(nip, 2026, p[2])}
+    assert gone and len(after) == len(before) == 60
+    assert set(before) - set(after) == gone  # only the retired left
+    shared = set(before) & set(after)
+    assert len(shared) == 60 - len(gone) and len(shared) >= 0.9 * 60
+    assert not any(2027 - int(nip[:4]) > retire_of(p[2]) for nip, p in after.items())
+    # the same name, job, level and unit; a year older: the same NIP (its birth date)
+    assert all(before[nip][:4] == after[nip][:4] for nip in shared)
+    change = [mean(a) - mean(b) for nip in shared for b, a in [(before[nip][4], after[nip][4])]]
+    assert sum(c == 0 for c in change) < len(change)  # scores move ...
+    assert mean(abs(c) for c in change) < 0.4  # ... a little, on a 1-5 scale
+    assert max(change) > 0.15 and min(change) < -0.15  # some improve, some drop
+    old, new = (ratings_of(f / "kinerja.xlsx", 2025) for f in folders.values())
+    assert {nip: old.get(nip) for nip in shared} == {nip: new.get(nip) for nip in shared}
+    assert len([nip for nip in shared if nip in old]) >= 0.9 * len(shared)
+    assert ratings_of(folders[2027] / "kinerja.xlsx", 2026)  # the year just ended
+    for cycle, folder in folders.items():
+        files = sorted(folder.iterdir())
+        assert cli("import", *files, "--cycle", str(cycle)).exit_code == 0
+        assert cli("classify", "--cycle", str(cycle), "--as-of", f"{cycle}-01-01").exit_code <= 1
+    assert (
+        cli("report", "--cycle", "2027", "--format", "json", "--out", tmp_path / "o").exit_code == 0
+    )
+    doc = json.loads((tmp_path / "o" / "talenta-2027.json").read_text(encoding="utf-8"))
+    counts = doc["movement"]["counts"]
+    assert counts["naik"] > 0 and counts["turun"] > 0 and counts["tetap"] > 0, counts
+    assert counts["tetap"] > max(counts["naik"], counts["turun"]), counts  # not everybody moves
+    assert counts["baru"] >= 60 - len(shared), counts  # the new appointments at least
