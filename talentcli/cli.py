@@ -491,7 +491,8 @@ def sample(
     csv: Annotated[bool, typer.Option("--csv", help="Write .csv instead of .xlsx.")] = False,
 ) -> None:
     """Write a realistic synthetic cohort: asesmen, kinerja (two years), formasi, pegawai and
-    kalibrasi (a few committee decisions) files.
+    kalibrasi (a few committee decisions) files. A cycle after 2026 continues the 2026 people
+    of the same seed, a year on (to see movement and history).
 
     Example: talentcli sample --n 800 --seed 7 --out samples
     """
