@@ -760,3 +760,20 @@ def test_printed_pdf_every_list_page_legible_with_header_and_page_numbers(signed
             r'xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"[^>]*>\d{18}<', page
         ):
             assert (float(x1) - float(x0)) / 18 / 0.507 >= 6.0, i  # Carlito digits: 0.507 em
+
+
+def test_a_placement_named_like_a_list_gets_a_sheet_of_its_own(small, tmp_path):
+    """Found by review: a rules placement whose name is an existing sheet's (Tetap (Menjelang
+    BUP)) stopped the workbook with DuplicateWorksheetName (exit 70): it is numbered now."""
+    from talentcli.report import write_reports
+    from talentcli.report.xlsx_report import unique_sheet_name
+    from talentcli.rules import Label
+
+    data = run_data(small)
+    places = {**data.rules.placements, "pembinaan": Label(name="TETAP (Menjelang BUP)")}
+    data = dataclasses.replace(data, rules=data.rules.model_copy(update={"placements": places}))
+    write_reports(data, tmp_path, ["xlsx"])
+    names = openpyxl.load_workbook(tmp_path / "talenta-2026.xlsx").sheetnames
+    assert "Tetap (Menjelang BUP)" in names and "TETAP (Menjelang BUP) (2)" in names
+    used = {"x" * 31}
+    assert unique_sheet_name("X" * 31, used) == "X" * 27 + " (2)"

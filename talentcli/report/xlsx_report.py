@@ -149,6 +149,18 @@ DATE_FORMATS = ("[$-421]d mmmm yyyy", "[$-409]d mmmm yyyy")  # Labels.i: id, en
 TEXT_KINDS = {"text", "nip", "coded", "notes"}
 
 
+def unique_sheet_name(name: str, used: set[str]) -> str:
+    """NAME, or NAME (2), (3) ... within Excel's 31 characters, unlike any in USED (Excel
+    compares sheet names without case); the name chosen is added to USED."""
+    chosen, n = name, 1
+    while chosen.casefold() in used:
+        n += 1
+        tail = f" ({n})"
+        chosen = name[: 31 - len(tail)].rstrip() + tail
+    used.add(chosen.casefold())
+    return chosen
+
+
 def write(
     data: RunData, out: Path, lang: str = "id", path: Path | None = None, only: tuple = ()
 ) -> list[Path]:
@@ -167,12 +179,17 @@ def write(
             wb = xlsxwriter.Workbook(str(tmp), {**OPTIONS, "tmpdir": spool})
             wb.set_properties(_properties(data, labels))
             fm = Formats(wb, date=DATE_FORMATS[labels.i])
-            ringkasan(wb.add_worksheet(labels.sheet("ringkasan")), fm, data, labels)
-            peta(wb.add_worksheet(labels.sheet("peta")), fm, data, labels, frames["hasil"])
+            used: set[str] = set()
+
+            def add(code: str) -> Worksheet:  # a rules placement may be named like a list
+                return wb.add_worksheet(unique_sheet_name(labels.sheet(code), used))
+
+            ringkasan(add("ringkasan"), fm, data, labels)
+            peta(add("peta"), fm, data, labels, frames["hasil"])
             rows, done = sum(map(len, frames.values())), 0
             for code, frame in frames.items():
                 sheet = SPECIAL_SHEETS.get(code, list_sheet)
-                sheet(wb.add_worksheet(labels.sheet(code)), fm, code, frame, data, labels)
+                sheet(add(code), fm, code, frame, data, labels)
                 if code == "kesetaraan":
                     equity_charts(wb.worksheets()[-1], fm, frame, labels)
                 done += len(frame)
