@@ -262,7 +262,7 @@ TERMINAL = {
         "incomplete: {n} people ({why}); listed in the report ({sheet})",
     ),
     "grid": ("Peta Talenta (9-box)", "Talent map (9-box)"),
-    "cycles": ("{nip}: {n} siklus", "{nip}: {n} cycles"),
+    "cycles": ("{nip}: {n} siklus", "{nip}: cycles: {n}"),
     "incomplete_in_cycle": ("data tidak lengkap: {reason}", "incomplete: {reason}"),
     "compare_head": (
         "perbandingan: siklus {cycle} (per tanggal {as_of}), proses klasifikasi {run} ({a}) "
