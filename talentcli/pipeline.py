@@ -144,6 +144,7 @@ def load_run(store: st.Store, cycle: str | None, assign: bool = False) -> RunDat
         raise NotFoundError(f"no classification run{where}; run talentcli classify first")
     rules = run_rules(run)
     people, incomplete, inputs = st.run_results(store, run["id"])
+    plan_ids = people.pop("plan_id")  # for the plans below, not a column of the reports
     for name in people.select_dtypes(exclude=["number", "bool"]).columns:
         people[name] = python_values(people[name])  # NULL -> None
     people["notes"] = python_values(people["notes"], lambda s: tuple(s.split()) if s else ())
@@ -151,7 +152,8 @@ def load_run(store: st.Store, cycle: str | None, assign: bool = False) -> RunDat
     moved = with_history(store, people, run["cycle"])  # its columns added in place
     for name in PLAN_TOTALS:  # last, as ever: moved, not the frame copied
         people[name] = people.pop(name)
-    plans = st.run_plans(store, run["id"], people["nip"])  # the same NIP objects
+    who = pd.DataFrame({"nip": people["nip"], "plan_id": plan_ids})  # the same NIP objects
+    plans = st.run_plans(store, run["id"], who)
     plans["funded"] = np.ones(len(plans), dtype=bool)  # the needs: all funded without a budget
     vacancies = st.load_vacancies(store, run["cycle"])
     candidates = st.run_candidates(store, run["id"])

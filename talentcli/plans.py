@@ -62,7 +62,7 @@ def totals(ids: np.ndarray, table: pd.DataFrame) -> tuple[np.ndarray, np.ndarray
     return jp[ids], cost[ids]
 
 
-def expand(nip: pd.Series | np.ndarray, ids: np.ndarray, table: pd.DataFrame) -> pd.DataFrame:
+def expand(nip: pd.Series, ids: np.ndarray, table: pd.DataFrame) -> pd.DataFrame:
     """One row per person x step (PLAN_COLUMNS), person by person in NIP's order: the plan
     IDS point to in TABLE (distinct plans by plan_id then seq; an id of -1 is no plan),
     broadcast with numpy indexing."""
@@ -74,11 +74,7 @@ def expand(nip: pd.Series | np.ndarray, ids: np.ndarray, table: pd.DataFrame) ->
     step = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
     rows = (np.cumsum(lengths) - lengths)[ids][person] + step
     out = table.drop(columns="plan_id").take(rows).reset_index(drop=True)
-    if isinstance(nip, pd.Series):
-        who = nip.take(person).reset_index(drop=True)  # same dtype, no re-encoding
-    else:
-        who = pd.Series(np.asarray(nip, dtype=object)[person], dtype=object)
-    out.insert(0, "nip", who)
+    out.insert(0, "nip", nip.take(person).reset_index(drop=True))  # same dtype and objects
     return out
 
 

@@ -633,7 +633,7 @@ def latest_run(store: Store, cycle: str | None) -> dict | None:
 
 def run_results(store: Store, run_id: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """A run's classified people (by NIP; shared text as categoricals, notes joined by
-    spaces), incomplete people and input batches."""
+    spaces; plan_id, for run_plans), incomplete people and input batches."""
     import pyarrow.compute as pc
 
     if not store.db.rows("SELECT 1 FROM runs WHERE id = ?", (run_id,)):
@@ -641,7 +641,7 @@ def run_results(store: Store, run_id: int) -> tuple[pd.DataFrame, pd.DataFrame, 
     types = store.db.declared("results")
     table = store.db.arrow(
         "SELECT * FROM results WHERE run_id = ? ORDER BY nip", (run_id,), types
-    ).drop_columns(["run_id", "plan_id"])
+    ).drop_columns(["run_id"])
     for name in SHARED_TEXT:
         i = table.schema.get_field_index(name)
         if table.column(i).null_count < len(table):  # a column of NULLs stays None
@@ -717,17 +717,17 @@ def run_calibrations(store: Store, run_id: int) -> pd.DataFrame:
     return frame
 
 
-def run_plans(store: Store, run_id: int, nips: pd.Series | None = None) -> pd.DataFrame:
+def run_plans(store: Store, run_id: int, who: pd.DataFrame | None = None) -> pd.DataFrame:
     """A run's plans, one row per person x programme, by NIP then seq, with the programme's
     columns from the run's catalogue: each person's stored plan_id broadcast from the run's
-    few distinct plans (text as categories). NIPS, the run's people as run_results gives
-    them (same order), lends its NIP objects to the rows: a row points to its person's NIP."""
+    few distinct plans (text as categories). WHO (nip, plan_id: the run's people as
+    run_results gives them) saves reading them again, and lends its NIP objects to the
+    rows: a row points to its person's NIP."""
     from talentcli.plans import expand
 
-    wanted = "plan_id" if nips is not None else "nip, plan_id"
-    who = store.db.arrow(f"SELECT {wanted} FROM results WHERE run_id = ? ORDER BY nip", (run_id,))
-    if nips is not None and len(nips) != len(who):
-        raise StoreError(f"{store.path}: run {run_id} changed while it was read; try again")
+    if who is None:
+        sql = "SELECT nip, plan_id FROM results WHERE run_id = ? ORDER BY nip"
+        who = objects(store.db.arrow(sql, (run_id,)).to_pandas())
     steps = store.table(
         f"SELECT {', '.join(PLAN_STEPS)} FROM plans WHERE run_id = ? ORDER BY plan_id, seq",
         (run_id,),
@@ -744,12 +744,11 @@ def run_plans(store: Store, run_id: int, nips: pd.Series | None = None) -> pd.Da
     for name in ("jp", "cost"):
         table[name] = catalogue[name].to_numpy(dtype=np.int64)[at]
     table["reason"] = steps["reason"].to_numpy(dtype=object)
-    nip = nips if nips is not None else who.column("nip").to_numpy(zero_copy_only=False)
-    ids = who.column("plan_id").fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    ids = who["plan_id"].fillna(-1).to_numpy(dtype=np.int64)
     columns = {  # text as categoricals: a plan row holds small codes, not strings
         name: pd.Categorical(v) if v.dtype == object else v for name, v in table.items()
     }
-    return expand(nip, ids, pd.DataFrame(columns))
+    return expand(who["nip"], ids, pd.DataFrame(columns))
 
 
 def run_candidates(store: Store, run_id: int) -> pd.DataFrame:
