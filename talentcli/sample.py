@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
+from functools import cache, partial
 from itertools import repeat
 from pathlib import Path
 
@@ -700,18 +700,27 @@ def _kinerja(rng, dom: _Domain, people: _Table, n: int, cycle: int) -> _Table:
     has_older[no_rows] = False
     has_newer = has_older.copy()
     has_newer[old_only] = False
+    words = partial(_predikat_text, rng, dom.predikat)  # drawn after the NIP spacing, as ever
+    return _rating_rows(rng, people, (older, newer), (has_older, has_newer), cycle, words)
+
+
+def _rating_rows(rng, people: _Table, ratings: tuple, rated: tuple, cycle: int, words=None):
+    """The kinerja rows of two years, by NIP then year: per person the older and newer
+    RATINGS where RATED (masks), about 10% of the NIPs written spaced; WORDS, if given,
+    turns the ratings (codes) into predikat text."""
+    (older, newer), (has_older, has_newer) = ratings, rated
     who = np.concatenate([np.flatnonzero(has_older), np.flatnonzero(has_newer)])
     year = np.repeat([cycle - 2, cycle - 1], [has_older.sum(), has_newer.sum()])
-    code = np.concatenate([older[has_older], newer[has_newer]])
+    values = np.concatenate([older[has_older], newer[has_newer]])
     order = np.lexsort((year, people["nip"][who]))
-    who, spaced = who[order], rng.random(total) < 0.10
+    who, spaced = who[order], rng.random(len(people["nip"])) < 0.10
     return {
         "nip": people["nip"][who],
         "nip_text": people["nip_text"][who],
         "spaced": spaced[who],
         "nama": people["nama"][who],
         "tahun": year[order],
-        "predikat": _predikat_text(rng, dom.predikat, code[order]),
+        "predikat": values[order] if words is None else words(values[order]),
     }
 
 
@@ -792,19 +801,7 @@ def _next_kinerja(
     newer = np.where(has_older & (rng.random(total) < _RATING_KEPT), older, fresh)
     has_newer = np.ones(total, bool)
     has_newer[rng.permutation(n)[: round(_UNRATED * n)]] = False
-    who = np.concatenate([np.flatnonzero(has_older), np.flatnonzero(has_newer)])
-    year = np.repeat([cycle - 2, cycle - 1], [has_older.sum(), has_newer.sum()])
-    text = np.concatenate([older[has_older], newer[has_newer]])
-    order = np.lexsort((year, people["nip"][who]))
-    who, spaced = who[order], rng.random(total) < 0.10
-    return {
-        "nip": people["nip"][who],
-        "nip_text": people["nip_text"][who],
-        "spaced": spaced[who],
-        "nama": people["nama"][who],
-        "tahun": year[order],
-        "predikat": text[order],
-    }
+    return _rating_rows(rng, people, (older, newer), (has_older, has_newer), cycle)
 
 
 def _formasi(rng, dom: _Domain, n: int, cycle: int) -> _Table:
