@@ -14,7 +14,7 @@ from talentcli.safety import safe_text
 COMPARE_FORMATS = ("text", "md", "csv", "json")
 
 
-def render(cmp: Comparison, meta: dict, fmt: str, rules: tuple | None = None) -> str:
+def render(cmp: Comparison, meta: dict, fmt: str, rules: tuple) -> str:
     """The comparison in FMT; META: cycle, as_of, run, rules_a and rules_b ({name, sha256});
     RULES (the run's and the other) word the text and md (csv and json keep the codes)."""
     if fmt in ("text", "md"):
@@ -23,29 +23,20 @@ def render(cmp: Comparison, meta: dict, fmt: str, rules: tuple | None = None) ->
 
 
 class Words:
-    """The words of text and md: Indonesian labels, an old value in the run's rules' words
-    and a new one in the other rules' (their codes may differ: optimal -> ms)."""
+    """The words of text and md: the labels of the reports (the run's rules' Labels), an old
+    value in the run's rules' words and a new one in the other rules' (their codes may
+    differ: optimal -> ms)."""
 
-    def __init__(self, rules: tuple | None) -> None:
+    def __init__(self, rules: tuple) -> None:
         from talentcli.report.labels import Labels
 
-        self.old, self.new = (Labels(r, "id") for r in rules) if rules else (None, None)
-
-    def say(self, key: str, **fields: object) -> str:
-        from talentcli.report.labels import TERMINAL
-
-        return TERMINAL[key][0].format(**fields)
-
-    def field(self, code: str) -> str:
-        from talentcli.report.labels import HEADERS
-
-        return HEADERS[code][0] if code in HEADERS else code
+        self.old, self.new = (Labels(r, "id") for r in rules)
+        self.say, self.field = self.old.say, self.old.header
 
     def value(self, value: object, field: str, new: bool) -> str:
-        lab = self.new if new else self.old
-        if value is None or lab is None:
+        if value is None:
             return _cell(value)
-        return str(lab.value(value, field))
+        return str((self.new if new else self.old).value(value, field))
 
 
 def json_text(cmp: Comparison, meta: dict) -> str:
