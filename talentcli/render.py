@@ -214,13 +214,10 @@ def _calibration_summary(c: pd.DataFrame) -> str:
     diterapkan (data tidak lengkap)': the committee's decisions in the run."""
     import numpy as np
 
-    from talentcli.engine.history import directions
+    from talentcli.report.lists import decision_counts
 
     applied = c["applied"].to_numpy(dtype=bool)
-    before = pd.to_numeric(c["box_computed"]).to_numpy(dtype=float)
-    way = directions(before, c["box"].to_numpy(dtype=float))
-    moved = applied & ~np.isnan(before)  # an applied decision has a computed box
-    up, down, same = (int((moved & (way == w)).sum()) for w in ("naik", "turun", "tetap"))
+    up, down, same = decision_counts(c)
     left = int((~applied).sum())
     line = (
         f"kalibrasi: {number(len(c))} keputusan, {number(int(np.sum(applied)))} diterapkan "

@@ -423,18 +423,19 @@ def kalibrasi(data: RunData) -> pd.DataFrame:
 
 def calibration_counts(data: RunData) -> tuple[int, int, int]:
     """Applied decisions that raised, lowered and confirmed a box (SPEC §4.9)."""
-    p = data.people
-    if "box_computed" not in p:
+    return decision_counts(data.calibrations)
+
+
+def decision_counts(decisions: pd.DataFrame | None) -> tuple[int, int, int]:
+    """Of the committee's DECISIONS, the applied ones that raised, lowered and confirmed a
+    box (an applied decision has a computed box)."""
+    if decisions is None or not len(decisions):
         return 0, 0, 0
-    before = pd.to_numeric(p["box_computed"]).to_numpy(dtype=float)
-    after = p["box"].to_numpy(dtype=float)
-    c = data.calibrations
-    confirmed = 0
-    if c is not None and len(c):
-        applied = c["applied"].to_numpy(dtype=bool)
-        same = pd.to_numeric(c["box_computed"]).to_numpy(dtype=float) == c["box"].to_numpy(float)
-        confirmed = int((applied & same).sum())
-    return int((after > before).sum()), int((after < before).sum()), confirmed
+    before = pd.to_numeric(decisions["box_computed"]).to_numpy(dtype=float)
+    applied = decisions["applied"].to_numpy(dtype=bool) & ~np.isnan(before)
+    way = directions(before, decisions["box"].to_numpy(dtype=float))
+    up, down, same = (int((applied & (way == w)).sum()) for w in ("naik", "turun", "tetap"))
+    return up, down, same
 
 
 def pergerakan(data: RunData) -> pd.DataFrame:
