@@ -20,7 +20,7 @@ import pandas as pd
 from talentcli import __version__
 from talentcli.model import RunData
 from talentcli.plans import first_rows
-from talentcli.report.lists import nip_order, positions
+from talentcli.report.lists import nip_order, positions, with_computed
 from talentcli.rules import CRITERIA
 from talentcli.safety import private_file
 
@@ -201,8 +201,7 @@ def person_items(data: RunData) -> Iterator[list[bytes]]:
     )
     per_competency = struct(comps)
     plans = plan_lists(data.plans, people["nip"])
-    if "box_computed" not in people:  # a run without calibration: the computed box is final
-        people = people.assign(box_computed=people["box"])
+    people = with_computed(people)  # a run without calibration: the computed box is final
     decided = person_calibrations(data, people["nip"])
     previous = person_previous(people)
     moved = (

@@ -1236,8 +1236,7 @@ def peta(ws: Worksheet, fm: Formats, data: RunData, labels: Labels, hasil: pd.Da
     t = labels.text
     who = hasil.sort_values(["box", "jpm", "nip"], ascending=[True, False, True])
     text = who["nama"].fillna("").astype(str) + " (" + who["nip"].astype(str) + ")"
-    computed = who["box_computed"] if "box_computed" in who else who["box"]
-    before = pd.to_numeric(computed).astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    before = lists.computed_boxes(lists.with_computed(who)["box_computed"])
     moved = ~np.isnan(before) & (before != who["box"].to_numpy(dtype=float))
     if moved.any():  # calibrated (SPEC §4.9): "Nama (NIP) 7→9", CALIBRATED_LEGEND
         pair = pd.Series(before[moved].astype(int), index=who.index[moved]).astype(str)
